@@ -1,0 +1,73 @@
+"""The source text of a disclosure as located lines: what every parser reads, whatever the file type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TAGS = re.compile(r"</?(?:u|mark|i|b|em|strong|sup|sub|span|br)\s*/?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the source with where it came from.
+
+    `line` is the 1-based line of a text file, or the 1-based line on its page for a PDF;
+    `page` is the 1-based PDF page (None for text). `cells` are the line's table cells:
+    tab-separated in text files, gap-separated in PDFs, one cell for prose.
+    """
+
+    text: str
+    line: int
+    page: int | None = None
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Document:
+    """All lines of one source, in reading order, plus what the reader noticed about the file."""
+
+    path: str
+    lines: list[Line]
+    kind: str  # "text" | "pdf" | "workbook"
+    pages: int | None = None
+    #: pages (1-based) with no extractable text: blank, or an image without a text layer.
+    empty_pages: list[int] = field(default_factory=list)
+    encoding: str | None = None
+
+    def excerpt(self, line: int | None, page: int | None = None, context: int = 2) -> list[Line]:
+        """The lines around a location, for evidence in reports."""
+        if line is None:
+            return []
+        idx = [
+            i
+            for i, ln in enumerate(self.lines)
+            if ln.line == line and (page is None or ln.page == page)
+        ]
+        if not idx:
+            return []
+        i = idx[0]
+        return self.lines[max(0, i - context) : i + context + 1]
+
+
+def strip_markup(text: str) -> str:
+    """Remove stray HTML tags (`<u>`, `<mark>`, `<i>`) that OCR pipelines leave behind."""
+    return _TAGS.sub("", text)
+
+
+def split_cells(raw: str) -> tuple[str, ...]:
+    """Split a text line into table cells: on tabs when present, else on runs of 2+ spaces."""
+    if "\t" in raw:
+        parts = raw.split("\t")
+    else:
+        parts = re.split(r" {2,}|\u3000{1,}", raw)
+    return tuple(p.strip() for p in parts)
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Turn decoded text into located lines (1-based), markup stripped, cells split."""
+    out: list[Line] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        clean = strip_markup(raw).rstrip()
+        out.append(Line(text=clean, line=n, page=None, cells=split_cells(clean)))
+    return out

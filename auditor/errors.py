@@ -1,0 +1,42 @@
+"""Errors the user sees as one clear line, each with the exit code it maps to."""
+
+from __future__ import annotations
+
+#: Exit codes (documented in README and docs/cli.md), ruff/semgrep style.
+EXIT_OK = 0  # nothing at or above --fail-on
+EXIT_FINDINGS = 1  # findings at or above --fail-on
+EXIT_USAGE = 2  # bad input, bad rule, bad config, bad command line
+EXIT_CRASH = 3  # a rule or plugin crashed (reported as an `internal` finding)
+
+
+class AuditorError(Exception):
+    """Base class: an error with a message fit for one line on stderr."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.args[0]}"
+
+
+class LoadError(AuditorError):
+    """A source that cannot be read as a budget disclosure."""
+
+
+class RuleError(AuditorError):
+    """A rule file or rule definition that cannot be loaded."""
+
+
+class ConfigError(AuditorError):
+    """A configuration file or option that cannot be used."""
+
+
+class PluginError(AuditorError):
+    """A plugin that cannot be imported or registered."""

@@ -1,0 +1,52 @@
+"""Text sources: OCR or extracted text of a disclosure, in UTF-8, UTF-8 with BOM, or GB18030."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document, lines_from_text
+from ..errors import LoadError
+from ..model import Budget
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM) or GB18030; return (text, encoding)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if b"\x00" in data[:4096]:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), "utf-16"
+        raise LoadError("binary file, not a text disclosure", path=path)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path
+        ) from exc
+
+
+class TextLoader:
+    """Reads .txt files (and anything else that decodes as text)."""
+
+    name = "text"
+    builtin = True
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+    def load(self, path: Path) -> Budget:
+        from ..parse import parse_document
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
+        text, encoding = decode(data, str(path))
+        doc = Document(path=str(path), lines=lines_from_text(text), kind="text", encoding=encoding)
+        return parse_document(doc)

@@ -1,0 +1,246 @@
+"""The canonical budget model: one frame per table key, document metadata, and where each came from.
+
+Money columns hold integer fen in pandas' nullable ``Int64`` (exact, vectorised, never float).
+Every row carries ``line`` and ``page`` (nullable) so a finding can point at its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .document import Document
+
+LOCATION_COLUMNS = ["line", "page"]
+
+#: table key -> (columns in order, money columns). The contract of PRODUCT.md.
+TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
+    "fiscal_summary": (["side", "item", "amount"], ["amount"]),
+    "income_summary": (
+        ["code", "name", "total", "fiscal", "business", "operating", "other"],
+        ["total", "fiscal", "business", "operating", "other"],
+    ),
+    "expenditure_summary": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
+    "fiscal_appropriation_summary": (
+        ["side", "item", "total", "general_public", "gov_fund", "soe_capital"],
+        ["total", "general_public", "gov_fund", "soe_capital"],
+    ),
+    "gpb_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
+    "gov_fund_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
+    "soe_capital_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
+    "gpb_basic_economic": (["code", "name", "total", "personnel", "public"], ["total", "personnel", "public"]),
+    "sangong": (
+        [
+            "total",
+            "outbound",
+            "vehicle_total",
+            "vehicle_purchase",
+            "vehicle_operation",
+            "reception",
+            "operating_expenses",
+        ],
+        [
+            "total",
+            "outbound",
+            "vehicle_total",
+            "vehicle_purchase",
+            "vehicle_operation",
+            "reception",
+            "operating_expenses",
+        ],
+    ),
+}
+
+#: The nine tables, in template order, with their canonical titles (without year / 部门 prefix).
+NINE_TABLES: dict[str, str] = {
+    "fiscal_summary": "财务收支预算总表",
+    "income_summary": "收入预算总表",
+    "expenditure_summary": "支出预算总表",
+    "fiscal_appropriation_summary": "财政拨款收支预算总表",
+    "gpb_function": "一般公共预算支出功能分类预算表",
+    "gov_fund_function": "政府性基金预算支出功能分类预算表",
+    "soe_capital_function": "国有资本经营预算支出功能分类预算表",
+    "gpb_basic_economic": "一般公共预算基本支出部门预算经济分类预算表",
+    "sangong": "“三公”经费和机关运行经费预算表",
+}
+
+PROJECT_COLUMNS = [
+    "name",
+    "narrative_amount",
+    "total_funds",
+    "fiscal_funds",
+    "other_funds",
+    "annual_request",
+    "current_year_appropriation",
+    "carryover",
+    "annual_other",
+    "start",
+    "end",
+    "competent_dept",
+    "implementing_unit",
+    "overall_goal",
+    "annual_goal",
+    # extras beyond the contract: what the prose says, for prose-vs-table checks
+    "narrative_competent_dept",
+    "narrative_implementing_unit",
+    "has_kpi_table",
+]
+PROJECT_MONEY = [
+    "narrative_amount",
+    "total_funds",
+    "fiscal_funds",
+    "other_funds",
+    "annual_request",
+    "current_year_appropriation",
+    "carryover",
+    "annual_other",
+]
+
+INDICATOR_COLUMNS = ["project", "level1", "level2", "name", "value", "operator", "number", "unit"]
+
+FACT_COLUMNS = ["key", "text", "value", "unit", "amount", "section", "malformed", "likely"]
+
+TABLE_KEYS = [*TABLE_COLUMNS, "projects", "indicators", "facts"]
+
+
+def empty_frame(key: str) -> pd.DataFrame:
+    """An empty frame with the right columns and dtypes for `key`."""
+    return frame_from_records(key, [])
+
+
+def columns_for(key: str) -> tuple[list[str], list[str]]:
+    """(all columns, money columns) of a frame key, location columns included."""
+    if key in TABLE_COLUMNS:
+        cols, money = TABLE_COLUMNS[key]
+        return [*cols, *LOCATION_COLUMNS], money
+    if key == "projects":
+        return [*PROJECT_COLUMNS, *LOCATION_COLUMNS], PROJECT_MONEY
+    if key == "indicators":
+        return [*INDICATOR_COLUMNS, *LOCATION_COLUMNS], []
+    if key == "facts":
+        return [*FACT_COLUMNS, *LOCATION_COLUMNS], ["amount"]
+    raise KeyError(key)
+
+
+def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build a frame for `key` from row dicts, with money and locations as nullable integers.
+
+    Extra keys in the records are kept as extra columns (e.g. ``inferred`` notes).
+    """
+    cols, money = columns_for(key)
+    extra = [k for r in records for k in r if k not in cols]
+    extra = list(dict.fromkeys(extra))
+    df = pd.DataFrame.from_records(records, columns=[*cols, *extra]) if records else pd.DataFrame(columns=[*cols, *extra])
+    for c in [*money, *LOCATION_COLUMNS]:
+        df[c] = pd.array(df[c].tolist(), dtype="Int64")
+    if key == "indicators":
+        df["number"] = df["number"].astype("object")
+    for c in cols:
+        if c not in money and c not in LOCATION_COLUMNS and df[c].dtype != object and c not in ("has_kpi_table", "malformed", "number"):
+            df[c] = df[c].astype("object")
+    return df.reset_index(drop=True)
+
+
+@dataclass
+class TableInfo:
+    """What the document says about one of its tables."""
+
+    key: str
+    title: str
+    unit: str | None = None  # "元" | "万元" | None when the table does not state it
+    department: str | None = None  # 编制部门 / 编制单位
+    notes: list[str] = field(default_factory=list)
+    line: int | None = None
+    page: int | None = None
+    empty: bool = False  # the table is printed with no data rows
+    unit_assumed: str | None = None  # the unit the loader used when none was printed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "unit": self.unit,
+            "department": self.department,
+            "notes": list(self.notes),
+            "line": self.line,
+            "page": self.page,
+            "empty": self.empty,
+        }
+
+
+@dataclass
+class Section:
+    """A section heading found in the document (职能, 机构设置, 名词解释, ...)."""
+
+    key: str
+    title: str
+    line: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "line": self.line, "page": self.page}
+
+
+@dataclass
+class Meta:
+    """Document metadata."""
+
+    source: str | None = None
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None  # "部门预算" | "单位预算"
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
+    toc: list[dict[str, Any]] = field(default_factory=list)  # entries of 目录: {"title", "line", "page"}
+    missing_tables: list[str] = field(default_factory=list)
+    missing_sections: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # loader remarks (inferences, repairs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "department": self.department,
+            "year": self.year,
+            "kind": self.kind,
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "sections": {k: s.to_dict() for k, s in self.sections.items()},
+            "toc": list(self.toc),
+            "missing_tables": list(self.missing_tables),
+            "missing_sections": list(self.missing_sections),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class Budget:
+    """A loaded disclosure: frames keyed as in PRODUCT.md, metadata, and the located source lines."""
+
+    meta: Meta
+    frames: dict[str, pd.DataFrame]
+    document: Document | None = None
+    #: pandera failures collected lazily at load (one row per failure); rules turn them into findings.
+    schema_errors: pd.DataFrame | None = None
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # budget.gpb_function, budget.sangong, ... : attribute access to frames
+        frames = self.__dict__.get("frames")
+        if frames is not None and name in frames:
+            return frames[name]
+        raise AttributeError(name)
+
+    def table(self, key: str) -> pd.DataFrame:
+        """The frame for `key` (an empty, correctly typed frame when the document lacks it)."""
+        if key not in self.frames:
+            self.frames[key] = empty_frame(key)
+        return self.frames[key]
+
+    def fact(self, key: str) -> pd.DataFrame:
+        """Rows of the facts frame with this key."""
+        facts = self.table("facts")
+        return facts[facts["key"] == key]
+
+    @property
+    def path(self) -> str | None:
+        return self.meta.source

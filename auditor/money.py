@@ -1,0 +1,75 @@
+"""Exact money: amounts are integer fen (分); parsing tolerates OCR spacing, formatting gives 元 strings."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+#: fen per unit of each printed unit.
+UNIT_FEN = {"元": 100, "万元": 1_000_000, "亿元": 10_000_000_000}
+
+_SPACES = re.compile(r"[\s\u3000]+")
+# A well-formed amount once spaces are gone: 1,234,567.89 or 1234567.89 or 0 or -12.5
+_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_EMPTY = {"", "-", "—", "--", "－", "/"}
+
+
+def clean_number_text(text: str) -> str:
+    """Drop the spaces OCR puts inside numbers (`2, 082, 935. 58` -> `2,082,935.58`)."""
+    return _SPACES.sub("", text).replace("，", ",").replace("．", ".")
+
+
+def is_amount(text: str) -> bool:
+    """True when `text` is a printed amount (after removing stray spaces)."""
+    return bool(_AMOUNT.match(clean_number_text(text)))
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """The exact decimal value of a printed amount, or None for blanks and non-numbers."""
+    cleaned = clean_number_text(text)
+    if cleaned in _EMPTY or not _AMOUNT.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex already guards this
+        return None
+
+
+def to_fen(text: str, unit: str = "元") -> int | None:
+    """Parse a printed amount in `unit` into integer fen; None when blank or not a number."""
+    value = parse_decimal(text)
+    if value is None:
+        return None
+    return decimal_to_fen(value, unit)
+
+
+def decimal_to_fen(value: Decimal, unit: str = "元") -> int:
+    """Convert an exact decimal in `unit` to integer fen (exact: 万元 with two decimals is whole fen)."""
+    fen = value * UNIT_FEN[unit]
+    return int(fen.to_integral_value())
+
+
+def fen_to_yuan_str(fen: int | None) -> str | None:
+    """Format fen as a 元 string with two decimals (`208293559` -> `"2082935.59"`)."""
+    if fen is None:
+        return None
+    sign = "-" if fen < 0 else ""
+    fen = abs(int(fen))
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def fen_to_display(fen: int | None, unit: str = "元") -> str:
+    """Human display with thousands separators in `unit` (`"2,082,935,857.58"`, `"208,293.59万元"`)."""
+    if fen is None:
+        return "—"
+    value = Decimal(int(fen)) / UNIT_FEN[unit]
+    quant = Decimal("0.01")
+    text = f"{value.quantize(quant):,}"
+    return text if unit == "元" else f"{text}{unit}"
+
+
+def yuan_str_to_fen(text: str | None) -> int | None:
+    """Inverse of :func:`fen_to_yuan_str` (used by the workbook and JSON loaders)."""
+    if text is None or text == "":
+        return None
+    return decimal_to_fen(Decimal(str(text)), "元")

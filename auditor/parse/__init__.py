@@ -1,0 +1,26 @@
+"""Turn a located Document into a Budget: tables, then narrative (sections, facts, projects, KPIs)."""
+
+from __future__ import annotations
+
+from ..document import Document
+from ..errors import LoadError
+from ..model import TABLE_KEYS, Budget, Meta, empty_frame
+from ..schemas import validate_frames
+from . import narrative, tables
+
+
+def parse_document(doc: Document) -> Budget:
+    """Parse every part of the disclosure the document holds; missing parts are recorded, not fatal."""
+    meta = Meta(source=doc.path)
+    frames: dict = {}
+    tables.parse_tables(doc, meta, frames)
+    narrative.parse_narrative(doc, meta, frames)
+    if not meta.tables and not meta.sections:
+        raise LoadError(
+            "not a budget disclosure: none of the nine budget tables and no 部门预算 section headings found",
+            path=doc.path,
+        )
+    for key in TABLE_KEYS:
+        if key not in frames:
+            frames[key] = empty_frame(key)
+    return Budget(meta=meta, frames=frames, document=doc, schema_errors=validate_frames(frames))

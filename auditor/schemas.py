@@ -1,0 +1,106 @@
+"""Pandera schemas, one per table key; validation is lazy and its failures come back as data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .model import LOCATION_COLUMNS, columns_for
+
+FUNCTION_CODE = r"^\d{3}(\d{2}){0,2}$"  # 类 3 digits, 款 5, 项 7
+ECONOMIC_CODE = r"^3\d{2}(\d{2})?$"  # economic 类 3 digits, 款 5
+
+_CODE_PATTERNS = {
+    "income_summary": FUNCTION_CODE,
+    "expenditure_summary": FUNCTION_CODE,
+    "gpb_function": FUNCTION_CODE,
+    "gov_fund_function": FUNCTION_CODE,
+    "soe_capital_function": FUNCTION_CODE,
+    "gpb_basic_economic": ECONOMIC_CODE,
+}
+
+#: Human names of the checks, used in schema finding messages.
+CHECK_LABELS = {
+    "str_matches": "code format",
+    "greater_than_or_equal_to": "non-negative money",
+    "not_nullable": "required value",
+    "column_in_dataframe": "required column",
+    "dtype": "column type",
+}
+
+
+def _money() -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
+
+
+def _location() -> pa.Column:
+    return pa.Column("Int64", nullable=True, coerce=True, required=True)
+
+
+def build_schema(key: str) -> pa.DataFrameSchema:
+    """The schema of one table key: required columns, code patterns, non-negative money."""
+    cols, money = columns_for(key)
+    spec: dict[str, pa.Column] = {}
+    for c in cols:
+        if c in LOCATION_COLUMNS:
+            spec[c] = _location()
+        elif c in money:
+            spec[c] = _money()
+        elif c == "code":
+            spec[c] = pa.Column(object, pa.Check.str_matches(_CODE_PATTERNS[key]), nullable=True)
+        elif c in ("name", "item"):
+            spec[c] = pa.Column(object, nullable=False)
+        elif c == "side":
+            spec[c] = pa.Column(object, pa.Check.isin(["income", "expenditure"]), nullable=False)
+        elif c == "key":
+            spec[c] = pa.Column(object, nullable=False)
+        else:
+            spec[c] = pa.Column(nullable=True, required=True)
+    return pa.DataFrameSchema(spec, strict=False, name=key)
+
+
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def schema_for(key: str) -> pa.DataFrameSchema:
+    """Cached schema for `key` (schemas are built once per process)."""
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = build_schema(key)
+    return _SCHEMAS[key]
+
+
+FAILURE_COLUMNS = ["table", "column", "check", "row", "value", "line", "page"]
+
+
+def validate_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Validate every frame lazily; return one row per failure (empty frame when all pass)."""
+    rows: list[dict] = []
+    for key, df in frames.items():
+        try:
+            schema = schema_for(key)
+        except KeyError:
+            continue
+        if df.empty:
+            continue
+        try:
+            schema.validate(df, lazy=True)
+        except SchemaErrors as exc:
+            for rec in exc.failure_cases.to_dict("records"):
+                idx = rec.get("index")
+                line = page = None
+                if idx is not None and not pd.isna(idx) and idx in df.index:
+                    line = df.at[idx, "line"] if "line" in df else None
+                    page = df.at[idx, "page"] if "page" in df else None
+                rows.append(
+                    {
+                        "table": key,
+                        "column": rec.get("column"),
+                        "check": str(rec.get("check")),
+                        "row": None if idx is None or pd.isna(idx) else int(idx),
+                        "value": None if pd.isna(rec.get("failure_case")) else str(rec.get("failure_case")),
+                        "line": None if line is None or pd.isna(line) else int(line),
+                        "page": None if page is None or pd.isna(page) else int(page),
+                    }
+                )
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
