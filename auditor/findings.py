@@ -1,0 +1,208 @@
+"""Findings and reports: the shape every rule produces and every reporter consumes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+TAGS = (
+    "schema",
+    "arithmetic",
+    "cross-table",
+    "disclosure",
+    "empty-fund",
+    "sangong",
+    "procurement",
+    "kpi",
+    "project-funds",
+    "narrative",
+    "number-format",
+    "assets",
+    "year-over-year",
+    "editorial",
+    "internal",
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points: a table cell and/or a source line or page."""
+
+    table: str | None = None
+    row: str | int | None = None  # a code, an item name, a project name, or a row index
+    column: str | None = None
+    line: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "row": self.row, "column": self.column, "line": self.line, "page": self.page}
+
+    def key(self) -> str:
+        """A stable text form used by waivers and baselines (`table/row/column@page:line`)."""
+        parts = "/".join("" if v is None else str(v) for v in (self.table, self.row, self.column))
+        return f"{parts}@{self.page or ''}:{self.line or ''}"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of an expected/actual value (ints stay ints, everything else text)."""
+    if value is None or isinstance(value, (bool, int, str, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+@dataclass
+class Finding:
+    """One problem found in one document.
+
+    `expected` and `actual` are display strings (money as 元 with two decimals, or as printed)
+    so that JSON output is exact and stable.
+    """
+
+    rule: str
+    severity: str
+    message: str
+    tags: list[str] = field(default_factory=list)
+    location: Location = field(default_factory=Location)
+    expected: Any = None
+    actual: Any = None
+    reference: str | None = None
+    name: str | None = None  # the rule's name (kebab-case)
+    document: str | None = None  # the source path
+    note: str | None = None  # e.g. "likely OCR misreading: ..." or a waiver justification
+    fingerprint_extra: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "tags": list(self.tags),
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "expected": _plain(self.expected),
+            "actual": _plain(self.actual),
+            "reference": self.reference,
+        }
+        if self.name:
+            out["name"] = self.name
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    def fingerprint(self) -> str:
+        """Identity for baselines: rule + location + what was found (not the message wording)."""
+        return f"{self.rule}|{self.location.key()}|{_plain(self.actual)}|{self.fingerprint_extra}"
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (
+            -SEVERITY_RANK.get(self.severity, 0),
+            loc.page or 0,
+            loc.line or 0,
+            self.rule,
+            str(loc.table or ""),
+            str(loc.row or ""),
+            str(loc.column or ""),
+            self.message,
+        )
+
+
+FINDING_FRAME_COLUMNS = [
+    "document",
+    "rule",
+    "name",
+    "severity",
+    "tags",
+    "message",
+    "table",
+    "row",
+    "column",
+    "line",
+    "page",
+    "expected",
+    "actual",
+    "reference",
+    "note",
+]
+
+
+@dataclass
+class Report:
+    """The result of auditing one document."""
+
+    document: dict[str, Any]  # path, department, year, kind, source (text/pdf/workbook)
+    findings: list[Finding] = field(default_factory=list)
+    budget: Any = None  # the Budget, when kept (HTML key figures, excerpts)
+    rules: list[Any] = field(default_factory=list)  # metadata of the rules that ran
+    error: str | None = None  # set when the document could not be loaded (batch runs)
+    previous: Any = None  # last year's Budget when --previous was given
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        return counts
+
+    @property
+    def crashed(self) -> bool:
+        """True when a rule or plugin crashed while auditing this document."""
+        return any("internal" in f.tags for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "document": dict(self.document),
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary,
+        }
+        if self.error:
+            out["error"] = self.error
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, sort_keys=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Findings as a long frame, one row per finding."""
+        rows = []
+        for f in self.findings:
+            loc = f.location
+            rows.append(
+                {
+                    "document": self.document.get("path"),
+                    "rule": f.rule,
+                    "name": f.name,
+                    "severity": f.severity,
+                    "tags": ",".join(f.tags),
+                    "message": f.message,
+                    "table": loc.table,
+                    "row": None if loc.row is None else str(loc.row),
+                    "column": loc.column,
+                    "line": loc.line,
+                    "page": loc.page,
+                    "expected": None if f.expected is None else str(_plain(f.expected)),
+                    "actual": None if f.actual is None else str(_plain(f.actual)),
+                    "reference": f.reference,
+                    "note": f.note,
+                }
+            )
+        df = pd.DataFrame(rows, columns=FINDING_FRAME_COLUMNS)
+        df["line"] = pd.array(df["line"].tolist(), dtype="Int64")
+        df["page"] = pd.array(df["page"].tolist(), dtype="Int64")
+        return df
