@@ -1,30 +1,326 @@
-"""Workbook (.xlsx) and JSON forms of the canonical model (placeholder, being written)."""
+"""Workbook (.xlsx) and JSON forms of the canonical model: read back exactly what export wrote.
+
+The layout is the one :mod:`auditor.export` writes — a sheet (or a JSON list) per frame key with the
+model's columns, money as 元 strings, a ``meta`` sheet (or object) and an optional column schema.
+A finance bureau can produce the same from its budget system; sheets it leaves out load as empty
+frames, and a value that is not money where money belongs is a LoadError naming sheet, row, column.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+
+from ..document import Document
 from ..errors import LoadError
-from ..model import Budget
+from ..export import DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, META_SHEET, MIXED, MONEY, SCHEMA_SHEET
+from ..model import TABLE_COLUMNS, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, frame_from_records
+from ..money import parse_decimal
+from ..schemas import validate_frames
+
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
-class WorkbookLoader:
-    name = "xlsx"
-    builtin = True
+class _BadValue(ValueError):
+    """A cell that cannot be read as its column's kind (carries the reason)."""
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() == ".xlsx"
 
-    def load(self, path: Path) -> Budget:
-        raise LoadError("workbook loading is not implemented yet", path=str(path))
+def _to_fen(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, bool):
+        raise _BadValue(f"bad money value {value!r}")
+    if isinstance(value, int):
+        dec = Decimal(value)
+    elif isinstance(value, float):
+        dec = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        dec = value
+    elif isinstance(value, str):
+        dec = parse_decimal(value.strip())
+        if dec is None:
+            raise _BadValue(f"bad money value {value!r} (expected 元 such as \"1234.56\")")
+    else:
+        raise _BadValue(f"bad money value {value!r}")
+    fen = dec * 100
+    if fen != fen.to_integral_value():
+        raise _BadValue(f"bad money value {value!r} (more precise than one fen)")
+    return int(fen)
+
+
+def _to_location(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, bool):
+        raise _BadValue(f"bad line/page number {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise _BadValue(f"bad line/page number {value!r}")
+
+
+def _restore(kind: str | None, value: Any, *, from_cells: bool) -> Any:
+    """A stored value back in the model's type for a column of `kind`."""
+    if kind == MONEY:
+        return _to_fen(value)
+    if kind == LOCATION:
+        return _to_location(value)
+    if value is None:
+        return None
+    if kind == DECIMAL:
+        try:
+            return Decimal(str(value))
+        except InvalidOperation as exc:
+            raise _BadValue(f"bad decimal value {value!r}") from exc
+    if kind in (JSON, MIXED) and from_cells:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise _BadValue(f"bad JSON value {value!r}") from exc
+    if kind in (JSON, MIXED) and isinstance(value, list):
+        return value
+    if kind == FLOAT and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind == INT and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _kinds(key: str, schema: dict[str, dict] | None) -> dict[str, str]:
+    """Column kinds of a frame key: the stored schema, with the model's money/location columns."""
+    kinds = {c: (spec or {}).get("kind") for c, spec in (schema or {}).items()}
+    _, money = columns_for(key)
+    for c in money:
+        kinds[c] = MONEY
+    for c in ("line", "page"):
+        kinds[c] = LOCATION
+    return kinds
+
+
+def _build_frame(key: str, records: list[dict[str, Any]], schema: dict[str, dict] | None) -> pd.DataFrame:
+    df = frame_from_records(key, records)
+    if schema:
+        order = [c for c in schema if c in df.columns] + [c for c in df.columns if c not in schema]
+        df = df[order]
+        for c, spec in schema.items():
+            dtype = (spec or {}).get("dtype")
+            kind = (spec or {}).get("kind")
+            if c not in df.columns or not dtype or str(df[c].dtype) == dtype or kind in (MONEY, LOCATION):
+                continue
+            if kind == EMPTY and dtype == "object":
+                df[c] = df[c].astype(object).where(df[c].notna(), None)
+                continue
+            try:
+                df[c] = df[c].astype(dtype)
+            except (TypeError, ValueError):
+                pass
+        for c, spec in schema.items():
+            if c in df.columns and (spec or {}).get("missing") == "nan" and df[c].dtype == object:
+                df[c] = pd.Series([float("nan") if v is None else v for v in df[c].tolist()], dtype=object)
+    return df.reset_index(drop=True)
+
+
+def meta_from_dict(data: dict[str, Any] | None, source: str | None = None) -> Meta:
+    """Rebuild Meta (with TableInfo and Section objects) from its ``to_dict`` form."""
+    data = dict(data or {})
+    names = {f.name for f in dataclasses.fields(Meta)}
+    kwargs = {k: v for k, v in data.items() if k in names and k not in ("tables", "sections")}
+    info_fields = {f.name for f in dataclasses.fields(TableInfo)}
+    section_fields = {f.name for f in dataclasses.fields(Section)}
+    tables = {}
+    for key, t in (data.get("tables") or {}).items():
+        t = {k: v for k, v in dict(t).items() if k in info_fields}
+        t.setdefault("key", key)
+        t.setdefault("title", key)
+        t["notes"] = list(t.get("notes") or [])
+        tables[key] = TableInfo(**t)
+    sections = {}
+    for key, s in (data.get("sections") or {}).items():
+        s = {k: v for k, v in dict(s).items() if k in section_fields}
+        s.setdefault("key", key)
+        s.setdefault("title", key)
+        sections[key] = Section(**s)
+    meta = Meta(**kwargs, tables=tables, sections=sections)
+    if meta.source is None:
+        meta.source = source
+    return meta
+
+
+def _budget(path: Path, kind: str, meta: Meta, frames: dict[str, pd.DataFrame]) -> Budget:
+    for key in TABLE_KEYS:
+        if key not in frames:
+            frames[key] = frame_from_records(key, [])
+    doc = Document(path=str(path), lines=[], kind=kind)
+    return Budget(meta=meta, frames=frames, document=doc, schema_errors=validate_frames(frames))
+
+
+def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
+    """Rebuild a Budget from the dict of :func:`auditor.export.budget_to_dict`."""
+    path = Path(path)
+    if not isinstance(data, dict) or not ({"meta", "tables"} & set(data)):
+        raise LoadError(
+            "JSON is not an auditor budget export (expected an object with \"meta\" and \"tables\")",
+            path=str(path),
+        )
+    schema_all = data.get("schema") if isinstance(data.get("schema"), dict) else {}
+    tables = data.get("tables") or {}
+    if not isinstance(tables, dict):
+        raise LoadError("JSON \"tables\" must be an object keyed by table name", path=str(path))
+    frames: dict[str, pd.DataFrame] = {}
+    for key in TABLE_KEYS:
+        if key in TABLE_COLUMNS:
+            rows, where = tables.get(key), f"tables.{key}"
+        else:
+            rows, where = data.get(key), key
+        if rows is None:
+            continue
+        if not isinstance(rows, list):
+            raise LoadError(f"JSON {where} must be a list of rows", path=str(path))
+        schema = schema_all.get(key)
+        kinds = _kinds(key, schema)
+        records = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise LoadError(f"JSON {where}[{i}] is not an object", path=str(path))
+            rec = {}
+            for col, value in row.items():
+                try:
+                    rec[col] = _restore(kinds.get(col), value, from_cells=False)
+                except _BadValue as exc:
+                    raise LoadError(f"{where}[{i}].{col}: {exc}", path=str(path)) from exc
+            records.append(rec)
+        frames[key] = _build_frame(key, records, schema)
+    meta = data.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        raise LoadError("JSON \"meta\" must be an object", path=str(path))
+    return _budget(path, "json", meta_from_dict(meta, str(path)), frames)
 
 
 class JsonLoader:
+    """Reads the JSON of ``auditor parse --format json`` back into the same Budget."""
+
     name = "json"
     builtin = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() == ".json"
+        if path.suffix.lower() == ".json":
+            return True
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return start.startswith(b"{") and b'"meta"' in head and b'"tables"' in head
 
     def load(self, path: Path) -> Budget:
-        raise LoadError("JSON loading is not implemented yet", path=str(path))
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"JSON is not UTF-8 (bad byte at offset {exc.start})", path=str(path)) from exc
+        except json.JSONDecodeError as exc:
+            raise LoadError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=str(path)) from exc
+        return budget_from_dict(data, path)
+
+
+class WorkbookLoader:
+    """Reads an .xlsx with one sheet per frame key (the layout ``auditor parse --format xlsx`` writes)."""
+
+    name = "xlsx"
+    builtin = True
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return True
+        return head.startswith(_ZIP_MAGIC) and b"xl/" in head
+
+    def load(self, path: Path) -> Budget:
+        try:
+            with path.open("rb") as fh:
+                magic = fh.read(4)
+        except OSError as exc:
+            raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
+        if magic != _ZIP_MAGIC:
+            raise LoadError("not an .xlsx workbook (the file is not a zip archive)", path=str(path))
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
+            raise LoadError(f"cannot read workbook: {exc.__class__.__name__}: {exc}", path=str(path)) from exc
+        try:
+            sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        except Exception as exc:
+            raise LoadError(f"cannot read workbook: {exc.__class__.__name__}: {exc}", path=str(path)) from exc
+        finally:
+            wb.close()
+        return self._from_sheets(path, sheets)
+
+    def _from_sheets(self, path: Path, sheets: dict[str, list[list[Any]]]) -> Budget:
+        known = [k for k in TABLE_KEYS if k in sheets]
+        if not known and META_SHEET not in sheets:
+            raise LoadError(
+                "not an auditor workbook: none of its sheets is a table key (fiscal_summary, gpb_function, ...)",
+                path=str(path),
+            )
+        schema_all = self._schema(path, sheets.get(SCHEMA_SHEET))
+        frames: dict[str, pd.DataFrame] = {}
+        for key in known:
+            rows = sheets[key]
+            if not rows:
+                continue
+            header = [None if h is None else str(h).strip() for h in rows[0]]
+            schema = schema_all.get(key)
+            kinds = _kinds(key, schema)
+            records = []
+            for r, values in enumerate(rows[1:], start=2):
+                if all(v is None or (isinstance(v, str) and v == "") for v in values):
+                    continue
+                rec: dict[str, Any] = {}
+                for col, value in zip(header, values):
+                    if not col:
+                        continue
+                    try:
+                        rec[col] = _restore(kinds.get(col), value, from_cells=True)
+                    except _BadValue as exc:
+                        raise LoadError(f"sheet '{key}', row {r}, column '{col}': {exc}", path=str(path)) from exc
+                records.append(rec)
+            frames[key] = _build_frame(key, records, schema)
+        meta = self._meta(path, sheets.get(META_SHEET))
+        return _budget(path, "workbook", meta_from_dict(meta, str(path)), frames)
+
+    @staticmethod
+    def _schema(path: Path, rows: list[list[Any]] | None) -> dict[str, dict[str, dict]]:
+        out: dict[str, dict[str, dict]] = {}
+        for values in (rows or [])[1:]:
+            values = list(values) + [None] * 5
+            sheet, col, kind, dtype, missing = values[:5]
+            if sheet and col:
+                spec = {"kind": kind, "dtype": dtype}
+                if missing:
+                    spec["missing"] = missing
+                out.setdefault(str(sheet), {})[str(col)] = spec
+        return out
+
+    @staticmethod
+    def _meta(path: Path, rows: list[list[Any]] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for r, values in enumerate((rows or [])[1:], start=2):
+            values = list(values) + [None, None]
+            field, value = values[0], values[1]
+            if not field:
+                continue
+            try:
+                out[str(field)] = json.loads(value) if isinstance(value, str) else value
+            except json.JSONDecodeError as exc:
+                raise LoadError(f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({exc.msg})", path=str(path)) from exc
+        return out
