@@ -1,10 +1,254 @@
-"""The nine budget tables: found by title, rows parsed into frames (placeholder, being written)."""
+"""The nine budget tables: found by title, rows parsed into frames, table metadata recorded.
+
+Built on the structure of the 部门预算 template, not on any particular document:
+- the document title (`XXX2024年部门预算`), the 预算主管部门/预算单位 line, the 目录 block;
+- each table's title (with or without year, 部门/单位 prefix, quote style, numbering), then
+  编制部门/编制单位 and 单位, header rows, data rows, and 注 lines;
+- a table ends at the next table title or at a section heading.
+"""
 
 from __future__ import annotations
 
-from ..document import Document
-from ..model import Meta
+import re
+
+from ..document import Document, Line
+from ..model import NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
+from .table_rows import parse_coded_table
+from .table_special import ECONOMIC_TWINS, parse_sangong, parse_two_sided
+
+_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂]")
+_SPACES = re.compile(r"[\s\u3000]+")
+#: numbering in front of a title: `1.`, `1．`, `表1`, `表一`, `(1)`, `一、`, `- `
+_NUMBERING = re.compile(
+    r"^(?:[-•·*]\s*)*(?:表\s*)?(?:[（(]?\s*[0-9一二三四五六七八九十]+\s*[)）]?\s*[.．、:：]?)?\s*(?:[-—]\s*)?"
+)
+
+#: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
+TITLE_ALIASES: dict[str, list[str]] = {
+    "fiscal_summary": ["财务收支预算总表", "收支预算总表"],
+    "income_summary": ["收入预算总表"],
+    "expenditure_summary": ["支出预算总表"],
+    "fiscal_appropriation_summary": ["财政拨款收支预算总表"],
+    "gpb_function": ["一般公共预算支出功能分类预算表"],
+    "gov_fund_function": ["政府性基金预算支出功能分类预算表"],
+    "soe_capital_function": ["国有资本经营预算支出功能分类预算表"],
+    "gpb_basic_economic": [
+        "一般公共预算基本支出部门预算经济分类预算表",
+        "一般公共预算基本支出经济分类预算表",
+    ],
+    "sangong": ["三公经费和机关运行经费预算表", "三公经费和机关运行经费预算财政拨款情况表", "三公经费预算表"],
+}
+_ALIASES = sorted(
+    ((alias, key) for key, aliases in TITLE_ALIASES.items() for alias in aliases),
+    key=lambda p: -len(p[0]),
+)
+
+#: headings that end a table (the sections that follow the tables in the template).
+_SECTION_END = re.compile(
+    r"(其他相关情况说明|项目经费情况说明|情况说明$|编制说明$|名词解释$|主要职能$|机构设置$|绩效目标(?:表|申报表|设置情况)?$|申报表$)"
+)
+_UNIT = re.compile(r"(?<!编制)(?<!预算)单位\s*[:：]\s*(亿元|万元|元)")
+_DEPT = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.*?)\s*(?:(?<!编制)单位\s*[:：].*)?$")
+_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
+_DOC_TITLE = re.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)预算(?:公开)?$")
+_OWNER = re.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s*(.+)$")
+
+#: money columns' default unit when a table prints none.
+DEFAULT_UNIT = {key: "元" for key in NINE_TABLES} | {"sangong": "万元"}
+
+
+def normalize(text: str) -> str:
+    """A line as compared against titles: no spaces, no quotes, full-width digits folded."""
+    text = _SPACES.sub("", text)
+    text = _QUOTES.sub("", text)
+    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def match_title(text: str) -> tuple[str, str] | None:
+    """(table key, title as printed) when `text` is the title line of one of the nine tables."""
+    norm = normalize(text)
+    if not norm or len(norm) > 70 or "…" in norm or "..." in norm or "。" in norm or "，" in norm:
+        return None
+    body = _NUMBERING.sub("", norm, count=1) if not re.match(r"^\d{4}年", norm) else norm
+    for alias, key in _ALIASES:
+        if body.endswith(alias):
+            prefix = body[: -len(alias)]
+            # what may precede the title: department name, year, 部门/单位, 区级
+            if prefix and not re.search(r"(年度?|部门|单位|区级|市级|本级|预算)$", prefix) and len(prefix) > 30:
+                return None
+            if prefix.endswith(("收入", "支出", "财政拨款")) and alias in ("收支预算总表", "支出预算总表", "收入预算总表"):
+                # 财政拨款收入预算总表 and the like are not one of the nine
+                return None
+            return key, text.strip().lstrip("-•· ").strip()
+    return None
+
+
+def _is_section_end(text: str) -> bool:
+    norm = normalize(text)
+    if not norm or len(norm) > 40:
+        return False
+    norm = _NUMBERING.sub("", norm, count=1)
+    return bool(_SECTION_END.search(norm))
+
+
+def _toc(doc: Document) -> tuple[list[dict], int]:
+    """Entries of the 目录 block and the index of the first line after it (0 when there is none)."""
+    lines = doc.lines
+    start = next((i for i, ln in enumerate(lines[:200]) if normalize(ln.text) in ("目录", "目次")), None)
+    if start is None:
+        return [], 0
+    entries: list[dict] = []
+    seen: set[str] = set()
+    end = start + 1
+    for i in range(start + 1, len(lines)):
+        ln = lines[i]
+        raw = ln.text.strip()
+        if not raw:
+            continue
+        entry_like = (
+            raw.startswith(("-", "•", "·"))
+            or "…" in raw
+            or "...." in raw
+            or bool(re.match(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])", raw))
+        )
+        if not entry_like:
+            break
+        title = re.sub(r"[….·]{2,}.*$", "", raw).strip().lstrip("-•· ").strip()
+        title = re.sub(r"\s*\d+\s*$", "", title) if "…" in raw else title
+        if normalize(title) in seen:
+            break
+        seen.add(normalize(title))
+        entries.append({"title": title, "line": ln.line, "page": ln.page})
+        end = i + 1
+    return entries, end
+
+
+def _document_meta(doc: Document, meta: Meta) -> str | None:
+    """Department, year and kind from the opening lines; returns the owner named in the title."""
+    owner = None
+    for ln in doc.lines[:80]:
+        text = ln.text.strip()
+        norm = normalize(text)
+        m = _OWNER.match(norm)
+        if m and meta.department is None:
+            meta.department = m.group(2)
+            if m.group(1) == "预算单位":
+                meta.kind = "单位预算"
+        t = _DOC_TITLE.match(norm)
+        if t and meta.year is None:
+            meta.year = int(t.group(2))
+            if meta.kind is None:
+                meta.kind = f"{t.group(3)}预算"
+            owner = t.group(1) or None
+    return owner
 
 
 def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
     """Fill `frames` with the nine table keys and `meta` with department, year, kind, toc and table infos."""
+    title_owner = _document_meta(doc, meta)
+    toc, body_start = _toc(doc)
+    meta.toc = toc
+    lines = doc.lines
+    # table titles in the body
+    titles: list[tuple[int, str, str]] = []
+    for i in range(body_start, len(lines)):
+        hit = match_title(lines[i].text)
+        if hit is not None:
+            titles.append((i, *hit))
+    # keep the first body title of each key (a later repeat is a running header of a split table)
+    found: dict[str, tuple[int, str]] = {}
+    for i, key, title in titles:
+        if key not in found:
+            found[key] = (i, title)
+    starts = sorted((i, key) for key, (i, _) in found.items())
+    title_lines = {i for i, _, _ in titles}
+    blocks: dict[str, list[Line]] = {}
+    for n, (i, key) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        block: list[Line] = []
+        for j in range(i + 1, end):
+            if j in title_lines:
+                continue  # a repeated title on a continuation page
+            if _is_section_end(lines[j].text):
+                break
+            block.append(lines[j])
+        blocks[key] = block
+    # the 三公 table last: the economic table helps to place its columns
+    for key in sorted(blocks, key=lambda k: k == "sangong"):
+        _parse_block(key, found[key][1], lines[found[key][0]], blocks[key], meta, frames)
+    if meta.department is None:
+        depts = [t.department for t in meta.tables.values() if t.department]
+        if depts:
+            meta.department = max(set(depts), key=depts.count)
+        else:
+            meta.department = title_owner
+    if meta.year is None:
+        for _, _, title in titles:
+            m = re.search(r"(\d{4})年", title)
+            if m:
+                meta.year = int(m.group(1))
+                break
+    if meta.kind is None and (meta.tables or toc):
+        unit_words = sum("单位" in t.title for t in meta.tables.values())
+        meta.kind = "单位预算" if unit_words > len(meta.tables) / 2 else "部门预算"
+    meta.missing_tables = [k for k in NINE_TABLES if k not in meta.tables]
+    for key in NINE_TABLES:
+        if key not in frames:
+            frames[key] = frame_from_records(key, [])
+
+
+def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta: Meta, frames: dict) -> None:
+    unit = None
+    dept = None
+    notes: list[str] = []
+    for ln in block:
+        text = ln.text.strip()
+        norm = normalize(text)
+        if unit is None:
+            m = _UNIT.search(text.replace(" ", ""))
+            if m:
+                unit = m.group(1)
+        if dept is None and norm.startswith(("编制部门", "编制单位")):
+            m = _DEPT.match(text.replace("\u3000", " "))
+            if m:
+                dept = re.split(r"\s{2,}", m.group(1).strip())[0].strip() or None
+        if _NOTE.match(text):
+            notes.append(text)
+    used = unit or DEFAULT_UNIT[key]
+    data_lines = [ln for ln in block if not _NOTE.match(ln.text.strip())]
+    if key in ("fiscal_summary", "fiscal_appropriation_summary"):
+        records, table_notes = parse_two_sided(data_lines, key, used)
+    elif key == "sangong":
+        records, table_notes = parse_sangong(data_lines, used, _economic_twins(frames))
+    else:
+        columns = [c for c in TABLE_COLUMNS[key][1]]
+        lengths = (3, 5) if key == "gpb_basic_economic" else (3, 5, 7)
+        records, table_notes = parse_coded_table(data_lines, columns, used, key, lengths)
+    has_data = any(
+        any(r.get(c) not in (None, 0) for c in TABLE_COLUMNS[key][1]) or (r.get("code") is not None)
+        for r in records
+    )
+    meta.tables[key] = TableInfo(
+        key=key,
+        title=title,
+        unit=unit,
+        department=dept,
+        notes=notes,
+        line=title_line.line,
+        page=title_line.page,
+        empty=not has_data,
+        unit_assumed=None if unit else used,
+    )
+    meta.notes.extend(table_notes)
+    if not unit:
+        meta.notes.append(f"{key}: no 单位 printed; amounts read in {used}")
+    frames[key] = frame_from_records(key, records)
+
+
+def _economic_twins(frames: dict) -> dict[str, bool] | None:
+    """Which 三公 components the economic table shows as non-zero lines (None without that table)."""
+    eco = frames.get("gpb_basic_economic")
+    if eco is None or eco.empty:
+        return None
+    totals = {c: int(t) for c, t in zip(eco["code"], eco["total"]) if isinstance(c, str) and t is not None and t == t}
+    return {comp: any(totals.get(c, 0) > 0 for c in codes) for comp, codes in ECONOMIC_TWINS.items()}

@@ -1,0 +1,361 @@
+"""Rows of the nine budget tables: cell tokens, coded rows, and the column assignment of lost cells.
+
+A printed row is read as tokens (code, text, amount, blank).  Where a row prints fewer amounts than
+the table has money columns (OCR rows after a page break lose their empty cells; PDF text never shows
+empty cells), the amounts are placed into the columns so that the row identity holds
+(合计 = 基本 + 项目, ...) and the subtotals hold (类 = Σ款, 款 = Σ项, 合计 = Σ类).  A choice the
+printed positions do not settle is recorded in the row's ``inferred`` note.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..document import Line
+from ..money import clean_number_text, is_amount, to_fen
+
+#: OCR debris printed where a cell should be: `* *`, `, ,`, `. .`, lone punctuation.
+_GARBAGE = re.compile(r"^[\s*,，.。·・:：;；'\"|/\\_~`^-]*$")
+#: An amount inside a longer cell, bounded by whitespace (pdftotext joins `189,767,551 一、...`).
+_INNER_AMOUNT = re.compile(r"(?<!\S)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\S)")
+_CODE = re.compile(r"^\d{2,7}$")
+_TOTAL_WORDS = {"合计", "总计"}
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # "amount" | "text" | "blank"
+    text: str
+    index: int  # cell index on the printed line
+    start: int | None = None  # character offset in the line text, when known
+
+    @property
+    def is_amount(self) -> bool:
+        return self.kind == "amount"
+
+
+def tokenize(line: Line) -> list[Token]:
+    """The line's cells as tokens; mixed cells (`189,767,551 一、一般公共服务支出`) are split."""
+    cells = line.cells or (line.text,)
+    out: list[Token] = []
+    cursor = 0
+    for i, raw in enumerate(cells):
+        cell = raw.strip()
+        start = line.text.find(cell, cursor) if cell else -1
+        if start >= 0:
+            cursor = start + len(cell)
+        pos = start if start >= 0 else None
+        if not cell or _GARBAGE.match(cell):
+            out.append(Token("blank", cell, i, pos))
+        elif is_amount(cell):
+            out.append(Token("amount", cell, i, pos))
+        elif _INNER_AMOUNT.search(cell) and not _looks_like_code_prefix(cell):
+            last = 0
+            for m in _INNER_AMOUNT.finditer(cell):
+                before = cell[last : m.start()].strip()
+                if before:
+                    out.append(Token("text", before, i, None if pos is None else pos + last))
+                out.append(Token("amount", m.group(0), i, None if pos is None else pos + m.start()))
+                last = m.end()
+            rest = cell[last:].strip()
+            if rest:
+                out.append(Token("text", rest, i, None if pos is None else pos + last))
+        else:
+            out.append(Token("text", cell, i, pos))
+    return out
+
+
+def _looks_like_code_prefix(cell: str) -> bool:
+    # `204 02 01 行政运行` in one cell: codes, not amounts
+    return bool(re.match(r"^\d{3}(?:\s+\d{2}){0,2}\s+\D", cell))
+
+
+def amount_text(tok: Token) -> str:
+    return clean_number_text(tok.text)
+
+
+# --------------------------------------------------------------------------------------------
+# coded rows (功能分类 / 经济分类 tables, 收入/支出预算总表)
+
+
+@dataclass
+class CodedRow:
+    code: str | None
+    name: str
+    amounts: list[Token]
+    line: Line
+    name_index: int
+    values: dict[str, int | None] = field(default_factory=dict)
+    inferred: str | None = None
+    candidates: list[tuple[int, ...]] = field(default_factory=list)
+    positional: tuple[int, ...] | None = None
+    pushed: bool = False  # amounts taken from the following amount-only line
+
+
+def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[str | None, str, int] | None:
+    """(code, name, position of the name token) of a data row, or None for header/garbage lines.
+
+    Codes come before the name: the 类 code (3 digits, or 5/7 when printed joined), then 2-digit
+    款/项 codes.  An amount is never printed before the name, so leading digits are codes.
+    """
+    live = [(p, t) for p, t in enumerate(tokens) if t.kind != "blank"]
+    if not live:
+        return None
+    codes: list[str] = []
+    pos = 0
+    while pos < len(live):
+        t = live[pos][1]
+        compact = re.sub(r"\s+", "", t.text)
+        if re.fullmatch(r"\d+", compact) and "," not in t.text and "." not in t.text:
+            if not codes and len(compact) in (3, 5, 7):
+                codes.append(compact)
+            elif codes and len(compact) in (1, 2) and len("".join(codes)) < 7:
+                # a 款/项 code printed without its leading zero (`301   2  津贴补贴`) is still 2 digits
+                codes.append(compact.zfill(2))
+            else:
+                break
+            pos += 1
+            continue
+        if not codes and re.fullmatch(r"\d{3}(?:\s+\d{2}){1,2}", t.text.strip()):
+            codes.extend(t.text.split())
+            pos += 1
+            continue
+        break
+    if pos >= len(live):
+        return None
+    p, t = live[pos]
+    if not codes:
+        if t.kind == "text" and re.sub(r"[\s\u3000]+", "", t.text) in _TOTAL_WORDS:
+            return None, "合计", p
+        return None
+    code = "".join(codes)
+    if len(code) not in code_lengths:
+        return None
+    if t.kind != "text":
+        return code, "", live[pos - 1][0]
+    name = t.text.strip()
+    if not re.search(r"[\u4e00-\u9fff]", name):
+        return None
+    return code, name, p
+
+
+def placements(k: int, n: int) -> list[tuple[int, ...]]:
+    """Order-preserving placements of k printed amounts into n columns, the first amount as total."""
+    if k == 0:
+        return [()]
+    if k > n:
+        return []
+    return [(0, *rest) for rest in itertools.combinations(range(1, n), k - 1)]
+
+
+def identity_holds(values: list[int | None], identity: str) -> bool:
+    """The row identity of a coded table: total = Σ of the other columns (blank = 0)."""
+    total = values[0]
+    if total is None:
+        return all(v in (None, 0) for v in values)
+    return total == sum(v or 0 for v in values[1:])
+
+
+def _values(row: CodedRow, placement: tuple[int, ...], n: int, unit: str) -> list[int | None]:
+    vals: list[int | None] = [None] * n
+    for tok, col in zip(row.amounts, placement):
+        vals[col] = to_fen(amount_text(tok), unit)
+    return vals
+
+
+def prepare_candidates(row: CodedRow, n: int, unit: str) -> None:
+    """The identity-consistent placements of the row's amounts, most likely first."""
+    k = len(row.amounts)
+    if k > n:
+        row.amounts = row.amounts[:n]
+        k = n
+        row.inferred = f"{len(row.amounts)} amounts printed for {n} columns; extra amounts ignored"
+    cands = placements(k, n)
+    good = [c for c in cands if identity_holds(_values(row, c, n, unit), "sum")]
+    if not good:
+        good = cands[:1]
+    # positional reading (tab-separated text keeps empty cells until a page break drops them)
+    pos = None
+    if row.amounts and "\t" in row.line.text:
+        cols = tuple(t.index - row.name_index - 1 for t in row.amounts)
+        if cols[0] == 0 and all(0 <= c < n for c in cols) and list(cols) == sorted(set(cols)):
+            pos = cols
+    row.positional = pos
+
+    def rank(c: tuple[int, ...]) -> tuple:
+        dist = sum(abs(a - b) for a, b in zip(c, pos)) if pos is not None else 0
+        return (dist, c)
+
+    row.candidates = sorted(good, key=rank)
+
+
+def _parent_code(code: str | None) -> str | None:
+    if code is None:
+        return None
+    if len(code) == 7:
+        return code[:5]
+    if len(code) == 5:
+        return code[:3]
+    return "__total__"
+
+
+def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: str) -> list[str]:
+    """Choose each row's placement top-down so that subtotals hold; returns notes of inferences."""
+    n = len(columns)
+    for r in rows:
+        prepare_candidates(r, n, unit)
+    by_code: dict[str, CodedRow] = {}
+    for r in rows:
+        if r.code is not None and r.code not in by_code:
+            by_code[r.code] = r
+    total_row = next((r for r in rows if r.code is None), None)
+    children: dict[str, list[CodedRow]] = {}
+    orphans: list[CodedRow] = []
+    for r in rows:
+        if r.code is None:
+            continue
+        pc = _parent_code(r.code)
+        if pc == "__total__":
+            if total_row is not None:
+                children.setdefault("__total__", []).append(r)
+            else:
+                orphans.append(r)
+        elif pc in by_code:
+            children.setdefault(pc, []).append(r)
+        else:
+            orphans.append(r)
+    chosen: dict[int, tuple[int, ...]] = {}
+
+    def vals(r: CodedRow, c: tuple[int, ...]) -> list[int | None]:
+        return _values(r, c, n, unit)
+
+    def solve(parent_vals: list[int | None], kids: list[CodedRow]) -> list[tuple[int, ...]] | None:
+        target = [v or 0 for v in parent_vals]
+        options: list[list[tuple[tuple[int, ...], list[int]]]] = []
+        for kid in kids:
+            opts = []
+            for c in kid.candidates:
+                v = [x or 0 for x in vals(kid, c)]
+                # a column blank in the parent is blank in every child
+                if any(v[j] and not target[j] for j in range(n)):
+                    continue
+                opts.append((c, v))
+            if not opts:
+                return None
+            options.append(opts)
+        budget = [200_000]
+        nonneg = all(x >= 0 for o in options for _, v in o for x in v) and all(t >= 0 for t in target)
+        # remaining maximum per column, for pruning
+        suffix_max = [[0] * n for _ in range(len(options) + 1)]
+        for i in range(len(options) - 1, -1, -1):
+            for j in range(n):
+                suffix_max[i][j] = suffix_max[i + 1][j] + max(v[j] for _, v in options[i])
+        pick: list[tuple[int, ...]] = []
+
+        def dfs(i: int, acc: list[int]) -> bool:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            if i == len(options):
+                return acc == target
+            for c, v in options[i]:
+                nxt = [a + b for a, b in zip(acc, v)]
+                if nonneg and any(nxt[j] > target[j] or nxt[j] + suffix_max[i + 1][j] < target[j] for j in range(n)):
+                    continue
+                pick.append(c)
+                if dfs(i + 1, nxt):
+                    return True
+                pick.pop()
+            return False
+
+        if dfs(0, [0] * n):
+            return list(pick)
+        return None
+
+    def settle(parent: CodedRow | None, key: str) -> None:
+        kids = children.get(key, [])
+        if not kids:
+            return
+        solution = solve(vals(parent, chosen[id(parent)]), kids) if parent is not None else None
+        for kid, c in zip(kids, solution or [k.candidates[0] if k.candidates else () for k in kids]):
+            chosen[id(kid)] = c
+        for kid in kids:
+            settle(kid, kid.code)
+
+    if total_row is not None:
+        picked = False
+        for c in total_row.candidates or [()]:
+            chosen[id(total_row)] = c
+            if not children.get("__total__") or solve(vals(total_row, c), children["__total__"]) is not None:
+                picked = True
+                break
+        if not picked:
+            chosen[id(total_row)] = (total_row.candidates or [()])[0]
+        settle(total_row, "__total__")
+    for r in orphans:
+        chosen[id(r)] = r.candidates[0] if r.candidates else ()
+        settle(r, r.code)
+    notes: list[str] = []
+    placed: list[CodedRow] = []
+    for r in rows:
+        c = chosen.get(id(r), r.candidates[0] if r.candidates else ())
+        v = vals(r, c)
+        r.values = dict(zip(columns, v))
+        k = len(r.amounts)
+        ambiguous = len(r.candidates) > 1 or (r.positional is not None and r.positional != c)
+        if k and k < n and ambiguous and (r.positional is None or r.positional != c):
+            where = ", ".join(columns[j] for j in c)
+            note = f"{k} amounts printed for {n} columns; placed in {where} so that the row identity and subtotals hold"
+            r.inferred = f"{r.inferred}; {note}" if r.inferred else note
+            placed.append(r)
+        if r.pushed:
+            notes.append(f"{table} line {r.line.line}{_page(r.line)} ({r.code or r.name}): {r.inferred}")
+    if placed:
+        where = ", ".join(f"{r.line.line}{_page(r.line)}" for r in placed[:12])
+        more = f" and {len(placed) - 12} more" if len(placed) > 12 else ""
+        notes.append(
+            f"{table}: the columns of {len(placed)} rows that print fewer amounts than the table has columns "
+            f"were inferred from the row identity and the subtotals (lines {where}{more}); see the rows' `inferred`"
+        )
+    return notes
+
+
+def _page(line: Line) -> str:
+    return f" page {line.page}" if line.page is not None else ""
+
+
+def parse_coded_table(
+    lines: list[Line], columns: list[str], unit: str, table: str, code_lengths: tuple[int, ...]
+) -> tuple[list[dict], list[str]]:
+    """Rows of a coded table (code, name, money columns) as records, plus notes of inferences."""
+    rows: list[CodedRow] = []
+    pending: CodedRow | None = None
+    for ln in lines:
+        toks = tokenize(ln)
+        read = read_coded_row(toks, code_lengths)
+        if read is None:
+            amts = [t for t in toks if t.is_amount]
+            texts = [t for t in toks if t.kind == "text"]
+            if pending is not None and amts and not texts:
+                pending.amounts = amts
+                pending.pushed = True
+                pending.name_index = amts[0].index - 1
+                pending.inferred = f"amounts printed on the next line ({ln.line}) taken for this row"
+                pending = None
+            continue
+        code, name, p = read
+        amts = [t for t in toks[p + 1 :] if t.is_amount]
+        row = CodedRow(code=code, name=name, amounts=amts, line=ln, name_index=toks[p].index)
+        if code is None and not amts:
+            pending = None
+            continue  # the 合计 row of an empty table
+        rows.append(row)
+        pending = row if not amts else None
+    notes = resolve_columns(rows, columns, unit, table)
+    records = []
+    for r in rows:
+        rec = {"code": r.code, "name": r.name, **r.values, "line": r.line.line, "page": r.line.page, "inferred": r.inferred}
+        records.append(rec)
+    return records, notes
