@@ -137,10 +137,23 @@ def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
         df[c] = pd.array(df[c].tolist(), dtype="Int64")
     if key == "indicators":
         df["number"] = df["number"].astype("object")
-    for c in cols:
-        if c not in money and c not in LOCATION_COLUMNS and df[c].dtype != object and c not in ("has_kpi_table", "malformed", "number"):
+    for c in df.columns:
+        if c in money or c in LOCATION_COLUMNS:
+            continue
+        if df[c].dtype != object and c not in ("has_kpi_table", "malformed"):
             df[c] = df[c].astype("object")
+        if df[c].dtype == object:
+            # records that lack a key give NaN; the model's blank is None
+            df[c] = df[c].where(df[c].map(_present), None)
     return df.reset_index(drop=True)
+
+
+def _present(v: Any) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, float):
+        return v == v
+    return v is not pd.NA
 
 
 @dataclass
@@ -167,6 +180,7 @@ class TableInfo:
             "line": self.line,
             "page": self.page,
             "empty": self.empty,
+            "unit_assumed": self.unit_assumed,
         }
 
 
