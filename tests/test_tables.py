@@ -453,3 +453,27 @@ def test_gb18030_copy(tmp_path):
         b = ref[key][cols].astype(object).where(ref[key][cols].notna(), None).values.tolist()
         assert a == b, key
     assert budget.frames["sangong"].iloc[0]["total"] == 3205960000
+
+
+def test_wrapped_name_layout_text():
+    text = "\n".join(
+        [
+            "                2024年部门支出预算总表",
+            "编制部门：某某局                         单位：元",
+            "              项目                    支出预算",
+            "功能分类科目编码",
+            "                 功能分类科目名称   合计       基本支出     项目支出",
+            "类   款   项",
+            "208             社会保障和就业支出       300.00      300.00",
+            "208   05        行政事业单位养老支出     300.00      300.00",
+            "208   05   05   机关事业单位基本养老保险缴     300.00    300.00",
+            "                费支出",
+            "                   合计           300.00      300.00",
+        ]
+    )
+    meta, f = parse_text(text)
+    exp = f["expenditure_summary"]
+    assert row(exp, "2080505")["name"] == "机关事业单位基本养老保险缴费支出"
+    assert row(exp, "2080505")["basic"] == 30000
+    assert meta.tables["expenditure_summary"].unit == "元"
+    assert hierarchy_problems("expenditure_summary", exp) == []

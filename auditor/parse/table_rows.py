@@ -141,6 +141,21 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
     return code, name, p
 
 
+_HEADER_WORDS = re.compile(
+    r"(项目|科目|编码|名称|合计|总计|基本支出|项目支出|人员经费|公用经费|收入|预算|单位|注|^[类款项]$|功能分类|经济分类)"
+)
+
+
+def _name_fragment(text: str) -> bool:
+    """A short run of Chinese text that is not a header word: the wrapped tail of a long name."""
+    t = text.strip()
+    return (
+        0 < len(t) <= 20
+        and bool(re.fullmatch(r"[\u4e00-\u9fff（）()、·]+", t))
+        and not _HEADER_WORDS.search(t)
+    )
+
+
 def placements(k: int, n: int) -> list[tuple[int, ...]]:
     """Order-preserving placements of k printed amounts into n columns, the first amount as total."""
     if k == 0:
@@ -332,12 +347,21 @@ def parse_coded_table(
     """Rows of a coded table (code, name, money columns) as records, plus notes of inferences."""
     rows: list[CodedRow] = []
     pending: CodedRow | None = None
+    previous: CodedRow | None = None  # the data row on the line just before (blank lines skipped)
     for ln in lines:
         toks = tokenize(ln)
+        if not ln.text.strip():
+            continue
         read = read_coded_row(toks, code_lengths)
         if read is None:
             amts = [t for t in toks if t.is_amount]
             texts = [t for t in toks if t.kind == "text"]
+            if previous is not None and previous.code and not amts and len(texts) == 1 and _name_fragment(texts[0].text):
+                # a long name wrapped onto the next line
+                previous.name += texts[0].text.strip()
+                previous = None
+                continue
+            previous = None
             if pending is not None and amts and not texts:
                 pending.amounts = amts
                 pending.pushed = True
@@ -353,6 +377,7 @@ def parse_coded_table(
             continue  # the 合计 row of an empty table
         rows.append(row)
         pending = row if not amts else None
+        previous = row
     notes = resolve_columns(rows, columns, unit, table)
     records = []
     for r in rows:

@@ -56,11 +56,21 @@ def parse_two_sided(lines: list[Line], key: str, unit: str) -> tuple[list[dict],
         toks = tokenize(ln)
         if _is_header(toks):
             continue
-        for label, amts in _segments(toks):
+        segs = _segments(toks)
+        for n_seg, (label, amts) in enumerate(segs):
             item = label.text.strip()
             if re.sub(r"\s+", "", item) in _HEADER_WORDS:
                 continue
-            side = _side(item)
+            if n_seg > 0:
+                side = "expenditure"  # the right half of the printed line
+            elif "支出" in item or "收入" in item:
+                side = _side(item)
+            elif "\t" in ln.text and label.index >= 2:
+                side = "expenditure"  # left cells blank in tab-separated text
+            elif "\t" not in ln.text and re.match(r"^ {12,}", ln.text):
+                side = "expenditure"  # layout text indented past the income half
+            else:
+                side = _side(item)
             if key == "fiscal_summary":
                 rec = {"side": side, "item": item, "amount": to_fen(amount_text(amts[0]), unit) if amts else None}
             else:
