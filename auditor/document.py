@@ -14,13 +14,16 @@ class Line:
 
     `line` is the 1-based line of a text file, or the 1-based line on its page for a PDF;
     `page` is the 1-based PDF page (None for text). `cells` are the line's table cells:
-    tab-separated in text files, gap-separated in PDFs, one cell for prose.
+    tab-separated in text files, gap-separated in PDFs, one cell for prose. `cell_x` lets a
+    table parser place a value under its header column when blank cells leave no trace.
     """
 
     text: str
     line: int
     page: int | None = None
     cells: tuple[str, ...] = ()
+    #: (left, right) x extent of each cell in PDF points, when the source has geometry (PDFs).
+    cell_x: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(slots=True)

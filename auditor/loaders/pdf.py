@@ -105,11 +105,13 @@ def _group_rows(chars: list[_Char]) -> list[_Row]:
     return rows
 
 
-def _row_cells(row: _Row) -> tuple[str, ...]:
-    """The row's cells, left to right: characters split where the gap exceeds ~one character."""
+def _row_cells(row: _Row) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+    """The row's cells, left to right, with their x extents: split where the gap exceeds ~one character."""
     chars = sorted(row.chars, key=lambda c: c.left)
     height = row.top - row.bottom
     cells: list[str] = []
+    spans: list[tuple[float, float]] = []
+    start = chars[0].left if chars else 0.0
     current: list[str] = []
     prev: _Char | None = None
     prev_right = 0.0
@@ -118,11 +120,13 @@ def _row_cells(row: _Row) -> tuple[str, ...]:
             gap = c.left - prev_right
             if gap > CELL_GAP * height:
                 cells.append("".join(current))
-                current = []
+                spans.append((round(start, 1), round(prev_right, 1)))
+                current, start = [], c.left
             elif gap > WORD_GAP * height:
                 if c.ch not in "0123456789,." and _AMOUNT_END.search("".join(current[-24:])):
                     cells.append("".join(current))
-                    current = []
+                    spans.append((round(start, 1), round(prev_right, 1)))
+                    current, start = [], c.left
                 elif not (_wide(prev.ch) and _wide(c.ch)) or gap > WIDE_WORD_GAP * height:
                     current.append(" ")
         current.append(c.ch)
@@ -130,7 +134,8 @@ def _row_cells(row: _Row) -> tuple[str, ...]:
         prev = c
     if current:
         cells.append("".join(current))
-    return tuple(cells)
+        spans.append((round(start, 1), round(prev_right, 1)))
+    return tuple(cells), tuple(spans)
 
 
 def _wide(ch: str) -> bool:
@@ -141,8 +146,8 @@ def page_lines(textpage, page_no: int) -> list[Line]:
     """The located lines of one page, in reading order (top to bottom)."""
     out: list[Line] = []
     for n, row in enumerate(_group_rows(_page_chars(textpage)), start=1):
-        cells = _row_cells(row)
-        out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells))
+        cells, spans = _row_cells(row)
+        out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans))
     return out
 
 
