@@ -477,3 +477,22 @@ def test_wrapped_name_layout_text():
     assert row(exp, "2080505")["basic"] == 30000
     assert meta.tables["expenditure_summary"].unit == "元"
     assert hierarchy_problems("expenditure_summary", exp) == []
+
+
+def test_sangong_template_order_and_unit_assumed():
+    text = "\n".join(
+        [
+            "2024年单位“三公”经费和机关运行经费预算表",
+            "编制单位:某某中心",
+            "合计\t因公出国(境)费\t公务用车购置及运行费\t\t\t公务接待费\t机关运行经费",
+            "\t\t小计\t购置费\t运行费\t\t",
+            "10.00\t2.00\t5.00\t1.00\t4.00\t3.00\t50.00",
+        ]
+    )
+    meta, f = parse_text(text)
+    s = f["sangong"].iloc[0]
+    assert (s["outbound"], s["vehicle_total"], s["reception"]) == (2000000, 5000000, 3000000)
+    assert s["operating_expenses"] == 50000000
+    info = meta.tables["sangong"]
+    assert info.unit is None and info.unit_assumed == "万元"
+    assert info.department == "某某中心"

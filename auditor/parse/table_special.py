@@ -177,8 +177,8 @@ def parse_sangong(
         toks = tokenize(ln)
         a = [t for t in toks if t.is_amount]
         texts = [t for t in toks if t.kind == "text"]
-        if a and not texts:
-            data, amts = ln, a
+        if a and len(a) >= max(2, len(texts)) or (a and not texts):
+            data, amts = ln, a  # the amounts line (OCR may leave a stray text cell on it)
             break
         header.append(ln)
     if data is None:
