@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     report = build_report(args.source, args.previous, builtin=not args.no_builtin)
     # the report names the document as given on the command line: keep it relative to the repo
     try:
-        report.document["path"] = os.path.relpath(args.source, ROOT)
+        rel = os.path.relpath(args.source, ROOT)
     except ValueError:
-        pass
+        rel = args.source.name
+    report.document["path"] = args.source.name if rel.startswith("..") else rel
     html = render([report], "html", ReportOptions())
     if args.keep_html:
         args.keep_html.parent.mkdir(parents=True, exist_ok=True)
