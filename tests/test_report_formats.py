@@ -212,3 +212,11 @@ def test_junit_one_testcase_per_document_and_rule():
     assert "line 11" in a001.find("failure").text and a001.find("failure").get("type") == "error"
     assert root.get("tests") == "8" and root.get("failures") == "5" and root.get("errors") == "2"
     assert suites[1].find("testcase/error").text.endswith("no text layer")
+
+
+def test_wrap_display_counts_wide_characters_twice():
+    assert base.display_width("三公ab") == 6
+    wrapped = base.wrap_display("一二三四五六七八九十", 8)
+    assert wrapped.split("\n") == ["一二三四", "五六七八", "九十"]
+    assert base.wrap_display("alpha beta gamma", 11).split("\n") == ["alpha beta", "gamma"]
+    assert all(base.display_width(ln) <= 8 for ln in base.wrap_display("预算 budget 公开 disclosure 部门", 8).split("\n"))

@@ -280,3 +280,38 @@ def should_color(stream: Any = None, environ: Any = None) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # closed stream
         return False
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: CJK and other wide characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text)
+
+
+def wrap_display(text: str, width: int) -> str:
+    """Wrap `text` to `width` terminal columns (wide characters count 2), keeping its newlines.
+
+    Breaks at the last space of a line when there is one in its second half, else anywhere
+    (Chinese has no spaces).
+    """
+    if width <= 0:
+        return text
+    out: list[str] = []
+    for para in text.split("\n"):
+        line, w = "", 0
+        for ch in para:
+            cw = display_width(ch)
+            if w + cw > width and line:
+                cut = line.rfind(" ")
+                if cut > len(line) // 2:
+                    out.append(line[:cut])
+                    line = line[cut + 1 :]
+                else:
+                    out.append(line)
+                    line = ""
+                w = display_width(line)
+            line += ch
+            w += cw
+        out.append(line)
+    return "\n".join(out)

@@ -24,13 +24,17 @@ from .base import (
     finding_reference,
     location_text,
     summary_text,
+    display_width,
     value_text,
+    wrap_display,
 )
 
 COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
 RESET = "\x1b[0m"
 HEADERS = ["code", "location", "message", "expected", "actual"]
-EXCERPT_WIDTH = 56
+EXCERPT_WIDTH = 60
+#: terminal columns of the wrapped columns: location, message, expected, actual
+WIDTHS = (36, 72, 22, 22)
 
 
 def _paint(text: str, style: str, options: ReportOptions) -> str:
@@ -38,22 +42,32 @@ def _paint(text: str, style: str, options: ReportOptions) -> str:
 
 
 def _flat(text: str, width: int = EXCERPT_WIDTH) -> str:
+    """One source line on one row: tabs as two spaces, cut to `width` terminal columns."""
     text = text.replace("\t", "  ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if display_width(text) <= width:
+        return text
+    out, w = "", 0
+    for ch in text:
+        w += display_width(ch)
+        if w > width - 1:
+            break
+        out += ch
+    return out + "…"
 
 
 def _message_cell(report: Report, f: Finding, options: ReportOptions) -> str:
-    lines = [f.message]
+    width = WIDTHS[1]
+    lines = [wrap_display(f.message, width)]
     if f.note:
-        lines.append(f"note: {f.note}")
+        lines.append(wrap_display(f"note: {f.note}", width))
     if options.verbose:
         ref = finding_reference(f, options)
         if ref:
-            lines.append(f"ref: {ref}")
+            lines.append(wrap_display(f"ref: {ref}", width))
         for page, line, text, target in excerpt(report, f, options.context):
             pos = f"p.{page} l.{line}" if page is not None else str(line)
             mark = ">" if target else " "
-            lines.append(f"{mark}{pos:>6} | {_flat(text)}")
+            lines.append(wrap_display(f"{mark}{pos:>6} | {_flat(text)}", width))
     return "\n".join(lines)
 
 
@@ -77,10 +91,16 @@ def render_report(report: Report, options: ReportOptions) -> str:
         out.append("")
         out.append(_paint(f"{severity} ({len(findings)})", severity, options))
         rows = [
-            [f.rule, location_text(f.location), _message_cell(report, f, options), value_text(f.expected), value_text(f.actual)]
+            [
+                f.rule,
+                wrap_display(location_text(f.location), WIDTHS[0]),
+                _message_cell(report, f, options),
+                wrap_display(value_text(f.expected), WIDTHS[2]),
+                wrap_display(value_text(f.actual), WIDTHS[3]),
+            ]
             for f in findings
         ]
-        out.append(tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True, maxcolwidths=[None, 40, 70, 24, 24]))
+        out.append(tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True))
     out.append("")
     out.append(_summary(report.findings, options))
     return "\n".join(out)
