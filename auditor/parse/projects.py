@@ -1,0 +1,255 @@
+"""项目经费情况说明 blocks and their 绩效目标申报表: funding block, dates, departments, goals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..document import Document, Line
+from ..model import Meta
+from . import facts as F
+from .prose import build_flow, normalise, strip_bullet
+from .sections import Heading, compact
+
+_TITLE_SUFFIX = re.compile(r"(?:项目)?(?:经费)?情况说明$")
+
+# Funding block labels (fragments survive OCR splitting).
+_FUND_LABELS = [
+    ("annual_request", re.compile(r"申请总|年度资金申")),
+    ("total_funds", re.compile(r"资金总额|项目资金总")),
+    ("current_year_appropriation", re.compile(r"当年(?:财政)?|财政拨款")),
+    ("carryover", re.compile(r"结转")),
+    ("fiscal_funds", re.compile(r"财政资")),
+    ("other_funds", re.compile(r"其他资金")),
+]
+_NEVER = re.compile(r"(?!x)x")
+_FUND_OK = re.compile(r"^\d{1,3}(?:,\s*\d{3})*\.\s*\d{2}$|^0\.\s*00$|^0$")
+_FUND_ANY = re.compile(r"^\d[\d,.\s]*\d$|^\d$")
+
+
+def project_name(title: str) -> str:
+    t = strip_bullet(title.strip())
+    t = re.sub(r"^[一二三四五六七八九十]+、", "", t)
+    name = _TITLE_SUFFIX.sub("", t).strip()
+    return name or t
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _hamming(a: str, b: str) -> int:
+    if len(a) != len(b):
+        return 99
+    return sum(1 for x, y in zip(a, b) if x != y)
+
+
+def parse_funding(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
+    """The funding block of one 绩效目标申报表: field -> fen, OCR-damaged twins, field -> line."""
+    from ..money import to_fen
+
+    values: dict[str, int] = {}
+    printed: dict[str, str] = {}
+    where: dict[str, int] = {}
+    orphans: list[tuple[str, Line]] = []
+    other_seen = 0
+    for ln in lines:
+        cells = [normalise(c).strip() for c in ln.cells]
+        current: str | None = None
+        for raw in cells:
+            c = raw.strip()
+            if not c:
+                continue
+            if _FUND_ANY.match(c):
+                if current and current not in values and _FUND_OK.match(c):
+                    values[current] = to_fen(c) or 0
+                    printed[current] = c
+                    where[current] = ln.line
+                else:
+                    orphans.append((c, ln))
+                current = None
+                continue
+            label = None
+            for key, pat in _FUND_LABELS:
+                if pat.search(c):
+                    label = key
+                    break
+            if label == "other_funds":
+                other_seen += 1
+                label = "other_funds" if other_seen == 1 else "annual_other"
+            if label:
+                current = label
+            elif re.search(r"[\u4e00-\u9fff]{2,}", c) and re.search(r"其中|中:|资", c):
+                current = None  # a garbled label: its amount is an orphan
+    twins = []
+    for text, ln in orphans:
+        d = _digits(text)
+        best = None
+        for field in ("fiscal_funds", "total_funds", "annual_request", "current_year_appropriation",
+                      "carryover", "other_funds", "annual_other"):
+            if field not in printed:
+                continue
+            dist = _hamming(d, _digits(printed[field]))
+            if best is None or dist < best[0]:
+                best = (dist, field)
+        if best is None:
+            continue
+        dist, field = best
+        if dist == 0 and _FUND_OK.match(text) and re.sub(r"\s", "", text) == re.sub(r"\s", "", printed[field]):
+            continue  # an agreeing copy
+        twins.append({"field": field, "printed": text, "line": ln.line, "page": ln.page,
+                      "agrees_with": printed[field], "digits_differ": dist if dist != 99 else None})
+    return values, twins, where
+
+
+def _cells_between(lines: list[Line], start_pat: re.Pattern, stop_pat: re.Pattern) -> str | None:
+    for ln in lines:
+        cells = [c.strip() for c in ln.cells]
+        for i, c in enumerate(cells):
+            m = start_pat.search(c)
+            if not m:
+                continue
+            out = []
+            rest = c[m.end():].strip()
+            if rest:
+                out.append(rest)
+            for c2 in cells[i + 1:]:
+                sm = stop_pat.search(c2)
+                if sm:
+                    if c2[:sm.start()].strip() and not re.fullmatch(r"计[划戈]?", c2[:sm.start()].strip()):
+                        out.append(c2[:sm.start()].strip())
+                    break
+                if c2:
+                    out.append(c2)
+            return out and "|".join(out) or None
+    return None
+
+
+def _rejoin(frag: str | None) -> str | None:
+    """Rejoin OCR fragments of a cell ("公安局闵行分 总)" + "局(汇" -> "公安局闵行分局(汇总)")."""
+    if not frag:
+        return None
+    parts = [p for p in re.split(r"[|\s]+", frag) if p and not re.fullmatch(r"[-_—.·:;|]+", p)]
+    # drop a truncated copy of a later fragment
+    parts = [p for i, p in enumerate(parts) if not any(q != p and len(p) >= 4 and q.startswith(p[:-1]) for q in parts[i + 1:])]
+    tails = [p for p in parts if ")" in p and "(" not in p and len(p) <= 3]
+    body = [p for p in parts if p not in tails]
+    out = ""
+    for p in body:
+        out += p
+        if "(" in p and ")" not in p and tails:
+            out += tails.pop(0)
+    return out + "".join(tails) or None
+
+
+def _date(text: str | None) -> str | None:
+    if not text:
+        return None
+    parts = [p for p in text.split("|") if p]
+    joined = "|".join(parts)
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{0,2})(?:\|-?(\d{1,2}))?", joined)
+    if not m:
+        return joined.replace("|", "")
+    y, mo, d1, d2 = m.groups()
+    if d2 and (len(d2) == 2 or not d1):
+        day = d2
+    elif d2 and len(d1) == 1:
+        day = d1 + d2
+    else:
+        day = d1
+    return f"{y}-{int(mo):02d}-{int(day):02d}" if day and day.isdigit() and 1 <= int(day) <= 31 else joined.replace("|", "")
+
+
+def _goals(flow_text: str) -> tuple[str | None, str | None]:
+    t = normalise(flow_text)
+    om = re.search(r"(?:1|一)\s*[、.]\s*总目标\s*[:]?", t)
+    am = re.search(r"(?:2|二)\s*[、.]\s*年度目标\s*[:]?", t)
+    dm = re.search(r"(?:3|三)\s*[、.]\s*分解目标", t)
+    overall = annual = None
+    if om:
+        end = am.start() if am else (dm.start() if dm else len(t))
+        overall = flow_text[om.end():end].strip() or None
+    if am:
+        end = dm.start() if dm and dm.start() > am.end() else len(t)
+        annual = flow_text[am.end():end].strip() or None
+    return overall, annual
+
+
+def _subject(flow_text: str, label: str) -> str | None:
+    t = normalise(flow_text)
+    m = re.search(rf"{label}\s*[:]\s*", t)
+    if not m:
+        return None
+    end = m.end()
+    stop = re.search(r"[。;,]", t[end:])
+    return flow_text[end:end + (stop.start() if stop else len(t) - end)].strip() or None
+
+
+def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.FactSink):
+    """Project records and indicator records from every 项目经费情况说明 block."""
+    from .indicators import parse_indicator_table
+
+    projects: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    starts = [n for n, h in enumerate(heads) if h.key == "project_notes"]
+    for k, n in enumerate(starts):
+        h = heads[n]
+        end_idx = heads[starts[k + 1]].index if k + 1 < len(starts) else len(doc.lines)
+        # a following top-level section (not the project's KPI table) ends the block
+        for h2 in heads[n + 1:]:
+            if h2.index >= end_idx:
+                break
+            if h2.key not in ("kpi_tables",):
+                end_idx = h2.index
+                break
+        block = doc.lines[h.index + 1:end_idx]
+        name = project_name(h.title)
+        kpi_at = next((i for i, ln in enumerate(block) if any(x.key == "kpi_tables" and doc.lines[x.index] is ln for x in heads)), None)
+        prose_part = block if kpi_at is None else block[:kpi_at]
+        flow = build_flow(doc, prose_part, section="project_notes")
+        fact = F.project_amount_facts(flow, sink, name)
+        overall, annual = _goals(flow.text)
+        ln0 = doc.lines[h.index]
+        rec: dict[str, Any] = {
+            "name": name,
+            "narrative_amount": fact["amount"] if fact else None,
+            "overall_goal": overall,
+            "annual_goal": annual,
+            "narrative_competent_dept": _subject(flow.text, "主管部门"),
+            "narrative_implementing_unit": _subject(flow.text, "实施单位"),
+            "has_kpi_table": kpi_at is not None,
+            "line": ln0.line,
+            "page": ln0.page,
+            "quoted_name": fact.get("quoted_name") if fact else None,
+            "narrative_line": fact["line"] if fact else None,
+            "ocr_twins": [],
+        }
+        if kpi_at is not None:
+            table = block[kpi_at:]
+            rec.update(_table_part(table))
+            indicators.extend(parse_indicator_table(table, name))
+        projects.append(rec)
+    return projects, indicators
+
+
+def _table_part(table: list[Line]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    header_end = next((i for i, ln in enumerate(table) if re.search(r"一级指标", ln.text)), len(table))
+    head = table[:header_end]
+    fund_lines = [ln for ln in head if re.search(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}", ln.text)
+                  and not re.search(r"目标", ln.text)]
+    values, twins, where = parse_funding(fund_lines)
+    out.update(values)
+    out["ocr_twins"] = twins
+    out["funding_lines"] = where
+    out["table_name"] = _rejoin(_cells_between(head, re.compile(r"目名称"), re.compile(r"项目性质")))
+    out["competent_dept"] = _rejoin(_cells_between(head, re.compile(r"管部门"), re.compile(r"实施单位")))
+    out["implementing_unit"] = _rejoin(_cells_between(head, re.compile(r"实施单位"), _NEVER))
+    out["start"] = _date(_cells_between(head, re.compile(r"开始日期"), re.compile(r"完成日期")))
+    out["end"] = _date(_cells_between(head, re.compile(r"完成日期"), _NEVER))
+    out["start_printed"] = (_cells_between(head, re.compile(r"开始日期"), re.compile(r"完成日期")) or "").replace("|", "") or None
+    out["end_printed"] = (_cells_between(head, re.compile(r"完成日期"), _NEVER) or "").replace("|", "") or None
+    return out
+
+
+__all__ = ["parse_projects", "parse_funding", "project_name", "compact"]

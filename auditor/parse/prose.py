@@ -1,0 +1,157 @@
+"""Prose of a disclosure: which lines are prose (not table rows), joined into located text flows.
+
+Facts are extracted from *flows*: the prose lines of one section joined into one string, with a
+map from character offsets back to the located source line. PDF text wraps lines mid-sentence
+(even mid-number: ``29,381.00万`` / ``元``), so wrapped lines are joined without a separator;
+lines of a text file that each hold a paragraph are joined with a newline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..document import Document, Line
+from ..model import Meta
+
+#: Punctuation normalised to ASCII, one character for one (offsets are preserved).
+_FULLWIDTH = str.maketrans({
+    "（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "＂": '"',
+    "．": ".", "％": "%", "　": " ", "〔": "(", "〕": ")", "【": "[", "】": "]", "‘": "'", "’": "'",
+    "﹪": "%", "＜": "<", "＞": ">", "＝": "=", "、": "、",
+})
+_BULLET = re.compile(r"^[\s\-•・*]+(?=\S)")
+_AMOUNT_CELL = re.compile(r"^-?\d[\d, ]*(?:\.\s*\d+)?$")
+_SENTENCE_END = "。;；!！?？:："
+
+
+def normalise(text: str) -> str:
+    """Full-width punctuation to ASCII, same length (so offsets map back to the printed text)."""
+    return text.translate(_FULLWIDTH)
+
+
+def strip_bullet(text: str) -> str:
+    """Drop the list markers (``- ``) OCR-to-markdown tools put before paragraphs."""
+    return _BULLET.sub("", text)
+
+
+def is_table_row(ln: Line, doc: Document | None = None) -> bool:
+    """Heuristic: a line that is a table row rather than prose."""
+    cells = [c for c in ln.cells if c.strip()]
+    text = ln.text.strip()
+    if "\t" in ln.text and len(cells) >= 2:
+        return True
+    amounts = [c for c in cells if _AMOUNT_CELL.match(c.strip())]
+    if len(amounts) >= 3:
+        return True
+    # PDF rows come out space-separated in one cell: code columns or several plain amounts, no 。
+    if not re.search(r"[。，；万]", text):
+        if re.match(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S", text) and re.search(r"\d,\d{3}|\d\.\d{2}\b|\s0$", text):
+            return True
+        if len(re.findall(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])", text)) >= 2:
+            return True
+    return False
+
+
+@dataclass
+class Flow:
+    """Prose lines joined into one string; ``line_at(offset)`` gives the source line of a character."""
+
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    #: offset in `text` of each line's first character in the *original* line (bullets stripped)
+    section: str | None = None
+
+    def add(self, ln: Line, body: str, joiner: str) -> None:
+        if self.text:
+            self.text += joiner
+        self.starts.append(len(self.text))
+        self.lines.append(ln)
+        self.text += body
+
+    def line_at(self, offset: int) -> Line:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[max(0, i)]
+
+    @property
+    def norm(self) -> str:
+        return normalise(self.text)
+
+
+def _pdf_like(doc: Document) -> bool:
+    return doc.kind == "pdf"
+
+
+def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> Flow:
+    """Join prose lines into a flow (table rows and blank lines skipped)."""
+    flow = Flow(section=section)
+    pdf = _pdf_like(doc)
+    prev_blank = True
+    for ln in lines:
+        if not ln.text.strip():
+            prev_blank = True
+            continue
+        if is_table_row(ln, doc):
+            prev_blank = True
+            continue
+        body = strip_bullet(ln.text.strip())
+        joiner = "\n"
+        prev_text = flow.lines[-1].text.strip() if flow.lines else ""
+        if pdf and flow.text and not prev_blank and flow.text[-1] not in "。;；:：!！?？" and len(prev_text) >= 30:
+            joiner = ""
+        flow.add(ln, body, joiner)
+        prev_blank = False
+    return flow
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of sentences: split after 。 ; ； and newlines."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "。;；\n":
+            if text[start:i + 1].strip():
+                spans.append((start, i + 1))
+            start = i + 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+_ITEM_START = re.compile(r'(?:(?<=^)|(?<=[\n。]))\s*(\d{1,2})\s*[.、]\s*(?=["“「(（]|[^\d])')
+
+
+def split_items(text: str) -> list[tuple[int, int, int]]:
+    """Numbered items (``1. ``, ``2、``) of a list: (number, start, end) spans, numbers ascending."""
+    marks = []
+    expected = 1
+    for m in re.finditer(r'(?:^|(?<=[\n。;；]))\s*(\d{1,2})\s*[.．、]\s*', text):
+        n = int(m.group(1))
+        if n == expected:
+            marks.append((n, m.start(), m.end()))
+            expected += 1
+    out = []
+    for i, (n, s, e) in enumerate(marks):
+        end = marks[i + 1][1] if i + 1 < len(marks) else len(text)
+        out.append((n, e, end))
+    return out
+
+
+def prose_lines(doc: Document, meta: Meta) -> Iterator[tuple[Line, str | None]]:
+    """Every prose line (not a table row, not blank) with the key of the section it belongs to."""
+    from .sections import section_spans
+
+    spans = section_spans(doc, meta)
+    keys: list[str | None] = [None] * len(doc.lines)
+    for key, start, end in spans:
+        for i in range(start, end):
+            keys[i] = key
+    for i, ln in enumerate(doc.lines):
+        if not ln.text.strip() or is_table_row(ln, doc):
+            continue
+        if keys[i] in ("tables_part", "kpi_tables"):
+            continue
+        yield ln, keys[i]

@@ -1,0 +1,176 @@
+"""Section headings of the template (职能, 机构设置, 名词解释, 编制说明, 其他相关情况说明, 项目经费情况说明 …).
+
+Headings are looked for in the body, after the 目录 block (whose entries repeat the same titles).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Document, Line
+from ..model import NINE_TABLES, Meta, Section
+from .prose import is_table_row, normalise, strip_bullet
+
+#: Required sections and sub-sections (the disclosure-completeness rules check these).
+REQUIRED_SECTIONS = [
+    "functions",
+    "organisation",
+    "glossary",
+    "budget_notes",
+    "tables_part",
+    "other_notes",
+    "sangong_notes",
+    "operating_notes",
+    "procurement_notes",
+    "performance_notes",
+    "assets_notes",
+    "project_notes",
+]
+
+#: Sub-sections of 其他相关情况说明.
+OTHER_NOTES_PARTS = ["sangong_notes", "operating_notes", "procurement_notes", "performance_notes", "assets_notes"]
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))\s*")
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("glossary", re.compile(r"^名词解释$")),
+    ("other_notes", re.compile(r"^其他相关情况说明$")),
+    ("sangong_notes", re.compile(r'^(?:\d{4}年(?:度)?)?"?三公"?经费(?:预算)?(?:情况)?说明$')),
+    ("operating_notes", re.compile(r"^(?:\d{4}年(?:度)?)?机关运行经费(?:预算)?(?:情况)?(?:说明)?$")),
+    ("procurement_notes", re.compile(r"^(?:\d{4}年(?:度)?)?政府采购(?:预算)?(?:情况)?(?:说明)?$")),
+    ("performance_notes", re.compile(r"^绩效目标设置情况(?:说明)?$")),
+    ("assets_notes", re.compile(r"^国有资产占[用有](?:使用)?情况(?:说明)?$")),
+    ("budget_notes", re.compile(r"预算编制说明$")),
+    ("functions", re.compile(r"主要职能$")),
+    ("organisation", re.compile(r"机构设置$")),
+    ("project_notes", re.compile(r"经费情况说明$")),
+]
+_KPI_TITLE = re.compile(r"目标申报.?表|绩效目标表$")
+_TABLE_TITLES = [normalise(t).replace("“", '"').replace("”", '"') for t in NINE_TABLES.values()]
+
+
+def compact(text: str) -> str:
+    """Heading text without bullets, whitespace, tabs; punctuation normalised."""
+    return re.sub(r"[\s\u3000]+", "", normalise(strip_bullet(text.strip())))
+
+
+def heading_key(ln: Line) -> str | None:
+    """The section key a line is the heading of, or None."""
+    c = compact(ln.text)
+    if not c:
+        return None
+    kc = re.sub(r"[^\u4e00-\u9fff]", "", c)
+    if _KPI_TITLE.search(kc) and len(kc) <= 30 and "详见" not in c and "见" != c[:1]:
+        return "kpi_tables"
+    if len(c) > 50 or c.endswith("。") or is_table_row(ln):
+        return None
+    if _is_table_title(c):
+        return "tables_part"
+    bare = _NUMBERING.sub("", c)
+    for key, pat in _PATTERNS:
+        if pat.search(bare):
+            if key == "project_notes" and ('三公' in bare or bare.startswith("其他相关")):
+                continue
+            return key
+    return None
+
+
+def _is_table_title(c: str) -> bool:
+    bare = _NUMBERING.sub("", c)
+    return any(bare.endswith(t) for t in _TABLE_TITLES) and len(bare) <= 45
+
+
+def _looks_like_toc_entry(ln: Line) -> bool:
+    c = compact(ln.text)
+    if not c:
+        return True
+    if "…" in c or "..." in c or "·····" in c:
+        return True
+    if ln.text.lstrip().startswith("-"):
+        return True
+    raw = normalise(strip_bullet(ln.text.strip()))
+    return bool(_NUMBERING.match(c) or re.match(r"^\d{1,2}\s*[.、]", raw)) and len(c) <= 50
+
+
+def body_start(doc: Document, meta: Meta | None = None) -> int:
+    """Index of the first body line (after the 目录 block; 0 when there is no 目录).
+
+    Fills ``meta.toc`` with the 目录 entries when the table parser has not.
+    """
+    lines = doc.lines
+    toc_at = next((i for i, ln in enumerate(lines[:200]) if compact(ln.text) in ("目录", "目次")), None)
+    if toc_at is None:
+        return 0
+    i = toc_at + 1
+    entries = []
+    toc_page = lines[toc_at].page
+    while i < len(lines):
+        ln = lines[i]
+        if doc.kind == "pdf" and toc_page is not None and ln.page != toc_page and ln.text.strip():
+            break
+        if not _looks_like_toc_entry(ln):
+            break
+        if ln.text.strip():
+            title = re.sub(r"[.…·\s]+\d*$", "", strip_bullet(ln.text.strip()))
+            entries.append({"title": title, "line": ln.line, "page": ln.page})
+        i += 1
+    if meta is not None and not meta.toc:
+        meta.toc = entries
+    return i
+
+
+@dataclass
+class Heading:
+    key: str
+    index: int  # index into doc.lines
+    title: str
+
+
+def find_headings(doc: Document, meta: Meta | None = None) -> list[Heading]:
+    """Every section heading of the body, in order (project_notes and kpi_tables may repeat)."""
+    start = body_start(doc, meta)
+    out: list[Heading] = []
+    seen_tables = False
+    in_other = False
+    for i in range(start, len(doc.lines)):
+        ln = doc.lines[i]
+        key = heading_key(ln)
+        if key is None:
+            continue
+        if key == "other_notes":
+            in_other = True
+        elif key in OTHER_NOTES_PARTS and not in_other:
+            continue  # e.g. the 机关运行经费预算 header cell of the 三公 table
+        elif key in ("project_notes", "tables_part", "budget_notes", "functions", "organisation", "glossary"):
+            in_other = False
+        if key == "tables_part":
+            if seen_tables:
+                continue
+            seen_tables = True
+        out.append(Heading(key, i, strip_bullet(ln.text.strip())))
+    return out
+
+
+def section_spans(doc: Document, meta: Meta | None = None) -> list[tuple[str, int, int]]:
+    """(key, start index, end index exclusive) of each section, innermost: each runs to the next heading."""
+    heads = find_headings(doc, meta)
+    spans = []
+    for n, h in enumerate(heads):
+        end = heads[n + 1].index if n + 1 < len(heads) else len(doc.lines)
+        spans.append((h.key, h.index, end))
+    return spans
+
+
+def parse_sections(doc: Document, meta: Meta) -> list[Heading]:
+    """Fill meta.sections (first heading of each key) and meta.missing_sections."""
+    heads = find_headings(doc, meta)
+    for h in heads:
+        if h.key not in meta.sections:
+            ln = doc.lines[h.index]
+            meta.sections[h.key] = Section(h.key, h.title, ln.line, ln.page)
+    if "tables_part" not in meta.sections and meta.tables:
+        first = min(meta.tables.values(), key=lambda t: ((t.page or 0), (t.line or 0)))
+        meta.sections["tables_part"] = Section("tables_part", first.title, first.line, first.page)
+    meta.missing_sections = [k for k in REQUIRED_SECTIONS if k not in meta.sections]
+    return heads
