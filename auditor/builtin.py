@@ -1,0 +1,94 @@
+"""The built-in plugin: the repository's rule pack and rule plugins, the loaders, and SCH001.
+
+Registered through the entry point ``[project.entry-points.auditor] builtin = "auditor.builtin"``
+(and directly by the plugin manager, so a source checkout works without reinstalling). It is an
+ordinary plugin: a user's plugin uses the same hooks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .hookspecs import hookimpl
+from .rules import rule
+
+#: The repository root (``rules/`` and ``plugins/builtin/`` live there).
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rules_dir() -> Path:
+    """The built-in YAML rule pack."""
+    return ROOT / "rules"
+
+
+def plugin_files() -> list[Path]:
+    """The built-in rule plugin files ``plugins/builtin/*.py`` (registered like ``--plugin FILE.py``)."""
+    d = ROOT / "plugins" / "builtin"
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.glob("*.py") if not p.name.startswith("_"))
+
+
+@hookimpl
+def auditor_rule_paths():
+    d = rules_dir()
+    return [d] if d.is_dir() else []
+
+
+@hookimpl
+def auditor_register_loaders():
+    from .loaders.pdf import PdfLoader
+    from .loaders.text import TextLoader
+    from .loaders.workbook import JsonLoader, WorkbookLoader
+
+    return [PdfLoader(), WorkbookLoader(), JsonLoader(), TextLoader()]
+
+
+def _schema_message(rec: dict) -> str:
+    from .schemas import CHECK_LABELS
+
+    check = str(rec.get("check") or "")
+    label = next((v for k, v in CHECK_LABELS.items() if check.startswith(k)), check)
+    where = f"{rec.get('table')}.{rec.get('column')}" if rec.get("column") else str(rec.get("table"))
+    value = rec.get("value")
+    return f"{where}: fails {label}" + (f" ({value!r})" if value not in (None, "") else "")
+
+
+@rule(
+    "SCH001",
+    name="schema",
+    severity="error",
+    tags=["schema"],
+    title="Every table passes its schema (code formats, non-negative money, required columns and names)",
+    reference={"regulation": "PRODUCT.md canonical data model", "confidence": "high"},
+)
+def schema_rule(budget, ctx):
+    """Every table passes its pandera schema: code formats, non-negative money, required columns, names."""
+    errors = getattr(budget, "schema_errors", None)
+    if errors is None or errors.empty:
+        return
+    for rec in errors.to_dict("records"):
+        rec = {k: (None if (v is not None and not isinstance(v, str) and pd.isna(v)) else v) for k, v in rec.items()}
+        row = rec.get("row")
+        df = budget.frames.get(rec.get("table"))
+        if df is not None and row is not None and row in df.index:
+            from .rules import row_label
+
+            row = row_label(df, row)
+        yield ctx.finding(
+            _schema_message(rec),
+            table=rec.get("table"),
+            row=row,
+            column=rec.get("column"),
+            line=rec.get("line"),
+            page=rec.get("page"),
+            actual=rec.get("value"),
+            expected=rec.get("check"),
+        )
+
+
+@hookimpl
+def auditor_register_rules():
+    return [schema_rule]

@@ -1,0 +1,254 @@
+"""Configuration: ``[tool.auditor]`` in pyproject.toml, an ``auditor.toml``, or ``--config FILE``.
+
+Keys (all optional)::
+
+    select = ["AR", "sangong"]          # codes, code prefixes, rule names or tags; empty = all
+    ignore = ["NV003"]
+    fail_on = "error"                   # error | warning | info | never
+    rules = ["my-rules/"]               # extra YAML rule packs (relative to the config file)
+    plugins = ["my_plugin.py"]          # extra plugin files
+    rule_timeout = 10                   # seconds per rule
+    baseline = "auditor-baseline.json"
+    show_waived = false
+    [tool.auditor.severity]             # severity overrides per code
+    NV003 = "warning"
+    [tool.auditor.params.SG003]         # parameters per rule
+    cap_total = "50.00"
+    [[tool.auditor.waivers]]
+    rule = "AR002"
+    location = "gpb_function/2040299/*"   # substring or glob of Location.key(), or a table/row/... table
+    justification = "OCR misread; the printed PDF is correct"
+    owner = "审计局 张三"
+    expires = 2026-12-31
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .findings import SEVERITIES, Finding
+
+FAIL_ON = ("error", "warning", "info", "never")
+KEYS = {
+    "select", "ignore", "fail_on", "rules", "plugins", "rule_timeout", "baseline", "show_waived",
+    "severity", "params", "waivers",
+}  # fmt: skip
+
+
+@dataclass
+class Waiver:
+    """An accepted finding: which rule, where, why, who, until when."""
+
+    rule: str
+    justification: str
+    location: str | dict[str, Any] | None = None
+    owner: str | None = None
+    expires: dt.date | None = None
+    document: str | None = None  # glob of the document path (optional)
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        return self.expires is not None and self.expires < (today or dt.date.today())
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.rule != self.rule:
+            return False
+        if self.document and finding.document and not fnmatch.fnmatch(finding.document, self.document) and self.document not in finding.document:
+            return False
+        loc = self.location
+        if loc is None or loc == "":
+            return True
+        if isinstance(loc, dict):
+            got = finding.location.to_dict()
+            return all(str(got.get(k)) == str(v) for k, v in loc.items())
+        key = finding.location.key()
+        if any(ch in loc for ch in "*?["):
+            return fnmatch.fnmatchcase(key, loc)
+        return loc in key
+
+
+@dataclass
+class Config:
+    """The resolved configuration of one run (file settings merged with command-line flags)."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    rules: list[Path] = field(default_factory=list)
+    plugins: list[Path] = field(default_factory=list)
+    rule_timeout: float = 10.0
+    baseline: Path | None = None
+    show_waived: bool = False
+    severity: dict[str, str] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+    path: Path | None = None  # the file it came from
+    #: whether the built-in rules and plugins (entry points) are loaded; tests turn these off.
+    builtin: bool = True
+    entry_points: bool = True
+
+    def replace(self, **changes: Any) -> "Config":
+        return replace(self, **changes)
+
+    def is_selected(self, rule: Any) -> bool:
+        """Select/ignore by code, code prefix, rule name or tag (ignore wins)."""
+        if any(_matches(tok, rule) for tok in self.ignore):
+            return False
+        if not self.select:
+            return True
+        return any(_matches(tok, rule) for tok in self.select)
+
+    def fails(self, severity: str) -> bool:
+        """True when a finding of this severity makes the run fail (exit 1)."""
+        if self.fail_on == "never":
+            return False
+        order = {s: i for i, s in enumerate(reversed(SEVERITIES))}  # info 0, warning 1, error 2
+        return order.get(severity, 0) >= order[self.fail_on]
+
+
+def _matches(token: str, rule: Any) -> bool:
+    token = token.strip()
+    if not token:
+        return False
+    if token.upper() == "ALL":
+        return True
+    return rule.code == token or rule.code.startswith(token) or token in rule.tags or token == rule.name
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest auditor.toml, or pyproject.toml with a [tool.auditor] table, from `start` upward."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        a = d / "auditor.toml"
+        if a.is_file():
+            return a
+        p = d / "pyproject.toml"
+        if p.is_file():
+            try:
+                if "auditor" in tomllib.loads(p.read_text(encoding="utf-8")).get("tool", {}):
+                    return p
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load_config(path: str | Path | None = None, *, discover: bool = True) -> Config:
+    """Read a config file (or the nearest one when `path` is None and `discover`); defaults when none."""
+    if path is None:
+        found = find_config() if discover else None
+        if found is None:
+            return Config()
+        path = found
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file ({exc.strerror})", path=str(p)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"malformed TOML: {str(exc).split(' (at line')[0]}", path=str(p), line=int(m.group(1)) if m else None) from None
+    if "tool" in data and isinstance(data["tool"], dict) and "auditor" in data["tool"]:
+        table = data["tool"]["auditor"]
+    elif p.name == "pyproject.toml":
+        table = {}
+    else:
+        table = data
+    return config_from_dict(table, path=p, text=text)
+
+
+def _line_of(text: str | None, needle: str) -> int | None:
+    if not text:
+        return None
+    for i, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return i
+    return None
+
+
+def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: str | None = None) -> Config:
+    """Build a Config from a mapping (the [tool.auditor] table), checking every key."""
+    where = str(path) if path else "<config>"
+
+    def err(problem: str, needle: str | None = None) -> ConfigError:
+        return ConfigError(problem, path=where, line=_line_of(text, needle) if needle else None)
+
+    for k in data:
+        if k not in KEYS:
+            raise err(f"unknown key {k!r} in [tool.auditor] (known: {', '.join(sorted(KEYS))})", k)
+    base = path.parent if path else Path.cwd()
+    cfg = Config(path=path)
+
+    def str_list(key: str) -> list[str]:
+        v = data.get(key, [])
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise err(f"{key} must be a list of strings", key)
+        return v
+
+    cfg.select = str_list("select")
+    cfg.ignore = str_list("ignore")
+    cfg.rules = [base / r for r in str_list("rules")]
+    cfg.plugins = [base / r for r in str_list("plugins")]
+    fail_on = data.get("fail_on", "error")
+    if fail_on not in FAIL_ON:
+        raise err(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}", "fail_on")
+    cfg.fail_on = fail_on
+    timeout = data.get("rule_timeout", 10)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise err("rule_timeout must be a positive number of seconds", "rule_timeout")
+    cfg.rule_timeout = float(timeout)
+    if data.get("baseline"):
+        cfg.baseline = base / str(data["baseline"])
+    cfg.show_waived = bool(data.get("show_waived", False))
+    sev = data.get("severity", {})
+    if not isinstance(sev, dict):
+        raise err("severity must be a table of CODE = \"error|warning|info\"", "severity")
+    for code, s in sev.items():
+        if s not in SEVERITIES:
+            raise err(f"severity of {code} must be one of {', '.join(SEVERITIES)}, not {s!r}", code)
+    cfg.severity = dict(sev)
+    params = data.get("params", {})
+    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+        raise err("params must be tables per rule code ([tool.auditor.params.CODE])", "params")
+    cfg.params = {k: dict(v) for k, v in params.items()}
+    waivers = data.get("waivers", [])
+    if not isinstance(waivers, list):
+        raise err("waivers must be an array of tables ([[tool.auditor.waivers]])", "waivers")
+    for w in waivers:
+        cfg.waivers.append(_waiver(w, err))
+    return cfg
+
+
+def _waiver(w: Any, err: Any) -> Waiver:
+    if not isinstance(w, dict):
+        raise err("each waiver is a table with rule, location, justification, owner, expires", "waivers")
+    unknown = set(w) - {"rule", "location", "justification", "owner", "expires", "document"}
+    if unknown:
+        raise err(f"unknown waiver key {sorted(unknown)[0]!r}", sorted(unknown)[0])
+    if not w.get("rule"):
+        raise err("a waiver needs the rule it waives", "waivers")
+    if not w.get("justification"):
+        raise err(f"the waiver of {w['rule']} needs a justification", str(w["rule"]))
+    exp = w.get("expires")
+    if isinstance(exp, str):
+        try:
+            exp = dt.date.fromisoformat(exp)
+        except ValueError:
+            raise err(f"waiver of {w['rule']}: expires must be YYYY-MM-DD, not {exp!r}", exp) from None
+    elif isinstance(exp, dt.datetime):
+        exp = exp.date()
+    elif exp is not None and not isinstance(exp, dt.date):
+        raise err(f"waiver of {w['rule']}: expires must be a date YYYY-MM-DD", str(w["rule"]))
+    loc = w.get("location")
+    if loc is not None and not isinstance(loc, (str, dict)):
+        raise err(f"waiver of {w['rule']}: location is text (substring/glob of table/row/column@page:line) or a table", str(w["rule"]))
+    return Waiver(rule=str(w["rule"]), justification=str(w["justification"]), location=loc, owner=w.get("owner"), expires=exp, document=w.get("document"))

@@ -1,0 +1,192 @@
+"""The plugin manager: built-in plugins, entry points (group ``auditor``), and plugin files.
+
+Load order: the built-in plugin (``auditor.builtin``, which also brings the repository's
+``plugins/builtin/*.py`` files and its ``rules/`` pack), the reporters (``auditor.report``), then
+installed packages with an ``auditor`` entry point, then plugin files from the config, then
+``--plugin FILE.py``. Every plugin is loaded in isolation: one that cannot be imported or registered
+is a PluginError naming it (exit 2), never a silent skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterable
+
+import pluggy
+
+from . import hookspecs
+from .errors import AuditorError, PluginError
+
+PROJECT = "auditor"
+#: Modules registered before entry points, in order (the reporters module is optional while it is written).
+DEFAULT_PLUGINS = ("auditor.builtin", "auditor.report")
+
+
+def new_manager() -> pluggy.PluginManager:
+    """A manager with the hookspecs and nothing registered."""
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def _where(exc: BaseException, path: str | None) -> int | None:
+    """The line in `path` where `exc` was raised (the innermost frame in that file)."""
+    if path is None:
+        return None
+    line = None
+    for fs in traceback.extract_tb(exc.__traceback__):
+        if Path(fs.filename).resolve() == Path(path).resolve():
+            line = fs.lineno
+    if line is None and isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve() == Path(path).resolve():
+        line = exc.lineno
+    return line
+
+
+def load_plugin_file(path: str | Path) -> ModuleType:
+    """Import a plugin ``.py`` file as a uniquely named module (PluginError naming file:line on failure)."""
+    p = Path(path)
+    if not p.is_file():
+        raise PluginError("plugin file does not exist", path=str(p))
+    if p.suffix != ".py":
+        raise PluginError("a plugin file must be a .py module", path=str(p))
+    digest = hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:10]
+    name = f"auditor_plugin_{p.stem}_{digest}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, p)
+    if spec is None or spec.loader is None:  # pragma: no cover - .py files always get a spec
+        raise PluginError("cannot import plugin file", path=str(p))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except AuditorError:
+        sys.modules.pop(name, None)
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any import failure is reported, with its line
+        sys.modules.pop(name, None)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise PluginError(f"cannot load plugin: {type(exc).__name__}: {exc}", path=str(p), line=_where(exc, str(p))) from exc
+    return module
+
+
+def register(pm: pluggy.PluginManager, plugin: Any, name: str, origin: str | None = None) -> None:
+    """Register one plugin object, turning pluggy's validation errors into PluginError."""
+    if pm.get_plugin(name) is not None or pm.is_registered(plugin):
+        return
+    try:
+        pm.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"invalid plugin {name}: {exc}", path=origin) from exc
+    except ValueError as exc:
+        raise PluginError(f"cannot register plugin {name}: {exc}", path=origin) from exc
+
+
+def register_file(pm: pluggy.PluginManager, path: str | Path) -> None:
+    module = load_plugin_file(path)
+    register(pm, module, name=f"file:{Path(path).resolve()}", origin=str(path))
+
+
+def load_entry_points(pm: pluggy.PluginManager) -> None:
+    """Register installed plugins (entry-point group ``auditor``), each in isolation."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=PROJECT):
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # noqa: BLE001
+            raise PluginError(f"cannot load plugin {ep.name!r} ({ep.value}): {type(exc).__name__}: {exc}", path=ep.value) from exc
+        register(pm, plugin, name=ep.name, origin=ep.value)
+
+
+def build_manager(
+    *,
+    plugin_files: Iterable[str | Path] = (),
+    builtin: bool = True,
+    entry_points: bool = True,
+) -> pluggy.PluginManager:
+    """A manager with the built-in plugins, installed plugins and plugin files registered."""
+    pm = new_manager()
+    if builtin:
+        from . import builtin as builtin_module
+
+        register(pm, builtin_module, name="builtin", origin=builtin_module.__file__)
+        for f in builtin_module.plugin_files():
+            register_file(pm, f)
+    try:
+        report_module = importlib.import_module("auditor.report")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("auditor.report",):
+            raise PluginError(f"cannot load the reporters: {exc}", path="auditor/report") from exc
+    else:
+        register(pm, report_module, name="report", origin=getattr(report_module, "__file__", None))
+    if entry_points:
+        load_entry_points(pm)
+    for f in plugin_files:
+        register_file(pm, f)
+    return pm
+
+
+def plugin_label(pm: pluggy.PluginManager, plugin: Any) -> str:
+    """A plugin's name for messages: its file when it has one."""
+    f = getattr(plugin, "__file__", None)
+    return f or pm.get_name(plugin) or repr(plugin)
+
+
+def call_each(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[Any, Any]]:
+    """Call every implementation of a hook separately, so that a failure names its plugin.
+
+    Returns (plugin, result) pairs for non-None results, in registration order. A failing
+    implementation raises PluginError naming the plugin file and line.
+    """
+    caller = getattr(pm.hook, hook)
+    out = []
+    for impl in reversed(caller.get_hookimpls()):  # pluggy stores LIFO; we want registration order
+        args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+        try:
+            result = impl.function(**args)
+        except AuditorError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            label = plugin_label(pm, impl.plugin)
+            raise PluginError(f"plugin hook {hook} failed: {type(exc).__name__}: {exc}", path=label, line=_where(exc, label if Path(str(label)).exists() else None)) from exc
+        if result is not None:
+            out.append((impl.plugin, result))
+    return out
+
+
+def hook_names() -> list[str]:
+    """Every hook name, in the order of hookspecs.py."""
+    return [n for n in vars(hookspecs) if n.startswith("auditor_") and callable(getattr(hookspecs, n))]
+
+
+def hook_docs() -> dict[str, str]:
+    """Hook name -> its one-line docstring."""
+    return {n: (getattr(hookspecs, n).__doc__ or "").strip().splitlines()[0] for n in hook_names()}
+
+
+CallHook = Callable[..., Any]
+
+
+_DEFAULT_PM: pluggy.PluginManager | None = None
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The manager of the most recently prepared engine, else one with the default plugins."""
+    global _DEFAULT_PM
+    from . import engine
+
+    if engine._ENGINES:
+        return list(engine._ENGINES.values())[-1][1].pm
+    if _DEFAULT_PM is None:
+        _DEFAULT_PM = build_manager()
+    return _DEFAULT_PM

@@ -1,0 +1,332 @@
+"""Rules: the ``Rule`` object, the ``@rule`` decorator, and the context a rule function receives.
+
+A rule function takes ``(budget)`` or ``(budget, ctx)`` and yields or returns findings, dicts with the
+keyword names of :meth:`RuleContext.finding`, or a boolean mask over its ``table`` (False = failing
+row). YAML rules (``auditor.yamlrules``) become the same ``Rule`` objects with ``kind="yaml"``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from .errors import RuleError
+from .findings import SEVERITIES, TAGS, Finding, Location
+from .money import fen_to_display
+
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Rule:
+    """One check: metadata (code, name, severity, tags, reference, params) and the function that runs it."""
+
+    code: str
+    name: str
+    func: Callable[..., Any] | None = None
+    title: str | None = None
+    description: str | None = None
+    severity: str = "error"
+    tags: list[str] = field(default_factory=list)
+    reference: dict[str, Any] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    table: str | None = None
+    origin: str | None = None  # the file that defines the rule
+    line: int | None = None  # its line in that file
+    kind: str = "python"  # "python" | "yaml"
+    spec: dict[str, Any] | None = None  # a YAML rule's mapping, as written
+
+    def reference_text(self) -> str | None:
+        """The reference on one line: ``regulation article (confidence; sources)``."""
+        ref = self.reference
+        if not ref:
+            return None
+        if isinstance(ref, str):
+            return ref
+        text = " ".join(str(ref[k]) for k in ("regulation", "article") if ref.get(k))
+        extra = []
+        if ref.get("confidence"):
+            extra.append(f"confidence: {ref['confidence']}")
+        sources = ref.get("sources")
+        if sources:
+            extra.append("sources: " + (", ".join(map(str, sources)) if isinstance(sources, (list, tuple)) else str(sources)))
+        if extra:
+            text = f"{text} ({'; '.join(extra)})" if text else "; ".join(extra)
+        return text or None
+
+    @property
+    def summary(self) -> str:
+        """A one-line description for listings."""
+        return self.title or (self.description or "").strip().splitlines()[0] if (self.title or self.description) else self.name
+
+    def where(self) -> str:
+        """``file:line`` of the definition, for messages."""
+        if not self.origin:
+            return "<unknown>"
+        return f"{self.origin}:{self.line}" if self.line else self.origin
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "severity": self.severity,
+            "tags": list(self.tags),
+            "reference": self.reference_text(),
+            "params": {k: _jsonable(v) for k, v in self.params.items()},
+            "table": self.table,
+            "kind": self.kind,
+            "origin": self.origin,
+            "line": self.line,
+        }
+
+    def run(self, budget: Any, params: dict[str, Any] | None = None, *, severity: str | None = None) -> list[Finding]:
+        """Run the rule on one budget (no containment: exceptions propagate)."""
+        ctx = RuleContext(self, budget, params, severity=severity)
+        if self.func is None:
+            return []
+        if _takes_ctx(self.func):
+            result = self.func(budget, ctx)
+        else:
+            result = self.func(budget)
+        return list(collect(result, ctx))
+
+    __call__ = run
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return str(v)
+
+
+def _takes_ctx(func: Callable[..., Any]) -> bool:
+    try:
+        params = [
+            p
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+def validate_meta(
+    code: Any, name: Any, severity: Any, tags: Any, *, path: str | None = None, line: int | None = None
+) -> None:
+    """Refuse a rule whose code, name, severity or tags are not usable (RuleError naming where)."""
+    if not code or not isinstance(code, str):
+        raise RuleError("rule has no code", path=path, line=line)
+    if not CODE_RE.match(code):
+        raise RuleError(f"rule code {code!r} must be upper-case letters followed by digits (e.g. AR001)", path=path, line=line)
+    if not name or not isinstance(name, str) or not NAME_RE.match(name):
+        raise RuleError(f"rule {code}: name {name!r} must be lower-case kebab-case", path=path, line=line)
+    if severity not in SEVERITIES:
+        raise RuleError(f"rule {code}: bad severity {severity!r} (use one of {', '.join(SEVERITIES)})", path=path, line=line)
+    if not isinstance(tags, (list, tuple)):
+        raise RuleError(f"rule {code}: tags must be a list", path=path, line=line)
+    for t in tags:
+        if t not in TAGS or t == "internal":
+            raise RuleError(f"rule {code}: unknown tag {t!r} (use the tags of PRODUCT.md)", path=path, line=line)
+
+
+def rule(
+    code: str,
+    *,
+    name: str,
+    severity: str = "error",
+    tags: Iterable[str] = (),
+    reference: dict[str, Any] | str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    params: dict[str, Any] | None = None,
+    cases: list[dict[str, Any]] | None = None,
+    table: str | None = None,
+) -> Callable[[Callable[..., Any]], Rule]:
+    """Turn a function ``f(budget)`` or ``f(budget, ctx)`` into a :class:`Rule`.
+
+    >>> @rule("EX001", name="sangong-present", tags=["disclosure"])
+    ... def sangong_present(budget, ctx):
+    ...     if budget.table("sangong").empty:
+    ...         yield ctx.finding("三公经费表缺失", table="sangong")
+    """
+    tags = list(tags)
+
+    def decorate(func: Callable[..., Any]) -> Rule:
+        path = inspect.getsourcefile(func) if hasattr(func, "__code__") else None
+        line = func.__code__.co_firstlineno if hasattr(func, "__code__") else None
+        validate_meta(code, name, severity, tags, path=path, line=line)
+        if isinstance(reference, str):
+            ref: dict[str, Any] | None = {"regulation": reference}
+        else:
+            ref = dict(reference) if reference else None
+        doc = inspect.getdoc(func)
+        return Rule(
+            code=code,
+            name=name,
+            func=func,
+            title=title or (doc.splitlines()[0] if doc else None),
+            description=description or doc,
+            severity=severity,
+            tags=tags,
+            reference=ref,
+            params=dict(params or {}),
+            cases=list(cases or []),
+            table=table,
+            origin=path,
+            line=line,
+            kind="python",
+        )
+
+    return decorate
+
+
+class RuleContext:
+    """What a rule function gets besides the budget: its parameters and a finding factory."""
+
+    def __init__(self, rule: Rule, budget: Any, params: dict[str, Any] | None = None, *, severity: str | None = None):
+        self.rule = rule
+        self.budget = budget
+        self.params: dict[str, Any] = {**rule.params, **(params or {})}
+        self.severity = severity or rule.severity
+
+    @property
+    def document(self) -> str | None:
+        meta = getattr(self.budget, "meta", None)
+        return getattr(meta, "source", None)
+
+    def finding(
+        self,
+        message: str,
+        *,
+        table: str | None = None,
+        row: Any = None,
+        column: str | None = None,
+        line: int | None = None,
+        page: int | None = None,
+        expected: Any = None,
+        actual: Any = None,
+        note: str | None = None,
+        severity: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Finding:
+        """A Finding of this rule, with its code, name, severity, tags, reference and document filled in."""
+        return Finding(
+            rule=self.rule.code,
+            severity=severity or self.severity,
+            message=str(message),
+            tags=list(tags) if tags is not None else list(self.rule.tags),
+            location=Location(
+                table=table if table is not None else self.rule.table,
+                row=_plain_row(row),
+                column=column,
+                line=_int_or_none(line),
+                page=_int_or_none(page),
+            ),
+            expected=expected,
+            actual=actual,
+            reference=self.rule.reference_text(),
+            name=self.rule.name,
+            document=self.document,
+            note=note,
+        )
+
+    def money(self, fen: Any) -> str:
+        """Money in fen as a 元 display string (``2,082,935.58``)."""
+        return fen_to_display(None if fen is None or fen is pd.NA else int(fen))
+
+
+def _int_or_none(v: Any) -> int | None:
+    if v is None or v is pd.NA:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return int(v)
+
+
+def _plain_row(v: Any) -> Any:
+    if v is None or v is pd.NA:
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):
+        return v.item()
+    return v
+
+
+def row_label(df: pd.DataFrame, idx: Any) -> Any:
+    """How a finding names a row: its code, else item / name / key, else its index."""
+    for col in ("code", "item", "name", "key"):
+        if col in df.columns:
+            v = df.at[idx, col]
+            if v is not None and v is not pd.NA and not (isinstance(v, float) and pd.isna(v)) and str(v) != "":
+                return str(v)
+    return int(idx) if isinstance(idx, (int,)) or hasattr(idx, "item") else idx
+
+
+def mask_findings(mask: pd.Series, ctx: RuleContext, message: str | None = None) -> list[Finding]:
+    """One finding per row where `mask` is False (NA counts as passing) over the rule's table."""
+    table = ctx.rule.table
+    if table is None:
+        raise RuleError(f"rule {ctx.rule.code} returned a mask but declares no table", path=ctx.rule.origin, line=ctx.rule.line)
+    df = ctx.budget.table(table)
+    failing = mask.astype("boolean").fillna(True)
+    out = []
+    for idx in failing.index[~failing.to_numpy(dtype=bool)]:
+        out.append(
+            ctx.finding(
+                message or ctx.rule.title or ctx.rule.name,
+                table=table,
+                row=row_label(df, idx) if idx in df.index else idx,
+                line=df.at[idx, "line"] if idx in df.index and "line" in df.columns else None,
+                page=df.at[idx, "page"] if idx in df.index and "page" in df.columns else None,
+            )
+        )
+    return out
+
+
+def collect(result: Any, ctx: RuleContext) -> Iterable[Finding]:
+    """Normalise what a rule function produced into Findings."""
+    if result is None or result is True:
+        return
+    if result is False:
+        yield ctx.finding(ctx.rule.title or ctx.rule.name)
+        return
+    if isinstance(result, Finding):
+        yield result
+        return
+    if isinstance(result, dict):
+        yield ctx.finding(**result)
+        return
+    if isinstance(result, str):
+        yield ctx.finding(result)
+        return
+    if isinstance(result, pd.Series):
+        yield from mask_findings(result, ctx)
+        return
+    if isinstance(result, pd.DataFrame):
+        raise TypeError(f"rule {ctx.rule.code} returned a DataFrame; return a boolean Series or findings")
+    for item in result:
+        if isinstance(item, Finding):
+            yield item
+        elif isinstance(item, dict):
+            yield ctx.finding(**item)
+        elif isinstance(item, str):
+            yield ctx.finding(item)
+        elif item is None:
+            continue
+        else:
+            raise TypeError(f"rule {ctx.rule.code} produced {type(item).__name__}; expected a Finding or a dict")

@@ -1,0 +1,150 @@
+"""Helpers for rule authors (shipped in the package so plugins reuse them, sqlfluff style).
+
+    from auditor.testing import budget_from_dict, run_rule, check_rule_cases
+
+    budget = budget_from_dict({"tables": {"gpb_function": [
+        {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"},
+    ]}})
+    assert run_rule(MY_RULE, budget) == []
+    check_rule_cases(MY_RULE)          # runs the rule's own `cases` / YAML `tests:`
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .document import Document, lines_from_text
+from .findings import Finding
+from .model import NINE_TABLES, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, empty_frame, frame_from_records
+from .money import UNIT_FEN, to_fen, yuan_str_to_fen
+from .rules import Rule
+
+
+def _money(v: Any) -> int | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"not an amount: {v!r}")
+    return yuan_str_to_fen(str(v).replace(",", ""))
+
+
+def _frame(key: str, rows: list[dict[str, Any]]) -> Any:
+    _, money = columns_for(key)
+    recs = []
+    for r in rows:
+        rec = dict(r)
+        for c in money:
+            if c in rec:
+                rec[c] = _money(rec[c])
+        if key == "facts" and rec.get("amount") is None and rec.get("unit") in UNIT_FEN and rec.get("value") not in (None, ""):
+            # a prose fact given as printed (value + unit): its amount in fen, as the parser records it
+            rec["amount"] = to_fen(str(rec["value"]), rec["unit"])
+        recs.append(rec)
+    return frame_from_records(key, recs)
+
+
+def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) -> Budget:
+    """A Budget from a small dict, money written in 元 (strings or numbers).
+
+    Shape: ``{"meta": {"department", "year", "kind", "source", "tables": {key: {unit, department, notes,
+    empty, line}}, "sections": [key, ...] or {key: {title, line}}}, "tables": {key: [row, ...]},
+    "facts": [...], "projects": [...], "indicators": [...], "text": "document text" or "lines": [...],
+    "previous": {... same shape ...}}``. Every table given (even with no rows) counts as printed.
+    """
+    d = dict(d or {})
+    meta_in = dict(d.get("meta") or {})
+    meta = Meta(
+        source=meta_in.get("source", "<test>"),
+        department=meta_in.get("department"),
+        year=meta_in.get("year"),
+        kind=meta_in.get("kind", "部门预算"),
+    )
+    tables = dict(d.get("tables") or {})
+    frames: dict[str, Any] = {}
+    for key, rows in tables.items():
+        if key not in TABLE_KEYS:
+            raise KeyError(f"unknown table {key!r}")
+        frames[key] = _frame(key, list(rows or []))
+        meta.tables[key] = TableInfo(key=key, title=NINE_TABLES.get(key, key), unit="元", department=meta.department, empty=not rows)
+    for key in ("facts", "projects", "indicators"):
+        if key in d:
+            frames[key] = _frame(key, list(d[key] or []))
+    for key, info in (meta_in.get("tables") or {}).items():
+        ti = meta.tables.get(key) or TableInfo(key=key, title=NINE_TABLES.get(key, key))
+        for k, v in dict(info or {}).items():
+            setattr(ti, k, v)
+        meta.tables[key] = ti
+    secs = meta_in.get("sections") or {}
+    if isinstance(secs, list):
+        secs = {k: {} for k in secs}
+    for key, info in secs.items():
+        info = dict(info or {})
+        meta.sections[key] = Section(key=key, title=info.get("title", key), line=info.get("line"), page=info.get("page"))
+    for k in ("missing_tables", "missing_sections", "notes", "toc"):
+        if k in meta_in:
+            setattr(meta, k, list(meta_in[k]))
+    for key in TABLE_KEYS:
+        frames.setdefault(key, empty_frame(key))
+    document = None
+    if "text" in d or "lines" in d:
+        text = d["text"] if "text" in d else "\n".join(d["lines"])
+        document = Document(path=meta.source or "<test>", lines=lines_from_text(text), kind="text")
+    schema_errors = None
+    if validate:
+        from .schemas import validate_frames
+
+        schema_errors = validate_frames({k: v for k, v in frames.items() if not v.empty})
+    budget = Budget(meta=meta, frames=frames, document=document, schema_errors=schema_errors)
+    budget.previous = budget_from_dict(d["previous"], validate=validate) if d.get("previous") else None
+    return budget
+
+
+def find_rule(code: str) -> Rule:
+    """A loaded rule by code (built-in rules, installed plugins, the built-in rule pack)."""
+    from .engine import prepare
+    from .config import Config
+
+    engine = prepare(_default_config())
+    r = engine.rule(code)
+    if r is None:
+        raise KeyError(f"no rule {code}")
+    return r
+
+
+_CONFIG = None
+
+
+def _default_config() -> Any:
+    global _CONFIG
+    if _CONFIG is None:
+        from .config import Config
+
+        _CONFIG = Config()
+    return _CONFIG
+
+
+def run_rule(rule_or_code: Rule | str, budget_or_dict: Budget | dict[str, Any], params: dict[str, Any] | None = None) -> list[Finding]:
+    """Run one rule on a Budget (or a budget_from_dict dict) and return its findings (exceptions propagate)."""
+    r = find_rule(rule_or_code) if isinstance(rule_or_code, str) else rule_or_code
+    budget = budget_from_dict(budget_or_dict) if isinstance(budget_or_dict, dict) else budget_or_dict
+    if not hasattr(budget, "previous"):
+        budget.previous = None
+    return r.run(budget, params)
+
+
+def check_rule_cases(rule: Rule) -> int:
+    """Run a rule's own cases; AssertionError naming the rule, the case and the findings when one fails.
+
+    Returns the number of cases run.
+    """
+    for i, case in enumerate(rule.cases):
+        name = case.get("name", f"case {i + 1}")
+        expected = case.get("fires")
+        found = run_rule(rule, case.get("budget") or {}, case.get("params"))
+        n = len(found)
+        ok = (n > 0) == expected if isinstance(expected, bool) else n == expected
+        if not ok:
+            want = ("some findings" if expected else "no findings") if isinstance(expected, bool) else f"{expected} finding(s)"
+            got = "; ".join(f.message for f in found[:5]) or "none"
+            raise AssertionError(f"rule {rule.code} ({rule.where()}) case {name!r}: expected {want}, got {n}: {got}")
+    return len(rule.cases)
