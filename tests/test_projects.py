@@ -30,7 +30,8 @@ def test_minhang_projects(frames):
     assert first.narrative_competent_dept == "上海市公安局闵行分局"
     assert first.overall_goal == first.annual_goal
     second = p.iloc[1]
-    assert second.narrative_competent_dept == "上海市公安局"
+    # the item names two bodies with their duties; both are kept
+    assert second.narrative_competent_dept == "上海市公安局；上海市公安局闵行分局"
     assert second.total_funds == 10754108712
     assert second.ocr_twins == [{"field": "fiscal_funds", "printed": "107, 541, 007. 12", "line": 428, "page": None,
                                  "agrees_with": "107, 541, 087. 12", "digits_differ": 1}]

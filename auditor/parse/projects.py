@@ -182,7 +182,16 @@ def _subject(flow_text: str, label: str) -> str | None:
         return None
     end = m.end()
     stop = re.search(r"[。;,]", t[end:])
-    return flow_text[end:end + (stop.start() if stop else len(t) - end)].strip() or None
+    first = flow_text[end:end + (stop.start() if stop else len(t) - end)].strip() or None
+    if first is None:
+        return None
+    # one item may name several bodies, each with its duties: "上海市公安局。负责……;上海市公安局闵行分局。负责……"
+    item = t[end:]
+    nxt = re.search(r"\d\s*[、.]\s*(?:实施单位|财政部门|主管部门)", item)
+    item = item[: nxt.start()] if nxt else item
+    more = re.findall(r"[;；]\s*([\u4e00-\u9fff（）()]{2,24}?(?:局|委|办|厅|部|院|所|中心|政府|处))\s*[。,，]\s*(?:负责|作为)", item)
+    names = [first, *[x for x in more if x != first]]
+    return "；".join(names)
 
 
 def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.FactSink):
