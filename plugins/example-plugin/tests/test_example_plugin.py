@@ -1,0 +1,9 @@
+"""The example plugin's rule passes its own cases (using the helpers auditor ships for plugin authors)."""
+
+from auditor.testing import check_rule_cases
+
+from auditor_example_plugin import reception_cap
+
+
+def test_cases():
+    assert check_rule_cases(reception_cap) == 3
