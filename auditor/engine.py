@@ -32,8 +32,8 @@ from .yamlrules import load_pack
 SOURCE_SUFFIXES = {".txt", ".pdf", ".xlsx", ".json"}
 
 
-class RuleTimeout(Exception):
-    """Raised inside a rule that overran its time limit."""
+class RuleTimeout(BaseException):
+    """Raised inside a rule that overran its time limit (a BaseException, so `except Exception` in a rule cannot swallow it)."""
 
 
 @dataclass

@@ -136,3 +136,44 @@ def test_builtin_rules_load_through_the_plugin_manager():
     codes = {r.code for r in engine.all_rules}
     assert "SCH001" in codes
     assert engine.pm.get_plugin("builtin") is not None
+
+
+def test_configure_and_modify_findings_hooks():
+    from auditor.plugins import load_plugin_file
+
+    plugin = PLUGINS / "hooks_plugin.py"
+    cfg = isolated(plugins=[plugin], rules=[DATA / "rules" / "pack"])
+    rows = [dict(r) for r in GPB["gpb_function"]]
+    rows[0]["total"] = "11.00"
+    report = audit(budget_from_dict({"tables": {"gpb_function": rows}}), cfg)
+    assert load_plugin_file(plugin).SEEN["config"] is cfg
+    assert [(f.rule, f.location.row) for f in report.findings] == [("X001", "204")]  # 205 removed by the hook
+    crash_cfg = isolated(plugins=[plugin], rules=[DATA / "rules" / "pack"], params={"X001": {"crash": True}})
+    report = audit(budget_from_dict({"tables": {"gpb_function": rows}}), crash_cfg)
+    internal = [f for f in report.findings if "internal" in f.tags]
+    assert internal and "hooks_plugin.py" in internal[0].message and "KeyError" in internal[0].message
+    assert {f.rule for f in report.findings} >= {"X001"} and exit_code([report], crash_cfg) == 3
+
+
+def test_timeout_cannot_be_swallowed_by_the_rule():
+    import time
+
+    @auditor.rule("T010", name="swallower", tags=["editorial"])
+    def swallower(budget):
+        try:
+            time.sleep(3)
+        except Exception:  # noqa: BLE001
+            return [{"message": "should not happen"}]
+
+    from auditor.engine import run_rule_contained
+
+    t = time.perf_counter()
+    (f,) = run_rule_contained(swallower, budget_from_dict({}), isolated(rule_timeout=0.2))
+    assert time.perf_counter() - t < 2 and f.tags == ["internal"] and "time limit" in f.message
+
+
+def test_yaml_rule_runtime_error_is_contained_with_its_file_and_line(tmp_path):
+    (tmp_path / "r.yaml").write_text("code: R001\nname: text-vs-number\ntags: [arithmetic]\ntable: gpb_function\nassert: \"name > 1\"\n", encoding="utf-8")
+    report = audit(budget_from_dict({"tables": GPB}), isolated(rules=[tmp_path]))
+    (f,) = report.findings
+    assert f.tags == ["internal"] and f.rule == "R001" and "TypeError" in f.message and f"{tmp_path / 'r.yaml'}:1" in f.message

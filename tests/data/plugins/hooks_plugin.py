@@ -1,0 +1,17 @@
+"""A test plugin using auditor_configure and auditor_modify_findings; the second one crashes on demand."""
+
+from auditor import hookimpl
+
+SEEN = {}
+
+
+@hookimpl
+def auditor_configure(config):
+    SEEN["config"] = config
+
+
+@hookimpl
+def auditor_modify_findings(report, findings):
+    if SEEN["config"].params.get("X001", {}).get("crash"):
+        raise KeyError("modify exploded")
+    return [f for f in findings if f.location.row != "205"]
