@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from . import plugins as plugins_mod
 from .baseline import is_known, read_baseline
 from .config import Config
-from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError, LoadError, PluginError, RuleError
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
 from .findings import Finding, Location, Report
 from .rules import Rule
 from .yamlrules import load_pack
@@ -98,7 +98,7 @@ def prepare(config: Config | None = None) -> Engine:
         reporters.update(result)
     for code in list(config.severity) + list(config.params):
         if code not in seen:
-            raise AuditorError(f"config names unknown rule {code}", path=str(config.path) if config.path else None)
+            raise ConfigError(f"config names unknown rule {code} (see `auditor rules`)", path=str(config.path) if config.path else None)
     selected = [r for r in rules if config.is_selected(r)]
     engine = Engine(config=config, pm=pm, rules=selected, all_rules=rules, reporters=reporters)
     _ENGINES[id(config)] = (config, engine)
@@ -212,8 +212,9 @@ def audit(source: Any, config: Config | None = None, *, previous: Any = None, en
     config = config or Config()
     engine = engine or prepare(config)
     budget = _load(source)
-    prev = _load(previous)
-    budget.previous = prev
+    if previous is not None or not hasattr(budget, "previous"):
+        budget.previous = _load(previous)
+    prev = budget.previous
     document = getattr(budget.meta, "source", None)
     findings: list[Finding] = []
     for r in engine.rules:
