@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
 
 from .errors import RuleError

@@ -16,7 +16,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import pluggy
 
@@ -173,8 +173,6 @@ def hook_docs() -> dict[str, str]:
     """Hook name -> its one-line docstring."""
     return {n: (getattr(hookspecs, n).__doc__ or "").strip().splitlines()[0] for n in hook_names()}
 
-
-CallHook = Callable[..., Any]
 
 
 _DEFAULT_PM: pluggy.PluginManager | None = None

@@ -102,7 +102,6 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
 def find_rule(code: str) -> Rule:
     """A loaded rule by code (built-in rules, installed plugins, the built-in rule pack)."""
     from .engine import prepare
-    from .config import Config
 
     engine = prepare(_default_config())
     r = engine.rule(code)

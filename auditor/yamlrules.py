@@ -28,7 +28,7 @@ import yaml
 from .errors import RuleError
 from .expr import Env, Expr, ExprError, compile_expr, fact_value, select_rows, table_present, to_fen
 from .findings import Finding
-from .model import LOCATION_COLUMNS, TABLE_KEYS, columns_for
+from .model import TABLE_KEYS, columns_for
 from .money import UNIT_FEN, fen_to_display
 from .rules import Rule, RuleContext, row_label, validate_meta
 
@@ -312,8 +312,6 @@ class Template:
 
 
 def _display(v: Any, money: bool) -> str:
-    if isinstance(v, Money):
-        return v.display()
     if v is None or v is pd.NA:
         return "—"
     if hasattr(v, "item") and not isinstance(v, str):
@@ -323,16 +321,6 @@ def _display(v: Any, money: bool) -> str:
     if money and isinstance(v, int) and not isinstance(v, bool):
         return fen_to_display(v)
     return str(v)
-
-
-class Money(int):
-    """An int of fen that displays as 元 (used for expected/actual of money comparisons)."""
-
-    def display(self) -> str:
-        return fen_to_display(int(self))
-
-    def __str__(self) -> str:  # expected/actual serialise as 元 display strings
-        return self.display()
 
 
 def _money_out(v: Any, money: bool) -> Any:
@@ -401,7 +389,6 @@ def _frame_env(df: pd.DataFrame, table: str, names: set[str], nulls: str) -> tup
 
 
 def _row_env(df: pd.DataFrame, idx: Any, table: str, params: dict[str, Any], budget: Any, nulls: str) -> Env:
-    cols, _ = columns_for(table)
     _, money = columns_for(table)
     values = {}
     raw = {}
