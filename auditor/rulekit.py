@@ -1,0 +1,206 @@
+"""Helpers that rule authors share: code hierarchy, printed-precision tolerance, OCR twins, display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pandas as pd
+
+from .money import UNIT_FEN, fen_to_display, fen_to_yuan_str
+
+FUNCTION_KEYS = ("income_summary", "expenditure_summary", "gpb_function", "gov_fund_function", "soe_capital_function")
+
+
+def yuan(fen) -> str | None:
+    """Money as a 元 string with two decimals, for Finding.expected/actual."""
+    if fen is None or (not isinstance(fen, int) and pd.isna(fen)):
+        return None
+    return fen_to_yuan_str(int(fen))
+
+
+def show(fen, unit: str = "元") -> str:
+    """Money for messages (`2,082,935,857.58` or `208,293.59万元`)."""
+    if fen is None or (not isinstance(fen, int) and pd.isna(fen)):
+        return "空"
+    return fen_to_display(int(fen), unit)
+
+
+def value(x) -> int:
+    """A money cell as int fen, blank as 0 (tables print blanks for zero)."""
+    if x is None:
+        return 0
+    try:
+        if pd.isna(x):
+            return 0
+    except (TypeError, ValueError):
+        pass
+    return int(x)
+
+
+def is_blank(x) -> bool:
+    return x is None or (not isinstance(x, (int, str)) and pd.isna(x))
+
+
+def decimals_of(text: str | None) -> int:
+    """How many decimals a printed number shows (`208,293.59` -> 2, `10` -> 0)."""
+    if not text:
+        return 2
+    digits = "".join(ch for ch in str(text) if ch.isdigit() or ch == ".")
+    if "." not in digits:
+        return 0
+    return len(digits.rsplit(".", 1)[1])
+
+
+def printed_tolerance(unit: str, decimals: int) -> int:
+    """One unit of the last printed digit, in fen (万元 with 2 decimals -> 10000 fen = 100 元).
+
+    A full unit, not half: disclosures round 元 to 万元 inconsistently (some round half up, some
+    carry a third decimal first), and CONSIST-010 sets the tolerance at 0.01万元.
+    """
+    step = Decimal(UNIT_FEN[unit]) / (Decimal(10) ** decimals)
+    return int(step)
+
+
+def agrees(table_fen: int, stated_fen: int, unit: str = "元", decimals: int = 2) -> bool:
+    """True when a stated figure equals the table figure within the rounding of its printing."""
+    return abs(int(table_fen) - int(stated_fen)) <= printed_tolerance(unit, decimals)
+
+
+def digit_difference(a, b) -> int | None:
+    """Number of differing digit positions between two amounts of the same length (None if lengths differ)."""
+    da = str(abs(int(a)))
+    db = str(abs(int(b)))
+    if len(da) != len(db):
+        return None
+    return sum(1 for x, y in zip(da, db, strict=True) if x != y)
+
+
+def ocr_twin_note(kept, printed: str) -> str:
+    """Explain a figure printed twice whose copies differ: compare the digit sequences."""
+    import re
+
+    kept_digits = str(abs(int(kept)))
+    twin_digits = re.sub(r"\D", "", str(printed))
+    if len(kept_digits) == len(twin_digits):
+        diff = sum(1 for x, y in zip(kept_digits, twin_digits, strict=True) if x != y)
+        if diff <= 2:
+            return (
+                f"likely OCR misreading: the copies differ in {diff} digit(s) only "
+                f"({kept_digits} vs {twin_digits}); check the printed page before treating this as a defect"
+            )
+        return (
+            f"the copies differ in {diff} of {len(kept_digits)} digits: most likely an unreadable OCR copy; "
+            "check the printed page"
+        )
+    return "the copies have different digit counts: most likely an unreadable OCR copy; check the printed page"
+
+
+def ocr_note(a, b) -> str | None:
+    """A note when two figures differ only by one or two misread digits (a typical OCR artefact)."""
+    if a is None or b is None:
+        return None
+    diff = digit_difference(a, b)
+    if diff is not None and 0 < diff <= 2:
+        return (
+            f"likely OCR misreading: {yuan(a)} and {yuan(b)} differ in {diff} digit(s) only; "
+            "check the printed document before treating this as a defect"
+        )
+    return None
+
+
+def level(code: str | None) -> str | None:
+    """类 / 款 / 项 of a function code (3/5/7 digits) or economic code (3/5)."""
+    if code is None or is_blank(code):
+        return None
+    return {3: "类", 5: "款", 7: "项"}.get(len(str(code)))
+
+
+def coded_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows that carry a code (not the 合计 row)."""
+    if df.empty or "code" not in df:
+        return df.iloc[0:0]
+    return df[df["code"].notna()]
+
+
+def total_row(df: pd.DataFrame) -> pd.Series | None:
+    """The 合计 row of a coded table, or None."""
+    if df.empty or "code" not in df:
+        return None
+    rows = df[df["code"].isna() & df["name"].astype(str).str.contains("合计|总计", regex=True)]
+    return None if rows.empty else rows.iloc[-1]
+
+
+def children(df: pd.DataFrame, parent_code: str) -> pd.DataFrame:
+    """Direct children of a code: 类 -> its 款 rows, 款 -> its 项 rows."""
+    coded = coded_rows(df)
+    n = len(parent_code)
+    codes = coded["code"].astype(str)
+    return coded[codes.str.startswith(parent_code) & (codes.str.len() == n + 2)]
+
+
+def hierarchy_mismatches(df: pd.DataFrame, columns: list[str]) -> Iterator[tuple[pd.Series, str, int, int, pd.DataFrame]]:
+    """Yield (parent row, column, parent value, children sum, children) where a parent ≠ Σ its children.
+
+    Parents without printed children are skipped (a table may stop at 款).
+    """
+    coded = coded_rows(df)
+    for _, parent in coded.iterrows():
+        code = str(parent["code"])
+        kids = children(df, code)
+        if kids.empty:
+            continue
+        for col in columns:
+            if col not in df:
+                continue
+            expected = sum(value(v) for v in kids[col])
+            actual = value(parent[col])
+            if expected != actual:
+                yield parent, col, actual, expected, kids
+
+
+def row_location(row: pd.Series) -> dict:
+    """Location keywords (row, line, page) for ctx.finding from a frame row."""
+    line = row.get("line")
+    page = row.get("page")
+    code = row.get("code") if "code" in row else None
+    label = code if not is_blank(code) else (row.get("name") if "name" in row else row.get("item"))
+    return {
+        "row": None if is_blank(label) else str(label),
+        "line": None if is_blank(line) else int(line),
+        "page": None if is_blank(page) else int(page),
+    }
+
+
+def fact_rows(budget, key: str) -> pd.DataFrame:
+    """Facts with this key (empty frame when none)."""
+    facts = budget.table("facts")
+    if facts.empty:
+        return facts
+    return facts[facts["key"] == key]
+
+
+def first_fact(budget, key: str) -> pd.Series | None:
+    rows = fact_rows(budget, key)
+    return None if rows.empty else rows.iloc[0]
+
+
+def fact_location(fact: pd.Series) -> dict:
+    return {
+        "table": "facts",
+        "row": fact.get("key"),
+        "line": None if is_blank(fact.get("line")) else int(fact.get("line")),
+        "page": None if is_blank(fact.get("page")) else int(fact.get("page")),
+    }
+
+
+def fact_fen(fact: pd.Series) -> int | None:
+    """The amount of a money fact in fen (uses the likely reading for malformed numbers)."""
+    amount = fact.get("amount")
+    if is_blank(amount):
+        return None
+    return int(amount)
+
+
+def fact_decimals(fact: pd.Series) -> int:
+    return decimals_of(fact.get("value"))

@@ -1,0 +1,149 @@
+"""Arithmetic of the two-sided summary tables (收入 | 支出 on one line), which YAML row rules cannot see.
+
+The coded tables' hierarchy and row identities are YAML rules in rules/arithmetic-*.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor import hookimpl, rule
+from auditor.rulekit import is_blank, ocr_note, row_location, show, value, yuan
+
+STRUCTURE = {
+    "regulation": "部门预算公开表格结构（上海区级模板）",
+    "article": "CONSIST-001/002/005",
+    "confidence": "H",
+    "sources": ["S5"],
+}
+
+_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_SUB = re.compile(r"^\s*\d+\s*[、.．]")
+_GRAND = re.compile(r"总计|合计")
+
+
+def _label(item) -> str:
+    return re.sub(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*", "", str(item or "")).strip()
+
+
+def _side(df, side):
+    return df[df["side"] == side] if not df.empty else df
+
+
+def _grand(rows):
+    g = rows[rows["item"].astype(str).str.contains(_GRAND)]
+    return None if g.empty else g.iloc[-1]
+
+
+def _sum_check(ctx, table, rows, column, title):
+    """Top-level items (一、二、…) sum to the 总计 row; sub-items (1. 2. …) sum to their top-level item."""
+    grand = _grand(rows)
+    items = rows[~rows["item"].astype(str).str.contains(_GRAND)]
+    top = items[items["item"].astype(str).str.match(_TOP)]
+    if grand is not None and not top.empty:
+        s = sum(value(v) for v in top[column])
+        g = value(grand[column])
+        if s != g:
+            yield ctx.finding(
+                f"{title}：{grand['item']} {show(g)} ≠ 各项之和 {show(s)}",
+                table=table, column=column, expected=yuan(s), actual=yuan(g), note=ocr_note(s, g), **row_location(grand),
+            )
+    current = None
+    subs: list = []
+    for _, row in list(items.iterrows()) + [(None, None)]:
+        if row is None or _TOP.match(str(row["item"])):
+            if current is not None and subs and not is_blank(current[column]):
+                s = sum(value(r[column]) for r in subs)
+                c = value(current[column])
+                if s != c:
+                    yield ctx.finding(
+                        f"{title}：{_label(current['item'])} {show(c)} ≠ 其中各项之和 {show(s)}",
+                        table=table, column=column, expected=yuan(s), actual=yuan(c), note=ocr_note(s, c),
+                        **row_location(current),
+                    )
+            current, subs = row, []
+        elif _SUB.match(str(row["item"])):
+            subs.append(row)
+
+
+@rule(
+    "AR020",
+    name="fiscal-summary-balances",
+    title="财务收支预算总表：收入总计 = 支出总计，各项之和等于总计",
+    severity="error",
+    tags=["arithmetic"],
+    reference=STRUCTURE,
+    cases=[
+        {"name": "balanced", "fires": 0, "budget": {"tables": {"fiscal_summary": [
+            {"side": "income", "item": "一、财政拨款收入", "amount": "10.00"},
+            {"side": "income", "item": "1. 一般公共预算资金", "amount": "10.00"},
+            {"side": "income", "item": "二、事业收入", "amount": None},
+            {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
+            {"side": "expenditure", "item": "二、住房保障支出", "amount": "3.00"},
+            {"side": "income", "item": "收入总计", "amount": "10.00"},
+            {"side": "expenditure", "item": "支出总计", "amount": "10.00"}]}}},
+        {"name": "expenditure items short", "fires": 1, "budget": {"tables": {"fiscal_summary": [
+            {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
+            {"side": "income", "item": "收入总计", "amount": "10.00"},
+            {"side": "expenditure", "item": "支出总计", "amount": "10.00"}]}}},
+        {"name": "totals differ", "fires": 1, "budget": {"tables": {"fiscal_summary": [
+            {"side": "income", "item": "收入总计", "amount": "10.00"},
+            {"side": "expenditure", "item": "支出总计", "amount": "11.00"}]}}},
+    ],
+)
+def fiscal_summary_balances(budget, ctx):
+    fs = budget.table("fiscal_summary")
+    if fs.empty:
+        return
+    inc, exp = _side(fs, "income"), _side(fs, "expenditure")
+    gi, ge = _grand(inc), _grand(exp)
+    if gi is not None and ge is not None and value(gi["amount"]) != value(ge["amount"]):
+        a, b = value(gi["amount"]), value(ge["amount"])
+        yield ctx.finding(
+            f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
+            table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a), note=ocr_note(a, b),
+            **row_location(gi),
+        )
+    yield from _sum_check(ctx, "fiscal_summary", inc, "amount", "财务收支预算总表收入")
+    yield from _sum_check(ctx, "fiscal_summary", exp, "amount", "财务收支预算总表支出")
+
+
+@rule(
+    "AR021",
+    name="fiscal-appropriation-summary-balances",
+    title="财政拨款收支预算总表：收入总计 = 支出总计，各项之和等于总计",
+    severity="error",
+    tags=["arithmetic"],
+    reference=STRUCTURE,
+    cases=[
+        {"name": "balanced", "fires": 0, "budget": {"tables": {"fiscal_appropriation_summary": [
+            {"side": "income", "item": "一、一般公共预算资金", "total": "10.00"},
+            {"side": "expenditure", "item": "一、公共安全支出", "total": "10.00", "general_public": "10.00"},
+            {"side": "income", "item": "收入总计", "total": "10.00"},
+            {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"}]}}},
+        {"name": "column short", "fires": 1, "budget": {"tables": {"fiscal_appropriation_summary": [
+            {"side": "expenditure", "item": "一、公共安全支出", "total": "10.00", "general_public": "9.00"},
+            {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"}]}}},
+    ],
+)
+def fiscal_appropriation_balances(budget, ctx):
+    fa = budget.table("fiscal_appropriation_summary")
+    if fa.empty:
+        return
+    inc, exp = _side(fa, "income"), _side(fa, "expenditure")
+    gi, ge = _grand(inc), _grand(exp)
+    if gi is not None and ge is not None and value(gi["total"]) != value(ge["total"]):
+        a, b = value(gi["total"]), value(ge["total"])
+        yield ctx.finding(
+            f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
+            table="fiscal_appropriation_summary", column="total", expected=yuan(b), actual=yuan(a),
+            note=ocr_note(a, b), **row_location(gi),
+        )
+    yield from _sum_check(ctx, "fiscal_appropriation_summary", inc, "total", "财政拨款收支预算总表收入")
+    for col in ("total", "general_public", "gov_fund", "soe_capital"):
+        yield from _sum_check(ctx, "fiscal_appropriation_summary", exp, col, f"财政拨款收支预算总表支出（{col}）")
+
+
+@hookimpl
+def auditor_register_rules():
+    return [fiscal_summary_balances, fiscal_appropriation_balances]

@@ -1,0 +1,525 @@
+"""Cross-table rules: the same figure agrees wherever the disclosure prints it."""
+
+from __future__ import annotations
+
+import re
+
+from auditor import hookimpl, rule
+from auditor.rulekit import (
+    agrees,
+    coded_rows,
+    fact_rows,
+    is_blank,
+    ocr_note,
+    row_location,
+    show,
+    total_row,
+    value,
+    yuan,
+)
+
+STRUCTURE = {
+    "regulation": "部门预算公开表格结构（上海区级模板）",
+    "article": "CONSIST-003/004/006/008",
+    "confidence": "H",
+    "sources": ["S5"],
+}
+
+
+def _by_code(df):
+    coded = coded_rows(df)
+    return {str(r["code"]): r for _, r in coded.iterrows()}
+
+
+@rule(
+    "XT001",
+    name="function-code-amounts-agree",
+    title="A function code carries the same amounts in every table that prints it",
+    severity="error",
+    tags=["cross-table"],
+    reference=STRUCTURE,
+    description=(
+        "收入预算总表 and 支出预算总表 cover all funds, so a code's 合计 must be equal in both; the "
+        "支出预算总表 row of a code equals the sum of that code's rows in the three fund function tables "
+        "(一般公共预算, 政府性基金, 国有资本经营), column by column (合计, 基本支出, 项目支出)."
+    ),
+    cases=[
+        {
+            "name": "income and expenditure agree",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "income_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "fiscal": "100.00"}],
+                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
+                    "gpb_function": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
+                }
+            },
+        },
+        {
+            "name": "gpb basic differs from expenditure summary",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
+                    "gpb_function": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "50.00", "project": "40.00"}],
+                }
+            },
+        },
+    ],
+)
+def function_code_amounts_agree(budget, ctx):
+    exp = budget.table("expenditure_summary")
+    inc = budget.table("income_summary")
+    funds = [budget.table(k) for k in ("gpb_function", "gov_fund_function", "soe_capital_function")]
+    exp_rows = _by_code(exp)
+    fund_maps = [_by_code(f) for f in funds]
+    fund_printed = any(not coded_rows(f).empty for f in funds)
+    if exp_rows and fund_printed:
+        for code, row in exp_rows.items():
+            for col in ("total", "basic", "project"):
+                parts = [m[code][col] for m in fund_maps if code in m]
+                if not parts:
+                    continue
+                expected = sum(value(v) for v in parts)
+                actual = value(row[col])
+                if expected != actual:
+                    yield ctx.finding(
+                        f"支出预算总表 {code} {row['name']} {col} {show(actual)} ≠ 功能分类预算表合计 {show(expected)}",
+                        table="expenditure_summary",
+                        column=col,
+                        expected=yuan(expected),
+                        actual=yuan(actual),
+                        note=ocr_note(expected, actual),
+                        **row_location(row),
+                    )
+    for code, row in _by_code(inc).items():
+        if code in exp_rows:
+            a, b = value(row["total"]), value(exp_rows[code]["total"])
+            if a != b:
+                yield ctx.finding(
+                    f"收入预算总表 {code} {row['name']} 合计 {show(a)} ≠ 支出预算总表 {show(b)}",
+                    table="income_summary",
+                    column="total",
+                    expected=yuan(b),
+                    actual=yuan(a),
+                    note=ocr_note(a, b),
+                    **row_location(row),
+                )
+
+
+@rule(
+    "XT002",
+    name="basic-expenditure-economic-total",
+    title="Basic expenditure in the function table equals the economic classification table",
+    severity="error",
+    tags=["cross-table"],
+    reference={**STRUCTURE, "article": "CONSIST-008"},
+    description="一般公共预算支出功能分类预算表 合计·基本支出 = 一般公共预算基本支出经济分类预算表 合计.",
+    cases=[
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_function": [{"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}],
+                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "6.00", "personnel": "5.00", "public": "1.00"}],
+                }
+            },
+        },
+        {
+            "name": "different",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_function": [{"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}],
+                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "7.00", "personnel": "6.00", "public": "1.00"}],
+                }
+            },
+        },
+    ],
+)
+def basic_expenditure_economic_total(budget, ctx):
+    fn = total_row(budget.table("gpb_function"))
+    ec = total_row(budget.table("gpb_basic_economic"))
+    if fn is None or ec is None:
+        return
+    a, b = value(ec["total"]), value(fn["basic"])
+    if a != b:
+        yield ctx.finding(
+            f"经济分类预算表合计 {show(a)} ≠ 功能分类预算表基本支出合计 {show(b)}",
+            table="gpb_basic_economic",
+            column="total",
+            expected=yuan(b),
+            actual=yuan(a),
+            note=ocr_note(a, b),
+            **row_location(ec),
+        )
+
+
+@rule(
+    "XT003",
+    name="function-economic-pairs",
+    title="Paired function and economic lines carry the same basic expenditure",
+    severity="warning",
+    tags=["cross-table"],
+    reference={
+        "regulation": "政府收支分类科目（功能分类与部门预算支出经济分类的对应）",
+        "article": "CODE-003",
+        "confidence": "M",
+        "sources": ["S5"],
+    },
+    params={
+        # [function codes, relation, economic codes]: the economic lines are funded by those function lines
+        "pairs": [
+            [["2080505"], "==", ["30108"]],
+            [["2080506"], "==", ["30109"]],
+            [["2101101", "2101102"], "==", ["30110"]],
+            [["2101103"], "==", ["30111"]],
+            [["2210201"], "==", ["30113"]],
+            [["2080501", "2080502"], ">=", ["30301", "30302"]],
+        ]
+    },
+    description=(
+        "Where the document prints both sides, the basic expenditure of function lines equals the economic "
+        "lines they fund: 养老保险 2080505↔30108, 职业年金 2080506↔30109, 行政/事业单位医疗 "
+        "2101101+2101102↔30110, 公务员医疗补助 2101103↔30111, 住房公积金 2210201↔30113; and 离退休 "
+        "2080501+2080502 (which may also pay 302 items) is at least 离休费 + 退休费 30301+30302."
+    ),
+    cases=[
+        {
+            "name": "pension matches",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_function": [{"code": "2080505", "name": "机关事业单位基本养老保险缴费支出", "total": "9.00", "basic": "9.00"}],
+                    "gpb_basic_economic": [{"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "9.00", "personnel": "9.00"}],
+                }
+            },
+        },
+        {
+            "name": "medical insurance covers administrative and institution units",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_function": [
+                        {"code": "2101101", "name": "行政单位医疗", "total": "6.00", "basic": "6.00"},
+                        {"code": "2101102", "name": "事业单位医疗", "total": "3.00", "basic": "3.00"},
+                    ],
+                    "gpb_basic_economic": [{"code": "30110", "name": "职工基本医疗保险缴费", "total": "9.00", "personnel": "9.00"}],
+                }
+            },
+        },
+        {
+            "name": "pension differs",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_function": [{"code": "2080505", "name": "机关事业单位基本养老保险缴费支出", "total": "9.00", "basic": "9.00"}],
+                    "gpb_basic_economic": [{"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "8.00", "personnel": "8.00"}],
+                }
+            },
+        },
+    ],
+)
+def function_economic_pairs(budget, ctx):
+    fn = _by_code(budget.table("gpb_function"))
+    ec = _by_code(budget.table("gpb_basic_economic"))
+    for fcodes, relation, ecodes in ctx.params["pairs"]:
+        shown_f = [c for c in fcodes if c in fn]
+        shown_e = [c for c in ecodes if c in ec]
+        if not shown_f or not shown_e:
+            continue
+        a = sum(value(fn[c]["basic"]) for c in shown_f)
+        b = sum(value(ec[c]["total"]) for c in shown_e)
+        ok = a == b if relation == "==" else a >= b
+        if not ok:
+            first = fn[shown_f[0]]
+            yield ctx.finding(
+                f"功能科目 {'+'.join(shown_f)} 基本支出 {show(a)} {'≠' if relation == '==' else '<'} "
+                f"经济科目 {'+'.join(shown_e)} {show(b)}",
+                table="gpb_function",
+                column="basic",
+                expected=yuan(b) if relation == "==" else f"≥ {yuan(b)}",
+                actual=yuan(a),
+                note=ocr_note(a, b),
+                **row_location(first),
+            )
+
+
+SANGONG_ECONOMIC = {"30212": "outbound", "30217": "reception", "30231": "vehicle_operation", "31013": "vehicle_purchase"}
+SANGONG_LABEL = {
+    "outbound": "因公出国(境)费",
+    "reception": "公务接待费",
+    "vehicle_operation": "公务用车运行费",
+    "vehicle_purchase": "公务用车购置费",
+}
+
+
+@rule(
+    "XT004",
+    name="sangong-vs-economic-lines",
+    title="An economic 三公 line never exceeds its 三公 item",
+    severity="error",
+    tags=["cross-table", "sangong"],
+    reference={
+        "regulation": "“三公”经费定义（名词解释）；部门预算支出经济分类",
+        "article": "SANGONG-004",
+        "confidence": "H",
+        "sources": ["S5", "S7"],
+    },
+    description=(
+        "The 三公 table covers basic and project expenditure, the economic table basic expenditure only, so "
+        "30212 ≤ 因公出国(境)费, 30217 ≤ 公务接待费, 30231 ≤ 公务用车运行费, 31013 ≤ 公务用车购置费 "
+        "(三公 figures are 万元 with two decimals: compared within that rounding)."
+    ),
+    cases=[
+        {
+            "name": "reception within",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_basic_economic": [{"code": "30217", "name": "公务接待费", "total": "2295800.00", "public": "2295800.00"}],
+                    "sangong": [{"total": "2295800.00", "reception": "2295800.00", "outbound": "0", "vehicle_total": "0"}],
+                }
+            },
+        },
+        {
+            "name": "reception exceeds",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_basic_economic": [{"code": "30217", "name": "公务接待费", "total": "3000000.00", "public": "3000000.00"}],
+                    "sangong": [{"total": "2295800.00", "reception": "2295800.00"}],
+                }
+            },
+        },
+    ],
+)
+def sangong_vs_economic(budget, ctx):
+    sg = budget.table("sangong")
+    if sg.empty:
+        return
+    srow = sg.iloc[0]
+    ec = _by_code(budget.table("gpb_basic_economic"))
+    for code, col in SANGONG_ECONOMIC.items():
+        if code not in ec:
+            continue
+        line_amount = value(ec[code]["total"])
+        item = value(srow[col])
+        if line_amount > item and not agrees(item, line_amount, "万元", 2):
+            yield ctx.finding(
+                f"经济科目 {code} {ec[code]['name']} {show(line_amount)} 大于“三公”表 {SANGONG_LABEL[col]} {show(item, '万元')}",
+                table="gpb_basic_economic",
+                column="total",
+                expected=f"≤ {yuan(item)}",
+                actual=yuan(line_amount),
+                **row_location(ec[code]),
+            )
+
+
+@rule(
+    "XT005",
+    name="operating-expenses-vs-public-funds",
+    title="机关运行经费 is never larger than 公用经费 (and equal for purely administrative departments)",
+    severity="error",
+    tags=["cross-table"],
+    reference={
+        "regulation": "机关运行经费定义（名词解释）",
+        "article": "JGYX-002",
+        "confidence": "H",
+        "sources": ["S5", "S17"],
+    },
+    description=(
+        "机关运行经费 (三公 table, 万元) is the 日常公用经费 of administrative and 参公 units within 一般公共预算"
+        "基本支出, so it cannot exceed the 公用经费 total of the economic table. When the document says the "
+        "department has only administrative units, they should be equal: a difference is a warning."
+    ),
+    cases=[
+        {
+            "name": "equal within 万元 rounding",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "230168970.80", "public": "230168970.80"}],
+                    "sangong": [{"operating_expenses": "230169000.00"}],
+                }
+            },
+        },
+        {
+            "name": "larger",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "100.00", "public": "100.00"}],
+                    "sangong": [{"operating_expenses": "2000000.00"}],
+                }
+            },
+        },
+    ],
+)
+def operating_vs_public(budget, ctx):
+    sg = budget.table("sangong")
+    ec = total_row(budget.table("gpb_basic_economic"))
+    if sg.empty or ec is None or is_blank(sg.iloc[0]["operating_expenses"]):
+        return
+    op = value(sg.iloc[0]["operating_expenses"])
+    public = value(ec["public"])
+    loc = row_location(sg.iloc[0])
+    loc["row"] = "机关运行经费"
+    if op > public and not agrees(public, op, "万元", 2):
+        yield ctx.finding(
+            f"机关运行经费 {show(op, '万元')} 大于 公用经费合计 {show(public)}",
+            table="sangong",
+            column="operating_expenses",
+            expected=f"≤ {yuan(public)}",
+            actual=yuan(op),
+            **loc,
+        )
+        return
+    institutions = fact_rows(budget, "institution_units")
+    admin = fact_rows(budget, "admin_units")
+    only_admin = not admin.empty and (institutions.empty or all(value(v) == 0 for v in institutions["value"].map(_int_or_zero)))
+    if only_admin and not agrees(public, op, "万元", 2):
+        yield ctx.finding(
+            f"本部门只有行政（参公）单位，机关运行经费 {show(op, '万元')} 应等于 公用经费合计 {show(public)}",
+            table="sangong",
+            column="operating_expenses",
+            expected=yuan(public),
+            actual=yuan(op),
+            severity="warning",
+            **loc,
+        )
+
+
+def _int_or_zero(v):
+    try:
+        return int(str(v))
+    except (TypeError, ValueError):
+        return 0
+
+
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def item_label(text) -> str:
+    """An item label without its numbering (`一、公共安全支出` -> `公共安全支出`)."""
+    return _NUMBERING.sub("", str(text or "")).strip()
+
+
+@rule(
+    "XT006",
+    name="summary-tables-agree",
+    title="The summary tables agree with each other and with the function tables",
+    severity="error",
+    tags=["cross-table"],
+    reference={**STRUCTURE, "article": "CONSIST-003/004/005/006"},
+    description=(
+        "财务收支预算总表 收入 items equal the 收入预算总表 合计 columns (财政拨款, 事业, 经营, 其他) and its "
+        "收入总计 their sum; 支出总计 equals 支出预算总表 合计; each 支出 item (by 类 name) equals that 类's "
+        "合计 in 支出预算总表. 财政拨款收支预算总表: 一般公共预算/政府性基金/国有资本经营 column totals equal the "
+        "合计 of the three function tables, and each 类 item equals that 类 in the function tables."
+    ),
+    cases=[
+        {
+            "name": "summary agrees",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "fiscal_summary": [
+                        {"side": "income", "item": "一、财政拨款收入", "amount": "10.00"},
+                        {"side": "expenditure", "item": "一、公共安全支出", "amount": "10.00"},
+                        {"side": "income", "item": "收入总计", "amount": "10.00"},
+                        {"side": "expenditure", "item": "支出总计", "amount": "10.00"},
+                    ],
+                    "income_summary": [{"code": None, "name": "合计", "total": "10.00", "fiscal": "10.00"}],
+                    "expenditure_summary": [
+                        {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "10.00"},
+                        {"code": None, "name": "合计", "total": "10.00", "basic": "10.00"},
+                    ],
+                }
+            },
+        },
+        {
+            "name": "category differs",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "fiscal_summary": [{"side": "expenditure", "item": "一、公共安全支出", "amount": "12.00"}],
+                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "10.00"}],
+                }
+            },
+        },
+    ],
+)
+def summary_tables_agree(budget, ctx):
+    fs = budget.table("fiscal_summary")
+    inc_total = total_row(budget.table("income_summary"))
+    exp = budget.table("expenditure_summary")
+    exp_total = total_row(exp)
+    income_map = {
+        "财政拨款收入": "fiscal",
+        "事业收入": "business",
+        "事业单位经营收入": "operating",
+        "其他收入": "other",
+        "收入总计": "total",
+    }
+    for _, row in fs.iterrows():
+        label = item_label(row["item"])
+        if row["side"] == "income" and inc_total is not None and label in income_map:
+            col = income_map[label]
+            a, b = value(row["amount"]), value(inc_total[col])
+            if a != b:
+                yield ctx.finding(
+                    f"财务收支预算总表 {label} {show(a)} ≠ 收入预算总表合计 {show(b)}",
+                    table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a),
+                    note=ocr_note(a, b), **row_location(row),
+                )
+        if row["side"] == "expenditure":
+            if label == "支出总计" and exp_total is not None:
+                a, b = value(row["amount"]), value(exp_total["total"])
+            else:
+                match = [r for _, r in coded_rows(exp).iterrows() if len(str(r["code"])) == 3 and str(r["name"]).strip() == label]
+                if not match:
+                    continue
+                a, b = value(row["amount"]), value(match[0]["total"])
+            if a != b:
+                yield ctx.finding(
+                    f"财务收支预算总表 {label} {show(a)} ≠ 支出预算总表 {show(b)}",
+                    table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a),
+                    note=ocr_note(a, b), **row_location(row),
+                )
+    fa = budget.table("fiscal_appropriation_summary")
+    fund_tables = {"general_public": "gpb_function", "gov_fund": "gov_fund_function", "soe_capital": "soe_capital_function"}
+    for _, row in fa[fa["side"] == "expenditure"].iterrows() if not fa.empty else []:
+        label = item_label(row["item"])
+        for col, key in fund_tables.items():
+            table = budget.table(key)
+            if label == "支出总计":
+                tr = total_row(table)
+                if tr is None:
+                    continue
+                b = value(tr["total"])
+            else:
+                match = [r for _, r in coded_rows(table).iterrows() if len(str(r["code"])) == 3 and str(r["name"]).strip() == label]
+                if not match:
+                    continue
+                b = value(match[0]["total"])
+            a = value(row[col])
+            if a != b:
+                yield ctx.finding(
+                    f"财政拨款收支预算总表 {label} {col} {show(a)} ≠ {key} {show(b)}",
+                    table="fiscal_appropriation_summary", column=col, expected=yuan(b), actual=yuan(a),
+                    note=ocr_note(a, b), **row_location(row),
+                )
+
+
+@hookimpl
+def auditor_register_rules():
+    return [
+        function_code_amounts_agree,
+        basic_expenditure_economic_total,
+        function_economic_pairs,
+        sangong_vs_economic,
+        operating_vs_public,
+        summary_tables_agree,
+    ]

@@ -1,0 +1,244 @@
+"""Narrative rules: the amounts and counts the prose states agree with the tables and with each other."""
+
+from __future__ import annotations
+
+import re
+
+from auditor import hookimpl, rule
+from auditor.rulekit import (
+    agrees,
+    coded_rows,
+    fact_decimals,
+    fact_fen,
+    fact_location,
+    fact_rows,
+    first_fact,
+    is_blank,
+    ocr_note,
+    show,
+    total_row,
+    value,
+    yuan,
+)
+
+CONSIST_010 = {
+    "regulation": "部门预算编制说明与预算表一致（万元两位小数的舍入内）",
+    "article": "CONSIST-010; DISCLOSURE-004",
+    "confidence": "H",
+    "sources": ["S2", "S5"],
+}
+
+
+def _item(budget, key, side, labels):
+    fs = budget.table("fiscal_summary")
+    if fs.empty:
+        return None
+    for _, row in fs[fs["side"] == side].iterrows():
+        label = re.sub(r"^\s*(?:[一二三四五六七八九十]+、|\d+[.．、]\s*)", "", str(row["item"])).strip()
+        if label in labels:
+            return row
+    return None
+
+
+def _sources(budget):
+    """fact key -> (label, table figure in fen) for the totals the 编制说明 states."""
+    out = {}
+    inc = _item(budget, "fiscal_summary", "income", ("收入总计",))
+    exp = _item(budget, "fiscal_summary", "expenditure", ("支出总计",))
+    fiscal = _item(budget, "fiscal_summary", "income", ("财政拨款收入",))
+    if inc is not None:
+        out["income_total"] = ("收入总计", value(inc["amount"]))
+    if exp is not None:
+        out["expenditure_total"] = ("支出总计", value(exp["amount"]))
+    if fiscal is not None:
+        out["fiscal_income"] = ("财政拨款收入", value(fiscal["amount"]))
+    for key, label, labels in (
+        ("business_income", "事业收入", ("事业收入",)),
+        ("operating_income", "事业单位经营收入", ("事业单位经营收入",)),
+        ("other_income", "其他收入", ("其他收入",)),
+    ):
+        row = _item(budget, "fiscal_summary", "income", labels)
+        if row is not None:
+            out[key] = (label, value(row["amount"]))
+    fa = budget.table("fiscal_appropriation_summary")
+    if not fa.empty:
+        tot = fa[(fa["side"] == "expenditure") & fa["item"].astype(str).str.contains("支出总计")]
+        if not tot.empty:
+            out["fiscal_expenditure"] = ("财政拨款支出总计", value(tot.iloc[0]["total"]))
+    for key, table, label in (
+        ("gpb_expenditure", "gpb_function", "一般公共预算支出合计"),
+        ("gov_fund_expenditure", "gov_fund_function", "政府性基金预算支出合计"),
+        ("soe_expenditure", "soe_capital_function", "国有资本经营预算支出合计"),
+    ):
+        tr = total_row(budget.table(table))
+        if tr is not None or key != "gpb_expenditure":
+            out[key] = (label, 0 if tr is None else value(tr["total"]))
+    return out
+
+
+@rule(
+    "NV001",
+    name="budget-notes-totals-equal-tables",
+    title="The totals in the 编制说明 equal the tables",
+    severity="error",
+    tags=["narrative", "cross-table"],
+    reference=CONSIST_010,
+    cases=[
+        {"name": "equal", "fires": 0, "budget": {
+            "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
+            "facts": [{"key": "income_total", "value": "208293.59", "unit": "万元"}]}},
+        {"name": "differs", "fires": 1, "budget": {
+            "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
+            "facts": [{"key": "income_total", "value": "208239.59", "unit": "万元"}]}},
+    ],
+)
+def notes_totals(budget, ctx):
+    sources = _sources(budget)
+    for key, (label, table_fen) in sources.items():
+        for _, fact in fact_rows(budget, key).iterrows():
+            stated = fact_fen(fact)
+            if stated is None:
+                continue
+            if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
+                yield ctx.finding(
+                    f"编制说明中{label} {fact['value']}{fact.get('unit') or ''} ≠ 表中 {show(table_fen)}",
+                    expected=yuan(table_fen), actual=yuan(stated), note=ocr_note(table_fen, stated), **fact_location(fact),
+                )
+
+
+_PATH = re.compile(r"(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
+
+
+def _find_row(df, subject: str):
+    """The function-table row a 科目 reference names: a 类/款/项 path, or a unique 项 (or 款/类) name."""
+    coded = coded_rows(df)
+    if coded.empty:
+        return None
+    subject = subject.strip().strip("“”\"'")
+    m = _PATH.match(subject)
+    names = coded["name"].astype(str).str.strip()
+    codes = coded["code"].astype(str)
+    if m:
+        lei, kuan, xiang = (x.strip() for x in m.groups())
+        for _, row in coded[(names == xiang) & (codes.str.len() == 7)].iterrows():
+            parent = coded[codes == str(row["code"])[:5]]
+            grand = coded[codes == str(row["code"])[:3]]
+            if (parent.empty or str(parent.iloc[0]["name"]).strip() == kuan) and (
+                grand.empty or str(grand.iloc[0]["name"]).strip() == lei
+            ):
+                return row
+        return None
+    for length in (7, 5, 3):
+        match = coded[(names == subject) & (codes.str.len() == length)]
+        if len(match) == 1:
+            return match.iloc[0]
+        if len(match) > 1:
+            return None  # ambiguous: the same name under several 款
+    return None
+
+
+@rule(
+    "NV002",
+    name="budget-notes-items-equal-tables",
+    title="Each 科目 amount listed in the 编制说明 equals the function table",
+    severity="error",
+    tags=["narrative", "cross-table"],
+    reference=CONSIST_010,
+    description=(
+        "The numbered list of 财政拨款支出主要内容 names a 科目 (by its 项 name or its 类/款/项 path) and an "
+        "amount in 万元; it must equal that 科目's 合计 in the 一般公共预算支出功能分类预算表 within the rounding."
+    ),
+    cases=[
+        {"name": "equal", "fires": 0, "budget": {
+            "tables": {"gpb_function": [{"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}]},
+            "facts": [{"key": "item", "subject": "行政运行", "value": "115631.48", "unit": "万元"}]}},
+        {"name": "differs", "fires": 1, "budget": {
+            "tables": {"gpb_function": [{"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}]},
+            "facts": [{"key": "item", "subject": "行政运行", "value": "115613.48", "unit": "万元"}]}},
+    ],
+)
+def notes_items(budget, ctx):
+    items = fact_rows(budget, "item")
+    if items.empty or "subject" not in items:
+        return
+    gpb = budget.table("gpb_function")
+    for _, fact in items.iterrows():
+        stated = fact_fen(fact)
+        if stated is None or is_blank(fact.get("subject")):
+            continue
+        row = _find_row(gpb, str(fact["subject"]))
+        if row is None:
+            continue
+        table_fen = value(row["total"])
+        if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
+            yield ctx.finding(
+                f"编制说明“{fact['subject']}”科目 {fact['value']}{fact.get('unit') or ''} ≠ 功能分类预算表 {row['code']} {show(table_fen)}",
+                expected=yuan(table_fen), actual=yuan(stated), note=ocr_note(table_fen, stated), **fact_location(fact),
+            )
+
+
+def _count(fact):
+    if fact is None or is_blank(fact.get("value")):
+        return None
+    try:
+        return int(str(fact["value"]).split(".")[0])
+    except ValueError:
+        return None
+
+
+@rule(
+    "NV003",
+    name="unit-counts-agree",
+    title="The number of budget units stated in 机构设置 and in 绩效目标设置情况 agree",
+    severity="error",
+    tags=["narrative"],
+    reference={
+        "regulation": "部门机构设置（预算单位构成）与绩效目标设置情况说明一致",
+        "article": "DISCLOSURE-002; PERF-001",
+        "confidence": "H",
+        "sources": ["S2", "S5"],
+    },
+    description=(
+        "机构设置 lists the units the budget covers (本部 + 下属N家, or 行政/参公/事业 counts); the performance "
+        "paragraph says how many units reported targets. More reporting units than the department has is a "
+        "contradiction."
+    ),
+    cases=[
+        {"name": "fewer reporting units", "fires": 0, "budget": {"facts": [
+            {"key": "admin_units", "value": "1", "unit": "家"}, {"key": "institution_units", "value": "4", "unit": "家"},
+            {"key": "kpi_units", "value": "2", "unit": "个"}]}},
+        {"name": "more reporting units", "fires": 1, "budget": {"facts": [
+            {"key": "budget_units", "value": "0", "unit": "家"}, {"key": "admin_units", "value": "1", "unit": "家"},
+            {"key": "kpi_units", "value": "14", "unit": "个"}]}},
+    ],
+)
+def unit_counts(budget, ctx):
+    kpi = first_fact(budget, "kpi_units")
+    if _count(kpi) is None:
+        return
+    breakdown = [
+        _count(first_fact(budget, k))
+        for k in ("admin_units", "civil_servant_units", "institution_units")
+        if first_fact(budget, k) is not None
+    ]
+    subordinate = _count(first_fact(budget, "budget_units"))
+    candidates = []
+    if breakdown:
+        candidates.append(sum(c or 0 for c in breakdown))
+    if subordinate is not None:
+        candidates.append(subordinate + 1)  # 本部 plus the subordinate units
+    if not candidates:
+        return
+    org = max(candidates)
+    if _count(kpi) > org:
+        src = first_fact(budget, "budget_units") if subordinate is not None else first_fact(budget, "admin_units")
+        yield ctx.finding(
+            f"绩效目标设置情况称 {_count(kpi)} 个预算单位编报绩效目标，但机构设置中本部门只有 {org} 家预算单位"
+            + (f"（第 {int(src['line'])} 行）" if src is not None and not is_blank(src.get("line")) else ""),
+            expected=f"≤ {org}", actual=str(_count(kpi)), **fact_location(kpi),
+        )
+
+
+@hookimpl
+def auditor_register_rules():
+    return [notes_totals, notes_items, unit_counts]

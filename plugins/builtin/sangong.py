@@ -1,0 +1,305 @@
+"""三公 rules: components add up, prose equals table, stated changes add up, increases flagged, caps."""
+
+from __future__ import annotations
+
+from auditor import hookimpl, rule
+from auditor.money import to_fen
+from auditor.rulekit import (
+    agrees,
+    fact_decimals,
+    fact_fen,
+    fact_location,
+    fact_rows,
+    first_fact,
+    is_blank,
+    ocr_note,
+    row_location,
+    show,
+    value,
+    yuan,
+)
+
+SANGONG_001 = {
+    "regulation": "财预〔2016〕143号《地方预决算公开操作规程》（“三公”经费分项公开，公务用车购置费与运行费分列）",
+    "article": "SANGONG-001",
+    "confidence": "H",
+    "sources": ["S2", "S3", "S8", "S9"],
+}
+COMPONENTS = {
+    "outbound": "因公出国(境)费",
+    "vehicle_total": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行费",
+    "reception": "公务接待费",
+}
+
+
+def _row(budget):
+    sg = budget.table("sangong")
+    return None if sg.empty else sg.iloc[0]
+
+
+@rule(
+    "SG001",
+    name="sangong-components-add-up",
+    title="三公 total = 出国 + 公务用车 + 接待; 公务用车 = 购置 + 运行",
+    severity="error",
+    tags=["sangong", "arithmetic"],
+    reference=SANGONG_001,
+    cases=[
+        {"name": "adds up", "fires": 0, "budget": {"tables": {"sangong": [{"total": "10.00", "outbound": "1.00", "vehicle_total": "6.00", "vehicle_purchase": "2.00", "vehicle_operation": "4.00", "reception": "3.00"}]}}},
+        {"name": "vehicle split wrong", "fires": 1, "budget": {"tables": {"sangong": [{"total": "10.00", "outbound": "1.00", "vehicle_total": "6.00", "vehicle_purchase": "3.00", "vehicle_operation": "4.00", "reception": "3.00"}]}}},
+    ],
+)
+def components_add_up(budget, ctx):
+    row = _row(budget)
+    if row is None:
+        return
+    loc = row_location(row)
+    total = value(row["total"])
+    parts = value(row["outbound"]) + value(row["vehicle_total"]) + value(row["reception"])
+    if total != parts:
+        yield ctx.finding(
+            f"“三公”经费合计 {show(total, '万元')} ≠ 出国 + 公务用车 + 接待 {show(parts, '万元')}",
+            table="sangong", column="total", expected=yuan(parts), actual=yuan(total),
+            note=ocr_note(parts, total), **{**loc, "row": "合计"},
+        )
+    vt = value(row["vehicle_total"])
+    vparts = value(row["vehicle_purchase"]) + value(row["vehicle_operation"])
+    if vt != vparts:
+        yield ctx.finding(
+            f"公务用车购置及运行费 {show(vt, '万元')} ≠ 购置费 + 运行费 {show(vparts, '万元')}",
+            table="sangong", column="vehicle_total", expected=yuan(vparts), actual=yuan(vt),
+            note=ocr_note(vparts, vt), **{**loc, "row": "公务用车购置及运行费"},
+        )
+
+
+PROSE_TABLE = {
+    "regulation": "部门预算编制说明与预算表一致（万元两位小数的舍入内）",
+    "article": "CONSIST-010",
+    "confidence": "H",
+    "sources": ["S5"],
+}
+
+
+@rule(
+    "SG002",
+    name="sangong-prose-equals-table",
+    title="The 三公 and 机关运行经费 figures in the prose equal the table",
+    severity="error",
+    tags=["sangong", "narrative"],
+    reference=PROSE_TABLE,
+    cases=[
+        {"name": "equal", "fires": 0, "budget": {"tables": {"sangong": [{"total": "32059600.00", "reception": "2295800.00"}]},
+                                                 "facts": [{"key": "sangong_total", "value": "3205.96", "unit": "万元"}, {"key": "reception", "value": "229.58", "unit": "万元"}]}},
+        {"name": "prose differs", "fires": 1, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]},
+                                                         "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元"}]}},
+    ],
+)
+def prose_equals_table(budget, ctx):
+    row = _row(budget)
+    if row is None:
+        return
+    for key, col in [("sangong_total", "total"), *[(k, k) for k in COMPONENTS], ("operating_expenses", "operating_expenses")]:
+        for _, fact in fact_rows(budget, key).iterrows():
+            stated = fact_fen(fact)
+            if stated is None or is_blank(row[col]) and stated == 0:
+                continue
+            table = value(row[col])
+            if not agrees(table, stated, "万元", fact_decimals(fact)):
+                label = COMPONENTS.get(col, "“三公”经费合计" if col == "total" else "机关运行经费")
+                yield ctx.finding(
+                    f"说明中{label} {fact['value']}万元 ≠ 表中 {show(table, '万元')}",
+                    column=col, expected=yuan(table), actual=yuan(stated),
+                    note=ocr_note(table, stated), **fact_location(fact),
+                )
+
+
+CHANGE_KEYS = {
+    "sangong_total_change": "“三公”经费",
+    "outbound_change": COMPONENTS["outbound"],
+    "vehicle_total_change": COMPONENTS["vehicle_total"],
+    "vehicle_purchase_change": COMPONENTS["vehicle_purchase"],
+    "vehicle_operation_change": COMPONENTS["vehicle_operation"],
+    "reception_change": COMPONENTS["reception"],
+}
+
+
+def _change(budget, key):
+    fact = first_fact(budget, key)
+    if fact is None or is_blank(fact.get("value")):
+        return None, None
+    fen = to_fen(str(fact["value"]), "万元")
+    return fen, fact
+
+
+@rule(
+    "SG003",
+    name="sangong-changes-add-up",
+    title="The stated year-on-year changes of the 三公 components add up to the stated total change",
+    severity="error",
+    tags=["sangong", "narrative", "year-over-year"],
+    reference={
+        "regulation": "财预〔2016〕143号（“三公”经费增减变化情况说明）",
+        "article": "SANGONG-002",
+        "confidence": "H",
+        "sources": ["S2", "S3", "S8"],
+    },
+    cases=[
+        {"name": "adds up", "fires": 0, "budget": {"facts": [
+            {"key": "sangong_total_change", "value": "-114.74", "unit": "万元"},
+            {"key": "outbound_change", "value": "0", "unit": "万元"},
+            {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
+            {"key": "reception_change", "value": "0", "unit": "万元"},
+            {"key": "vehicle_purchase_change", "value": "-114.74", "unit": "万元"},
+            {"key": "vehicle_operation_change", "value": "0", "unit": "万元"}]}},
+        {"name": "does not add up", "fires": 1, "budget": {"facts": [
+            {"key": "sangong_total_change", "value": "-100", "unit": "万元"},
+            {"key": "outbound_change", "value": "0", "unit": "万元"},
+            {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
+            {"key": "reception_change", "value": "0", "unit": "万元"}]}},
+    ],
+)
+def changes_add_up(budget, ctx):
+    checks = [
+        ("sangong_total_change", ["outbound_change", "vehicle_total_change", "reception_change"]),
+        ("vehicle_total_change", ["vehicle_purchase_change", "vehicle_operation_change"]),
+    ]
+    for whole, parts in checks:
+        total, fact = _change(budget, whole)
+        values = [_change(budget, p)[0] for p in parts]
+        if total is None or any(v is None for v in values):
+            continue
+        s = sum(values)
+        tolerance = len(parts) * 5000  # each part rounded to 0.01万元
+        if abs(total - s) > tolerance:
+            yield ctx.finding(
+                f"说明中{CHANGE_KEYS[whole]}变动 {show(total, '万元')} ≠ 各项变动之和 {show(s, '万元')}",
+                expected=yuan(s), actual=yuan(total), **fact_location(fact),
+            )
+
+
+@rule(
+    "SG004",
+    name="sangong-increase",
+    title="三公 spending rises against last year (只减不增)",
+    severity="warning",
+    tags=["sangong", "year-over-year"],
+    reference={
+        "regulation": "2014年政府工作报告“约法三章”（“三公”经费只减不增）；2017年政府工作报告",
+        "article": "SANGONG-003",
+        "confidence": "M",
+        "sources": ["S12", "S13"],
+    },
+    description="A stated increase of the 三公 total or of a component is a warning; the stated reason is quoted so a reviewer can judge it.",
+    cases=[
+        {"name": "decrease", "fires": 0, "budget": {"facts": [{"key": "sangong_total_change", "value": "-10", "unit": "万元"}]}},
+        {"name": "increase with reason", "fires": 1, "budget": {"facts": [
+            {"key": "sangong_total_change", "value": "25", "unit": "万元", "text": "比2023年预算增加25万元"},
+            {"key": "sangong_reason", "value": "购置公务用车", "component": "sangong_total"}]}},
+    ],
+)
+def sangong_increase(budget, ctx):
+    total, fact = _change(budget, "sangong_total_change")
+    keys = ["sangong_total_change"] if total is not None else ["outbound_change", "vehicle_total_change", "reception_change"]
+    for key in keys:
+        change, fact = _change(budget, key)
+        if change is None or change <= 0:
+            continue
+        component = key.removesuffix("_change")
+        reasons = [_reason(budget, component)] if component != "sangong_total" else []
+        if not any(reasons):
+            # the template gives reasons per component: quote those of the components that rose
+            reasons = [
+                _reason(budget, k.removesuffix("_change"))
+                for k in CHANGE_KEYS
+                if k != key and (_change(budget, k)[0] or 0) > 0
+            ]
+        reason = "；".join(dict.fromkeys(r for r in reasons if r))
+        msg = f"{CHANGE_KEYS[key]}比上年增加 {show(change, '万元')}（“三公”经费只减不增）"
+        msg += f"；说明的原因：{reason}" if reason else "；未说明原因"
+        yield ctx.finding(msg, expected="≤ 0", actual=f"+{yuan(change)}", **fact_location(fact))
+
+
+def _reason(budget, component):
+    reasons = fact_rows(budget, "sangong_reason")
+    if reasons.empty:
+        return None
+    if "component" not in reasons:
+        return None
+    own = reasons[reasons["component"] == component]
+    return None if own.empty else str(own.iloc[0]["value"])
+
+
+@rule(
+    "SG005",
+    name="sangong-change-without-reason",
+    title="A stated 三公 increase or decrease comes with its reason",
+    severity="warning",
+    tags=["sangong", "narrative"],
+    reference={
+        "regulation": "财预〔2016〕143号（对“三公”经费增减变化原因进行说明）",
+        "article": "SANGONG-002",
+        "confidence": "H",
+        "sources": ["S2", "S3", "S8"],
+    },
+    cases=[
+        {"name": "with reason", "fires": 0, "budget": {"facts": [
+            {"key": "vehicle_total_change", "value": "-5", "unit": "万元"},
+            {"key": "sangong_reason", "value": "购置费减少", "component": "vehicle_total"}]}},
+        {"name": "without reason", "fires": 1, "budget": {"facts": [{"key": "reception_change", "value": "3", "unit": "万元"}]}},
+    ],
+)
+def change_without_reason(budget, ctx):
+    for key, label in CHANGE_KEYS.items():
+        if key == "sangong_total_change":
+            continue  # the total's reason is given per component in the template
+        change, fact = _change(budget, key)
+        if change is None or change == 0:
+            continue
+        if not _reason(budget, key.removesuffix("_change")):
+            yield ctx.finding(
+                f"{label}比上年{'增加' if change > 0 else '减少'} {show(abs(change), '万元')}，未说明原因",
+                expected="主要原因是……", actual=str(fact.get("text") or fact["value"]), **fact_location(fact),
+            )
+
+
+@rule(
+    "SG006",
+    name="sangong-cap",
+    title="三公 spending within the caps set for the department",
+    severity="error",
+    tags=["sangong"],
+    reference={
+        "regulation": "部门“三公”经费控制数（按配置的上限）",
+        "article": "SANGONG-003",
+        "confidence": "M",
+        "sources": ["S12", "S13"],
+    },
+    params={"cap_total": None, "cap_outbound": None, "cap_vehicle": None, "cap_reception": None},
+    description="Caps are parameters in 万元 (e.g. `cap_total = \"3000.00\"`); no cap is set by default.",
+    cases=[
+        {"name": "no caps", "fires": 0, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}}},
+        {"name": "over cap", "fires": 1, "params": {"cap_total": "3000.00"}, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}}},
+    ],
+)
+def sangong_cap(budget, ctx):
+    row = _row(budget)
+    if row is None:
+        return
+    for param, col in [("cap_total", "total"), ("cap_outbound", "outbound"), ("cap_vehicle", "vehicle_total"), ("cap_reception", "reception")]:
+        cap = ctx.params.get(param)
+        if cap in (None, ""):
+            continue
+        cap_fen = to_fen(str(cap), "万元")
+        actual = value(row[col])
+        if actual > cap_fen:
+            yield ctx.finding(
+                f"“三公”经费 {COMPONENTS.get(col, '合计')} {show(actual, '万元')} 超过上限 {show(cap_fen, '万元')}",
+                table="sangong", column=col, expected=f"≤ {yuan(cap_fen)}", actual=yuan(actual), **row_location(row),
+            )
+
+
+@hookimpl
+def auditor_register_rules():
+    return [components_add_up, prose_equals_table, changes_add_up, sangong_increase, change_without_reason, sangong_cap]
