@@ -29,7 +29,7 @@ from .errors import RuleError
 from .expr import Env, Expr, ExprError, compile_expr, fact_value, select_rows, table_present, to_fen
 from .findings import Finding
 from .model import TABLE_KEYS, columns_for
-from .money import UNIT_FEN, fen_to_display
+from .money import UNIT_FEN, fen_to_display, fen_to_yuan_str
 from .rules import Rule, RuleContext, row_label, validate_meta
 
 FORMS = ("assert", "hierarchy", "compare", "join", "require", "pattern", "fact")
@@ -323,6 +323,15 @@ def _display(v: Any, money: bool) -> str:
     return str(v)
 
 
+def _money_field(v: Any, money: bool) -> Any:
+    """A value for a finding's expected/actual: money as a 元 string with two decimals (the JSON contract)."""
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if money and isinstance(v, int) and not isinstance(v, bool):
+        return fen_to_yuan_str(v)
+    return _money_out(v, money)
+
+
 def _money_out(v: Any, money: bool) -> Any:
     """A value as a finding's expected/actual: money as a 元 display string."""
     if v is None or v is pd.NA:
@@ -450,7 +459,10 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
                 special = {"actual": _money_out(lv, is_money), "expected": _money_out(rv, is_money), "left": _money_out(lv, is_money), "right": _money_out(rv, is_money)}
                 if isinstance(lv, int) and isinstance(rv, int):
                     special["diff"] = _money_out(lv - rv, is_money)
-            return [ctx.finding(message.render(default_msg, env, special, money_cols), expected=special.get("expected"), actual=special.get("actual"))]
+                fields = {"expected": _money_field(rv, is_money), "actual": _money_field(lv, is_money)}
+            else:
+                fields = {}
+            return [ctx.finding(message.render(default_msg, env, special, money_cols), **fields)]
         df = budget.table(table)
         if df.empty:
             return []
@@ -480,11 +492,13 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
         for idx in df.index[failing.to_numpy(dtype=bool)]:
             renv = _row_env(df, idx, table, ctx.params, budget, nulls)
             special = {"table": table, **_loc(df, idx)}
+            fields: dict[str, Any] = {}
             if sides is not None:
                 lv, rv = sides[0].evaluate(renv), sides[2].evaluate(renv)
                 special.update(actual=_money_out(lv, is_money), expected=_money_out(rv, is_money), left=_money_out(lv, is_money), right=_money_out(rv, is_money))
                 if isinstance(lv, int) and isinstance(rv, int):
                     special["diff"] = _money_out(lv - rv, is_money)
+                fields = {"expected": _money_field(rv, is_money), "actual": _money_field(lv, is_money)}
             out.append(
                 ctx.finding(
                     message.render(default_msg, renv, special, money_cols),
@@ -492,8 +506,7 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
                     row=special["row"],
                     line=special["line"],
                     page=special["page"],
-                    expected=special.get("expected"),
-                    actual=special.get("actual"),
+                    **fields,
                 )
             )
         return out
@@ -546,7 +559,7 @@ def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Ca
             loc = _loc(df, idx)
             special = {"table": t, "column": col, "actual": fen_to_display(actual), "expected": fen_to_display(expected), "diff": fen_to_display(actual - expected), **loc}
             default = f"{t} {loc['row']} {col}: printed {fen_to_display(actual)}, but {what} sum to {fen_to_display(expected)}"
-            out.append(ctx.finding(message.render(default, None, special, set()), table=t, row=loc["row"], column=col, line=loc["line"], page=loc["page"], expected=fen_to_display(expected), actual=fen_to_display(actual)))
+            out.append(ctx.finding(message.render(default, None, special, set()), table=t, row=loc["row"], column=col, line=loc["line"], page=loc["page"], expected=fen_to_yuan_str(expected), actual=fen_to_yuan_str(actual)))
 
         for parent_len, child_len in zip(levels, levels[1:]):
             children = df[clen == child_len]
@@ -747,7 +760,7 @@ def _compare_check(b: _Builder, spec: dict[str, Any], pairs: list[tuple[_Ref, st
             if isinstance(lv, int) and isinstance(rv, int):
                 special["diff"] = _money_out(lv - rv, money)
             default = f"{left.desc} = {a}, expected {op} {right.desc} = {e}"
-            out.append(ctx.finding(message.render(default, None, special, set()), table=loc.get("table"), row=loc.get("row"), column=loc.get("column"), line=loc.get("line"), page=loc.get("page"), expected=e, actual=a))
+            out.append(ctx.finding(message.render(default, None, special, set()), table=loc.get("table"), row=loc.get("row"), column=loc.get("column"), line=loc.get("line"), page=loc.get("page"), expected=_money_field(rv, money), actual=_money_field(lv, money)))
         return out
 
     return check
@@ -827,7 +840,7 @@ def _build_join(b: _Builder, spec: dict[str, Any], table: str | None) -> Callabl
                 if abs(int(a) - int(e)) > tol:
                     special = {"table": lt, "column": lc, "actual": fen_to_display(a), "expected": fen_to_display(e), "diff": fen_to_display(a - e), "left": lt, "right": rt, **loc}
                     default = f"{lt} {key} {lc} = {fen_to_display(a)}, but {rt} prints {fen_to_display(e)}"
-                    out.append(ctx.finding(message.render(default, None, special, set()), table=lt, row=key, column=lc, line=_na(loc["line"]), page=_na(loc["page"]), expected=fen_to_display(e), actual=fen_to_display(a)))
+                    out.append(ctx.finding(message.render(default, None, special, set()), table=lt, row=key, column=lc, line=_na(loc["line"]), page=_na(loc["page"]), expected=fen_to_yuan_str(e), actual=fen_to_yuan_str(a)))
         return out
 
     return check

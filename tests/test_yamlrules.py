@@ -54,7 +54,8 @@ def test_simple_assert_form_message_shows_yuan():
     (f,) = run_rule(r, budget)
     assert f.message == "合计 1,234.50 ≠ 基本支出 1,000.00 + 项目支出 200.00"
     assert (f.location.table, f.location.row, f.location.line) == ("gpb_function", "204", 12)
-    assert (f.actual, f.expected) == ("1,234.50", "1,200.00")
+    # expected/actual follow the JSON contract: 元 with two decimals, no separators
+    assert (f.actual, f.expected) == ("1234.50", "1200.00")
     assert f.rule == "X001" and f.tags == ["arithmetic"] and f.severity == "error"
 
 
@@ -207,7 +208,7 @@ def test_require_and_pattern_and_fact():
     )
     b = {"tables": {"sangong": [{"total": "32059600.00"}]}, "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元", "line": 9}]}
     (f,) = run_rule(fact, b)
-    assert f.location.line == 9 and f.actual == "32,509,600.00"
+    assert f.location.line == 9 and f.actual == "32509600.00"
 
 
 def test_when_and_previous():

@@ -1,0 +1,188 @@
+"""The built-in rule pack on the real corpus and on constructed variants of it: exact findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import auditor
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+MINHANG = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not present")
+
+
+def codes(report, severity=None):
+    return sorted(f.rule for f in report.findings if severity is None or f.severity == severity)
+
+
+def by_rule(report, code):
+    return [f for f in report.findings if f.rule == code]
+
+
+@pytest.fixture(scope="module")
+def minhang_text():
+    return MINHANG.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def minhang_report():
+    return auditor.audit(MINHANG)
+
+
+def audit_text(tmp_path, text, name="variant.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return auditor.audit(path)
+
+
+def line_of(text, needle):
+    for n, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in text")
+
+
+# --- the Minhang example -------------------------------------------------------------------------
+
+
+def test_minhang_only_error_is_the_unit_count_contradiction(minhang_report, minhang_text):
+    errors = [f for f in minhang_report.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["NV003"]
+    (f,) = errors
+    assert f.location.line == line_of(minhang_text, "本部门14个预算单位")
+    assert f.actual == "14" and f.expected == "≤ 1"
+
+
+def test_minhang_malformed_numbers(minhang_report, minhang_text):
+    found = sorted((f.location.line, f.expected) for f in by_rule(minhang_report, "NF001"))
+    assert found == sorted(
+        [
+            (line_of(minhang_text, "4.820.58"), "4820.58"),
+            (line_of(minhang_text, "10,754,11"), "10754.11"),
+            (line_of(minhang_text, "1,100,00"), "1100.00"),
+            (line_of(minhang_text, "41,672,69"), "41672.69"),
+        ]
+    )
+
+
+def test_minhang_kpi_findings(minhang_report):
+    unit = {(f.location.row, f.location.column) for f in by_rule(minhang_report, "KP005")}
+    assert unit == {("进博会安保 / 安保人员到位率", "unit"), ("闵行区拘留所专区特殊保安服务 / 年度考核工作完成数", "unit")}
+    assert [f.location.row for f in by_rule(minhang_report, "KP003")] == ["勤务辅警 / 人员考核合格率"]
+    assert [f.location.row for f in by_rule(minhang_report, "KP006")] == ["区委政法委社工预防办 / 一线及外派社工到岗数"]
+    copied = sorted(f.location.row for f in by_rule(minhang_report, "KP007"))
+    assert copied == ["办案业务专项经费", "办案业务专项经费补充", "进博会安保"]
+
+
+def test_minhang_project_department_and_ocr_twins(minhang_report):
+    dept = by_rule(minhang_report, "PF005")
+    assert [(f.location.row, f.actual) for f in dept] == [("区委政法委社工预防办", "闵行区委政法委")]
+    twins = by_rule(minhang_report, "PF006")
+    likely = [f for f in twins if f.note and f.note.startswith("likely OCR misreading")]
+    assert {f.location.row for f in likely} >= {"勤务辅警", "办案业务专项经费", "区委政法委社工预防办"}
+    assert all(f.severity == "warning" for f in twins)
+
+
+def test_minhang_tables_without_unit(minhang_report):
+    missing_unit = sorted(f.location.table for f in by_rule(minhang_report, "DS005") if f.location.column == "单位")
+    assert missing_unit == sorted(
+        ["fiscal_summary", "income_summary", "expenditure_summary", "gpb_function", "gpb_basic_economic"]
+    )
+
+
+def test_minhang_every_identity_holds(minhang_report):
+    arithmetic = [f for f in minhang_report.findings if {"arithmetic", "cross-table"} & set(f.tags) and f.severity == "error"]
+    assert arithmetic == []
+
+
+# --- the PDFs --------------------------------------------------------------------------------------
+
+
+@needs_corpus
+def test_commerce_has_no_errors():
+    report = auditor.audit(CORPUS / "putuo-commerce-2025-budget.pdf")
+    assert codes(report, "error") == []
+
+
+@needs_corpus
+def test_wanli_2024_empty_note_contradicts_data_and_sangong_increase():
+    report = auditor.audit(CORPUS / "putuo-wanli-street-2024-budget.pdf")
+    assert [c for c in codes(report, "error") if c[:2] not in ("ST", "ED", "SN")] == ["EF002"]
+    (ef,) = by_rule(report, "EF002")
+    assert ef.location.table == "sangong" and ef.location.page == 31
+    (sg,) = by_rule(report, "SG004")
+    assert sg.severity == "warning" and "购置公务用车" in sg.message and sg.actual == "+250000.00"
+
+
+@needs_corpus
+def test_wanli_2025_one_yuan_rounding_defect():
+    report = auditor.audit(CORPUS / "putuo-wanli-street-2025-budget.pdf")
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert {f.rule for f in errors} == {"AR001", "AR002", "AR003", "AR011", "AR012"}
+    assert {f.location.row for f in errors} == {"212", "21201"}
+    assert all(abs(float(f.expected) - float(f.actual)) == 1 for f in errors)
+
+
+@needs_corpus
+def test_year_over_year_changes_match_last_year():
+    current = CORPUS / "putuo-wanli-street-2025-budget.pdf"
+    previous = CORPUS / "putuo-wanli-street-2024-budget.pdf"
+    report = auditor.audit(current, previous=previous)
+    assert by_rule(report, "YY001") == []
+    budget = auditor.load(current)
+    facts = budget.frames["facts"]
+    idx = facts.index[facts["key"] == "fiscal_income_change"][0]
+    facts.at[idx, "value"] = "3255.65"
+    report = auditor.audit(budget, previous=previous)
+    (f,) = by_rule(report, "YY001")
+    # this year's table minus last year's: 189,767,551 - 156,211,123 元
+    assert f.expected == "33556428.00" and f.actual == "32556500.00" and f.location.page == 6
+
+
+# --- constructed variants of the Minhang text -----------------------------------------------------
+
+
+def test_variant_changed_cell(tmp_path, minhang_text):
+    old = "302\t17\t公务接待费\t2, 295, 800. 00\t2, 295, 800. 00"
+    assert old in minhang_text
+    report = audit_text(tmp_path, minhang_text.replace(old, old.replace("2, 295, 800. 00", "3, 295, 800. 00")))
+    line = line_of(minhang_text, old)
+    xt4 = by_rule(report, "XT004")
+    assert [(f.location.row, f.location.line, f.actual) for f in xt4] == [("30217", line, "3295800.00")]
+    ar6 = by_rule(report, "AR006")
+    # the altered row no longer fits the identities, so only its total is certain to be off
+    assert ("302", "total") in {(f.location.row, f.location.column) for f in ar6}
+
+
+def test_variant_deleted_table(tmp_path, minhang_text):
+    lines = minhang_text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("2024年部门国有资本经营预算支出功能分类预算表"))
+    end = next(i for i, ln in enumerate(lines) if i > start and "无国有资本经营预算安排" in ln)
+    report = audit_text(tmp_path, "\n".join(lines[:start] + lines[end + 1 :]))
+    assert [f.location.table for f in by_rule(report, "DS001")] == ["soe_capital_function"]
+    assert any("国有资本经营" in (f.expected or "") for f in by_rule(report, "DS004"))
+
+
+def test_variant_removed_note(tmp_path, minhang_text):
+    note = next(ln for ln in minhang_text.splitlines() if "无政府性基金预算安排" in ln)
+    report = audit_text(tmp_path, minhang_text.replace(note + "\n", ""))
+    assert [f.location.table for f in by_rule(report, "EF001")] == ["gov_fund_function"]
+
+
+def test_variant_blanked_indicator(tmp_path, minhang_text):
+    old = "\t≥2(处)\t"
+    assert minhang_text.count(old) == 1
+    report = audit_text(tmp_path, minhang_text.replace(old, "\t\t"))
+    rows = [f.location.row for f in by_rule(report, "KP003")]
+    assert rows == ["进博会安保 / 设备故障转移维修", "勤务辅警 / 人员考核合格率"]
+
+
+def test_variant_altered_prose_amount(tmp_path, minhang_text):
+    old = "2024年\"三公\"经费预算数为3,205.96万元"
+    assert old in minhang_text
+    report = audit_text(tmp_path, minhang_text.replace(old, old.replace("3,205.96", "3,250.96")))
+    (f,) = by_rule(report, "SG002")
+    assert f.location.line == line_of(minhang_text, old)
+    assert f.expected == "32059600.00" and f.actual == "32509600.00"
