@@ -136,6 +136,7 @@ def missing_final_punctuation(budget, ctx):
         yield ctx.finding(
             "段落结尾缺少句末标点：“" + snippet(text, len(text) - 1, len(text), pad=24) + "”",
             actual=snippet(text, len(text) - 1, len(text), pad=24), expected="…。",
+            note="OCR text: check the printed page (OCR can drop a final 。)" if budget.document.kind == "text" else None,
             **p.where(len(text) - 1),
         )
 

@@ -1,0 +1,182 @@
+"""Paragraphs and sentences of the prose, each character traceable to its source line and page.
+
+The editorial and statement rules read the prose as a reader does: wrapped lines joined into
+paragraphs, paragraphs split into sentences. ``prose_lines`` (``auditor.parse.prose``) gives the
+prose lines with their section; this module joins them:
+
+- PDF text wraps at the right margin, even inside a number or a quotation; a line continues the
+  previous one when the previous line reaches the right margin of its page without sentence-final
+  punctuation, or when it opens with a closing mark (``。`` ``）`` ``》`` ``”``) that cannot start a
+  paragraph. A line that starts with a list or heading marker (``一、`` ``（二）`` ``3.`` ``4、``)
+  always starts a new paragraph.
+- A text file (OCR output) holds a paragraph per line; a line without sentence-final punctuation
+  continues on the next non-blank line unless that one starts with a marker (OCR splits long
+  paragraphs at page breaks). Bullets (``- ``) that OCR-to-markdown tools add are dropped.
+
+Offsets into ``Paragraph.text`` map back with ``line_at``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..document import Document, Line
+from ..model import Meta
+from .prose import prose_lines, strip_bullet
+
+#: Sentence-final punctuation (full-width and the ASCII forms OCR produces).
+FINAL = "。；！？：;!?:"
+#: Marks that close something and never open a paragraph.
+CLOSING = "。，、；：）)》】〕」』”’,;:.!?！？"
+#: A list or heading marker at the start of a line.
+MARKER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十]+[部章节条])"
+)
+_HEADING_TAIL = re.compile(r"(?<=[。；;])\s*(?:[一二三四五六七八九十]+、|\d{1,2}、)[^。，,；;]{2,16}[:：]?$")
+
+
+@dataclass
+class Paragraph:
+    """Prose lines joined into one paragraph; ``line_at(offset)`` is the line of a character."""
+
+    text: str = ""
+    lines: list[Line] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    section: str | None = None
+
+    def add(self, ln: Line, body: str) -> None:
+        self.starts.append(len(self.text))
+        self.lines.append(ln)
+        self.text += body
+
+    def line_at(self, offset: int) -> Line:
+        i = bisect.bisect_right(self.starts, max(0, offset)) - 1
+        return self.lines[max(0, i)]
+
+    def where(self, offset: int) -> dict:
+        """Location keywords (line, page) of a character, for ctx.finding."""
+        ln = self.line_at(offset)
+        return {"line": ln.line, "page": ln.page}
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def last(self) -> Line:
+        return self.lines[-1]
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) spans of the sentences: split after 。！？ (and ；/; which close list items)."""
+        return split_sentences(self.text)
+
+
+def split_sentences(text: str, ends: str = "。！？!?；;") -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in ends:
+            if text[start:i + 1].strip():
+                spans.append((start, i + 1))
+            start = i + 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def snippet(text: str, start: int, end: int, pad: int = 10) -> str:
+    """The offending text with a little context either side (``…`` where cut)."""
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+def is_garbled(text: str) -> bool:
+    """An OCR line of noise (katakana, box symbols, stray letters) rather than Chinese prose."""
+    t = re.sub(r"\s+", "", text)
+    if len(t) < 6:
+        return False
+    kana = sum(1 for ch in t if "\u3040" <= ch <= "\u30ff")
+    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    odd = sum(1 for ch in t if unicodedata.category(ch) in ("So", "Co", "Cn") or ch == "\ufffd")
+    return kana >= 3 or (han / len(t) < 0.3 and odd + kana >= 2) or odd / len(t) > 0.2
+
+
+def _margins(doc: Document) -> dict[int | None, tuple[float, float, bool]]:
+    """(left edge, right edge, indented paragraphs seen) of the text block of each PDF page."""
+    lefts: dict[int | None, list[float]] = {}
+    rights: dict[int | None, float] = {}
+    for ln in doc.lines:
+        if ln.cell_x and len(ln.cells) <= 1 and ln.text.strip():
+            lefts.setdefault(ln.page, []).append(ln.cell_x[0][0])
+            rights[ln.page] = max(rights.get(ln.page, 0.0), ln.cell_x[-1][1])
+    out = {}
+    for page, xs in lefts.items():
+        left = min(xs)
+        out[page] = (left, rights[page], any(x >= left + 15 for x in xs))
+    return out
+
+
+def _continues(prev: Line, ln: Line, margins) -> bool:
+    """PDF layout: `ln` continues the paragraph of `prev` (it starts at the left edge of an indented page)."""
+    if not ln.cell_x:
+        return False
+    left, _, indented = margins.get(ln.page, (None, None, False))
+    return left is not None and indented and ln.cell_x[0][0] <= left + 3
+
+
+def _reaches_margin(ln: Line, margins: dict[int | None, float]) -> bool:
+    if not ln.cell_x:
+        return len(ln.text.strip()) >= 30
+    m = margins.get(ln.page)
+    return m is not None and ln.cell_x[-1][1] >= m[1] - 30
+
+
+def paragraphs(doc: Document | None, meta: Meta) -> list[Paragraph]:
+    """The prose of a document as located paragraphs (table rows, blank lines and KPI tables left out)."""
+    if doc is None:
+        return []
+    pdf = doc.kind == "pdf"
+    margins = _margins(doc) if pdf else {}
+    out: list[Paragraph] = []
+    cur: Paragraph | None = None
+    prev: Line | None = None
+    for ln, key in prose_lines(doc, meta):
+        body = strip_bullet(ln.text.strip()) if not pdf else ln.text.strip()
+        if not body:
+            continue
+        join = False
+        if cur is not None and key == cur.section and prev is not None:
+            tail = cur.text.rstrip()[-1:]
+            if body[0] in CLOSING:
+                join = True
+            elif MARKER.match(body):
+                join = False
+            elif pdf:
+                join = _continues(prev, ln, margins) or (tail not in "。！？!?" and _reaches_margin(prev, margins))
+            else:
+                join = tail not in FINAL and not is_garbled(cur.text[-40:])
+        if join and cur is not None:
+            cur.add(ln, body)
+        else:
+            cur = Paragraph(section=key)
+            cur.add(ln, body)
+            out.append(cur)
+        prev = ln
+    return out
+
+
+def iter_sentences(paras: list[Paragraph]) -> Iterator[tuple[Paragraph, int, int]]:
+    """(paragraph, start, end) of every sentence."""
+    for p in paras:
+        for s, e in p.sentences():
+            yield p, s, e
+
+
+def strip_heading_tail(text: str) -> str:
+    """Drop a heading OCR glued to the end of a paragraph (``…执行项目预算。 五、实施周期``)."""
+    return _HEADING_TAIL.sub("", text)

@@ -1,0 +1,256 @@
+"""科目 name rules: the prose names each 类/款/项 as the tables do, and nobody uses a superseded name.
+
+The 编制说明 lists its lines as “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 (or by
+the 项 name alone, “行政运行”科目). Each path is matched to the table row it means — by its names, by
+its amount where the names disagree — and every level whose name differs from the table's name for that
+code is reported. Renamed classification entries come from the curated list
+``auditor/data/subject_names.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from auditor import hookimpl, rule
+from auditor.parse.facts import NUMBER, read_number
+from auditor.parse.prose import normalise
+from auditor.parse.sentences import paragraphs, snippet
+from auditor.rulekit import coded_rows, decimals_of, printed_tolerance, fact_rows, is_blank, row_location, value
+
+REFERENCE = {
+    "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
+    "article": "CODE-001; CODE-004; DISCLOSURE-004",
+    "confidence": "H",
+    "sources": ["S2", "S5"],
+}
+LEVELS = {3: "类", 5: "款", 7: "项"}
+_FUNCTION_TABLES = ("gpb_function", "expenditure_summary", "income_summary", "gov_fund_function", "soe_capital_function")
+_NAME = r"[\u4e00-\u9fff、]{2,40}?"
+_PATH = re.compile(rf"({_NAME})\s*\(类\)\s*(?:({_NAME})\s*\(款\)\s*)?(?:({_NAME})\s*\(项\))?")
+_AMOUNT_AFTER = re.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)')
+
+
+@lru_cache(maxsize=1)
+def renames() -> list[dict]:
+    """The curated superseded names (code, old, new, since, confidence)."""
+    text = resources.files("auditor").joinpath("data/subject_names.yaml").read_text(encoding="utf-8")
+    return list((yaml.safe_load(text) or {}).get("renames") or [])
+
+
+def superseded(name: str, year: int | None, code: str | None = None) -> dict | None:
+    """The rename entry when `name` is an old name (of `code`, if given) already replaced in `year`."""
+    for r in renames():
+        if r["old"] == name and (code is None or str(r["code"]) == str(code)) and (year is None or year >= int(r["since"])):
+            return r
+    return None
+
+
+def table_names(budget) -> dict[str, tuple[str, dict, int]]:
+    """code -> (name, location, total in fen) from the function-classification tables (first table wins)."""
+    out: dict[str, tuple[str, dict, int]] = {}
+    for key in _FUNCTION_TABLES:
+        df = budget.table(key)
+        for _, row in coded_rows(df).iterrows():
+            code = str(row["code"])
+            if code not in out and not is_blank(row.get("name")):
+                out[code] = (str(row["name"]).strip(), {"table": key, **row_location(row)}, value(row.get("total")))
+    return out
+
+
+def _known_lei(names: dict, year) -> set[str]:
+    lei = {n for c, (n, _, _) in names.items() if len(c) == 3}
+    lei |= {r["old"] for r in renames() if len(str(r["code"])) == 3}
+    return lei
+
+
+def _trim(lei: str, known: set[str]) -> str:
+    """The 类 name is the longest known 类 name the captured text ends with (the text may run on before it)."""
+    for k in sorted(known, key=len, reverse=True):
+        if lei.endswith(k):
+            return k
+    return lei
+
+
+def _same(prose: str, table: str) -> bool:
+    return re.sub(r"\s", "", prose) == re.sub(r"\s", "", table)
+
+
+def _match(path: list[str | None], amount_fen: int | None, names: dict, year, tolerance: int = 0) -> str | None:
+    """The code a 类/款/项 path means: best name agreement, the amount breaking ties and name slips."""
+    depth = 7 if path[2] else 5 if path[1] else 3
+    best: list[tuple[int, str]] = []
+    for code, (_, _, total) in names.items():
+        if len(code) != depth:
+            continue
+        score = 0
+        for i, n in enumerate(path):
+            if n is None:
+                continue
+            c = code[: 3 + 2 * i]
+            if c in names and (_same(n, names[c][0]) or superseded(n, None, c)):
+                score += 1
+        if amount_fen is not None and abs(total - amount_fen) <= tolerance:
+            score += 2
+        best.append((score, code))
+    if not best:
+        return None
+    best.sort(reverse=True)
+    top = best[0][0]
+    if top < 2 or (len(best) > 1 and best[1][0] == top):
+        return None
+    return best[0][1]
+
+
+def _table_path(code: str, names: dict) -> str:
+    """The table's names for a code as a path: 卫生健康支出（类）计划生育事务（款）计划生育服务（项）."""
+    return "".join(f"{names[code[:n]][0]}（{LEVELS[n]}）" for n in (3, 5, 7) if len(code) >= n and code[:n] in names)
+
+
+@rule(
+    "SN001",
+    name="subject-name-matches-table",
+    title="The prose names a 类/款/项 as the table names that code",
+    severity="warning",
+    tags=["narrative"],
+    reference=REFERENCE,
+    description=(
+        "Each “X（类）Y（款）Z（项）” path of the prose (and each quoted 科目 of the 编制说明 list) is matched to "
+        "the function table's row: by the names, and by the amount stated after it where the names disagree. "
+        "A level named differently from the table is reported; an old name of the classification (e.g. 210 "
+        "医疗卫生与计划生育支出, now 卫生健康支出) is reported as 旧科目名称."
+    ),
+    cases=[
+        {"name": "same names", "fires": 0, "budget": {
+            "tables": {"gpb_function": [
+                {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
+                {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
+                {"code": "2100717", "name": "计划生育服务", "total": "200000.00"}]},
+            "text": "21. “卫生健康支出（类）计划生育事务（款）计划生育服务（项）”科目20.00万元，主要用于计划生育服务。"}},
+        {"name": "款/项 shifted", "fires": 1, "budget": {
+            "tables": {"gpb_function": [
+                {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
+                {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
+                {"code": "2100717", "name": "计划生育服务", "total": "200000.00"}]},
+            "text": "21. “卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”科目20.00万元，主要用于计划生育事务。"}},
+        {"name": "old 类 name", "fires": 1, "budget": {
+            "meta": {"year": 2024},
+            "tables": {"gpb_function": [
+                {"code": "210", "name": "卫生健康支出", "total": "1422200.00"},
+                {"code": "21011", "name": "行政事业单位医疗", "total": "1422200.00"},
+                {"code": "2101101", "name": "行政单位医疗", "total": "1422200.00"}]},
+            "text": "22. “医疗卫生与计划生育支出（类）行政事业单位医疗（款）行政单位医疗（项）”142.22万元，主要用于行政单位医疗。"}},
+    ],
+)
+def name_matches_table(budget, ctx):
+    names = table_names(budget)
+    if not names:
+        return
+    year = budget.meta.year
+    known = _known_lei(names, year)
+    for p in paragraphs(getattr(budget, "document", None), budget.meta):
+        norm = normalise(p.text)
+        for m in _PATH.finditer(norm):
+            path = [_trim(m.group(1), known), m.group(2), m.group(3)]
+            start = m.end(1) - len(path[0])
+            am = _AMOUNT_AFTER.match(norm[m.end():])
+            amount, tolerance = None, 0
+            if am:
+                v, _ = read_number(am.group(1))
+                if v is not None:
+                    amount = int(v * (1000000 if am.group(2) == "万元" else 100))
+                    tolerance = printed_tolerance(am.group(2), decimals_of(am.group(1)))
+            code = _match(path, amount, names, year, tolerance)
+            if code is None:
+                continue
+            diffs = []
+            for i, n in enumerate(path):
+                if n is None:
+                    continue
+                c = code[: 3 + 2 * i]
+                if c not in names or _same(n, names[c][0]):
+                    continue
+                old = superseded(n, year, c)
+                if old:
+                    diffs.append(f"{LEVELS[len(c)]} {c} 用了旧科目名称“{n}”（{old['since']}年起为“{old['new']}”）")
+                else:
+                    diffs.append(f"{LEVELS[len(c)]} {c} 文中为“{n}”，表中为“{names[c][0]}”")
+            if diffs:
+                yield ctx.finding(
+                    "科目名称与预算表不一致：" + "；".join(diffs),
+                    expected=_table_path(code, names),
+                    actual=snippet(p.text, start, m.end(), pad=2), row=code, **p.where(start),
+                )
+    # the 编制说明 list by 项 name only (“行政运行”科目): an old name there
+    for _, fact in fact_rows(budget, "item").iterrows():
+        subject = fact.get("subject")
+        if is_blank(subject) or "(" in str(subject) or "（" in str(subject):
+            continue
+        old = superseded(str(subject).strip(), year)
+        if old and not any(_same(str(subject), n) for n, _, _ in names.values()):
+            yield ctx.finding(
+                f"科目名称与预算表不一致：{LEVELS.get(len(str(old['code'])), '')} {old['code']} 用了旧科目名称“{subject}”（{old['since']}年起为“{old['new']}”）",
+                expected=old["new"], actual=str(subject), row=str(old["code"]),
+                line=None if is_blank(fact.get("line")) else int(fact["line"]),
+                page=None if is_blank(fact.get("page")) else int(fact["page"]),
+            )
+
+
+@rule(
+    "SN002",
+    name="superseded-subject-name",
+    title="A superseded name of the classification is used (in a table or the prose)",
+    severity="warning",
+    tags=["narrative"],
+    reference=REFERENCE,
+    description=(
+        "The curated list auditor/data/subject_names.yaml gives renamed 科目 with the first budget year of the new "
+        "name. A table row or a 科目 named in the prose with the old name, in a budget of that year or later, is "
+        "reported once per code and name. Renames the list marks confidence M are reported at info severity."
+    ),
+    cases=[
+        {"name": "current name", "fires": 0, "budget": {"meta": {"year": 2024}, "tables": {"gpb_function": [
+            {"code": "210", "name": "卫生健康支出", "total": "10.00"}]}}},
+        {"name": "old name in table", "fires": 1, "budget": {"meta": {"year": 2024}, "tables": {"gpb_function": [
+            {"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]}}},
+        {"name": "old name before the rename", "fires": 0, "budget": {"meta": {"year": 2018}, "tables": {"gpb_function": [
+            {"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]}}},
+    ],
+)
+def superseded_names(budget, ctx):
+    year = budget.meta.year
+    seen = set()
+    for key in _FUNCTION_TABLES:
+        for _, row in coded_rows(budget.table(key)).iterrows():
+            code, name = str(row["code"]), str(row.get("name") or "").strip()
+            old = superseded(name, year, code)
+            if old and (code, name) not in seen:
+                seen.add((code, name))
+                yield ctx.finding(
+                    f"{LEVELS.get(len(code), '')} {code} 使用旧科目名称“{name}”，{old['since']}年起为“{old['new']}”",
+                    expected=old["new"], actual=name, severity="info" if old.get("confidence") != "H" else None,
+                    note=None if old.get("confidence") == "H" else "rename of confidence M in the curated list: verify against 财政部《政府收支分类科目》",
+                    **{"table": key, **row_location(row)},
+                )
+    for p in paragraphs(getattr(budget, "document", None), budget.meta):
+        for r in renames():
+            if year is not None and year < int(r["since"]):
+                continue
+            for m in re.finditer(re.escape(r["old"]), p.text):
+                if (str(r["code"]), r["old"]) in seen:
+                    continue
+                seen.add((str(r["code"]), r["old"]))
+                yield ctx.finding(
+                    f"文中使用旧科目名称“{r['old']}”（{r['code']}），{r['since']}年起为“{r['new']}”",
+                    expected=r["new"], actual=snippet(p.text, m.start(), m.end()),
+                    severity="info" if r.get("confidence") != "H" else None, **p.where(m.start()),
+                )
+
+
+@hookimpl
+def auditor_register_rules():
+    return [name_matches_table, superseded_names]
