@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import Document, lines_from_text
+from .document import Document, Line, lines_from_text
 from .findings import Finding
 from .model import NINE_TABLES, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, empty_frame, frame_from_records
 from .money import UNIT_FEN, to_fen, yuan_str_to_fen
@@ -48,7 +48,7 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
 
     Shape: ``{"meta": {"department", "year", "kind", "source", "tables": {key: {unit, department, notes,
     empty, line}}, "sections": [key, ...] or {key: {title, line}}}, "tables": {key: [row, ...]},
-    "facts": [...], "projects": [...], "indicators": [...], "text": "document text" or "lines": [...],
+    "facts": [...], "projects": [...], "indicators": [...], "text": "document text" or "lines": [...] or "pages": [[lines of page 1], ...],
     "previous": {... same shape ...}}``. Every table given (even with no rows) counts as printed.
     """
     d = dict(d or {})
@@ -86,9 +86,19 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
     for key in TABLE_KEYS:
         frames.setdefault(key, empty_frame(key))
     document = None
-    if "text" in d or "lines" in d:
-        text = d["text"] if "text" in d else "\n".join(d["lines"])
-        document = Document(path=meta.source or "<test>", lines=lines_from_text(text), kind="text")
+    if "text" in d or "lines" in d or "pages" in d:
+        if "pages" in d:
+            # a PDF-like document: a list of pages, each a list of lines ([] = a blank page)
+            lines = [
+                Line(text=t, line=n, page=p, cells=(t,))
+                for p, page in enumerate(d["pages"], start=1)
+                for n, t in enumerate(page, start=1)
+            ]
+            empty = [p for p, page in enumerate(d["pages"], start=1) if not any(t.strip() for t in page)]
+            document = Document(path=meta.source or "<test>", lines=lines, kind="pdf", pages=len(d["pages"]), empty_pages=empty)
+        else:
+            text = d["text"] if "text" in d else "\n".join(d["lines"])
+            document = Document(path=meta.source or "<test>", lines=lines_from_text(text), kind="text")
     schema_errors = None
     if validate:
         from .schemas import validate_frames
@@ -147,3 +157,71 @@ def check_rule_cases(rule: Rule) -> int:
             got = "; ".join(f.message for f in found[:5]) or "none"
             raise AssertionError(f"rule {rule.code} ({rule.where()}) case {name!r}: expected {want}, got {n}: {got}")
     return len(rule.cases)
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers for test suites that audit real disclosures, and for running rule cases one by one
+# (the pytest plugin, auditor.pytest_plugin, is built on these)
+
+_BUDGETS: dict[tuple[str, int, int], Budget] = {}
+
+
+def disclosure_paths(*paths: Any) -> list[Any]:
+    """The disclosure files under `paths` (files as given; directories searched, sorted, for
+    .txt/.pdf/.xlsx/.json), for ``@pytest.mark.parametrize("path", disclosure_paths("disclosures/"))``."""
+    from .engine import expand_paths
+
+    return expand_paths(paths)
+
+
+def load_budget(path: Any) -> Budget:
+    """Load a disclosure once per process (cached by path, modification time and size).
+
+    Raises LoadError like :func:`auditor.loaders.load`. The cached Budget is shared: do not modify it.
+    """
+    from pathlib import Path
+
+    from .engine import prepare
+    from .loaders import load
+
+    p = Path(path)
+    try:
+        st = p.stat()
+        key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load(p)  # raises the LoadError naming the problem
+    if key not in _BUDGETS:
+        prepare(_default_config())  # plugins register their loaders
+        _BUDGETS[key] = load(p)
+    return _BUDGETS[key]
+
+
+def case_name(case: dict[str, Any], index: int) -> str:
+    """A rule case's name (``case 3`` when it has none)."""
+    return str(case.get("name") or f"case {index + 1}")
+
+
+def case_expects(case: dict[str, Any]) -> str:
+    """What a case expects, in words: ``some findings``, ``no findings`` or ``2 finding(s)``."""
+    expected = case.get("fires")
+    if isinstance(expected, bool):
+        return "some findings" if expected else "no findings"
+    return "no findings" if expected == 0 else f"{expected} finding(s)"
+
+
+def case_fires(case: dict[str, Any]) -> bool:
+    """True when the case expects the rule to fire (``fires: true`` or a count above 0)."""
+    expected = case.get("fires")
+    return bool(expected) if isinstance(expected, bool) else bool(expected and int(expected) > 0)
+
+
+def run_rule_case(rule: Rule, case: dict[str, Any]) -> tuple[bool, list[Finding]]:
+    """Run one of a rule's cases: (whether the outcome is the expected one, the findings).
+
+    Exceptions of the rule propagate (a crashing case is a failing case).
+    """
+    expected = case.get("fires")
+    found = run_rule(rule, case.get("budget") or {}, case.get("params"))
+    n = len(found)
+    ok = (n > 0) == expected if isinstance(expected, bool) else n == expected
+    return ok, found

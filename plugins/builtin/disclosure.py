@@ -191,7 +191,14 @@ GLOSSARY_TERMS = ("基本支出", "项目支出", "三公", "机关运行经费"
     severity="info",
     tags=["disclosure"],
     reference={**SECTION_REF, "article": "DISCLOSURE-003", "confidence": "M"},
-    cases=[],
+    cases=[
+        {"name": "all four defined", "fires": 0, "budget": {
+            "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
+            "lines": ["名词解释", "（一）基本支出预算：……", "（二）项目支出预算：……", "（三）“三公”经费：……", "（四）机关运行经费：……"]}},
+        {"name": "机关运行经费 not defined", "fires": 1, "budget": {
+            "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
+            "lines": ["名词解释", "（一）基本支出预算：……", "（二）项目支出预算：……", "（三）“三公”经费：……"]}},
+    ],
 )
 def glossary_terms(budget, ctx):
     doc = budget.document

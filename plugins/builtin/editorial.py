@@ -388,6 +388,10 @@ def _unreadable(lines) -> bool:
         "PDF only: a page with no extractable text (blank, or an image without a text layer), and a page whose "
         "text layer is mostly not characters (fonts without a Unicode map print mojibake or private-use glyphs)."
     ),
+    cases=[
+        {"name": "every page has text", "fires": 0, "budget": {"pages": [["2024年部门预算"], ["目录", "一、部门主要职能"]]}},
+        {"name": "a blank page", "fires": 1, "budget": {"pages": [["2024年部门预算"], [], ["一、部门主要职能"]]}},
+    ],
 )
 def blank_pages(budget, ctx):
     doc = getattr(budget, "document", None)

@@ -57,8 +57,6 @@ def empty_table_note(budget, ctx):
     for key, info in budget.meta.tables.items():
         if _has_data(budget, key) or not (info.empty or key in OPTIONAL_TABLES):
             continue
-        if key not in OPTIONAL_TABLES and not info.empty:
-            continue
         if not _empty_note(info):
             yield ctx.finding(
                 f"“{info.title}”无数据，但未说明原因（应注明“本年度无……，故本表无数据”）",

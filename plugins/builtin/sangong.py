@@ -207,8 +207,8 @@ def sangong_increase(budget, ctx):
         if change is None or change <= 0:
             continue
         component = key.removesuffix("_change")
-        reasons = [_reason(budget, component)] if component != "sangong_total" else []
-        if not any(reasons):
+        reasons = [_reason(budget, component)]
+        if not any(reasons) and component == "sangong_total":
             # the template gives reasons per component: quote those of the components that rose
             reasons = [
                 _reason(budget, k.removesuffix("_change"))

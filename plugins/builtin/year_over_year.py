@@ -77,7 +77,22 @@ CHANGES = {
         "Runs when last year's disclosure of the same department is given (`--previous`): each stated change "
         "(比上年预算增加/减少 X万元, 持平) is recomputed as this year's table figure minus last year's."
     ),
-    cases=[],
+    cases=[
+        {"name": "stated change matches", "fires": 0, "budget": {
+            "meta": {"year": 2025},
+            "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]},
+            "facts": [{"key": "fiscal_income_change", "value": "3355.65", "unit": "万元", "compare_year": 2024}],
+            "previous": {"meta": {"year": 2024},
+                         "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]}}}},
+        {"name": "stated change does not match", "fires": 1, "budget": {
+            "meta": {"year": 2025},
+            "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]},
+            "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}],
+            "previous": {"meta": {"year": 2024},
+                         "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]}}}},
+        {"name": "no previous document", "fires": 0, "budget": {
+            "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}]}},
+    ],
 )
 def stated_change(budget, ctx):
     previous = getattr(budget, "previous", None)
