@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="audit disclosures and report findings")
     a.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files (.txt, .pdf, .xlsx, .json) or directories")
-    a.add_argument("--format", "-f", default="text", help="text (default), json, jsonl, markdown, sarif, junit, html")
+    a.add_argument("--format", "-f", default="text", help="text (default), json, jsonl, markdown, sarif, junit, html, csv, parquet (all findings as one table)")
     a.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     a.add_argument("--select", action="append", default=[], metavar="X", help="only rules with this code, code prefix or tag (repeatable, comma-separated)")
     a.add_argument("--ignore", action="append", default=[], metavar="X", help="skip rules with this code, code prefix or tag (repeatable, comma-separated)")
@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     a.add_argument("--verbose", "-v", action="store_true", help="add references and source excerpts")
     a.add_argument("--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)")
+    b = a.add_argument_group("batch runs")
+    b.add_argument("--jobs", "-j", type=int, metavar="N", help="documents audited in parallel processes (default: all cores; 1 = in this process)")
+    b.add_argument("--dask", action="store_true", help="run on a local dask.distributed cluster (needs the dask extra)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this dask.distributed scheduler (workers must see the files)")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar (there is none when stderr is not a terminal)")
 
     pa = sub.add_parser("parse", help="show what the loader reads from a disclosure")
     pa.add_argument("path", metavar="FILE")
@@ -124,34 +129,134 @@ def _color(args: argparse.Namespace) -> bool:
     return sys.stdout.isatty()
 
 
+#: Formats whose reporters only read findings and document metadata (no Budget needed).
+_LEAN_FORMATS = {"text", "json", "jsonl", "markdown", "sarif", "junit", "csv", "parquet"}
+
+
+def _progress_bar(args: argparse.Namespace, total: int) -> Any:
+    """A tqdm bar on stderr when it is a terminal (and tqdm is installed), else None."""
+    if args.quiet or args.no_progress or total < 2 or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool, progress: Any) -> Any:
+    from . import batch
+
+    if args.jobs is not None and args.jobs < 1:
+        raise AuditorError("--jobs must be at least 1")
+    if args.scheduler or args.dask:
+        if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
+            raise AuditorError(f"--scheduler wants an address like tcp://HOST:PORT, not {args.scheduler!r}")
+        return batch.run_dask(args.paths, config, scheduler=args.scheduler, previous=args.previous, keep_budget=keep_budget,
+                              progress=progress, expanded=files, n_workers=args.jobs)
+    return batch.run_batch(args.paths, config, jobs=args.jobs, previous=args.previous, keep_budget=keep_budget,
+                           progress=progress, expanded=files)
+
+
+def _needs_budget(engine: Any, fmt: str, verbose: bool, table_fmt: str | None) -> bool:
+    """Whether reports must keep their Budget: HTML (figures, excerpts), verbose text (excerpts),
+    and any reporter a plugin provides (it may read anything)."""
+    from .report import BUILTIN_FORMATS
+
+    if table_fmt:
+        return False
+    builtin = engine.reporters.get(fmt, BUILTIN_FORMATS.get(fmt)) is BUILTIN_FORMATS.get(fmt)
+    if not builtin or fmt not in _LEAN_FORMATS:
+        return True
+    return fmt == "text" and verbose
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
+    from . import batch
     from .baseline import write_baseline
-    from .engine import audit_paths, exit_code, prepare
+    from .engine import exit_code, prepare
+    from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
 
     config = resolve_config(args)
     engine = prepare(config)
-    render = _reporter(engine, args.format)
-    reports = list(audit_paths(args.paths, config, previous=args.previous))
-    for rep in reports:
-        if rep.error:
-            print(f"{PROG}: error: {rep.error}", file=sys.stderr)
+    fmt = args.format
+    table_fmt = fmt if fmt in TABULAR_FORMATS and fmt not in engine.reporters else None
+    render = None if table_fmt else _reporter(engine, fmt)
+    if table_fmt == "parquet":
+        require_pyarrow()
+        if not args.output:
+            raise AuditorError("--format parquet needs --output FILE.parquet")
+    files = batch.expand_sources(args.paths)
+    keep_budget = _needs_budget(engine, fmt, args.verbose, table_fmt)
+    stream = table_fmt is not None or fmt == "jsonl"  # written document by document, in constant memory
+    bar = _progress_bar(args, len(files))
+    line_options = _options(args, engine, None)
+    stats = batch.CorpusStats()
+    code = EXIT_OK
+    kept: list[Any] = []  # what the baseline and whole-corpus reporters need
+    writer = None
+    out_fh = None
+    try:
+        if table_fmt:
+            writer = open_writer(table_fmt, args.output if args.output else sys.stdout)
+        elif stream and args.output:
+            out_fh = open(args.output, "w", encoding="utf-8")
+        for rep in _batch(args, config, files, keep_budget, bar.update if bar is not None else None):
+            if rep.error:
+                msg = f"{PROG}: error: {rep.error}"
+                if bar is not None:
+                    bar.write(msg, file=sys.stderr)
+                else:
+                    print(msg, file=sys.stderr)
+            stats.add(rep)
+            code = max(code, exit_code([rep], config))
+            if writer is not None:
+                writer.add(rep)
+            elif stream:
+                text = render([rep], line_options)
+                (out_fh or sys.stdout).write(text)
+            if not stream or args.write_baseline:
+                kept.append(rep)
+    finally:
+        if bar is not None:
+            bar.close()
+        if writer is not None:
+            writer.close()
+        if out_fh is not None:
+            out_fh.close()
+        elif stream:
+            sys.stdout.flush()
     if args.write_baseline:
-        n = write_baseline(args.write_baseline, reports)
+        n = write_baseline(args.write_baseline, kept)
         print(f"{PROG}: wrote {n} findings to baseline {args.write_baseline}", file=sys.stderr)
+    if not stream:
+        previous = None
+        if args.previous and keep_budget:  # workers drop it from the reports; the charts want it
+            from .engine import _load
+
+            previous = _load(args.previous)
+        options = _options(args, engine, previous)
+        text = render(kept, options)
+        if fmt == "text" and stats.documents > 1:
+            text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
+        _write(text, args.output)
+    elif stats.documents > 1 and not args.quiet and sys.stderr.isatty():
+        print(stats.text(), file=sys.stderr)
+    if code == EXIT_CRASH:
+        print(f"{PROG}: error: a rule or plugin crashed (see the internal findings)", file=sys.stderr)
+    return code
+
+
+def _options(args: argparse.Namespace, engine: Any, previous: Any) -> Any:
     from .report import ReportOptions
 
-    options = ReportOptions(
+    return ReportOptions(
         color=_color(args),
         verbose=args.verbose,
         quiet=args.quiet,
         rules={r.code: r for r in engine.all_rules},
-        previous=next((r.previous for r in reports if r.previous is not None), None),
+        previous=previous,
     )
-    _write(render(reports, options), args.output)
-    code = exit_code(reports, config)
-    if code == EXIT_CRASH:
-        print(f"{PROG}: error: a rule or plugin crashed (see the internal findings)", file=sys.stderr)
-    return code
 
 
 def _reporter(engine: Any, name: str) -> Any:

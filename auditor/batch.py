@@ -1,0 +1,413 @@
+"""Batch runs: audit many documents in parallel processes or on a dask.distributed cluster.
+
+``run_batch(paths, config, jobs=N)`` expands directories (recursively: .txt .pdf .xlsx .json) and
+glob patterns, audits the documents in ``N`` worker processes (each prepares the engine once, in
+its initializer) and yields one Report per document **in input order**, whatever order the
+workers finish in. Reports come back without their Budget (``Report.budget is None``) unless
+``keep_budget`` is set (the HTML report shows key figures and source excerpts), so memory stays
+flat however large the corpus is: at most a small window of documents is in flight.
+
+One failing document never stops the batch: a document that cannot be loaded yields a Report with
+``error`` set; a loader that crashes (an unexpected exception) or a worker process that dies also
+yields ``error`` plus an ``internal`` finding, so that ``engine.exit_code`` says 3.
+
+``run_dask(paths, config, scheduler="tcp://HOST:PORT")`` (or ``scheduler=None`` for a
+LocalCluster) runs the same work on dask.distributed (the optional ``dask`` extra); each worker
+prepares the engine once (a cached global) and the reports are the same as a local run's.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pickle
+import sys
+import traceback
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .config import Config
+from .errors import LoadError
+from .findings import SEVERITIES, Report
+
+#: How many documents each worker may have queued ahead of the one being emitted.
+WINDOW_PER_JOB = 8
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to audit, in a stable order: files as given, directories searched recursively for
+    known suffixes (sorted), glob patterns (``*``, ``?``, ``[``, ``**``) expanded (sorted; a
+    directory matched by a pattern is searched too). A path that does not exist is kept, so that
+    it is reported as a document that cannot be loaded."""
+    from .engine import expand_paths
+
+    out: list[Path] = []
+    for p in paths:
+        s = str(p)
+        if not Path(s).exists() and any(ch in s for ch in "*?["):
+            matches = sorted(glob.glob(s, recursive=True))
+            if not matches:
+                out.append(Path(s))
+            for m in matches:
+                out.extend(expand_paths([m]))
+        else:
+            out.extend(expand_paths([s]))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# auditing one document (in whatever process)
+
+
+@dataclass
+class _State:
+    config: Config
+    engine: Any
+    previous: Any
+
+
+_STATE: _State | None = None
+
+
+def _setup(config: Config, previous: Any) -> _State:
+    from .engine import _load, prepare
+
+    engine = prepare(config)
+    prev = _load(previous) if previous is not None else None
+    return _State(config, engine, prev)
+
+
+def _init_worker(config: Config, previous: Any) -> None:
+    """ProcessPoolExecutor initializer: prepare the engine (and last year's budget) once."""
+    global _STATE
+    _STATE = _setup(config, previous)
+
+
+def _strip(report: Report, keep_budget: bool) -> Report:
+    """The report without what the parent does not need (and cannot always unpickle)."""
+    report.rules = []
+    report.previous = None
+    if not keep_budget:
+        report.budget = None
+    return report
+
+
+def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Report:
+    """Audit one document; never raises for the document's own problems."""
+    from .engine import audit, internal_finding
+
+    path = Path(path)
+    try:
+        from .engine import _load
+
+        budget = _load(path)
+    except LoadError as exc:
+        return Report(document={"path": str(path)}, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the batch
+        frames = traceback.extract_tb(exc.__traceback__)
+        site = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+        msg = f"loader crashed: {type(exc).__name__}: {exc}{site}"
+        return Report(document={"path": str(path)}, error=msg, findings=[internal_finding("LOAD", msg, document=str(path))])
+    report = audit(budget, state.config, previous=state.previous, engine=state.engine)
+    report.document["path"] = str(path)  # the file audited (a JSON export may name another source)
+    return _strip(report, keep_budget)
+
+
+def _work(path: str, keep_budget: bool) -> Report:
+    assert _STATE is not None, "worker not initialised"
+    return audit_one(path, _STATE, keep_budget)
+
+
+def _died(path: Path, why: str) -> Report:
+    from .engine import internal_finding
+
+    msg = f"worker process died while auditing this document ({why})"
+    return Report(document={"path": str(path)}, error=msg, findings=[internal_finding("WORKER", msg, document=str(path))])
+
+
+# ----------------------------------------------------------------------------------------------
+# local runs
+
+
+def run_batch(
+    paths: Iterable[str | Path],
+    config: Config | None = None,
+    *,
+    jobs: int | None = None,
+    previous: Any = None,
+    keep_budget: bool = False,
+    progress: Callable[[int], None] | None = None,
+    expanded: Sequence[Path] | None = None,
+) -> Iterator[Report]:
+    """Audit every document, ``jobs`` at a time (None: all cores; 1: in this process).
+
+    Yields Reports in input order. ``progress(n)`` is called as documents finish (n = how many
+    just finished). Rule and plugin loading errors raise before any document is audited.
+    """
+    config = config or Config()
+    files = list(expanded) if expanded is not None else expand_sources(paths)
+    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
+    jobs = min(jobs, len(files)) if files else 1
+    state = _setup(config, previous)  # errors in rules/plugins/config surface here, once
+    if jobs <= 1:
+        for p in files:
+            rep = audit_one(p, state, keep_budget)
+            if progress:
+                progress(1)
+            yield rep
+        return
+    yield from _run_pool(files, config, jobs, previous, keep_budget, progress)
+
+
+def _pool(jobs: int, config: Config, previous: Any):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: workers inherit the imported modules (no per-worker import cost); elsewhere the default.
+    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, previous))
+
+
+def _run_pool(files: list[Path], config: Config, jobs: int, previous: Any, keep_budget: bool, progress: Any) -> Iterator[Report]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    window = max(jobs * WINDOW_PER_JOB, 2)
+    done: dict[int, Report] = {}
+    attempts: Counter[int] = Counter()
+    todo = list(range(len(files)))[::-1]  # a stack: pop() gives the next index
+    emit = 0
+    pool = _pool(jobs, config, previous)
+    running: dict[Any, int] = {}
+    try:
+        while emit < len(files):
+            while todo and len(running) + len(done) < window:
+                i = todo.pop()
+                running[pool.submit(_work, str(files[i]), keep_budget)] = i
+            if running:
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in finished:
+                    i = running.pop(fut)
+                    try:
+                        done[i] = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[i] += 1
+                        if attempts[i] >= 2:
+                            done[i] = _died(files[i], "twice")
+                        else:
+                            todo.append(i)
+                    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
+                        done[i] = _died(files[i], f"{type(exc).__name__}: {exc}")
+                    else:
+                        if progress:
+                            progress(1)
+                if broken:
+                    # every future of a broken pool fails: put the others back and start afresh
+                    for fut, i in running.items():
+                        todo.append(i)
+                    running.clear()
+                    todo.sort(reverse=True)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = _pool(jobs, config, previous)
+            while emit in done:
+                yield done.pop(emit)
+                emit += 1
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# dask.distributed
+
+_DASK_STATES: dict[bytes, _State] = {}
+
+
+def _dask_work(path: str, shown: str, cache_key: bytes, config: Config, previous: Any, keep_budget: bool) -> Report:
+    """Run on a dask worker: prepare the engine once per worker process (cached by config)."""
+    state = _DASK_STATES.get(cache_key)
+    if state is None:
+        state = _DASK_STATES[cache_key] = _setup(config, previous)
+    rep = audit_one(path, state, keep_budget)
+    if path != shown:  # report the path as the user gave it, like a local run
+        if rep.document.get("path") == path:
+            rep.document["path"] = shown
+        for f in rep.findings:
+            if f.document == path:
+                f.document = shown
+        if rep.error:
+            rep.error = rep.error.replace(path, shown)
+            for f in rep.findings:
+                f.message = f.message.replace(path, shown)
+    return rep
+
+
+def dask_client(scheduler: str | None = None, *, n_workers: int | None = None):
+    """A dask.distributed Client: to ``scheduler`` (tcp://HOST:PORT), or to a new LocalCluster."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise LoadError("--dask/--scheduler need dask.distributed: pip install 'budget-auditor[dask]'") from exc
+    if scheduler:
+        return Client(scheduler)
+    cluster = LocalCluster(
+        n_workers=n_workers or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    client = Client(cluster)
+    client._auditor_cluster = cluster  # closed with the client by run_dask
+    return client
+
+
+def run_dask(
+    paths: Iterable[str | Path],
+    config: Config | None = None,
+    *,
+    scheduler: str | None = None,
+    client: Any = None,
+    previous: Any = None,
+    keep_budget: bool = False,
+    progress: Callable[[int], None] | None = None,
+    expanded: Sequence[Path] | None = None,
+    n_workers: int | None = None,
+) -> Iterator[Report]:
+    """Audit every document on a dask.distributed cluster; yields Reports in input order.
+
+    Give a ``client`` (left open), or a ``scheduler`` address (tcp://HOST:PORT), or neither for a
+    LocalCluster with ``n_workers`` processes (closed at the end). The workers must see the files
+    (shared file system) and have budget-auditor installed.
+    """
+    config = config or Config()
+    files = list(expanded) if expanded is not None else expand_sources(paths)
+    from .engine import prepare
+
+    prepare(config)  # rule/plugin/config errors surface here, before the cluster is used
+    try:
+        from dask.distributed import as_completed
+    except ImportError as exc:
+        raise LoadError("--dask/--scheduler need dask.distributed: pip install 'budget-auditor[dask]'") from exc
+    own = client is None
+    if own:
+        client = dask_client(scheduler, n_workers=n_workers)
+    try:
+        if not files:
+            return
+        import hashlib
+
+        prev = str(Path(previous).resolve()) if previous is not None else None
+        cache_key = hashlib.sha1(pickle.dumps((config, prev))).digest()
+        run = uuid.uuid4().hex[:12]
+        absolute = [str(p if p.is_absolute() else p.resolve()) for p in files]
+        futures = client.map(
+            _dask_work,
+            absolute,
+            [str(p) for p in files],
+            key=[f"auditor-{run}-{i}" for i in range(len(files))],
+            pure=False,
+            cache_key=cache_key,
+            config=config,
+            previous=prev,
+            keep_budget=keep_budget,
+        )
+        index = {f.key: i for i, f in enumerate(futures)}
+        done: dict[int, Report] = {}
+        emit = 0
+        for fut in as_completed(futures):
+            i = index[fut.key]
+            try:
+                done[i] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker lost, a result that failed to travel
+                done[i] = _died(files[i], f"{type(exc).__name__}: {exc}")
+            fut.release()
+            if progress:
+                progress(1)
+            while emit in done:
+                yield done.pop(emit)
+                emit += 1
+    finally:
+        if own:
+            cluster = getattr(client, "_auditor_cluster", None)
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+
+# ----------------------------------------------------------------------------------------------
+# corpus summary, accumulated as reports stream past
+
+
+@dataclass
+class CorpusStats:
+    """Documents, failed loads, findings by severity and by family, departments with most errors.
+
+    Built one report at a time (``add``), so it needs no list of reports; the ranking of
+    departments is the one of the HTML report's corpus summary (errors, then warnings, then name).
+    """
+
+    documents: int = 0
+    failed: list[str] = field(default_factory=list)
+    severities: Counter = field(default_factory=Counter)
+    families: Counter = field(default_factory=Counter)
+    departments: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, report: Report) -> None:
+        from .report.base import family
+
+        self.documents += 1
+        doc = report.document or {}
+        if report.error:
+            self.failed.append(str(doc.get("path")))
+        name = str(doc.get("department") or doc.get("path") or "<document>")
+        d = self.departments.setdefault(name, {"documents": 0, **{s: 0 for s in SEVERITIES}})
+        d["documents"] += 1
+        for f in report.findings:
+            self.severities[f.severity] += 1
+            self.families[family(f)] += 1
+            d[f.severity] = d.get(f.severity, 0) + 1
+
+    def worst(self, n: int = 10) -> list[tuple[str, dict[str, int]]]:
+        ranked = sorted(self.departments.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))
+        return [kv for kv in ranked[:n] if kv[1]["error"] or kv[1]["warning"]]
+
+    def to_dict(self) -> dict[str, Any]:
+        from .report.base import SEVERITY_ORDER, _tag_order
+
+        return {
+            "documents": self.documents,
+            "failed": len(self.failed),
+            "findings": {s: self.severities.get(s, 0) for s in SEVERITY_ORDER},
+            "families": {k: self.families[k] for k in sorted(self.families, key=_tag_order)},
+            "departments": [{"department": k, **v} for k, v in self.worst()],
+        }
+
+    def text(self) -> str:
+        from tabulate import tabulate
+
+        from .report.base import SEVERITY_ORDER, plural
+
+        data = self.to_dict()
+        head = f"Corpus: {plural(self.documents, 'document')}"
+        if self.failed:
+            head += f", {len(self.failed)} could not be loaded"
+        lines = [head, "findings: " + ", ".join(plural(data["findings"][s], s) for s in SEVERITY_ORDER)]
+        if data["families"]:
+            lines.append("by family: " + ", ".join(f"{k} {v}" for k, v in data["families"].items()))
+        worst = self.worst()
+        if worst:
+            lines.append("departments with the most errors:")
+            rows = [[k, v["documents"], *(v[s] for s in SEVERITY_ORDER)] for k, v in worst]
+            table = tabulate(rows, headers=["department", "documents", *SEVERITY_ORDER], tablefmt="simple", disable_numparse=True)
+            lines += ["  " + ln for ln in table.splitlines()]
+        return "\n".join(lines)
