@@ -247,6 +247,8 @@ FIELD_LABELS = {
     ),
     cases=[
         {"name": "no twins", "fires": 0, "budget": {"projects": [{"name": "P", "fiscal_funds": "10.00"}]}},
+        {"name": "twin lost only its separators", "fires": 0, "budget": {"projects": [{"name": "P", "fiscal_funds": "11000000.00",
+                                                                                      "ocr_twins": [{"field": "fiscal_funds", "printed": "11 000 000 00", "line": 7}]}]}},
         {"name": "ocr twin", "fires": 1, "budget": {"projects": [{"name": "P", "fiscal_funds": "107541087.12",
                                                                   "ocr_twins": [{"field": "fiscal_funds", "printed": "107, 541, 007. 12", "line": 7}]}]}},
     ],
@@ -267,6 +269,8 @@ def ocr_twins(budget, ctx):
             printed = twin.get("printed")
             if kept is None or not printed or to_fen(str(printed)) == kept:
                 continue
+            if re.sub(r"\D", "", str(printed)) == str(abs(kept)):
+                continue  # same digits, only the OCR lost the separators: the same figure
             yield ctx.finding(
                 f"项目“{row['name']}”{FIELD_LABELS.get(field, field)}的两处印刷不一致：{show(kept)} 与 “{printed}”",
                 expected=yuan(kept), actual=str(printed),
