@@ -127,25 +127,26 @@ def columns_for(key: str) -> tuple[list[str], list[str]]:
 def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     """Build a frame for `key` from row dicts, with money and locations as nullable integers.
 
-    Extra keys in the records are kept as extra columns (e.g. ``inferred`` notes).
+    Extra keys in the records are kept as extra columns (e.g. ``inferred`` notes). Text and other
+    columns are ``object`` with None for blanks; flags (``has_kpi_table``, ``malformed``) stay bool
+    when every row has one. Built column by column: this runs a dozen times per document.
     """
     cols, money = columns_for(key)
-    extra = [k for r in records for k in r if k not in cols]
-    extra = list(dict.fromkeys(extra))
-    df = pd.DataFrame.from_records(records, columns=[*cols, *extra]) if records else pd.DataFrame(columns=[*cols, *extra])
-    for c in [*money, *LOCATION_COLUMNS]:
-        df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    if key == "indicators":
-        df["number"] = df["number"].astype("object")
-    for c in df.columns:
-        if c in money or c in LOCATION_COLUMNS:
-            continue
-        if df[c].dtype != object and c not in ("has_kpi_table", "malformed"):
-            df[c] = df[c].astype("object")
-        if df[c].dtype == object:
-            # records that lack a key give NaN; the model's blank is None
-            df[c] = df[c].where(df[c].map(_present), None)
-    return df.reset_index(drop=True)
+    extra = list(dict.fromkeys(k for r in records for k in r if k not in cols))
+    integer = {*money, *LOCATION_COLUMNS}
+    data: dict[str, Any] = {}
+    for c in [*cols, *extra]:
+        values = [r.get(c) for r in records]
+        if c in integer:
+            data[c] = pd.array([int(v) if _present(v) else None for v in values], dtype="Int64")
+        elif c in _FLAGS and values and all(isinstance(v, bool) for v in values):
+            data[c] = pd.Series(values, dtype=bool)
+        else:
+            data[c] = pd.Series([v if _present(v) else None for v in values], dtype=object)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(records)))
+
+
+_FLAGS = ("has_kpi_table", "malformed")
 
 
 def _present(v: Any) -> bool:

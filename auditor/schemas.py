@@ -31,11 +31,12 @@ CHECK_LABELS = {
 
 
 def _money() -> pa.Column:
-    return pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
+    # no coercion: frame_from_records already types money as Int64, and a wrong dtype is a finding
+    return pa.Column("Int64", pa.Check.ge(0), nullable=True)
 
 
 def _location() -> pa.Column:
-    return pa.Column("Int64", nullable=True, coerce=True, required=True)
+    return pa.Column("Int64", nullable=True, required=True)
 
 
 def build_schema(key: str) -> pa.DataFrameSchema:
