@@ -1,0 +1,212 @@
+"""The speed figures of issue 7, as one table; written to benchmarks/out/results.json.
+
+    make bench        # = .venv/bin/python benchmarks/run.py [--quick]
+
+(a) the Minhang text, full audit in-process (load + validate + every built-in rule), median of ≥15;
+(b) a ~30-page text-layer PDF: auditor's load (the whole Budget) vs pdfplumber's extract_text of
+    every page, side by side in the same run (median of 5 each);
+(c) a generated corpus of text disclosures (benchmarks/generate.py): documents/s with --jobs 1 and
+    --jobs 2, and peak RSS of the auditor process tree for 100 vs 400 documents;
+(d) cold start of ``auditor audit examples/minhang-police-2024-budget.txt`` vs
+    ``python -c "import pandera.pandas"`` (median of 5 subprocesses each).
+Targets are printed next to the figures; nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+EXAMPLE = ROOT / "examples" / "minhang-police-2024-budget.txt"
+BIN = Path(sys.executable).parent
+AUDITOR = str(BIN / "auditor")
+
+
+def median_time(fn, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), times
+
+
+def in_process(runs: int) -> dict:
+    from auditor.config import Config
+    from auditor.engine import audit, prepare
+    from auditor.loaders import load
+
+    cfg = Config()
+    engine = prepare(cfg)
+    audit(EXAMPLE, cfg, engine=engine)  # warm: regexes compiled, lazy imports done
+    full, _ = median_time(lambda: audit(EXAMPLE, cfg, engine=engine), runs)
+    loaded, _ = median_time(lambda: load(EXAMPLE), runs)
+    budget = load(EXAMPLE)
+    rules_only, _ = median_time(lambda: audit(budget, cfg, engine=engine), runs)
+    return {"runs": runs, "full_ms": full * 1000, "load_ms": loaded * 1000, "rules_ms": rules_only * 1000, "rules": len(engine.rules)}
+
+
+def _plumber(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+
+
+def pdf_vs_plumber(runs: int) -> dict:
+    from auditor.loaders import load
+    from auditor.loaders.pdf import read_document
+
+    pdfs = sorted(CORPUS.glob("*.pdf"))
+    if not pdfs:
+        return {"skipped": "no PDFs in ../shared/corpus"}
+    import pypdfium2
+
+    # the one closest to 30 pages
+    path = min(pdfs, key=lambda p: abs(len(pypdfium2.PdfDocument(str(p))) - 30))
+    pages = len(pypdfium2.PdfDocument(str(path)))
+    load(path)
+    ours, _ = median_time(lambda: load(path), runs)
+    lines, _ = median_time(lambda: read_document(path), runs)
+    try:
+        theirs, _ = median_time(lambda: _plumber(path), runs)
+    except ImportError:
+        return {"file": path.name, "pages": pages, "auditor_load_s": ours, "skipped": "pdfplumber not installed"}
+    return {"file": path.name, "pages": pages, "auditor_load_s": ours, "auditor_lines_s": lines, "pdfplumber_s": theirs, "ratio": ours / theirs}
+
+
+def _tree_rss(proc) -> int:
+    try:
+        total = proc.memory_info().rss
+        for c in proc.children(recursive=True):
+            try:
+                total += c.memory_info().rss
+            except Exception:  # noqa: BLE001 - a worker that just ended
+                pass
+        return total
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+def run_measured(cmd: list[str]) -> dict:
+    """Wall time and peak RSS (main process, and whole tree) of a subprocess."""
+    import psutil
+
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ps = psutil.Process(p.pid)
+    peak_main = peak_tree = 0
+    while p.poll() is None:
+        try:
+            peak_main = max(peak_main, ps.memory_info().rss)
+        except Exception:  # noqa: BLE001
+            pass
+        peak_tree = max(peak_tree, _tree_rss(ps))
+        time.sleep(0.05)
+    return {"s": time.perf_counter() - t, "rc": p.returncode, "peak_main_mb": peak_main / 2**20, "peak_tree_mb": peak_tree / 2**20}
+
+
+def corpus(small: int, large: int, tmp: Path) -> dict:
+    import generate
+
+    out: dict = {}
+    for n in (small, large):
+        d = tmp / f"n{n}"
+        generate.generate(d, n, seed=7, text_only=True)
+    for jobs in (1, 2):
+        d = tmp / f"n{small}"
+        r = run_measured([AUDITOR, "audit", str(d), "--jobs", str(jobs), "--format", "jsonl", "-o", os.devnull])
+        out[f"jobs{jobs}"] = {"documents": small, **r, "docs_per_s": small / r["s"]}
+    r = run_measured([AUDITOR, "audit", str(tmp / f"n{large}"), "--jobs", "2", "--format", "jsonl", "-o", os.devnull])
+    out[f"jobs2_n{large}"] = {"documents": large, **r, "docs_per_s": large / r["s"]}
+    out["speedup_2_vs_1"] = out["jobs2"]["docs_per_s"] / out["jobs1"]["docs_per_s"]
+    return out
+
+
+def cold_start(runs: int) -> dict:
+    def sub(cmd):
+        return lambda: subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    sub([AUDITOR, "audit", str(EXAMPLE), "-q"])()
+    ours, _ = median_time(sub([AUDITOR, "audit", str(EXAMPLE), "-q"]), runs)
+    pandera, _ = median_time(sub([sys.executable, "-c", "import pandera.pandas"]), runs)
+    imp, _ = median_time(sub([sys.executable, "-c", "import auditor.cli, auditor.engine, auditor.loaders.text, auditor.parse"]), runs)
+    return {"auditor_s": ours, "import_pandera_s": pandera, "import_auditor_s": imp, "ratio": ours / pandera}
+
+
+def row(name: str, value: str, target: str, ok: bool | None) -> list[str]:
+    return [name, value, target, "" if ok is None else ("ok" if ok else "MISSED")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--small", type=int, default=100)
+    ap.add_argument("--large", type=int, default=400)
+    ap.add_argument("--quick", action="store_true", help="fewer runs and a smaller corpus (a smoke test of the script)")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.runs, args.small, args.large = 5, 20, 60
+    OUT.mkdir(exist_ok=True)
+    results: dict = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    try:
+        results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        pass
+    print(f"budget-auditor benchmark: {results['cores']} cores, Python {results['python']}", flush=True)
+    results["a_in_process"] = a = in_process(max(15, args.runs))
+    print(f"(a) done: {a['full_ms']:.0f} ms", flush=True)
+    results["b_pdf"] = b = pdf_vs_plumber(5)
+    print("(b) done", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        results["c_corpus"] = c = corpus(args.small, args.large, Path(tmp))
+    print("(c) done", flush=True)
+    results["d_cold_start"] = d = cold_start(5)
+
+    from tabulate import tabulate
+
+    rows = [
+        row("(a) Minhang full audit in-process, median", f"{a['full_ms']:.0f} ms (load {a['load_ms']:.0f} + rules {a['rules_ms']:.0f}; {a['rules']} rules, {a['runs']} runs)", "≤ 100 ms (aim 50)", a["full_ms"] <= 100),
+    ]
+    if "ratio" in b:
+        rows.append(row(f"(b) {b['file']} ({b['pages']} p.) load vs pdfplumber text", f"{b['auditor_load_s']:.3f} s vs {b['pdfplumber_s']:.3f} s = {b['ratio']:.2f}× (lines only {b['auditor_lines_s']:.3f} s)", "≤ 0.5×", b["ratio"] <= 0.5))
+    else:
+        rows.append(row("(b) PDF load vs pdfplumber", b.get("skipped", "?"), "≤ 0.5×", None))
+    j1, j2, big = c["jobs1"], c["jobs2"], c[f"jobs2_n{args.large}"]
+    rows += [
+        row(f"(c) corpus {args.small} text docs, --jobs 1", f"{j1['docs_per_s']:.1f} docs/s ({j1['s']:.1f} s)", "", None),
+        row(f"(c) corpus {args.small} text docs, --jobs 2", f"{j2['docs_per_s']:.1f} docs/s ({j2['s']:.1f} s)", "≥ 20 docs/s", j2["docs_per_s"] >= 20),
+        row("(c) speed-up 2 jobs vs 1", f"{c['speedup_2_vs_1']:.2f}×", "≥ 1.6×", c["speedup_2_vs_1"] >= 1.6),
+        row(f"(c) peak RSS, {args.small} vs {args.large} docs (--jobs 2)", f"main {j2['peak_main_mb']:.0f} vs {big['peak_main_mb']:.0f} MB; all processes {j2['peak_tree_mb']:.0f} vs {big['peak_tree_mb']:.0f} MB", "flat", big["peak_tree_mb"] <= j2["peak_tree_mb"] * 1.15 + 20),
+        row("(d) cold start `auditor audit` example vs import pandera.pandas", f"{d['auditor_s']:.2f} s vs {d['import_pandera_s']:.2f} s = {d['ratio']:.2f}× (imports alone {d['import_auditor_s']:.2f} s)", "≤ 2×", d["ratio"] <= 2),
+    ]
+    print(tabulate(rows, headers=["figure", f"measured ({results['cores']} cores)", "target", ""], tablefmt="simple", disable_numparse=True))
+    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"written to {OUT / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
