@@ -37,6 +37,9 @@ class Document:
     #: pages (1-based) with no extractable text: blank, or an image without a text layer.
     empty_pages: list[int] = field(default_factory=list)
     encoding: str | None = None
+    #: derived views that rules share (e.g. prose paragraphs), computed once per document;
+    #: not an init field, so a copy made with dataclasses.replace starts empty
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def excerpt(self, line: int | None, page: int | None = None, context: int = 2) -> list[Line]:
         """The lines around a location, for evidence in reports."""

@@ -215,6 +215,9 @@ def audit(source: Any, config: Config | None = None, *, previous: Any = None, en
     if previous is not None or not hasattr(budget, "previous"):
         budget.previous = _load(previous)
     prev = budget.previous
+    for b in (budget, prev):
+        if b is not None:
+            b.__dict__.pop("_memo", None)  # views rules derived on an earlier audit may be stale
     document = getattr(budget.meta, "source", None)
     findings: list[Finding] = []
     for r in engine.rules:

@@ -159,8 +159,8 @@ def hierarchy_mismatches(df: pd.DataFrame, columns: list[str]) -> Iterator[tuple
                 yield parent, col, actual, expected, kids
 
 
-def row_location(row: pd.Series) -> dict:
-    """Location keywords (row, line, page) for ctx.finding from a frame row."""
+def row_location(row) -> dict:
+    """Location keywords (row, line, page) for ctx.finding from a frame row (Series or record dict)."""
     line = row.get("line")
     page = row.get("page")
     code = row.get("code") if "code" in row else None
@@ -172,12 +172,53 @@ def row_location(row: pd.Series) -> dict:
     }
 
 
-def fact_rows(budget, key: str) -> pd.DataFrame:
-    """Facts with this key (empty frame when none)."""
+def memo(budget, name: str, compute):
+    """A view of the budget computed once per audit and shared by rules (the engine clears it)."""
+    store = budget.__dict__.setdefault("_memo", {})
+    if name not in store:
+        store[name] = compute(budget)
+    return store[name]
+
+
+def records(budget, key: str) -> list[dict]:
+    """The rows of a table as dicts (memoised): rules that walk rows avoid pandas' per-row cost."""
+    return memo(budget, f"records:{key}", lambda b: b.table(key).to_dict("records"))
+
+
+def by_code(budget, key: str) -> dict[str, dict]:
+    """Coded rows of a table keyed by code (memoised)."""
+    return memo(
+        budget,
+        f"by_code:{key}",
+        lambda b: {str(r["code"]): r for r in records(b, key) if not is_blank(r.get("code"))},
+    )
+
+
+def by_name(budget, key: str) -> dict[str, list[dict]]:
+    """Coded rows of a table grouped by their printed name (memoised)."""
+
+    def build(b):
+        out: dict[str, list[dict]] = {}
+        for r in by_code(b, key).values():
+            out.setdefault(str(r.get("name") or "").strip(), []).append(r)
+        return out
+
+    return memo(budget, f"by_name:{key}", build)
+
+
+def _facts_by_key(budget) -> dict[str, pd.DataFrame]:
     facts = budget.table("facts")
     if facts.empty:
-        return facts
-    return facts[facts["key"] == key]
+        return {}
+    return {k: g for k, g in facts.groupby("key", sort=False)}
+
+
+def fact_rows(budget, key: str) -> pd.DataFrame:
+    """Facts with this key (empty frame when none)."""
+    found = memo(budget, "facts_by_key", _facts_by_key).get(key)
+    if found is None:
+        return budget.table("facts").iloc[0:0]
+    return found
 
 
 def first_fact(budget, key: str) -> pd.Series | None:

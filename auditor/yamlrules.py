@@ -551,9 +551,12 @@ def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Ca
         df = budget.table(t)
         if df.empty:
             return []
-        codes = df["code"].astype("string")
-        clen = codes.str.len()
+        # plain Python over the rows: these tables have tens of rows, where pandas' per-call cost dominates
+        rows = list(zip(df.index, df["code"].tolist(), *(df[c].tolist() for c in columns)))
         out: list[Finding] = []
+
+        def amount(v: Any) -> int:
+            return 0 if v is None or v is pd.NA else int(v)
 
         def emit(idx: Any, col: str, actual: int, expected: int, what: str) -> None:
             loc = _loc(df, idx)
@@ -561,36 +564,34 @@ def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Ca
             default = f"{t} {loc['row']} {col}: printed {fen_to_display(actual)}, but {what} sum to {fen_to_display(expected)}"
             out.append(ctx.finding(message.render(default, None, special, set()), table=t, row=loc["row"], column=col, line=loc["line"], page=loc["page"], expected=fen_to_yuan_str(expected), actual=fen_to_yuan_str(actual)))
 
+        coded = [(idx, str(code), vals) for idx, code, *vals in rows if code is not None and code is not pd.NA]
         for parent_len, child_len in zip(levels, levels[1:]):
-            children = df[clen == child_len]
-            if children.empty:
-                continue
-            keys = codes[clen == child_len].str[:parent_len]
-            sums = children[columns].fillna(0).groupby(keys.to_numpy()).sum()
-            parents = df[clen == parent_len]
-            for idx in parents.index:
-                code = codes[idx]
-                if code not in sums.index:
+            sums: dict[str, list[int]] = {}
+            for _, code, vals in coded:
+                if len(code) == child_len:
+                    acc = sums.setdefault(code[:parent_len], [0] * len(columns))
+                    for i, v in enumerate(vals):
+                        acc[i] += amount(v)
+            for idx, code, vals in coded:
+                if len(code) != parent_len or code not in sums:
                     continue
-                for col in columns:
-                    actual = df.at[idx, col]
-                    actual = 0 if actual is pd.NA else int(actual)
-                    expected = int(sums.at[code, col])
+                for i, col in enumerate(columns):
+                    actual, expected = amount(vals[i]), sums[code][i]
                     if abs(actual - expected) > tol:
                         emit(idx, col, actual, expected, "its children")
-        if total:
-            tops = df[clen == levels[0]]
-            names = df["name"].astype("string") if "name" in df.columns else pd.Series(dtype="string")
-            total_rows = df[codes.isna() & names.isin(total_names)] if "name" in df.columns else df.iloc[0:0]
-            if not tops.empty and not total_rows.empty:
-                sums = tops[columns].fillna(0).sum()
-                idx = total_rows.index[0]
-                for col in columns:
-                    actual = df.at[idx, col]
-                    actual = 0 if actual is pd.NA else int(actual)
-                    expected = int(sums[col])
+        if total and "name" in df.columns:
+            tops = [vals for _, code, vals in coded if len(code) == levels[0]]
+            names = df["name"].tolist()
+            total_idx = next(
+                (idx for (idx, code, *_), name in zip(rows, names) if (code is None or code is pd.NA) and name in total_names),
+                None,
+            )
+            if tops and total_idx is not None:
+                for i, col in enumerate(columns):
+                    actual = amount(df.at[total_idx, col])
+                    expected = sum(amount(v[i]) for v in tops)
                     if abs(actual - expected) > tol:
-                        emit(idx, col, actual, expected, f"the {levels[0]}-digit codes")
+                        emit(total_idx, col, actual, expected, f"the {levels[0]}-digit codes")
         return out
 
     return check

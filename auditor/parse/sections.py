@@ -128,7 +128,17 @@ class Heading:
 
 
 def find_headings(doc: Document, meta: Meta | None = None) -> list[Heading]:
-    """Every section heading of the body, in order (project_notes and kpi_tables may repeat)."""
+    """Every section heading of the body, in order (project_notes and kpi_tables may repeat).
+
+    Computed once per document (the parser and the prose rules both need it).
+    """
+    key = ("headings", len(meta.toc) if meta is not None else None)
+    if key not in doc.cache:
+        doc.cache[key] = _find_headings(doc, meta)
+    return doc.cache[key]
+
+
+def _find_headings(doc: Document, meta: Meta | None) -> list[Heading]:
     start = body_start(doc, meta)
     out: list[Heading] = []
     seen_tables = False

@@ -140,6 +140,12 @@ def paragraphs(doc: Document | None, meta: Meta) -> list[Paragraph]:
     """The prose of a document as located paragraphs (table rows, blank lines and KPI tables left out)."""
     if doc is None:
         return []
+    if "paragraphs" not in doc.cache:  # several rules read the paragraphs: segment once per document
+        doc.cache["paragraphs"] = _paragraphs(doc, meta)
+    return doc.cache["paragraphs"]
+
+
+def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
     pdf = doc.kind == "pdf"
     margins = _margins(doc) if pdf else {}
     out: list[Paragraph] = []

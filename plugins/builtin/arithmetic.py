@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import is_blank, ocr_note, row_location, show, value, yuan
+from auditor.rulekit import is_blank, ocr_note, records, row_location, show, value, yuan
 
 STRUCTURE = {
     "regulation": "部门预算公开表格结构（上海区级模板）",
@@ -26,22 +26,22 @@ def _label(item) -> str:
     return re.sub(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*", "", str(item or "")).strip()
 
 
-def _side(df, side):
-    return df[df["side"] == side] if not df.empty else df
+def _side(budget, key, side):
+    return [r for r in records(budget, key) if r["side"] == side]
 
 
 def _grand(rows):
-    g = rows[rows["item"].astype(str).str.contains(_GRAND)]
-    return None if g.empty else g.iloc[-1]
+    grand = [r for r in rows if _GRAND.search(str(r["item"]))]
+    return grand[-1] if grand else None
 
 
 def _sum_check(ctx, table, rows, column, title):
     """Top-level items (一、二、…) sum to the 总计 row; sub-items (1. 2. …) sum to their top-level item."""
     grand = _grand(rows)
-    items = rows[~rows["item"].astype(str).str.contains(_GRAND)]
-    top = items[items["item"].astype(str).str.match(_TOP)]
-    if grand is not None and not top.empty:
-        s = sum(value(v) for v in top[column])
+    items = [r for r in rows if not _GRAND.search(str(r["item"]))]
+    top = [r for r in items if _TOP.match(str(r["item"]))]
+    if grand is not None and top:
+        s = sum(value(r[column]) for r in top)
         g = value(grand[column])
         if s != g:
             yield ctx.finding(
@@ -50,7 +50,7 @@ def _sum_check(ctx, table, rows, column, title):
             )
     current = None
     subs: list = []
-    for _, row in list(items.iterrows()) + [(None, None)]:
+    for row in [*items, None]:
         if row is None or _TOP.match(str(row["item"])):
             if current is not None and subs and not is_blank(current[column]):
                 s = sum(value(r[column]) for r in subs)
@@ -92,10 +92,7 @@ def _sum_check(ctx, table, rows, column, title):
     ],
 )
 def fiscal_summary_balances(budget, ctx):
-    fs = budget.table("fiscal_summary")
-    if fs.empty:
-        return
-    inc, exp = _side(fs, "income"), _side(fs, "expenditure")
+    inc, exp = _side(budget, "fiscal_summary", "income"), _side(budget, "fiscal_summary", "expenditure")
     gi, ge = _grand(inc), _grand(exp)
     if gi is not None and ge is not None and value(gi["amount"]) != value(ge["amount"]):
         a, b = value(gi["amount"]), value(ge["amount"])
@@ -127,10 +124,8 @@ def fiscal_summary_balances(budget, ctx):
     ],
 )
 def fiscal_appropriation_balances(budget, ctx):
-    fa = budget.table("fiscal_appropriation_summary")
-    if fa.empty:
-        return
-    inc, exp = _side(fa, "income"), _side(fa, "expenditure")
+    key = "fiscal_appropriation_summary"
+    inc, exp = _side(budget, key, "income"), _side(budget, key, "expenditure")
     gi, ge = _grand(inc), _grand(exp)
     if gi is not None and ge is not None and value(gi["total"]) != value(ge["total"]):
         a, b = value(gi["total"]), value(ge["total"])

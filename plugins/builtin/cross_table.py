@@ -7,10 +7,12 @@ import re
 from auditor import hookimpl, rule
 from auditor.rulekit import (
     agrees,
-    coded_rows,
+    by_code,
+    by_name,
     fact_rows,
     is_blank,
     ocr_note,
+    records,
     row_location,
     show,
     total_row,
@@ -26,9 +28,9 @@ STRUCTURE = {
 }
 
 
-def _by_code(df):
-    coded = coded_rows(df)
-    return {str(r["code"]): r for _, r in coded.iterrows()}
+def _class_row(budget, key, label):
+    """The 类 row (3-digit code) of a table with this name, or None."""
+    return next((r for r in by_name(budget, key).get(label, []) if len(str(r["code"])) == 3), None)
 
 
 @rule(
@@ -68,12 +70,9 @@ def _by_code(df):
     ],
 )
 def function_code_amounts_agree(budget, ctx):
-    exp = budget.table("expenditure_summary")
-    inc = budget.table("income_summary")
-    funds = [budget.table(k) for k in ("gpb_function", "gov_fund_function", "soe_capital_function")]
-    exp_rows = _by_code(exp)
-    fund_maps = [_by_code(f) for f in funds]
-    fund_printed = any(not coded_rows(f).empty for f in funds)
+    exp_rows = by_code(budget, "expenditure_summary")
+    fund_maps = [by_code(budget, k) for k in ("gpb_function", "gov_fund_function", "soe_capital_function")]
+    fund_printed = any(fund_maps)
     if exp_rows and fund_printed:
         for code, row in exp_rows.items():
             for col in ("total", "basic", "project"):
@@ -92,7 +91,7 @@ def function_code_amounts_agree(budget, ctx):
                         note=ocr_note(expected, actual),
                         **row_location(row),
                     )
-    for code, row in _by_code(inc).items():
+    for code, row in by_code(budget, "income_summary").items():
         if code in exp_rows:
             a, b = value(row["total"]), value(exp_rows[code]["total"])
             if a != b:
@@ -222,8 +221,8 @@ def basic_expenditure_economic_total(budget, ctx):
     ],
 )
 def function_economic_pairs(budget, ctx):
-    fn = _by_code(budget.table("gpb_function"))
-    ec = _by_code(budget.table("gpb_basic_economic"))
+    fn = by_code(budget, "gpb_function")
+    ec = by_code(budget, "gpb_basic_economic")
     for fcodes, relation, ecodes in ctx.params["pairs"]:
         shown_f = [c for c in fcodes if c in fn]
         shown_e = [c for c in ecodes if c in ec]
@@ -300,7 +299,7 @@ def sangong_vs_economic(budget, ctx):
     if sg.empty:
         return
     srow = sg.iloc[0]
-    ec = _by_code(budget.table("gpb_basic_economic"))
+    ec = by_code(budget, "gpb_basic_economic")
     for code, col in SANGONG_ECONOMIC.items():
         if code not in ec:
             continue
@@ -452,10 +451,8 @@ def item_label(text) -> str:
     ],
 )
 def summary_tables_agree(budget, ctx):
-    fs = budget.table("fiscal_summary")
     inc_total = total_row(budget.table("income_summary"))
-    exp = budget.table("expenditure_summary")
-    exp_total = total_row(exp)
+    exp_total = total_row(budget.table("expenditure_summary"))
     income_map = {
         "财政拨款收入": "fiscal",
         "事业收入": "business",
@@ -463,7 +460,7 @@ def summary_tables_agree(budget, ctx):
         "其他收入": "other",
         "收入总计": "total",
     }
-    for _, row in fs.iterrows():
+    for row in records(budget, "fiscal_summary"):
         label = item_label(row["item"])
         if row["side"] == "income" and inc_total is not None and label in income_map:
             col = income_map[label]
@@ -478,19 +475,18 @@ def summary_tables_agree(budget, ctx):
             if label == "支出总计" and exp_total is not None:
                 a, b = value(row["amount"]), value(exp_total["total"])
             else:
-                match = [r for _, r in coded_rows(exp).iterrows() if len(str(r["code"])) == 3 and str(r["name"]).strip() == label]
-                if not match:
+                match = _class_row(budget, "expenditure_summary", label)
+                if match is None:
                     continue
-                a, b = value(row["amount"]), value(match[0]["total"])
+                a, b = value(row["amount"]), value(match["total"])
             if a != b:
                 yield ctx.finding(
                     f"财务收支预算总表 {label} {show(a)} ≠ 支出预算总表 {show(b)}",
                     table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a),
                     note=ocr_note(a, b), **row_location(row),
                 )
-    fa = budget.table("fiscal_appropriation_summary")
     fund_tables = {"general_public": "gpb_function", "gov_fund": "gov_fund_function", "soe_capital": "soe_capital_function"}
-    for _, row in fa[fa["side"] == "expenditure"].iterrows() if not fa.empty else []:
+    for row in (r for r in records(budget, "fiscal_appropriation_summary") if r["side"] == "expenditure"):
         label = item_label(row["item"])
         for col, key in fund_tables.items():
             table = budget.table(key)
@@ -500,10 +496,10 @@ def summary_tables_agree(budget, ctx):
                     continue
                 b = value(tr["total"])
             else:
-                match = [r for _, r in coded_rows(table).iterrows() if len(str(r["code"])) == 3 and str(r["name"]).strip() == label]
-                if not match:
+                match = _class_row(budget, key, label)
+                if match is None:
                     continue
-                b = value(match[0]["total"])
+                b = value(match["total"])
             a = value(row[col])
             if a != b:
                 yield ctx.finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import is_blank
+from auditor.rulekit import is_blank, memo, records
 
 PERF_002 = {
     "regulation": "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》；上海区级绩效目标申报表",
@@ -30,10 +30,13 @@ def _loc(row):
 
 
 def _projects(budget):
-    ind = budget.table("indicators")
-    if ind.empty:
-        return []
-    return list(ind.groupby("project", sort=False))
+    """(project, its indicator rows as a frame) in document order (memoised)."""
+
+    def build(b):
+        ind = b.table("indicators")
+        return [] if ind.empty else list(ind.groupby("project", sort=False))
+
+    return memo(budget, "kpi:projects", build)
 
 
 def _first_loc(rows):
@@ -124,10 +127,7 @@ def output_level2_complete(budget, ctx):
     ],
 )
 def value_missing(budget, ctx):
-    ind = budget.table("indicators")
-    if ind.empty:
-        return
-    for _, row in ind.iterrows():
+    for row in records(budget, "indicators"):
         if is_blank(row["value"]) or not str(row["value"]).strip():
             yield ctx.finding(
                 f"项目“{row['project']}”的指标“{row['name']}”未填写指标值",
@@ -162,10 +162,7 @@ def _kind(name: str) -> str | None:
     ],
 )
 def not_quantified(budget, ctx):
-    ind = budget.table("indicators")
-    if ind.empty:
-        return
-    for _, row in ind.iterrows():
+    for row in records(budget, "indicators"):
         if _kind(row["name"]) is None or is_blank(row["value"]):
             continue
         # "≤预算金额" is the template's way of bounding a cost rate by the budget: measurable
@@ -190,10 +187,7 @@ def not_quantified(budget, ctx):
     ],
 )
 def unit_mismatch(budget, ctx):
-    ind = budget.table("indicators")
-    if ind.empty:
-        return
-    for _, row in ind.iterrows():
+    for row in records(budget, "indicators"):
         kind = _kind(row["name"])
         unit = None if is_blank(row.get("unit")) else str(row["unit"])
         if kind is None or unit is None:
@@ -278,12 +272,10 @@ def annual_copies_overall(budget, ctx):
     ],
 )
 def satisfaction_low(budget, ctx):
-    ind = budget.table("indicators")
-    if ind.empty:
-        return
     floor = float(ctx.params["floor"])
-    sat = ind[(ind["level1"] == "满意度指标") & (ind["unit"] == "%")]
-    for _, row in sat.iterrows():
+    for row in records(budget, "indicators"):
+        if row["level1"] != "满意度指标" or row["unit"] != "%":
+            continue
         try:
             number = float(str(row["number"]))
         except (TypeError, ValueError):

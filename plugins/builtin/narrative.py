@@ -7,14 +7,17 @@ import re
 from auditor import hookimpl, rule
 from auditor.rulekit import (
     agrees,
-    coded_rows,
+    by_code,
+    by_name,
     fact_decimals,
     fact_fen,
     fact_location,
     fact_rows,
     first_fact,
     is_blank,
+    memo,
     ocr_note,
+    records,
     show,
     total_row,
     value,
@@ -30,10 +33,9 @@ CONSIST_010 = {
 
 
 def _item(budget, key, side, labels):
-    fs = budget.table("fiscal_summary")
-    if fs.empty:
-        return None
-    for _, row in fs[fs["side"] == side].iterrows():
+    for row in records(budget, key):
+        if row["side"] != side:
+            continue
         label = re.sub(r"^\s*(?:[一二三四五六七八九十]+、|\d+[.．、]\s*)", "", str(row["item"])).strip()
         if label in labels:
             return row
@@ -41,7 +43,11 @@ def _item(budget, key, side, labels):
 
 
 def _sources(budget):
-    """fact key -> (label, table figure in fen) for the totals the 编制说明 states."""
+    """fact key -> (label, table figure in fen) for the totals the 编制说明 states (memoised)."""
+    return memo(budget, "narrative:sources", _compute_sources)
+
+
+def _compute_sources(budget):
     out = {}
     inc = _item(budget, "fiscal_summary", "income", ("收入总计",))
     exp = _item(budget, "fiscal_summary", "expenditure", ("支出总计",))
@@ -60,11 +66,9 @@ def _sources(budget):
         row = _item(budget, "fiscal_summary", "income", labels)
         if row is not None:
             out[key] = (label, value(row["amount"]))
-    fa = budget.table("fiscal_appropriation_summary")
-    if not fa.empty:
-        tot = fa[(fa["side"] == "expenditure") & fa["item"].astype(str).str.contains("支出总计")]
-        if not tot.empty:
-            out["fiscal_expenditure"] = ("财政拨款支出总计", value(tot.iloc[0]["total"]))
+    tot = _item(budget, "fiscal_appropriation_summary", "expenditure", ("支出总计",))
+    if tot is not None:
+        out["fiscal_expenditure"] = ("财政拨款支出总计", value(tot["total"]))
     for key, table, label in (
         ("gpb_expenditure", "gpb_function", "一般公共预算支出合计"),
         ("gov_fund_expenditure", "gov_fund_function", "政府性基金预算支出合计"),
@@ -109,29 +113,28 @@ def notes_totals(budget, ctx):
 _PATH = re.compile(r"(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
 
 
-def _find_row(df, subject: str):
+def _find_row(budget, key: str, subject: str):
     """The function-table row a 科目 reference names: a 类/款/项 path, or a unique 项 (or 款/类) name."""
-    coded = coded_rows(df)
-    if coded.empty:
+    codes = by_code(budget, key)
+    names = by_name(budget, key)
+    if not codes:
         return None
     subject = subject.strip().strip("“”\"'")
     m = _PATH.match(subject)
-    names = coded["name"].astype(str).str.strip()
-    codes = coded["code"].astype(str)
     if m:
         lei, kuan, xiang = (x.strip() for x in m.groups())
-        for _, row in coded[(names == xiang) & (codes.str.len() == 7)].iterrows():
-            parent = coded[codes == str(row["code"])[:5]]
-            grand = coded[codes == str(row["code"])[:3]]
-            if (parent.empty or str(parent.iloc[0]["name"]).strip() == kuan) and (
-                grand.empty or str(grand.iloc[0]["name"]).strip() == lei
-            ):
+        for row in names.get(xiang, []):
+            code = str(row["code"])
+            if len(code) != 7:
+                continue
+            parent, grand = codes.get(code[:5]), codes.get(code[:3])
+            if (parent is None or str(parent["name"]).strip() == kuan) and (grand is None or str(grand["name"]).strip() == lei):
                 return row
         return None
     for length in (7, 5, 3):
-        match = coded[(names == subject) & (codes.str.len() == length)]
+        match = [r for r in names.get(subject, []) if len(str(r["code"])) == length]
         if len(match) == 1:
-            return match.iloc[0]
+            return match[0]
         if len(match) > 1:
             return None  # ambiguous: the same name under several 款
     return None
@@ -161,12 +164,11 @@ def notes_items(budget, ctx):
     items = fact_rows(budget, "item")
     if items.empty or "subject" not in items:
         return
-    gpb = budget.table("gpb_function")
     for _, fact in items.iterrows():
         stated = fact_fen(fact)
         if stated is None or is_blank(fact.get("subject")):
             continue
-        row = _find_row(gpb, str(fact["subject"]))
+        row = _find_row(budget, "gpb_function", str(fact["subject"]))
         if row is None:
             continue
         table_fen = value(row["total"])
