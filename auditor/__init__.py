@@ -1,30 +1,51 @@
 """budget-auditor: audit Chinese department budget disclosures (部门预算公开).
 
 Load a disclosure into pandera-validated frames, run YAML and Python rules, report findings.
+The public names are imported lazily, so `import auditor` (e.g. by the pytest plugin, or a
+plugin module reading `auditor.hookimpl`) does not pay for pandas until something needs it.
 """
 
 from __future__ import annotations
 
-from .engine import audit
-from .findings import Finding, Location, Report
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .hookspecs import hookimpl
-from .loaders import load
-from .model import Budget, Meta, TableInfo
-from .rules import Rule, rule
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Budget",
-    "Finding",
-    "Location",
-    "Meta",
-    "Report",
-    "Rule",
-    "TableInfo",
-    "audit",
-    "hookimpl",
-    "load",
-    "rule",
-    "__version__",
-]
+#: public name -> the module that defines it
+_LAZY = {
+    "audit": ".engine",
+    "Finding": ".findings",
+    "Location": ".findings",
+    "Report": ".findings",
+    "load": ".loaders",
+    "Budget": ".model",
+    "Meta": ".model",
+    "TableInfo": ".model",
+    "Rule": ".rules",
+    "rule": ".rules",
+}
+
+__all__ = [*sorted(_LAZY), "hookimpl", "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .engine import audit
+    from .findings import Finding, Location, Report
+    from .loaders import load
+    from .model import Budget, Meta, TableInfo
+    from .rules import Rule, rule
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
