@@ -127,8 +127,11 @@ def total_row(df: pd.DataFrame) -> pd.Series | None:
     """The 合计 row of a coded table, or None."""
     if df.empty or "code" not in df:
         return None
-    rows = df[df["code"].isna() & df["name"].astype(str).str.contains("合计|总计", regex=True)]
-    return None if rows.empty else rows.iloc[-1]
+    codes, names = df["code"].tolist(), df["name"].tolist()
+    for i in range(len(codes) - 1, -1, -1):
+        if is_blank(codes[i]) and ("合计" in str(names[i]) or "总计" in str(names[i])):
+            return df.iloc[i]
+    return None
 
 
 def children(df: pd.DataFrame, parent_code: str) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -74,6 +76,34 @@ def schema_for(key: str) -> pa.DataFrameSchema:
 FAILURE_COLUMNS = ["table", "column", "check", "row", "value", "line", "page"]
 
 
+def _clean(key: str, df: pd.DataFrame) -> bool:
+    """A fast, hand-written pass over the same constraints as the schema: True when pandera would pass.
+
+    Budgets are mostly valid and their frames small, where pandera's per-check overhead dominates
+    (about 4 ms a frame); so pandera runs only on frames this pre-check cannot clear, and its
+    failure cases stay the single source of schema findings.
+    """
+    cols, money = columns_for(key)
+    if any(c not in df.columns for c in cols):
+        return False
+    for c in [*money, *LOCATION_COLUMNS]:
+        if str(df[c].dtype) != "Int64":
+            return False
+    for c in money:
+        if any(v < 0 for v in df[c].dropna().tolist()):
+            return False
+    if "code" in cols and key in _CODE_PATTERNS:
+        pattern = re.compile(_CODE_PATTERNS[key])
+        if not all(isinstance(c, str) and pattern.match(c) for c in df["code"].dropna().tolist()):
+            return False
+    for c in ("name", "item", "key"):
+        if c in cols and df[c].isna().any():
+            return False
+    if "side" in cols and not df["side"].isin(["income", "expenditure"]).all():
+        return False
+    return True
+
+
 def validate_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Validate every frame lazily; return one row per failure (empty frame when all pass)."""
     rows: list[dict] = []
@@ -82,7 +112,7 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             schema = schema_for(key)
         except KeyError:
             continue
-        if df.empty:
+        if df.empty or _clean(key, df):
             continue
         try:
             schema.validate(df, lazy=True)
