@@ -209,24 +209,28 @@ def by_name(budget, key: str) -> dict[str, list[dict]]:
     return memo(budget, f"by_name:{key}", build)
 
 
-def _facts_by_key(budget) -> dict[str, pd.DataFrame]:
-    facts = budget.table("facts")
-    if facts.empty:
-        return {}
-    return {k: g for k, g in facts.groupby("key", sort=False)}
+def _facts_by_key(budget) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for rec in budget.table("facts").to_dict("records"):
+        out.setdefault(rec["key"], []).append(rec)
+    return out
+
+
+def fact_records(budget, key: str) -> list[dict]:
+    """Facts with this key as record dicts, in document order (indexed once per audit)."""
+    return memo(budget, "facts_by_key", _facts_by_key).get(key, [])
 
 
 def fact_rows(budget, key: str) -> pd.DataFrame:
-    """Facts with this key (empty frame when none)."""
-    found = memo(budget, "facts_by_key", _facts_by_key).get(key)
-    if found is None:
-        return budget.table("facts").iloc[0:0]
-    return found
+    """Facts with this key as a frame (empty frame when none); prefer fact_records in loops."""
+    facts = budget.table("facts")
+    return facts.iloc[0:0] if facts.empty else facts[facts["key"] == key]
 
 
-def first_fact(budget, key: str) -> pd.Series | None:
-    rows = fact_rows(budget, key)
-    return None if rows.empty else rows.iloc[0]
+def first_fact(budget, key: str) -> dict | None:
+    """The first fact with this key (a record dict), or None."""
+    rows = fact_records(budget, key)
+    return rows[0] if rows else None
 
 
 def fact_location(fact: pd.Series) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_location, fact_rows, first_fact, is_blank
+from auditor.rulekit import fact_location, fact_records, first_fact, is_blank
 
 CATEGORIES = [
     "ministerial",
@@ -54,9 +54,9 @@ def vehicle_categories(budget, ctx):
             continue
         counts = []
         for cat in CATEGORIES:
-            rows = fact_rows(budget, f"{prefix}_{cat}")
-            if not rows.empty and _count(rows.iloc[0]) is not None:
-                counts.append(_count(rows.iloc[0]))
+            fact = first_fact(budget, f"{prefix}_{cat}")
+            if fact is not None and _count(fact) is not None:
+                counts.append(_count(fact))
         if not counts:
             continue
         s = sum(counts)

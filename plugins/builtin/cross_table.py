@@ -9,7 +9,7 @@ from auditor.rulekit import (
     agrees,
     by_code,
     by_name,
-    fact_rows,
+    fact_records,
     is_blank,
     ocr_note,
     records,
@@ -375,9 +375,9 @@ def operating_vs_public(budget, ctx):
             **loc,
         )
         return
-    institutions = fact_rows(budget, "institution_units")
-    admin = fact_rows(budget, "admin_units")
-    only_admin = not admin.empty and (institutions.empty or all(value(v) == 0 for v in institutions["value"].map(_int_or_zero)))
+    institutions = fact_records(budget, "institution_units")
+    admin = fact_records(budget, "admin_units")
+    only_admin = bool(admin) and all(_int_or_zero(f["value"]) == 0 for f in institutions)
     if only_admin and not agrees(public, op, "万元", 2):
         yield ctx.finding(
             f"本部门只有行政（参公）单位，机关运行经费 {show(op, '万元')} 应等于 公用经费合计 {show(public)}",

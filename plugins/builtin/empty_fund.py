@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import coded_rows, fact_fen, fact_location, fact_rows, show, total_row, value, yuan
+from auditor.rulekit import coded_rows, fact_fen, fact_location, fact_records, show, total_row, value, yuan
 
 DISC_010 = {
     "regulation": "财预〔2016〕143号（没有数据的表格应当列出空表并说明）；上海区级模板空表说明",
@@ -130,7 +130,7 @@ def category_consistent(budget, ctx):
             seen.append((f"{key}.{col}", value(tr[col]), {"table": key, "column": col, "row": "合计",
                                                           "line": _int(tr.get("line")), "page": _int(tr.get("page"))}))
         for fk in fact_keys:
-            for _, fact in fact_rows(budget, fk).iterrows():
+            for fact in fact_records(budget, fk):
                 fen = fact_fen(fact)
                 if fen is not None:
                     seen.append((f"说明 {fact.get('text') or fk}", fen, {**fact_location(fact)}))

@@ -12,7 +12,7 @@ from auditor.rulekit import (
     fact_decimals,
     fact_fen,
     fact_location,
-    fact_rows,
+    fact_records,
     first_fact,
     is_blank,
     memo,
@@ -99,7 +99,7 @@ def _compute_sources(budget):
 def notes_totals(budget, ctx):
     sources = _sources(budget)
     for key, (label, table_fen) in sources.items():
-        for _, fact in fact_rows(budget, key).iterrows():
+        for fact in fact_records(budget, key):
             stated = fact_fen(fact)
             if stated is None:
                 continue
@@ -161,10 +161,7 @@ def _find_row(budget, key: str, subject: str):
     ],
 )
 def notes_items(budget, ctx):
-    items = fact_rows(budget, "item")
-    if items.empty or "subject" not in items:
-        return
-    for _, fact in items.iterrows():
+    for fact in fact_records(budget, "item"):
         stated = fact_fen(fact)
         if stated is None or is_blank(fact.get("subject")):
             continue

@@ -9,7 +9,7 @@ from auditor.rulekit import (
     fact_decimals,
     fact_fen,
     fact_location,
-    fact_rows,
+    fact_records,
     first_fact,
     is_blank,
     ocr_note,
@@ -101,7 +101,7 @@ def prose_equals_table(budget, ctx):
     if row is None:
         return
     for key, col in [("sangong_total", "total"), *[(k, k) for k in COMPONENTS], ("operating_expenses", "operating_expenses")]:
-        for _, fact in fact_rows(budget, key).iterrows():
+        for fact in fact_records(budget, key):
             stated = fact_fen(fact)
             if stated is None or is_blank(row[col]) and stated == 0:
                 continue
@@ -222,13 +222,8 @@ def sangong_increase(budget, ctx):
 
 
 def _reason(budget, component):
-    reasons = fact_rows(budget, "sangong_reason")
-    if reasons.empty:
-        return None
-    if "component" not in reasons:
-        return None
-    own = reasons[reasons["component"] == component]
-    return None if own.empty else str(own.iloc[0]["value"])
+    own = [f for f in fact_records(budget, "sangong_reason") if f.get("component") == component]
+    return str(own[0]["value"]) if own else None
 
 
 @rule(

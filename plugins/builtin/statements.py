@@ -17,7 +17,7 @@ from auditor.money import UNIT_FEN
 from auditor.parse.facts import NUMBER, read_number
 from auditor.parse.prose import normalise
 from auditor.parse.sentences import MARKER, paragraphs, snippet
-from auditor.rulekit import fact_rows, is_blank, total_row, value
+from auditor.rulekit import fact_records, is_blank, total_row, value
 
 CHANGES = {
     "regulation": "部门预算编制说明与预算表一致；增减变化按所列金额计算",
@@ -187,10 +187,10 @@ def _summary(budget, column):
 
 
 def _fact_total(budget, key):
-    rows = fact_rows(budget, key)
-    if rows.empty or is_blank(rows.iloc[0].get("amount")):
+    rows = fact_records(budget, key)
+    if not rows or is_blank(rows[0].get("amount")):
         return None
-    return int(rows.iloc[0]["amount"])
+    return int(rows[0]["amount"])
 
 
 #: label in the 占…% phrase -> (name, how to read the total in fen)

@@ -20,7 +20,7 @@ from auditor import hookimpl, rule
 from auditor.parse.facts import NUMBER, read_number
 from auditor.parse.prose import normalise
 from auditor.parse.sentences import paragraphs, snippet
-from auditor.rulekit import coded_rows, decimals_of, printed_tolerance, fact_rows, is_blank, row_location, value
+from auditor.rulekit import by_code, coded_rows, decimals_of, fact_records, is_blank, memo, printed_tolerance, row_location, value
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -42,9 +42,17 @@ def renames() -> list[dict]:
     return list((yaml.safe_load(text) or {}).get("renames") or [])
 
 
+@lru_cache(maxsize=1)
+def _renames_by_old() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in renames():
+        out.setdefault(r["old"], []).append(r)
+    return out
+
+
 def superseded(name: str, year: int | None, code: str | None = None) -> dict | None:
     """The rename entry when `name` is an old name (of `code`, if given) already replaced in `year`."""
-    for r in renames():
+    for r in _renames_by_old().get(name, ()):
         if r["old"] == name and (code is None or str(r["code"]) == str(code)) and (year is None or year >= int(r["since"])):
             return r
     return None
@@ -52,11 +60,13 @@ def superseded(name: str, year: int | None, code: str | None = None) -> dict | N
 
 def table_names(budget) -> dict[str, tuple[str, dict, int]]:
     """code -> (name, location, total in fen) from the function-classification tables (first table wins)."""
+    return memo(budget, "subject_names:table_names", _table_names)
+
+
+def _table_names(budget) -> dict[str, tuple[str, dict, int]]:
     out: dict[str, tuple[str, dict, int]] = {}
     for key in _FUNCTION_TABLES:
-        df = budget.table(key)
-        for _, row in coded_rows(df).iterrows():
-            code = str(row["code"])
+        for code, row in by_code(budget, key).items():
             if code not in out and not is_blank(row.get("name")):
                 out[code] = (str(row["name"]).strip(), {"table": key, **row_location(row)}, value(row.get("total")))
     return out
@@ -76,8 +86,13 @@ def _trim(lei: str, known: set[str]) -> str:
     return lei
 
 
+@lru_cache(maxsize=4096)
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
 def _same(prose: str, table: str) -> bool:
-    return re.sub(r"\s", "", prose) == re.sub(r"\s", "", table)
+    return _squeeze(prose) == _squeeze(table)
 
 
 def _match(path: list[str | None], amount_fen: int | None, names: dict, year, tolerance: int = 0) -> str | None:
@@ -186,7 +201,7 @@ def name_matches_table(budget, ctx):
                     actual=snippet(p.text, start, m.end(), pad=2), row=code, **p.where(start),
                 )
     # the 编制说明 list by 项 name only (“行政运行”科目): an old name there
-    for _, fact in fact_rows(budget, "item").iterrows():
+    for fact in fact_records(budget, "item"):
         subject = fact.get("subject")
         if is_blank(subject) or "(" in str(subject) or "（" in str(subject):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor import hookimpl, rule
 from auditor.money import to_fen
-from auditor.rulekit import agrees, fact_decimals, fact_location, fact_rows, is_blank, show, total_row, value, yuan
+from auditor.rulekit import agrees, fact_decimals, fact_location, fact_records, is_blank, show, total_row, value, yuan
 
 
 def _fiscal_income(budget):
@@ -100,7 +100,7 @@ def stated_change(budget, ctx):
         return
     prev_year = previous.meta.year
     for key, (label, read) in CHANGES.items():
-        for _, fact in fact_rows(budget, key).iterrows():
+        for fact in fact_records(budget, key):
             compare_year = fact.get("compare_year")
             if prev_year and not is_blank(compare_year) and int(compare_year) != int(prev_year):
                 continue
