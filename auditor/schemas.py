@@ -76,6 +76,9 @@ def schema_for(key: str) -> pa.DataFrameSchema:
 FAILURE_COLUMNS = ["table", "column", "check", "row", "value", "line", "page"]
 
 
+_COMPILED = {k: re.compile(p) for k, p in _CODE_PATTERNS.items()}
+
+
 def _clean(key: str, df: pd.DataFrame) -> bool:
     """A fast, hand-written pass over the same constraints as the schema: True when pandera would pass.
 
@@ -90,11 +93,11 @@ def _clean(key: str, df: pd.DataFrame) -> bool:
         if str(df[c].dtype) != "Int64":
             return False
     for c in money:
-        if any(v < 0 for v in df[c].dropna().tolist()):
+        if any(v is not pd.NA and v < 0 for v in df[c].tolist()):
             return False
     if "code" in cols and key in _CODE_PATTERNS:
-        pattern = re.compile(_CODE_PATTERNS[key])
-        if not all(isinstance(c, str) and pattern.match(c) for c in df["code"].dropna().tolist()):
+        pattern = _COMPILED[key]
+        if not all(c is None or (isinstance(c, str) and pattern.match(c)) for c in df["code"].tolist()):
             return False
     for c in ("name", "item", "key"):
         if c in cols and df[c].isna().any():

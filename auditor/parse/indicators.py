@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -27,6 +28,7 @@ def framework() -> dict[str, list[str]]:
     return yaml.safe_load(text)["level1"]
 
 
+@lru_cache(maxsize=1)
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
     fw = framework()
     level1 = {k: k for k in fw}
@@ -46,6 +48,13 @@ def _clean(c: str) -> str:
     return re.sub(r"\s+", "", normalise(c)).strip(":;,.!|")
 
 
+@lru_cache(maxsize=1)
+def _labels_longest_first() -> tuple[str, ...]:
+    level1, parent = _labels()
+    return tuple(sorted([*level1, *parent], key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)  # pure in the cell text; the same labels recur in every target table
 def classify_label(cell: str) -> tuple[str, str] | None:
     """('level1'|'level2', label) when the cell is a level label or an OCR-damaged fragment of one."""
     c = _clean(cell)
@@ -53,10 +62,10 @@ def classify_label(cell: str) -> tuple[str, str] | None:
         return None
     level1, parent = _labels()
     # "社会效益指标社会效益指标": doubled print
-    for lab in sorted([*level1, *parent], key=len, reverse=True):
+    for lab in _labels_longest_first():
         if c == lab or (c.startswith(lab) and c[len(lab):] in (lab, lab[1:], lab[2:])):
             return ("level1" if lab in level1 else "level2", lab)
-    for lab in sorted([*level1, *parent], key=len, reverse=True):
+    for lab in _labels_longest_first():
         if len(c) >= 3 and lab.startswith(c) and len(c) >= len(lab) - 3:
             return ("level1" if lab in level1 else "level2", lab)
     return None

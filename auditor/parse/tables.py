@@ -57,11 +57,14 @@ _OWNER = re.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s
 DEFAULT_UNIT = {key: "元" for key in NINE_TABLES} | {"sangong": "万元"}
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def normalize(text: str) -> str:
     """A line as compared against titles: no spaces, no quotes, full-width digits folded."""
     text = _SPACES.sub("", text)
     text = _QUOTES.sub("", text)
-    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return text.translate(_FULLWIDTH_DIGITS)
 
 
 def match_title(text: str) -> tuple[str, str] | None:

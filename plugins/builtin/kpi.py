@@ -30,17 +30,19 @@ def _loc(row):
 
 
 def _projects(budget):
-    """(project, its indicator rows as a frame) in document order (memoised)."""
+    """(project, its indicator rows as records) in document order (memoised)."""
 
     def build(b):
-        ind = b.table("indicators")
-        return [] if ind.empty else list(ind.groupby("project", sort=False))
+        out: dict = {}
+        for r in records(b, "indicators"):
+            out.setdefault(r["project"], []).append(r)
+        return list(out.items())
 
     return memo(budget, "kpi:projects", build)
 
 
 def _first_loc(rows):
-    first = rows.iloc[0]
+    first = rows[0]
     loc = _loc(first)
     loc["row"] = str(first["project"])
     return loc
@@ -76,8 +78,8 @@ FULL = [
 )
 def level1_complete(budget, ctx):
     for project, rows in _projects(budget):
-        present = set(rows["level1"].dropna())
-        level2 = set(rows["level2"].dropna())
+        present = {r["level1"] for r in rows if not is_blank(r["level1"])}
+        level2 = {r["level2"] for r in rows if not is_blank(r["level2"])}
         missing = [x for x in LEVEL1 if x not in present]
         if "成本指标" in missing and any("成本" in str(x) for x in level2):
             missing.remove("成本指标")
@@ -102,10 +104,10 @@ def level1_complete(budget, ctx):
 )
 def output_level2_complete(budget, ctx):
     for project, rows in _projects(budget):
-        out = rows[rows["level1"] == "产出指标"]
-        if out.empty:
+        out = [r for r in rows if r["level1"] == "产出指标"]
+        if not out:
             continue
-        present = set(out["level2"].dropna())
+        present = {r["level2"] for r in out if not is_blank(r["level2"])}
         missing = [x for x in OUTPUT_LEVEL2 if x not in present]
         if missing:
             yield ctx.finding(
@@ -218,10 +220,12 @@ def unit_mismatch(budget, ctx):
 )
 def duplicate(budget, ctx):
     for project, rows in _projects(budget):
-        names = rows["name"].astype(str).str.replace(r"\s+", "", regex=True)
-        dup = rows[names.duplicated(keep="first")]
-        for _, row in dup.iterrows():
-            first = rows[names == re.sub(r"\s+", "", str(row["name"]))].iloc[0]
+        first_seen: dict[str, dict] = {}
+        for row in rows:
+            name = re.sub(r"\s+", "", str(row["name"]))
+            first = first_seen.setdefault(name, row)
+            if first is row:
+                continue
             yield ctx.finding(
                 f"项目“{project}”的指标“{row['name']}”重复出现（首次在第 {first['line']} 行，指标值 {first['value']}；此处 {row['value']}）",
                 column="name", expected="唯一", actual=str(row["name"]), **_loc(row),
