@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -95,6 +96,7 @@ def snippet(text: str, start: int, end: int, pad: int = 10) -> str:
     return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
+@lru_cache(maxsize=8192)  # pure in the text; several rules ask about the same paragraphs
 def is_garbled(text: str) -> bool:
     """An OCR line of noise (katakana, box symbols, stray letters) rather than Chinese prose."""
     t = re.sub(r"\s+", "", text)
