@@ -15,6 +15,16 @@ from .document import Document
 
 LOCATION_COLUMNS = ["line", "page"]
 
+_SANGONG = [
+    "total",
+    "outbound",
+    "vehicle_total",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
+    "operating_expenses",
+]
+
 #: table key -> (columns in order, money columns). The contract of PRODUCT.md.
 TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
     "fiscal_summary": (["side", "item", "amount"], ["amount"]),
@@ -31,26 +41,7 @@ TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
     "gov_fund_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
     "soe_capital_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
     "gpb_basic_economic": (["code", "name", "total", "personnel", "public"], ["total", "personnel", "public"]),
-    "sangong": (
-        [
-            "total",
-            "outbound",
-            "vehicle_total",
-            "vehicle_purchase",
-            "vehicle_operation",
-            "reception",
-            "operating_expenses",
-        ],
-        [
-            "total",
-            "outbound",
-            "vehicle_total",
-            "vehicle_purchase",
-            "vehicle_operation",
-            "reception",
-            "operating_expenses",
-        ],
-    ),
+    "sangong": (_SANGONG, _SANGONG),  # every column of the 三公 table is money
 }
 
 #: The nine tables, in template order, with their canonical titles (without year / 部门 prefix).

@@ -16,7 +16,14 @@ _EMPTY = {"", "-", "—", "--", "－", "/"}
 
 def clean_number_text(text: str) -> str:
     """Drop the spaces OCR puts inside numbers (`2, 082, 935. 58` -> `2,082,935.58`)."""
-    return _SPACES.sub("", text).replace("，", ",").replace("．", ".")
+    # called for every cell of every table: skip the work a clean cell does not need
+    if " " in text or "\u3000" in text or "\t" in text or "\n" in text:
+        text = _SPACES.sub("", text)
+    if "，" in text:
+        text = text.replace("，", ",")
+    if "．" in text:
+        text = text.replace("．", ".")
+    return text
 
 
 def is_amount(text: str) -> bool:

@@ -69,6 +69,8 @@ def normalize(text: str) -> str:
 
 def match_title(text: str) -> tuple[str, str] | None:
     """(table key, title as printed) when `text` is the title line of one of the nine tables."""
+    if "表" not in text:  # every title ends in 表: most lines are rejected here
+        return None
     norm = normalize(text)
     if not norm or len(norm) > 70 or "…" in norm or "..." in norm or "。" in norm or "，" in norm:
         return None

@@ -22,27 +22,10 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from ..errors import AuditorError
-from ..findings import Report, _plain
+from ..findings import FINDING_FRAME_COLUMNS, Report, _plain
 
-TABLE_COLUMNS = [
-    "document",
-    "department",
-    "year",
-    "rule",
-    "name",
-    "severity",
-    "tags",
-    "message",
-    "table",
-    "row",
-    "column",
-    "line",
-    "page",
-    "expected",
-    "actual",
-    "reference",
-    "note",
-]
+#: the findings frame's columns with the document's department and year after its path
+TABLE_COLUMNS = ["document", "department", "year", *FINDING_FRAME_COLUMNS[1:]]
 INT_COLUMNS = {"year", "line", "page"}
 TABULAR_FORMATS = ("parquet", "csv")
 
