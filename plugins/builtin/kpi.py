@@ -226,8 +226,9 @@ def duplicate(budget, ctx):
             first = first_seen.setdefault(name, row)
             if first is row:
                 continue
+            where = "" if is_blank(first.get("line")) else f"在第 {first['line']} 行"
             yield ctx.finding(
-                f"项目“{project}”的指标“{row['name']}”重复出现（首次在第 {first['line']} 行，指标值 {first['value']}；此处 {row['value']}）",
+                f"项目“{project}”的指标“{row['name']}”重复出现（首次{where}，指标值 {first['value']}；此处 {row['value']}）",
                 column="name", expected="唯一", actual=str(row["name"]), **_loc(row),
             )
 
