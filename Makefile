@@ -7,10 +7,10 @@ EXAMPLE := examples/minhang-police-2024-budget.txt
 
 .PHONY: demo test bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,html]'
+	$(BIN)/pip install --quiet -e '.[test,html,dask,parquet,progress]'
 	touch $(STAMP)
 
 demo: $(STAMP)
