@@ -14,18 +14,25 @@ import pandas as pd
 from .hookspecs import hookimpl
 from .rules import rule
 
-#: The repository root (``rules/`` and ``plugins/builtin/`` live there).
-ROOT = Path(__file__).resolve().parent.parent
+#: ``rules/`` and ``plugins/builtin/`` live at the top of the repository; ``auditor/_bundled``
+#: links to them so that a wheel carries them (setuptools copies the linked files) and a source
+#: checkout reads them in place (resolving the links gives the repository paths).
+BUNDLE = Path(__file__).resolve().parent / "_bundled"
 
 
 def rules_dir() -> Path:
     """The built-in YAML rule pack."""
-    return ROOT / "rules"
+    return (BUNDLE / "rules").resolve()
+
+
+def plugins_dir() -> Path:
+    """The directory of the built-in rule plugins."""
+    return (BUNDLE / "plugins").resolve()
 
 
 def plugin_files() -> list[Path]:
     """The built-in rule plugin files ``plugins/builtin/*.py`` (registered like ``--plugin FILE.py``)."""
-    d = ROOT / "plugins" / "builtin"
+    d = plugins_dir()
     if not d.is_dir():
         return []
     return sorted(p for p in d.glob("*.py") if not p.name.startswith("_"))

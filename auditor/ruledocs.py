@@ -107,8 +107,8 @@ def builtin_rules() -> list[Rule]:
 
 
 def _is_builtin(rule: Rule) -> bool:
-    from .builtin import ROOT
+    from .builtin import plugins_dir, rules_dir
 
     origin = Path(rule.origin or "").resolve()
-    homes = [ROOT / "rules", ROOT / "plugins" / "builtin", Path(__file__).resolve().parent]
+    homes = [rules_dir(), plugins_dir(), Path(__file__).resolve().parent]
     return any(origin.is_relative_to(h.resolve()) for h in homes)
