@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .document import Document
@@ -129,7 +130,9 @@ def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     for c in [*cols, *extra]:
         values = [r.get(c) for r in records]
         if c in integer:
-            data[c] = pd.array([int(v) if _present(v) else None for v in values], dtype="Int64")
+            mask = np.array([not _present(v) for v in values], dtype=bool)
+            ints = np.array([0 if m else int(v) for v, m in zip(values, mask)], dtype=np.int64)
+            data[c] = pd.arrays.IntegerArray(ints, mask)
         elif c in _FLAGS and values and all(isinstance(v, bool) for v in values):
             data[c] = pd.Series(values, dtype=bool)
         else:

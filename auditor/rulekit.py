@@ -185,7 +185,14 @@ def memo(budget, name: str, compute):
 
 def records(budget, key: str) -> list[dict]:
     """The rows of a table as dicts (memoised): rules that walk rows avoid pandas' per-row cost."""
-    return memo(budget, f"records:{key}", lambda b: b.table(key).to_dict("records"))
+    return memo(budget, f"records:{key}", lambda b: frame_records(b.table(key)))
+
+
+def frame_records(df: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts, blanks as None (column-wise: far cheaper than DataFrame.to_dict)."""
+    columns = list(df.columns)
+    values = [[None if v is pd.NA else v for v in df[c].tolist()] for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 def by_code(budget, key: str) -> dict[str, dict]:
@@ -211,7 +218,7 @@ def by_name(budget, key: str) -> dict[str, list[dict]]:
 
 def _facts_by_key(budget) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for rec in budget.table("facts").to_dict("records"):
+    for rec in frame_records(budget.table("facts")):
         out.setdefault(rec["key"], []).append(rec)
     return out
 

@@ -64,6 +64,8 @@ class Flow:
     lines: list[Line] = field(default_factory=list)
     #: offset in `text` of each line's first character in the *original* line (bullets stripped)
     section: str | None = None
+    _norm: str = field(default="", repr=False, compare=False)
+    _norm_len: int = field(default=-1, repr=False, compare=False)
 
     def add(self, ln: Line, body: str, joiner: str) -> None:
         if self.text:
@@ -78,7 +80,10 @@ class Flow:
 
     @property
     def norm(self) -> str:
-        return normalise(self.text)
+        """The text normalised (computed once per state of the text: fact finders ask many times)."""
+        if self._norm_len != len(self.text):
+            self._norm, self._norm_len = normalise(self.text), len(self.text)
+        return self._norm
 
 
 def _pdf_like(doc: Document) -> bool:

@@ -20,7 +20,7 @@ from auditor import hookimpl, rule
 from auditor.parse.facts import NUMBER, read_number
 from auditor.parse.prose import normalise
 from auditor.parse.sentences import paragraphs, snippet
-from auditor.rulekit import by_code, coded_rows, decimals_of, fact_records, is_blank, memo, printed_tolerance, row_location, value
+from auditor.rulekit import by_code, decimals_of, fact_records, is_blank, memo, printed_tolerance, row_location, value
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -240,8 +240,8 @@ def superseded_names(budget, ctx):
     year = budget.meta.year
     seen = set()
     for key in _FUNCTION_TABLES:
-        for _, row in coded_rows(budget.table(key)).iterrows():
-            code, name = str(row["code"]), str(row.get("name") or "").strip()
+        for code, row in by_code(budget, key).items():
+            name = str(row.get("name") or "").strip()
             old = superseded(name, year, code)
             if old and (code, name) not in seen:
                 seen.add((code, name))
@@ -253,7 +253,7 @@ def superseded_names(budget, ctx):
                 )
     for p in paragraphs(getattr(budget, "document", None), budget.meta):
         for r in renames():
-            if year is not None and year < int(r["since"]):
+            if (year is not None and year < int(r["since"])) or r["old"] not in p.text:
                 continue
             for m in re.finditer(re.escape(r["old"]), p.text):
                 if (str(r["code"]), r["old"]) in seen:
