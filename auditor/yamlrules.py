@@ -630,7 +630,7 @@ class _Ref:
             self.kind, self.key = "param", raw["param"]
             self.unit = raw.get("unit", "元")
             if self.unit not in UNIT_FEN and self.unit != "number":
-                raise b.error(f"unit must be 元, 万元, 亿元 or number", key)
+                raise b.error("unit must be 元, 万元, 亿元 or number", key)
             self.money = self.unit != "number"
         elif "value" in raw:
             self.kind = "value"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from auditor.findings import Finding, Location, Report
+from auditor.findings import Report
 from auditor.report import ReportOptions, render
 from auditor.report.html import bar_chart, key_figures
 from auditor.report.sample import SAMPLE_RULES, sample_budget, sample_report

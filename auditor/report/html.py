@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..findings import SEVERITIES, Finding, Report
+from ..findings import Finding, Report
 from ..money import fen_to_display
 from .base import (
     SEVERITY_ORDER,

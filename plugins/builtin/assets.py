@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_location, fact_records, first_fact, is_blank
+from auditor.rulekit import fact_location, first_fact, is_blank
 
 CATEGORIES = [
     "ministerial",

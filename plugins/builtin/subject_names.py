@@ -10,7 +10,6 @@ code is reported. Renamed classification entries come from the curated list
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
