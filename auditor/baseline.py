@@ -8,8 +8,9 @@ A finding is known when its document's file name and its ``Finding.fingerprint()
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import ConfigError
 from .findings import Finding, Report
@@ -42,7 +43,9 @@ def baseline_entries(reports: Iterable[Report]) -> list[dict[str, Any]]:
 def write_baseline(path: str | Path, reports: Iterable[Report]) -> int:
     """Write the baseline; return how many findings it holds."""
     entries = baseline_entries(reports)
-    Path(path).write_text(json.dumps({"version": VERSION, "findings": entries}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(
+        json.dumps({"version": VERSION, "findings": entries}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return len(entries)
 
 
@@ -56,8 +59,12 @@ def read_baseline(path: str | Path) -> set[tuple[str, str]]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"baseline is not JSON: {exc.msg}", path=str(p), line=exc.lineno) from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise ConfigError("not an auditor baseline file (expected {\"version\", \"findings\": [...]})", path=str(p))
-    return {(e.get("document", ""), e["fingerprint"]) for e in data["findings"] if isinstance(e, dict) and "fingerprint" in e}
+        raise ConfigError('not an auditor baseline file (expected {"version", "findings": [...]})', path=str(p))
+    return {
+        (e.get("document", ""), e["fingerprint"])
+        for e in data["findings"]
+        if isinstance(e, dict) and "fingerprint" in e
+    }
 
 
 def is_known(finding: Finding, known: set[tuple[str, str]], document: str | None) -> bool:

@@ -25,9 +25,10 @@ import sys
 import traceback
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from .config import Config
 from .errors import LoadError
@@ -118,7 +119,9 @@ def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Rep
         frames = traceback.extract_tb(exc.__traceback__)
         site = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
         msg = f"loader crashed: {type(exc).__name__}: {exc}{site}"
-        return Report(document={"path": str(path)}, error=msg, findings=[internal_finding("LOAD", msg, document=str(path))])
+        return Report(
+            document={"path": str(path)}, error=msg, findings=[internal_finding("LOAD", msg, document=str(path))]
+        )
     report = audit(budget, state.config, previous=state.previous, engine=state.engine)
     report.document["path"] = str(path)  # the file audited (a JSON export may name another source)
     return _strip(report, keep_budget)
@@ -133,7 +136,9 @@ def _died(path: Path, why: str) -> Report:
     from .engine import internal_finding
 
     msg = f"worker process died while auditing this document ({why})"
-    return Report(document={"path": str(path)}, error=msg, findings=[internal_finding("WORKER", msg, document=str(path))])
+    return Report(
+        document={"path": str(path)}, error=msg, findings=[internal_finding("WORKER", msg, document=str(path))]
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -179,7 +184,9 @@ def _pool(jobs: int, config: Config, previous: Any):
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, previous))
 
 
-def _run_pool(files: list[Path], config: Config, jobs: int, previous: Any, keep_budget: bool, progress: Any) -> Iterator[Report]:
+def _run_pool(
+    files: list[Path], config: Config, jobs: int, previous: Any, keep_budget: bool, progress: Any
+) -> Iterator[Report]:
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
@@ -263,7 +270,11 @@ def dask_client(scheduler: str | None = None, *, n_workers: int | None = None):
     if scheduler:
         return Client(scheduler)
     cluster = LocalCluster(
-        n_workers=n_workers or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=n_workers or default_jobs(),
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
     )
     client = Client(cluster)
     client._auditor_cluster = cluster  # closed with the client by run_dask
@@ -343,7 +354,6 @@ def run_dask(
                 cluster.close()
 
 
-
 # ----------------------------------------------------------------------------------------------
 # corpus summary, accumulated as reports stream past
 
@@ -408,6 +418,8 @@ class CorpusStats:
         if worst:
             lines.append("departments with the most errors:")
             rows = [[k, v["documents"], *(v[s] for s in SEVERITY_ORDER)] for k, v in worst]
-            table = tabulate(rows, headers=["department", "documents", *SEVERITY_ORDER], tablefmt="simple", disable_numparse=True)
+            table = tabulate(
+                rows, headers=["department", "documents", *SEVERITY_ORDER], tablefmt="simple", disable_numparse=True
+            )
             lines += ["  " + ln for ln in table.splitlines()]
         return "\n".join(lines)

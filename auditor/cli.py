@@ -11,8 +11,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import EXIT_CRASH, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 
@@ -34,28 +35,75 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     a = sub.add_parser("audit", help="audit disclosures and report findings")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files (.txt, .pdf, .xlsx, .json) or directories")
-    a.add_argument("--format", "-f", default="text", help="text (default), json, jsonl, markdown, sarif, junit, html, csv, parquet (all findings as one table)")
+    a.add_argument(
+        "paths", nargs="+", metavar="PATH", help="disclosure files (.txt, .pdf, .xlsx, .json) or directories"
+    )
+    a.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        help="text (default), json, jsonl, markdown, sarif, junit, html, csv, parquet (all findings as one table)",
+    )
     a.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    a.add_argument("--select", action="append", default=[], metavar="X", help="only rules with this code, code prefix or tag (repeatable, comma-separated)")
-    a.add_argument("--ignore", action="append", default=[], metavar="X", help="skip rules with this code, code prefix or tag (repeatable, comma-separated)")
-    a.add_argument("--rules", action="append", default=[], metavar="PATH", help="an extra YAML rule pack (file or directory; repeatable)")
+    a.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="X",
+        help="only rules with this code, code prefix or tag (repeatable, comma-separated)",
+    )
+    a.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="X",
+        help="skip rules with this code, code prefix or tag (repeatable, comma-separated)",
+    )
+    a.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an extra YAML rule pack (file or directory; repeatable)",
+    )
     a.add_argument("--plugin", action="append", default=[], metavar="FILE.py", help="a plugin module file (repeatable)")
-    a.add_argument("--config", metavar="FILE", help="config file (default: nearest auditor.toml or pyproject.toml [tool.auditor])")
-    a.add_argument("--fail-on", choices=["error", "warning", "info", "never"], help="lowest severity that makes the exit code 1 (default: error)")
-    a.add_argument("--previous", metavar="FILE", help="last year's disclosure of the same department (year-over-year rules)")
+    a.add_argument(
+        "--config", metavar="FILE", help="config file (default: nearest auditor.toml or pyproject.toml [tool.auditor])"
+    )
+    a.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    a.add_argument(
+        "--previous", metavar="FILE", help="last year's disclosure of the same department (year-over-year rules)"
+    )
     a.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
     a.add_argument("--write-baseline", metavar="FILE", help="write the findings to a baseline file")
     a.add_argument("--show-waived", action="store_true", help="keep waived findings (as info, with the justification)")
     a.add_argument("--rule-timeout", type=float, metavar="SECONDS", help="time limit per rule (default 10)")
     a.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     a.add_argument("--verbose", "-v", action="store_true", help="add references and source excerpts")
-    a.add_argument("--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)")
+    a.add_argument(
+        "--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)"
+    )
     b = a.add_argument_group("batch runs")
-    b.add_argument("--jobs", "-j", type=int, metavar="N", help="documents audited in parallel processes (default: all cores; 1 = in this process)")
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="documents audited in parallel processes (default: all cores; 1 = in this process)",
+    )
     b.add_argument("--dask", action="store_true", help="run on a local dask.distributed cluster (needs the dask extra)")
-    b.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this dask.distributed scheduler (workers must see the files)")
-    b.add_argument("--no-progress", action="store_true", help="no progress bar (there is none when stderr is not a terminal)")
+    b.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run on this dask.distributed scheduler (workers must see the files)",
+    )
+    b.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (there is none when stderr is not a terminal)"
+    )
 
     pa = sub.add_parser("parse", help="show what the loader reads from a disclosure")
     pa.add_argument("path", metavar="FILE")
@@ -150,12 +198,29 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
     if args.jobs is not None and args.jobs < 1:
         raise AuditorError("--jobs must be at least 1")
     if args.scheduler or args.dask:
-        if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
+        if args.scheduler and not args.scheduler.startswith(
+            ("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")
+        ):
             raise AuditorError(f"--scheduler wants an address like tcp://HOST:PORT, not {args.scheduler!r}")
-        return batch.run_dask(args.paths, config, scheduler=args.scheduler, previous=args.previous, keep_budget=keep_budget,
-                              progress=progress, expanded=files, n_workers=args.jobs)
-    return batch.run_batch(args.paths, config, jobs=args.jobs, previous=args.previous, keep_budget=keep_budget,
-                           progress=progress, expanded=files)
+        return batch.run_dask(
+            args.paths,
+            config,
+            scheduler=args.scheduler,
+            previous=args.previous,
+            keep_budget=keep_budget,
+            progress=progress,
+            expanded=files,
+            n_workers=args.jobs,
+        )
+    return batch.run_batch(
+        args.paths,
+        config,
+        jobs=args.jobs,
+        previous=args.previous,
+        keep_budget=keep_budget,
+        progress=progress,
+        expanded=files,
+    )
 
 
 def _needs_budget(engine: Any, fmt: str, verbose: bool, table_fmt: str | None) -> bool:

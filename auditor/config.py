@@ -59,7 +59,12 @@ class Waiver:
     def matches(self, finding: Finding) -> bool:
         if finding.rule != self.rule:
             return False
-        if self.document and finding.document and not fnmatch.fnmatch(finding.document, self.document) and self.document not in finding.document:
+        if (
+            self.document
+            and finding.document
+            and not fnmatch.fnmatch(finding.document, self.document)
+            and self.document not in finding.document
+        ):
             return False
         loc = self.location
         if loc is None or loc == "":
@@ -93,7 +98,7 @@ class Config:
     builtin: bool = True
     entry_points: bool = True
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)
 
     def is_selected(self, rule: Any) -> bool:
@@ -154,7 +159,9 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+)", str(exc))
-        raise ConfigError(f"malformed TOML: {str(exc).split(' (at line')[0]}", path=str(p), line=int(m.group(1)) if m else None) from None
+        raise ConfigError(
+            f"malformed TOML: {str(exc).split(' (at line')[0]}", path=str(p), line=int(m.group(1)) if m else None
+        ) from None
     if "tool" in data and isinstance(data["tool"], dict) and "auditor" in data["tool"]:
         table = data["tool"]["auditor"]
     elif p.name == "pyproject.toml":
@@ -211,7 +218,7 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
     cfg.show_waived = bool(data.get("show_waived", False))
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
-        raise err("severity must be a table of CODE = \"error|warning|info\"", "severity")
+        raise err('severity must be a table of CODE = "error|warning|info"', "severity")
     for code, s in sev.items():
         if s not in SEVERITIES:
             raise err(f"severity of {code} must be one of {', '.join(SEVERITIES)}, not {s!r}", code)
@@ -250,5 +257,15 @@ def _waiver(w: Any, err: Any) -> Waiver:
         raise err(f"waiver of {w['rule']}: expires must be a date YYYY-MM-DD", str(w["rule"]))
     loc = w.get("location")
     if loc is not None and not isinstance(loc, (str, dict)):
-        raise err(f"waiver of {w['rule']}: location is text (substring/glob of table/row/column@page:line) or a table", str(w["rule"]))
-    return Waiver(rule=str(w["rule"]), justification=str(w["justification"]), location=loc, owner=w.get("owner"), expires=exp, document=w.get("document"))
+        raise err(
+            f"waiver of {w['rule']}: location is text (substring/glob of table/row/column@page:line) or a table",
+            str(w["rule"]),
+        )
+    return Waiver(
+        rule=str(w["rule"]),
+        justification=str(w["justification"]),
+        location=loc,
+        owner=w.get("owner"),
+        expires=exp,
+        document=w.get("document"),
+    )

@@ -45,11 +45,7 @@ class Document:
         """The lines around a location, for evidence in reports."""
         if line is None:
             return []
-        idx = [
-            i
-            for i, ln in enumerate(self.lines)
-            if ln.line == line and (page is None or ln.page == page)
-        ]
+        idx = [i for i, ln in enumerate(self.lines) if ln.line == line and (page is None or ln.page == page)]
         if not idx:
             return []
         i = idx[0]

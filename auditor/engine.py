@@ -15,10 +15,11 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from . import plugins as plugins_mod
 from .baseline import is_known, read_baseline
@@ -59,7 +60,9 @@ def prepare(config: Config | None = None) -> Engine:
     cached = _ENGINES.get(id(config))
     if cached is not None and cached[0] is config:
         return cached[1]
-    pm = plugins_mod.build_manager(plugin_files=config.plugins, builtin=config.builtin, entry_points=config.entry_points)
+    pm = plugins_mod.build_manager(
+        plugin_files=config.plugins, builtin=config.builtin, entry_points=config.entry_points
+    )
     from .loaders import register_loader
 
     for _plugin, loaders in plugins_mod.call_each(pm, "auditor_register_loaders"):
@@ -71,12 +74,16 @@ def prepare(config: Config | None = None) -> Engine:
 
     def add(r: Any, origin: str) -> None:
         if not isinstance(r, Rule):
-            raise PluginError(f"auditor_register_rules returned {type(r).__name__}, not a Rule (use @auditor.rule)", path=origin)
+            raise PluginError(
+                f"auditor_register_rules returned {type(r).__name__}, not a Rule (use @auditor.rule)", path=origin
+            )
         if r.code in seen:
             other = seen[r.code]
             if other is r:
                 return
-            raise RuleError(f"duplicate rule code {r.code} (also defined at {other.where()})", path=r.origin or origin, line=r.line)
+            raise RuleError(
+                f"duplicate rule code {r.code} (also defined at {other.where()})", path=r.origin or origin, line=r.line
+            )
         seen[r.code] = r
         rules.append(r)
 
@@ -98,7 +105,10 @@ def prepare(config: Config | None = None) -> Engine:
         reporters.update(result)
     for code in list(config.severity) + list(config.params):
         if code not in seen:
-            raise ConfigError(f"config names unknown rule {code} (see `auditor rules`)", path=str(config.path) if config.path else None)
+            raise ConfigError(
+                f"config names unknown rule {code} (see `auditor rules`)",
+                path=str(config.path) if config.path else None,
+            )
     selected = [r for r in rules if config.is_selected(r)]
     engine = Engine(config=config, pm=pm, rules=selected, all_rules=rules, reporters=reporters)
     _ENGINES[id(config)] = (config, engine)
@@ -144,8 +154,19 @@ def _raise_site(exc: BaseException, rule: Rule) -> str:
     return rule.where()
 
 
-def internal_finding(code: str, message: str, *, document: str | None, name: str | None = None, note: str | None = None) -> Finding:
-    return Finding(rule=code, severity="error", message=message, tags=["internal"], location=Location(), name=name, document=document, note=note)
+def internal_finding(
+    code: str, message: str, *, document: str | None, name: str | None = None, note: str | None = None
+) -> Finding:
+    return Finding(
+        rule=code,
+        severity="error",
+        message=message,
+        tags=["internal"],
+        location=Location(),
+        name=name,
+        document=document,
+        note=note,
+    )
 
 
 def run_rule_contained(rule: Rule, budget: Any, config: Config) -> list[Finding]:
@@ -157,7 +178,14 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config) -> list[Finding]
         with time_limit(config.rule_timeout):
             found = rule.run(budget, params)
     except RuleTimeout:
-        return [internal_finding(rule.code, f"rule {rule.code} ({rule.name}) exceeded the time limit of {config.rule_timeout:g} s and was stopped ({rule.where()})", document=document, name=rule.name)]
+        return [
+            internal_finding(
+                rule.code,
+                f"rule {rule.code} ({rule.name}) exceeded the time limit of {config.rule_timeout:g} s and was stopped ({rule.where()})",
+                document=document,
+                name=rule.name,
+            )
+        ]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         site = _raise_site(exc, rule)
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -169,7 +197,14 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config) -> list[Finding]
         for f in found:
             f.severity = override
     if elapsed > config.rule_timeout:
-        found.append(internal_finding(rule.code, f"rule {rule.code} ({rule.name}) took {elapsed:.1f} s, over the time limit of {config.rule_timeout:g} s ({rule.where()})", document=document, name=rule.name))
+        found.append(
+            internal_finding(
+                rule.code,
+                f"rule {rule.code} ({rule.name}) took {elapsed:.1f} s, over the time limit of {config.rule_timeout:g} s ({rule.where()})",
+                document=document,
+                name=rule.name,
+            )
+        )
     for f in found:
         if f.document is None:
             f.document = document
@@ -222,7 +257,9 @@ def audit(source: Any, config: Config | None = None, *, previous: Any = None, en
     findings: list[Finding] = []
     for r in engine.rules:
         findings.extend(run_rule_contained(r, budget, config))
-    report = Report(document=document_info(budget), findings=findings, budget=budget, rules=list(engine.rules), previous=prev)
+    report = Report(
+        document=document_info(budget), findings=findings, budget=budget, rules=list(engine.rules), previous=prev
+    )
     findings = _modify(engine, report, findings, document)
     findings = apply_waivers(findings, config, document)
     if config.baseline:
@@ -243,7 +280,13 @@ def _modify(engine: Engine, report: Report, findings: list[Finding], document: s
             label = plugins_mod.plugin_label(engine.pm, impl.plugin)
             frames = traceback.extract_tb(exc.__traceback__)
             site = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else label
-            findings.append(internal_finding("PLUGIN", f"plugin {label} crashed in auditor_modify_findings: {type(exc).__name__}: {exc} at {site}", document=document))
+            findings.append(
+                internal_finding(
+                    "PLUGIN",
+                    f"plugin {label} crashed in auditor_modify_findings: {type(exc).__name__}: {exc} at {site}",
+                    document=document,
+                )
+            )
             continue
         if result is not None:
             findings = list(result)
@@ -272,12 +315,18 @@ def apply_waivers(findings: list[Finding], config: Config, document: str | None,
         if w is None:
             out.append(f)
         elif config.show_waived:
-            f.note = ((f.note + "; ") if f.note else "") + f"waived: {w.justification} ({w.owner or 'no owner'}, until {w.expires or 'no expiry'})"
+            f.note = (
+                (f.note + "; ") if f.note else ""
+            ) + f"waived: {w.justification} ({w.owner or 'no owner'}, until {w.expires or 'no expiry'})"
             f.severity = "info"
             out.append(f)
     src = str(config.path) if config.path else "config"
     for w in expired:
-        loc = w.location if isinstance(w.location, str) else (",".join(f"{k}={v}" for k, v in w.location.items()) if w.location else "*")
+        loc = (
+            w.location
+            if isinstance(w.location, str)
+            else (",".join(f"{k}={v}" for k, v in w.location.items()) if w.location else "*")
+        )
         out.append(
             Finding(
                 rule=WAIVER_RULE,

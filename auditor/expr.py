@@ -15,9 +15,10 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -89,7 +90,7 @@ class Expr:
     params: set[str] = field(default_factory=set)  # params.x referenced
     functions: set[str] = field(default_factory=set)
 
-    def evaluate(self, env: "Env") -> Any:
+    def evaluate(self, env: Env) -> Any:
         return _Evaluator(env).visit(self.tree.body)
 
     def top_comparison(self) -> tuple[ast.AST, str, ast.AST] | None:
@@ -100,7 +101,9 @@ class Expr:
         return None
 
 
-def compile_expr(text: Any, *, path: str | None = None, line: int | None = None, columns: set[str] | None = None) -> Expr:
+def compile_expr(
+    text: Any, *, path: str | None = None, line: int | None = None, columns: set[str] | None = None
+) -> Expr:
     """Parse and check `text`; raise RuleError naming file and line for anything not allowed.
 
     `columns`, when given, are the names a bare name may refer to (the rule's table columns).
@@ -380,7 +383,13 @@ class _Evaluator:
             else:
                 right = self.visit(comp)
                 if (left is None or right is None) and not (_is_series(left) or _is_series(right)):
-                    res = (left is right) if isinstance(op, ast.Eq) else (left is not right) if isinstance(op, ast.NotEq) else None
+                    res = (
+                        (left is right)
+                        if isinstance(op, ast.Eq)
+                        else (left is not right)
+                        if isinstance(op, ast.NotEq)
+                        else None
+                    )
                     if res is None:
                         return None
                 else:
@@ -428,7 +437,13 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
             return a
         b = args[1]
         if _is_series(a) or _is_series(b):
-            frame = pd.concat([pd.Series(a) if _is_series(a) else pd.Series(a, index=b.index), b if _is_series(b) else pd.Series(b, index=a.index)], axis=1)
+            frame = pd.concat(
+                [
+                    pd.Series(a) if _is_series(a) else pd.Series(a, index=b.index),
+                    b if _is_series(b) else pd.Series(b, index=a.index),
+                ],
+                axis=1,
+            )
             return frame.min(axis=1) if name == "min" else frame.max(axis=1)
         return min(a, b) if name == "min" else max(a, b)
     if name == "sum":

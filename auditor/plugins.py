@@ -14,9 +14,10 @@ import importlib
 import importlib.util
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 import pluggy
 
@@ -43,7 +44,12 @@ def _where(exc: BaseException, path: str | None) -> int | None:
     for fs in traceback.extract_tb(exc.__traceback__):
         if Path(fs.filename).resolve() == Path(path).resolve():
             line = fs.lineno
-    if line is None and isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve() == Path(path).resolve():
+    if (
+        line is None
+        and isinstance(exc, SyntaxError)
+        and exc.filename
+        and Path(exc.filename).resolve() == Path(path).resolve()
+    ):
         line = exc.lineno
     return line
 
@@ -73,7 +79,9 @@ def load_plugin_file(path: str | Path) -> ModuleType:
         sys.modules.pop(name, None)
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise PluginError(f"cannot load plugin: {type(exc).__name__}: {exc}", path=str(p), line=_where(exc, str(p))) from exc
+        raise PluginError(
+            f"cannot load plugin: {type(exc).__name__}: {exc}", path=str(p), line=_where(exc, str(p))
+        ) from exc
     return module
 
 
@@ -104,7 +112,9 @@ def load_entry_points(pm: pluggy.PluginManager) -> None:
         try:
             plugin = ep.load()
         except Exception as exc:  # noqa: BLE001
-            raise PluginError(f"cannot load plugin {ep.name!r} ({ep.value}): {type(exc).__name__}: {exc}", path=ep.value) from exc
+            raise PluginError(
+                f"cannot load plugin {ep.name!r} ({ep.value}): {type(exc).__name__}: {exc}", path=ep.value
+            ) from exc
         register(pm, plugin, name=ep.name, origin=ep.value)
 
 
@@ -158,7 +168,11 @@ def call_each(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[
             raise
         except Exception as exc:  # noqa: BLE001
             label = plugin_label(pm, impl.plugin)
-            raise PluginError(f"plugin hook {hook} failed: {type(exc).__name__}: {exc}", path=label, line=_where(exc, label if Path(str(label)).exists() else None)) from exc
+            raise PluginError(
+                f"plugin hook {hook} failed: {type(exc).__name__}: {exc}",
+                path=label,
+                line=_where(exc, label if Path(str(label)).exists() else None),
+            ) from exc
         if result is not None:
             out.append((impl.plugin, result))
     return out
@@ -172,7 +186,6 @@ def hook_names() -> list[str]:
 def hook_docs() -> dict[str, str]:
     """Hook name -> its one-line docstring."""
     return {n: (getattr(hookspecs, n).__doc__ or "").strip().splitlines()[0] for n in hook_names()}
-
 
 
 _DEFAULT_PM: pluggy.PluginManager | None = None

@@ -47,30 +47,90 @@ def tag_marker(tag: str) -> str:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("budget-auditor", "budget audits (auditor)")
-    g.addoption("--budget", action="append", default=[], metavar="PATH", dest="audit_budget",
-                help="audit this disclosure (.txt/.pdf/.xlsx/.json) or directory of them: one item per (document, rule); repeatable")
-    g.addoption("--rule-tests", action="append", default=[], metavar="PATH", dest="audit_rule_tests",
-                help="run the cases of the rules in this YAML pack, plugin .py or directory ('builtin': the built-in rules); repeatable")
-    g.addoption("--audit-config", metavar="FILE", dest="audit_config",
-                help="auditor config file (default: nearest auditor.toml or pyproject.toml [tool.auditor])")
-    g.addoption("--audit-select", action="append", default=[], metavar="X", dest="audit_select",
-                help="only rules with this code, code prefix, name or tag (repeatable, comma-separated)")
-    g.addoption("--audit-ignore", action="append", default=[], metavar="X", dest="audit_ignore",
-                help="skip rules with this code, code prefix, name or tag (repeatable, comma-separated)")
-    g.addoption("--audit-rules", action="append", default=[], metavar="PATH", dest="audit_rules",
-                help="an extra YAML rule pack (file or directory; repeatable)")
-    g.addoption("--audit-plugin", action="append", default=[], metavar="FILE.py", dest="audit_plugin",
-                help="an auditor plugin module file (repeatable)")
-    g.addoption("--audit-fail-on", choices=FAIL_ON, default=None, dest="audit_fail_on",
-                help="lowest severity that fails an item (default: the config's fail_on, else error)")
-    g.addoption("--audit-previous", metavar="FILE", dest="audit_previous",
-                help="last year's disclosure of the same department (year-over-year rules)")
-    g.addoption("--audit-baseline", metavar="FILE", dest="audit_baseline",
-                help="report only findings not in this baseline file")
-    g.addoption("--audit-show-waived", action="store_true", default=False, dest="audit_show_waived",
-                help="keep waived findings (as info, with the justification)")
-    g.addoption("--audit-rule-timeout", type=float, metavar="SECONDS", dest="audit_rule_timeout",
-                help="time limit per rule (default 10)")
+    g.addoption(
+        "--budget",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="audit_budget",
+        help="audit this disclosure (.txt/.pdf/.xlsx/.json) or directory of them: one item per (document, rule); repeatable",
+    )
+    g.addoption(
+        "--rule-tests",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="audit_rule_tests",
+        help="run the cases of the rules in this YAML pack, plugin .py or directory ('builtin': the built-in rules); repeatable",
+    )
+    g.addoption(
+        "--audit-config",
+        metavar="FILE",
+        dest="audit_config",
+        help="auditor config file (default: nearest auditor.toml or pyproject.toml [tool.auditor])",
+    )
+    g.addoption(
+        "--audit-select",
+        action="append",
+        default=[],
+        metavar="X",
+        dest="audit_select",
+        help="only rules with this code, code prefix, name or tag (repeatable, comma-separated)",
+    )
+    g.addoption(
+        "--audit-ignore",
+        action="append",
+        default=[],
+        metavar="X",
+        dest="audit_ignore",
+        help="skip rules with this code, code prefix, name or tag (repeatable, comma-separated)",
+    )
+    g.addoption(
+        "--audit-rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="audit_rules",
+        help="an extra YAML rule pack (file or directory; repeatable)",
+    )
+    g.addoption(
+        "--audit-plugin",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        dest="audit_plugin",
+        help="an auditor plugin module file (repeatable)",
+    )
+    g.addoption(
+        "--audit-fail-on",
+        choices=FAIL_ON,
+        default=None,
+        dest="audit_fail_on",
+        help="lowest severity that fails an item (default: the config's fail_on, else error)",
+    )
+    g.addoption(
+        "--audit-previous",
+        metavar="FILE",
+        dest="audit_previous",
+        help="last year's disclosure of the same department (year-over-year rules)",
+    )
+    g.addoption(
+        "--audit-baseline", metavar="FILE", dest="audit_baseline", help="report only findings not in this baseline file"
+    )
+    g.addoption(
+        "--audit-show-waived",
+        action="store_true",
+        default=False,
+        dest="audit_show_waived",
+        help="keep waived findings (as info, with the justification)",
+    )
+    g.addoption(
+        "--audit-rule-timeout",
+        type=float,
+        metavar="SECONDS",
+        dest="audit_rule_timeout",
+        help="time limit per rule (default 10)",
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -347,7 +407,15 @@ def _findings_table(findings: list[Any], document: str | None = None) -> str:
         message = wrap_display(f.message, 64)
         if f.note:
             message += "\n" + wrap_display(f"note: {f.note}", 64)
-        rows.append([f.severity, location, message, wrap_display(value_text(f.expected), 20), wrap_display(value_text(f.actual), 20)])
+        rows.append(
+            [
+                f.severity,
+                location,
+                message,
+                wrap_display(value_text(f.expected), 20),
+                wrap_display(value_text(f.actual), 20),
+            ]
+        )
     return tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True)
 
 
@@ -466,8 +534,10 @@ def _rule_collectors(session: pytest.Session, state: State, base: Path) -> list[
             elif path.is_file() and path.suffix == ".py":
                 cfg = Config(builtin=False, entry_points=False, plugins=[path])
             elif path.is_file() or path.is_dir():
-                plugins = [] if path.is_file() else sorted(
-                    p for p in path.glob("*.py") if not p.name.startswith(("_", "test_", "conftest"))
+                plugins = (
+                    []
+                    if path.is_file()
+                    else sorted(p for p in path.glob("*.py") if not p.name.startswith(("_", "test_", "conftest")))
                 )
                 cfg = Config(builtin=False, entry_points=False, rules=[path], plugins=plugins)
             else:
@@ -545,11 +615,17 @@ class RuleCaseItem(pytest.Item):
             lines += ["", _findings_table(found, "")]
         given = {k: v for k, v in self.case.items() if k in ("params", "budget")}
         if given:
-            dumped = yaml.safe_dump(given, allow_unicode=True, sort_keys=False, default_flow_style=None).rstrip().splitlines()
+            dumped = (
+                yaml.safe_dump(given, allow_unicode=True, sort_keys=False, default_flow_style=None)
+                .rstrip()
+                .splitlines()
+            )
             if len(dumped) > 40:
                 dumped = dumped[:40] + [f"... ({len(dumped) - 40} more lines)"]
             lines += ["", "case input:", *("  " + x for x in dumped)]
-        crash = CrashLine(self.rule.origin or self.rule.code, self.rule.line, f"case {name!r}: expected {want}, got {got}")
+        crash = CrashLine(
+            self.rule.origin or self.rule.code, self.rule.line, f"case {name!r}: expected {want}, got {got}"
+        )
         raise AuditFailed("\n".join(lines), crash)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

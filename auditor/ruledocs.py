@@ -33,7 +33,9 @@ def _example_finding(rule: Rule) -> str | None:
             return None
         if findings:
             f = findings[0]
-            return f"[{f.severity}] {f.rule}: {f.message}" + (f"  (expected {f.expected}, found {f.actual})" if f.expected or f.actual else "")
+            return f"[{f.severity}] {f.rule}: {f.message}" + (
+                f"  (expected {f.expected}, found {f.actual})" if f.expected or f.actual else ""
+            )
     return None
 
 
@@ -68,7 +70,14 @@ def rule_page(rule: Rule, root: Path) -> str:
         out.append("")
     if rule.spec:
         body = {k: v for k, v in rule.spec.items() if k not in ("tests", "description", "reference", "title")}
-        out += ["## Definition", "", "```yaml", yaml.safe_dump(body, allow_unicode=True, sort_keys=False).rstrip(), "```", ""]
+        out += [
+            "## Definition",
+            "",
+            "```yaml",
+            yaml.safe_dump(body, allow_unicode=True, sort_keys=False).rstrip(),
+            "```",
+            "",
+        ]
     example = _example_finding(rule)
     if rule.cases:
         out += ["## Examples", ""]

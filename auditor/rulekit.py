@@ -142,7 +142,9 @@ def children(df: pd.DataFrame, parent_code: str) -> pd.DataFrame:
     return coded[codes.str.startswith(parent_code) & (codes.str.len() == n + 2)]
 
 
-def hierarchy_mismatches(df: pd.DataFrame, columns: list[str]) -> Iterator[tuple[pd.Series, str, int, int, pd.DataFrame]]:
+def hierarchy_mismatches(
+    df: pd.DataFrame, columns: list[str]
+) -> Iterator[tuple[pd.Series, str, int, int, pd.DataFrame]]:
     """Yield (parent row, column, parent value, children sum, children) where a parent ≠ Σ its children.
 
     Parents without printed children are skipped (a table may stop at 款).

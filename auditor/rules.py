@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -55,7 +56,9 @@ class Rule:
             extra.append(f"confidence: {ref['confidence']}")
         sources = ref.get("sources")
         if sources:
-            extra.append("sources: " + (", ".join(map(str, sources)) if isinstance(sources, (list, tuple)) else str(sources)))
+            extra.append(
+                "sources: " + (", ".join(map(str, sources)) if isinstance(sources, (list, tuple)) else str(sources))
+            )
         if extra:
             text = f"{text} ({'; '.join(extra)})" if text else "; ".join(extra)
         return text or None
@@ -63,7 +66,11 @@ class Rule:
     @property
     def summary(self) -> str:
         """A one-line description for listings."""
-        return self.title or (self.description or "").strip().splitlines()[0] if (self.title or self.description) else self.name
+        return (
+            self.title or (self.description or "").strip().splitlines()[0]
+            if (self.title or self.description)
+            else self.name
+        )
 
     def where(self) -> str:
         """``file:line`` of the definition, for messages."""
@@ -130,11 +137,15 @@ def validate_meta(
     if not code or not isinstance(code, str):
         raise RuleError("rule has no code", path=path, line=line)
     if not CODE_RE.match(code):
-        raise RuleError(f"rule code {code!r} must be upper-case letters followed by digits (e.g. AR001)", path=path, line=line)
+        raise RuleError(
+            f"rule code {code!r} must be upper-case letters followed by digits (e.g. AR001)", path=path, line=line
+        )
     if not name or not isinstance(name, str) or not NAME_RE.match(name):
         raise RuleError(f"rule {code}: name {name!r} must be lower-case kebab-case", path=path, line=line)
     if severity not in SEVERITIES:
-        raise RuleError(f"rule {code}: bad severity {severity!r} (use one of {', '.join(SEVERITIES)})", path=path, line=line)
+        raise RuleError(
+            f"rule {code}: bad severity {severity!r} (use one of {', '.join(SEVERITIES)})", path=path, line=line
+        )
     if not isinstance(tags, (list, tuple)):
         raise RuleError(f"rule {code}: tags must be a list", path=path, line=line)
     for t in tags:
@@ -281,7 +292,9 @@ def mask_findings(mask: pd.Series, ctx: RuleContext, message: str | None = None)
     """One finding per row where `mask` is False (NA counts as passing) over the rule's table."""
     table = ctx.rule.table
     if table is None:
-        raise RuleError(f"rule {ctx.rule.code} returned a mask but declares no table", path=ctx.rule.origin, line=ctx.rule.line)
+        raise RuleError(
+            f"rule {ctx.rule.code} returned a mask but declares no table", path=ctx.rule.origin, line=ctx.rule.line
+        )
     df = ctx.budget.table(table)
     failing = mask.astype("boolean").fillna(True)
     out = []

@@ -39,20 +39,20 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandera.pandas as pa
 
 
-def _money() -> "pa.Column":
+def _money() -> pa.Column:
     import pandera.pandas as pa
 
     # no coercion: frame_from_records already types money as Int64, and a wrong dtype is a finding
     return pa.Column("Int64", pa.Check.ge(0), nullable=True)
 
 
-def _location() -> "pa.Column":
+def _location() -> pa.Column:
     import pandera.pandas as pa
 
     return pa.Column("Int64", nullable=True, required=True)
 
 
-def build_schema(key: str) -> "pa.DataFrameSchema":
+def build_schema(key: str) -> pa.DataFrameSchema:
     """The schema of one table key: required columns, code patterns, non-negative money."""
     import pandera.pandas as pa
 
@@ -76,10 +76,10 @@ def build_schema(key: str) -> "pa.DataFrameSchema":
     return pa.DataFrameSchema(spec, strict=False, name=key)
 
 
-_SCHEMAS: dict[str, "pa.DataFrameSchema"] = {}
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
 
 
-def schema_for(key: str) -> "pa.DataFrameSchema":
+def schema_for(key: str) -> pa.DataFrameSchema:
     """Cached schema for `key` (schemas are built once per process)."""
     if key not in _SCHEMAS:
         _SCHEMAS[key] = build_schema(key)

@@ -1,12 +1,12 @@
 """Helpers for rule authors (shipped in the package so plugins reuse them, sqlfluff style).
 
-    from auditor.testing import budget_from_dict, run_rule, check_rule_cases
+from auditor.testing import budget_from_dict, run_rule, check_rule_cases
 
-    budget = budget_from_dict({"tables": {"gpb_function": [
-        {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"},
-    ]}})
-    assert run_rule(MY_RULE, budget) == []
-    check_rule_cases(MY_RULE)          # runs the rule's own `cases` / YAML `tests:`
+budget = budget_from_dict({"tables": {"gpb_function": [
+    {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"},
+]}})
+assert run_rule(MY_RULE, budget) == []
+check_rule_cases(MY_RULE)          # runs the rule's own `cases` / YAML `tests:`
 """
 
 from __future__ import annotations
@@ -15,7 +15,17 @@ from typing import Any
 
 from .document import Document, Line, lines_from_text
 from .findings import Finding
-from .model import NINE_TABLES, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, empty_frame, frame_from_records
+from .model import (
+    NINE_TABLES,
+    TABLE_KEYS,
+    Budget,
+    Meta,
+    Section,
+    TableInfo,
+    columns_for,
+    empty_frame,
+    frame_from_records,
+)
 from .money import UNIT_FEN, to_fen, yuan_str_to_fen
 from .rules import Rule
 
@@ -36,7 +46,12 @@ def _frame(key: str, rows: list[dict[str, Any]]) -> Any:
         for c in money:
             if c in rec:
                 rec[c] = _money(rec[c])
-        if key == "facts" and rec.get("amount") is None and rec.get("unit") in UNIT_FEN and rec.get("value") not in (None, ""):
+        if (
+            key == "facts"
+            and rec.get("amount") is None
+            and rec.get("unit") in UNIT_FEN
+            and rec.get("value") not in (None, "")
+        ):
             # a prose fact given as printed (value + unit): its amount in fen, as the parser records it
             rec["amount"] = to_fen(str(rec["value"]), rec["unit"])
         recs.append(rec)
@@ -65,7 +80,9 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
         if key not in TABLE_KEYS:
             raise KeyError(f"unknown table {key!r}")
         frames[key] = _frame(key, list(rows or []))
-        meta.tables[key] = TableInfo(key=key, title=NINE_TABLES.get(key, key), unit="元", department=meta.department, empty=not rows)
+        meta.tables[key] = TableInfo(
+            key=key, title=NINE_TABLES.get(key, key), unit="元", department=meta.department, empty=not rows
+        )
     for key in ("facts", "projects", "indicators"):
         if key in d:
             frames[key] = _frame(key, list(d[key] or []))
@@ -79,7 +96,9 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
         secs = {k: {} for k in secs}
     for key, info in secs.items():
         info = dict(info or {})
-        meta.sections[key] = Section(key=key, title=info.get("title", key), line=info.get("line"), page=info.get("page"))
+        meta.sections[key] = Section(
+            key=key, title=info.get("title", key), line=info.get("line"), page=info.get("page")
+        )
     for k in ("missing_tables", "missing_sections", "notes", "toc"):
         if k in meta_in:
             setattr(meta, k, list(meta_in[k]))
@@ -95,7 +114,9 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
                 for n, t in enumerate(page, start=1)
             ]
             empty = [p for p, page in enumerate(d["pages"], start=1) if not any(t.strip() for t in page)]
-            document = Document(path=meta.source or "<test>", lines=lines, kind="pdf", pages=len(d["pages"]), empty_pages=empty)
+            document = Document(
+                path=meta.source or "<test>", lines=lines, kind="pdf", pages=len(d["pages"]), empty_pages=empty
+            )
         else:
             text = d["text"] if "text" in d else "\n".join(d["lines"])
             document = Document(path=meta.source or "<test>", lines=lines_from_text(text), kind="text")
@@ -132,7 +153,9 @@ def _default_config() -> Any:
     return _CONFIG
 
 
-def run_rule(rule_or_code: Rule | str, budget_or_dict: Budget | dict[str, Any], params: dict[str, Any] | None = None) -> list[Finding]:
+def run_rule(
+    rule_or_code: Rule | str, budget_or_dict: Budget | dict[str, Any], params: dict[str, Any] | None = None
+) -> list[Finding]:
     """Run one rule on a Budget (or a budget_from_dict dict) and return its findings (exceptions propagate)."""
     r = find_rule(rule_or_code) if isinstance(rule_or_code, str) else rule_or_code
     budget = budget_from_dict(budget_or_dict) if isinstance(budget_or_dict, dict) else budget_or_dict
@@ -153,7 +176,11 @@ def check_rule_cases(rule: Rule) -> int:
         n = len(found)
         ok = (n > 0) == expected if isinstance(expected, bool) else n == expected
         if not ok:
-            want = ("some findings" if expected else "no findings") if isinstance(expected, bool) else f"{expected} finding(s)"
+            want = (
+                ("some findings" if expected else "no findings")
+                if isinstance(expected, bool)
+                else f"{expected} finding(s)"
+            )
             got = "; ".join(f.message for f in found[:5]) or "none"
             raise AssertionError(f"rule {rule.code} ({rule.where()}) case {name!r}: expected {want}, got {n}: {got}")
     return len(rule.cases)

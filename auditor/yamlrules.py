@@ -18,9 +18,10 @@ while loading.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -64,7 +65,9 @@ def load_pack(path: str | Path) -> list[Rule]:
     for f in rule_files(path):
         for r in load_file(f):
             if r.code in seen:
-                raise RuleError(f"duplicate rule code {r.code} (also at {seen[r.code].where()})", path=str(f), line=r.line)
+                raise RuleError(
+                    f"duplicate rule code {r.code} (also at {seen[r.code].where()})", path=str(f), line=r.line
+                )
             seen[r.code] = r
             rules.append(r)
     return rules
@@ -160,7 +163,7 @@ class _Builder:
                 raise self.error(f"unknown parameter params.{p} (declare it under params:)", key)
         return e
 
-    def template(self, text: Any, key: str, table: str | None) -> "Template":
+    def template(self, text: Any, key: str, table: str | None) -> Template:
         if text is None:
             return Template(None, [])
         if not isinstance(text, str):
@@ -214,7 +217,15 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
     try:
         validate_meta(code, name, severity, tags, path=path, line=line)
     except RuleError as exc:
-        key = "severity" if "severity" in str(exc) else "tags" if "tag" in str(exc) else "name" if "name" in str(exc) else "code"
+        key = (
+            "severity"
+            if "severity" in str(exc)
+            else "tags"
+            if "tag" in str(exc)
+            else "name"
+            if "name" in str(exc)
+            else "code"
+        )
         raise RuleError(exc.args[0], path=path, line=b.at(key)) from None
     forms = [f for f in FORMS if f in spec]
     if len(forms) != 1:
@@ -369,7 +380,7 @@ def parse_tolerance(raw: Any, b: _Builder, key: str) -> int:
                 return int((step / 2 * terms).to_integral_value())
     except (InvalidOperation, ValueError, TypeError):
         pass
-    raise b.error(f"bad tolerance {raw!r} (use \"0.01\" in 元, or {{printed: 万元, decimals: 2}})", key)
+    raise b.error(f'bad tolerance {raw!r} (use "0.01" in 元, or {{printed: 万元, decimals: 2}})', key)
 
 
 def _yuan_fen(v: Any) -> int:
@@ -433,8 +444,12 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
     top = assertion.top_comparison()
     sides = None
     if top is not None:
-        left_e = Expr(text="", tree=_as_expression(top[0]), names=set(assertion.names), functions=set(assertion.functions))
-        right_e = Expr(text="", tree=_as_expression(top[2]), names=set(assertion.names), functions=set(assertion.functions))
+        left_e = Expr(
+            text="", tree=_as_expression(top[0]), names=set(assertion.names), functions=set(assertion.functions)
+        )
+        right_e = Expr(
+            text="", tree=_as_expression(top[2]), names=set(assertion.names), functions=set(assertion.functions)
+        )
         sides = (left_e, top[1], right_e)
     is_money = bool(assertion.names & money_cols) or bool(assertion.functions & {"yuan", "wan", "cell", "fact"})
     default_msg = f"{spec.get('title') or spec.get('name') or spec['code']}: {str(spec['assert']).strip()} fails"
@@ -456,7 +471,12 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
             special: dict[str, Any] = {}
             if sides is not None:
                 lv, rv = sides[0].evaluate(env), sides[2].evaluate(env)
-                special = {"actual": _money_out(lv, is_money), "expected": _money_out(rv, is_money), "left": _money_out(lv, is_money), "right": _money_out(rv, is_money)}
+                special = {
+                    "actual": _money_out(lv, is_money),
+                    "expected": _money_out(rv, is_money),
+                    "left": _money_out(lv, is_money),
+                    "right": _money_out(rv, is_money),
+                }
                 if isinstance(lv, int) and isinstance(rv, int):
                     special["diff"] = _money_out(lv - rv, is_money)
                 fields = {"expected": _money_field(rv, is_money), "actual": _money_field(lv, is_money)}
@@ -475,7 +495,9 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
         selected = pd.Series(True, index=df.index)
         if where is not None:
             w = where.evaluate(env)
-            selected = w.astype("boolean").fillna(False) if isinstance(w, pd.Series) else pd.Series(bool(w), index=df.index)
+            selected = (
+                w.astype("boolean").fillna(False) if isinstance(w, pd.Series) else pd.Series(bool(w), index=df.index)
+            )
         if nulls == "skip":
             for n in assertion.names & money_cols:
                 selected &= raw[n].notna()
@@ -495,7 +517,12 @@ def _build_assert(b: _Builder, spec: dict[str, Any], table: str | None) -> Calla
             fields: dict[str, Any] = {}
             if sides is not None:
                 lv, rv = sides[0].evaluate(renv), sides[2].evaluate(renv)
-                special.update(actual=_money_out(lv, is_money), expected=_money_out(rv, is_money), left=_money_out(lv, is_money), right=_money_out(rv, is_money))
+                special.update(
+                    actual=_money_out(lv, is_money),
+                    expected=_money_out(rv, is_money),
+                    left=_money_out(lv, is_money),
+                    right=_money_out(rv, is_money),
+                )
                 if isinstance(lv, int) and isinstance(rv, int):
                     special["diff"] = _money_out(lv - rv, is_money)
                 fields = {"expected": _money_field(rv, is_money), "actual": _money_field(lv, is_money)}
@@ -526,7 +553,9 @@ def _as_expression(node: Any) -> Any:
     return ast.Expression(body=node)
 
 
-def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any, RuleContext], list[Finding]]:
+def _build_hierarchy(
+    b: _Builder, spec: dict[str, Any], table: str | None
+) -> Callable[[Any, RuleContext], list[Finding]]:
     body = spec["hierarchy"]
     if not isinstance(body, dict):
         raise b.error("hierarchy must be a mapping (table, columns, levels, total)", "hierarchy")
@@ -560,9 +589,27 @@ def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Ca
 
         def emit(idx: Any, col: str, actual: int, expected: int, what: str) -> None:
             loc = _loc(df, idx)
-            special = {"table": t, "column": col, "actual": fen_to_display(actual), "expected": fen_to_display(expected), "diff": fen_to_display(actual - expected), **loc}
+            special = {
+                "table": t,
+                "column": col,
+                "actual": fen_to_display(actual),
+                "expected": fen_to_display(expected),
+                "diff": fen_to_display(actual - expected),
+                **loc,
+            }
             default = f"{t} {loc['row']} {col}: printed {fen_to_display(actual)}, but {what} sum to {fen_to_display(expected)}"
-            out.append(ctx.finding(message.render(default, None, special, set()), table=t, row=loc["row"], column=col, line=loc["line"], page=loc["page"], expected=fen_to_yuan_str(expected), actual=fen_to_yuan_str(actual)))
+            out.append(
+                ctx.finding(
+                    message.render(default, None, special, set()),
+                    table=t,
+                    row=loc["row"],
+                    column=col,
+                    line=loc["line"],
+                    page=loc["page"],
+                    expected=fen_to_yuan_str(expected),
+                    actual=fen_to_yuan_str(actual),
+                )
+            )
 
         coded = [(idx, str(code), vals) for idx, code, *vals in rows if code is not None and code is not pd.NA]
         for parent_len, child_len in zip(levels, levels[1:]):
@@ -583,7 +630,11 @@ def _build_hierarchy(b: _Builder, spec: dict[str, Any], table: str | None) -> Ca
             tops = [vals for _, code, vals in coded if len(code) == levels[0]]
             names = df["name"].tolist()
             total_idx = next(
-                (idx for (idx, code, *_), name in zip(rows, names) if (code is None or code is pd.NA) and name in total_names),
+                (
+                    idx
+                    for (idx, code, *_), name in zip(rows, names)
+                    if (code is None or code is pd.NA) and name in total_names
+                ),
                 None,
             )
             if tops and total_idx is not None:
@@ -659,7 +710,11 @@ class _Ref:
                 names = self.where.names
                 cols, raw = _frame_env(df, self.table, names, "keep")
                 m = self.where.evaluate(Env(columns=cols, raw=raw, params=ctx.params, budget=budget))
-                sel = df[m.astype("boolean").fillna(False).to_numpy(dtype=bool)] if isinstance(m, pd.Series) else (df if m else df.iloc[0:0])
+                sel = (
+                    df[m.astype("boolean").fillna(False).to_numpy(dtype=bool)]
+                    if isinstance(m, pd.Series)
+                    else (df if m else df.iloc[0:0])
+                )
             elif self.row is not None:
                 rows = self.row if isinstance(self.row, list) else [self.row]
                 parts = [select_rows(df, r) for r in rows]
@@ -715,7 +770,9 @@ def _describe(raw: dict[str, Any]) -> str:
     return "?"
 
 
-def _build_compare_list(b: _Builder, items: list[dict[str, Any]], key: str, tol_default: Any, missing_default: str) -> list[tuple[_Ref, str, _Ref, int, str]]:
+def _build_compare_list(
+    b: _Builder, items: list[dict[str, Any]], key: str, tol_default: Any, missing_default: str
+) -> list[tuple[_Ref, str, _Ref, int, str]]:
     out = []
     for item in items:
         if not isinstance(item, dict) or "left" not in item or "right" not in item:
@@ -731,7 +788,9 @@ def _build_compare_list(b: _Builder, items: list[dict[str, Any]], key: str, tol_
     return out
 
 
-def _compare_check(b: _Builder, spec: dict[str, Any], pairs: list[tuple[_Ref, str, _Ref, int, str]]) -> Callable[[Any, RuleContext], list[Finding]]:
+def _compare_check(
+    b: _Builder, spec: dict[str, Any], pairs: list[tuple[_Ref, str, _Ref, int, str]]
+) -> Callable[[Any, RuleContext], list[Finding]]:
     message = b.template(spec.get("message"), "message", None)
 
     def check(budget: Any, ctx: RuleContext) -> list[Finding]:
@@ -748,7 +807,21 @@ def _compare_check(b: _Builder, spec: dict[str, Any], pairs: list[tuple[_Ref, st
                     lv, rv = lv or 0, rv or 0
                 else:
                     absent = left.desc if lv is None else right.desc
-                    out.append(ctx.finding(message.render(f"{absent} is missing", None, {"missing": absent, "left": left.desc, "right": right.desc}, set()), table=loc.get("table"), row=loc.get("row"), column=loc.get("column"), line=loc.get("line"), page=loc.get("page")))
+                    out.append(
+                        ctx.finding(
+                            message.render(
+                                f"{absent} is missing",
+                                None,
+                                {"missing": absent, "left": left.desc, "right": right.desc},
+                                set(),
+                            ),
+                            table=loc.get("table"),
+                            row=loc.get("row"),
+                            column=loc.get("column"),
+                            line=loc.get("line"),
+                            page=loc.get("page"),
+                        )
+                    )
                     continue
             try:
                 ok = _OPS[op](lv, rv, tol)
@@ -757,11 +830,29 @@ def _compare_check(b: _Builder, spec: dict[str, Any], pairs: list[tuple[_Ref, st
             if ok:
                 continue
             a, e = _money_out(lv, money), _money_out(rv, money)
-            special = {"actual": a, "expected": e, "left": left.desc, "right": right.desc, "tolerance": fen_to_display(tol), **loc}
+            special = {
+                "actual": a,
+                "expected": e,
+                "left": left.desc,
+                "right": right.desc,
+                "tolerance": fen_to_display(tol),
+                **loc,
+            }
             if isinstance(lv, int) and isinstance(rv, int):
                 special["diff"] = _money_out(lv - rv, money)
             default = f"{left.desc} = {a}, expected {op} {right.desc} = {e}"
-            out.append(ctx.finding(message.render(default, None, special, set()), table=loc.get("table"), row=loc.get("row"), column=loc.get("column"), line=loc.get("line"), page=loc.get("page"), expected=_money_field(rv, money), actual=_money_field(lv, money)))
+            out.append(
+                ctx.finding(
+                    message.render(default, None, special, set()),
+                    table=loc.get("table"),
+                    row=loc.get("row"),
+                    column=loc.get("column"),
+                    line=loc.get("line"),
+                    page=loc.get("page"),
+                    expected=_money_field(rv, money),
+                    actual=_money_field(lv, money),
+                )
+            )
         return out
 
     return check
@@ -782,7 +873,13 @@ def _build_fact(b: _Builder, spec: dict[str, Any], table: str | None) -> Callabl
         right = body["ref"]
     if not right:
         raise b.error("fact needs value, param, ref or expr to compare with", "fact")
-    item = {"left": {"fact": body["key"], **({"field": body["field"]} if "field" in body else {})}, "right": right, "op": body.get("op", "=="), "tolerance": body.get("tolerance"), "missing": body.get("missing", "skip")}
+    item = {
+        "left": {"fact": body["key"], **({"field": body["field"]} if "field" in body else {})},
+        "right": right,
+        "op": body.get("op", "=="),
+        "tolerance": body.get("tolerance"),
+        "missing": body.get("missing", "skip"),
+    }
     return _compare_check(b, spec, _build_compare_list(b, [item], "fact", spec.get("tolerance"), "skip"))
 
 
@@ -833,15 +930,43 @@ def _build_join(b: _Builder, spec: dict[str, Any], table: str | None) -> Callabl
             if row["_merge"] != "both":
                 if missing == "fail":
                     default = f"{lt} {key} is not in {rt}"
-                    out.append(ctx.finding(message.render(default, None, {"table": lt, "missing": key, **loc}, set()), table=lt, row=key, line=_na(loc["line"]), page=_na(loc["page"])))
+                    out.append(
+                        ctx.finding(
+                            message.render(default, None, {"table": lt, "missing": key, **loc}, set()),
+                            table=lt,
+                            row=key,
+                            line=_na(loc["line"]),
+                            page=_na(loc["page"]),
+                        )
+                    )
                 continue
             for lc, rc in cols.items():
                 a, e = _na(row[lc]), _na(row[f"__r_{rc}"])
                 a, e = a or 0, e or 0
                 if abs(int(a) - int(e)) > tol:
-                    special = {"table": lt, "column": lc, "actual": fen_to_display(a), "expected": fen_to_display(e), "diff": fen_to_display(a - e), "left": lt, "right": rt, **loc}
+                    special = {
+                        "table": lt,
+                        "column": lc,
+                        "actual": fen_to_display(a),
+                        "expected": fen_to_display(e),
+                        "diff": fen_to_display(a - e),
+                        "left": lt,
+                        "right": rt,
+                        **loc,
+                    }
                     default = f"{lt} {key} {lc} = {fen_to_display(a)}, but {rt} prints {fen_to_display(e)}"
-                    out.append(ctx.finding(message.render(default, None, special, set()), table=lt, row=key, column=lc, line=_na(loc["line"]), page=_na(loc["page"]), expected=fen_to_yuan_str(e), actual=fen_to_yuan_str(a)))
+                    out.append(
+                        ctx.finding(
+                            message.render(default, None, special, set()),
+                            table=lt,
+                            row=key,
+                            column=lc,
+                            line=_na(loc["line"]),
+                            page=_na(loc["page"]),
+                            expected=fen_to_yuan_str(e),
+                            actual=fen_to_yuan_str(a),
+                        )
+                    )
         return out
 
     return check
@@ -907,7 +1032,12 @@ def _build_require(b: _Builder, spec: dict[str, Any], table: str | None) -> Call
         for v in values:
             df = budget.table(v["table"])
             if df.empty or df[v["column"]].isna().all():
-                emit(f"{v['table']}.{v['column']} has no value", f"{v['table']}.{v['column']}", table=v["table"], column=v["column"])
+                emit(
+                    f"{v['table']}.{v['column']} has no value",
+                    f"{v['table']}.{v['column']}",
+                    table=v["table"],
+                    column=v["column"],
+                )
         for f in info:
             for key, ti in meta.tables.items():
                 if of and key not in of:
@@ -955,9 +1085,20 @@ def _build_pattern(b: _Builder, spec: dict[str, Any], table: str | None) -> Call
             found = True
             if must == "not_match":
                 special = {"match": m.group(0), "text": ln.text.strip(), "line": ln.line, "page": ln.page}
-                out.append(ctx.finding(message.render(f"line matches {rx.pattern!r}: {ln.text.strip()[:80]}", None, special, set()), line=ln.line, page=ln.page, actual=m.group(0)))
+                out.append(
+                    ctx.finding(
+                        message.render(f"line matches {rx.pattern!r}: {ln.text.strip()[:80]}", None, special, set()),
+                        line=ln.line,
+                        page=ln.page,
+                        actual=m.group(0),
+                    )
+                )
         if must == "match" and not found:
-            out.append(ctx.finding(message.render(f"no line in {where} matches {rx.pattern!r}", None, {"missing": rx.pattern}, set())))
+            out.append(
+                ctx.finding(
+                    message.render(f"no line in {where} matches {rx.pattern!r}", None, {"missing": rx.pattern}, set())
+                )
+            )
         return out
 
     return check

@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     # one local pass writes the JSONL, the Parquet and the CSV together (what --format jsonl|parquet|csv write)
     t = time.perf_counter()
     reports_code = 0
-    with open(files["local.jsonl"], "w", encoding="utf-8") as jl, open_writer("parquet", files["findings.parquet"]) as pw, open_writer("csv", files["findings.csv"]) as cw:
+    with (
+        open(files["local.jsonl"], "w", encoding="utf-8") as jl,
+        open_writer("parquet", files["findings.parquet"]) as pw,
+        open_writer("csv", files["findings.csv"]) as cw,
+    ):
         for rep in run_batch([corpus], config, jobs=args.jobs):
             jl.write(json.dumps(rep.to_dict(), ensure_ascii=False) + "\n")
             pw.add(rep)

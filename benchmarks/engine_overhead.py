@@ -43,11 +43,41 @@ def median_time(fn, runs: int) -> float:
 
 
 def synthetic_budget():
-    rows = [{"code": None, "name": "合计", "total": "2082935857.58", "basic": "1500000000.00", "project": "582935857.58"}]
+    rows = [
+        {"code": None, "name": "合计", "total": "2082935857.58", "basic": "1500000000.00", "project": "582935857.58"}
+    ]
     for i in range(19):
-        code = ["204", "20402", "2040201", "2040202", "2040299", "208", "20805", "2080505", "2080506", "210",
-                "21011", "2101101", "221", "22102", "2210201", "201", "20103", "2010301", "2010350"][i]
-        rows.append({"code": code, "name": f"科目{i}", "total": f"{1000 + i}.00", "basic": f"{600 + i}.00", "project": "400.00", "line": 100 + i})
+        code = [
+            "204",
+            "20402",
+            "2040201",
+            "2040202",
+            "2040299",
+            "208",
+            "20805",
+            "2080505",
+            "2080506",
+            "210",
+            "21011",
+            "2101101",
+            "221",
+            "22102",
+            "2210201",
+            "201",
+            "20103",
+            "2010301",
+            "2010350",
+        ][i]
+        rows.append(
+            {
+                "code": code,
+                "name": f"科目{i}",
+                "total": f"{1000 + i}.00",
+                "basic": f"{600 + i}.00",
+                "project": "400.00",
+                "line": 100 + i,
+            }
+        )
     return budget_from_dict({"tables": {"gpb_function": rows}})
 
 
@@ -67,9 +97,16 @@ def main() -> None:
     cold = []
     for _ in range(max(3, args.runs // 2)):
         out = subprocess.run(
-            [sys.executable, "-c", "import time; t=time.perf_counter(); from auditor.engine import prepare; from auditor.config import Config; "
-             "e=prepare(Config()); print(time.perf_counter()-t, len(e.all_rules))"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-c",
+                "import time; t=time.perf_counter(); from auditor.engine import prepare; from auditor.config import Config; "
+                "e=prepare(Config()); print(time.perf_counter()-t, len(e.all_rules))",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         secs, n_rules = out.stdout.split()
         cold.append(float(secs))
@@ -84,7 +121,8 @@ def main() -> None:
         for i in range(100):
             t = TABLES[i % len(TABLES)]
             Path(d, f"r{i:03d}.yaml").write_text(
-                f"code: B{i:03d}\nname: trivial-{i}\ntags: [arithmetic]\ntable: {t}\nassert: \"total >= 0\"\n", encoding="utf-8"
+                f'code: B{i:03d}\nname: trivial-{i}\ntags: [arithmetic]\ntable: {t}\nassert: "total >= 0"\n',
+                encoding="utf-8",
             )
         cfg = Config(builtin=False, entry_points=False, rules=[Path(d)])
         t0 = time.perf_counter()
@@ -98,11 +136,17 @@ def main() -> None:
     full = median_time(lambda: audit(budget, full_cfg, engine=full_engine), args.runs)
 
     print(f"budget: {label}")
-    print(f"cold start, import + load all plugins and rule packs ({n_rules} rules): median {statistics.median(cold) * 1000:.0f} ms over {len(cold)} runs")
+    print(
+        f"cold start, import + load all plugins and rule packs ({n_rules} rules): median {statistics.median(cold) * 1000:.0f} ms over {len(cold)} runs"
+    )
     print(f"warm reload of all plugins and rule packs: median {warm_t * 1000:.1f} ms over {args.runs} runs")
     print(f"parse 100 trivial YAML rules (first load): {parse_100 * 1000:.1f} ms")
-    print(f"evaluate 100 trivial YAML rules on the budget: median {eval_100 * 1000:.1f} ms over {args.runs} runs ({eval_100 * 10:.2f} ms/rule)")
-    print(f"all {len(full_engine.rules)} built-in rules on the budget: median {full * 1000:.1f} ms over {args.runs} runs")
+    print(
+        f"evaluate 100 trivial YAML rules on the budget: median {eval_100 * 1000:.1f} ms over {args.runs} runs ({eval_100 * 10:.2f} ms/rule)"
+    )
+    print(
+        f"all {len(full_engine.rules)} built-in rules on the budget: median {full * 1000:.1f} ms over {args.runs} runs"
+    )
 
 
 if __name__ == "__main__":

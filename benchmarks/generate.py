@@ -33,11 +33,60 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpus"
 MANIFEST = "manifest.jsonl"
 
-DISTRICTS = ["闵行区", "普陀区", "徐汇区", "长宁区", "静安区", "虹口区", "杨浦区", "宝山区", "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区", "黄浦区"]
-BODIES = ["教育局", "卫生健康委员会", "民政局", "财政局", "司法局", "生态环境局", "文化和旅游局", "体育局", "商务委员会", "科学技术委员会",
-          "人力资源和社会保障局", "规划和自然资源局", "住房和城乡建设管理委员会", "交通委员会", "水务局", "绿化和市容管理局", "应急管理局",
-          "市场监督管理局", "统计局", "审计局", "退役军人事务局", "医疗保障局", "农业农村委员会", "档案局"]
-STREETS = ["江川路街道办事处", "古美路街道办事处", "新虹街道办事处", "浦锦街道办事处", "长风新村街道办事处", "真如镇街道办事处", "石泉路街道办事处", "宜川路街道办事处"]
+DISTRICTS = [
+    "闵行区",
+    "普陀区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "虹口区",
+    "杨浦区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+    "黄浦区",
+]
+BODIES = [
+    "教育局",
+    "卫生健康委员会",
+    "民政局",
+    "财政局",
+    "司法局",
+    "生态环境局",
+    "文化和旅游局",
+    "体育局",
+    "商务委员会",
+    "科学技术委员会",
+    "人力资源和社会保障局",
+    "规划和自然资源局",
+    "住房和城乡建设管理委员会",
+    "交通委员会",
+    "水务局",
+    "绿化和市容管理局",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "审计局",
+    "退役军人事务局",
+    "医疗保障局",
+    "农业农村委员会",
+    "档案局",
+]
+STREETS = [
+    "江川路街道办事处",
+    "古美路街道办事处",
+    "新虹街道办事处",
+    "浦锦街道办事处",
+    "长风新村街道办事处",
+    "真如镇街道办事处",
+    "石泉路街道办事处",
+    "宜川路街道办事处",
+]
 
 #: An amount as printed: grouped thousands and/or two decimals (not years, codes, counts or dates).
 #: OCR text prints them with stray spaces ("2, 082, 935, 857. 58"): kept as printed.
@@ -45,7 +94,9 @@ AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:, ?\d{3})+(?:\. ?\d{1,2})?|\d+\. ?\d
 
 
 def department_names(rng: random.Random, n: int) -> list[str]:
-    names = [f"上海市{d}{b}" for d in DISTRICTS for b in BODIES] + [f"上海市{d}人民政府{s}" for d in DISTRICTS for s in STREETS]
+    names = [f"上海市{d}{b}" for d in DISTRICTS for b in BODIES] + [
+        f"上海市{d}人民政府{s}" for d in DISTRICTS for s in STREETS
+    ]
     rng.shuffle(names)
     return [names[i % len(names)] + ("" if i < len(names) else f"（{i // len(names) + 1}）") for i in range(n)]
 
@@ -116,7 +167,9 @@ def sources() -> tuple[list[tuple[str, str, str]], list[Path]]:
     return texts, pdfs
 
 
-def generate(out: Path, n: int, seed: int = 7, pdf_share: float = 0.1, break_share: float = 0.3, text_only: bool = False) -> list[dict]:
+def generate(
+    out: Path, n: int, seed: int = 7, pdf_share: float = 0.1, break_share: float = 0.3, text_only: bool = False
+) -> list[dict]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     texts, pdfs = sources()
@@ -127,7 +180,16 @@ def generate(out: Path, n: int, seed: int = 7, pdf_share: float = 0.1, break_sha
             src = pdfs[i % len(pdfs)]
             target = out / f"{i:05d}-{src.stem}.pdf"
             shutil.copyfile(src, target)
-            manifest.append({"file": target.name, "source": src.name, "kind": "pdf-copy", "department": None, "factor": 1, "break": None})
+            manifest.append(
+                {
+                    "file": target.name,
+                    "source": src.name,
+                    "kind": "pdf-copy",
+                    "department": None,
+                    "factor": 1,
+                    "break": None,
+                }
+            )
             continue
         label, text, dept = texts[i % len(texts)]
         k = rng.randint(2, 9)
@@ -137,7 +199,9 @@ def generate(out: Path, n: int, seed: int = 7, pdf_share: float = 0.1, break_sha
             body, broken = break_one(body, rng)
         target = out / f"{i:05d}.txt"
         target.write_text(body, encoding="utf-8")
-        manifest.append({"file": target.name, "source": label, "kind": "text", "department": names[i], "factor": k, "break": broken})
+        manifest.append(
+            {"file": target.name, "source": label, "kind": "text", "department": names[i], "factor": k, "break": broken}
+        )
     (out / MANIFEST).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in manifest), encoding="utf-8")
     return manifest
 
@@ -153,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     m = generate(args.out, args.n, args.seed, args.pdf_share, args.break_share, args.text_only)
     kinds = {k: sum(1 for e in m if e["kind"] == k) for k in ("text", "pdf-copy")}
-    print(f"{len(m)} documents in {args.out}: {kinds['text']} text ({sum(1 for e in m if e['break'])} with one broken amount), {kinds['pdf-copy']} PDF copies")
+    print(
+        f"{len(m)} documents in {args.out}: {kinds['text']} text ({sum(1 for e in m if e['break'])} with one broken amount), {kinds['pdf-copy']} PDF copies"
+    )
     return 0
 
 

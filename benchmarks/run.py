@@ -58,7 +58,13 @@ def in_process(runs: int) -> dict:
     loaded, _ = median_time(lambda: load(EXAMPLE), runs)
     budget = load(EXAMPLE)
     rules_only, _ = median_time(lambda: audit(budget, cfg, engine=engine), runs)
-    return {"runs": runs, "full_ms": full * 1000, "load_ms": loaded * 1000, "rules_ms": rules_only * 1000, "rules": len(engine.rules)}
+    return {
+        "runs": runs,
+        "full_ms": full * 1000,
+        "load_ms": loaded * 1000,
+        "rules_ms": rules_only * 1000,
+        "rules": len(engine.rules),
+    }
 
 
 def _plumber(path: Path) -> None:
@@ -88,7 +94,14 @@ def pdf_vs_plumber(runs: int) -> dict:
         theirs, _ = median_time(lambda: _plumber(path), runs)
     except ImportError:
         return {"file": path.name, "pages": pages, "auditor_load_s": ours, "skipped": "pdfplumber not installed"}
-    return {"file": path.name, "pages": pages, "auditor_load_s": ours, "auditor_lines_s": lines, "pdfplumber_s": theirs, "ratio": ours / theirs}
+    return {
+        "file": path.name,
+        "pages": pages,
+        "auditor_load_s": ours,
+        "auditor_lines_s": lines,
+        "pdfplumber_s": theirs,
+        "ratio": ours / theirs,
+    }
 
 
 def _tree_rss(proc) -> int:
@@ -119,7 +132,12 @@ def run_measured(cmd: list[str]) -> dict:
             pass
         peak_tree = max(peak_tree, _tree_rss(ps))
         time.sleep(0.05)
-    return {"s": time.perf_counter() - t, "rc": p.returncode, "peak_main_mb": peak_main / 2**20, "peak_tree_mb": peak_tree / 2**20}
+    return {
+        "s": time.perf_counter() - t,
+        "rc": p.returncode,
+        "peak_main_mb": peak_main / 2**20,
+        "peak_tree_mb": peak_tree / 2**20,
+    }
 
 
 def corpus(small: int, large: int, tmp: Path) -> dict:
@@ -146,7 +164,9 @@ def cold_start(runs: int) -> dict:
     sub([AUDITOR, "audit", str(EXAMPLE), "-q"])()
     ours, _ = median_time(sub([AUDITOR, "audit", str(EXAMPLE), "-q"]), runs)
     pandera, _ = median_time(sub([sys.executable, "-c", "import pandera.pandas"]), runs)
-    imp, _ = median_time(sub([sys.executable, "-c", "import auditor.cli, auditor.engine, auditor.loaders.text, auditor.parse"]), runs)
+    imp, _ = median_time(
+        sub([sys.executable, "-c", "import auditor.cli, auditor.engine, auditor.loaders.text, auditor.parse"]), runs
+    )
     return {"auditor_s": ours, "import_pandera_s": pandera, "import_auditor_s": imp, "ratio": ours / pandera}
 
 
@@ -171,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.machine(),
     }
     try:
-        results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        results["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         pass
     print(f"budget-auditor benchmark: {results['cores']} cores, Python {results['python']}", flush=True)
@@ -187,21 +209,57 @@ def main(argv: list[str] | None = None) -> int:
     from tabulate import tabulate
 
     rows = [
-        row("(a) Minhang full audit in-process, median", f"{a['full_ms']:.0f} ms (load {a['load_ms']:.0f} + rules {a['rules_ms']:.0f}; {a['rules']} rules, {a['runs']} runs)", "≤ 100 ms (aim 50)", a["full_ms"] <= 100),
+        row(
+            "(a) Minhang full audit in-process, median",
+            f"{a['full_ms']:.0f} ms (load {a['load_ms']:.0f} + rules {a['rules_ms']:.0f}; {a['rules']} rules, {a['runs']} runs)",
+            "≤ 100 ms (aim 50)",
+            a["full_ms"] <= 100,
+        ),
     ]
     if "ratio" in b:
-        rows.append(row(f"(b) {b['file']} ({b['pages']} p.) load vs pdfplumber text", f"{b['auditor_load_s']:.3f} s vs {b['pdfplumber_s']:.3f} s = {b['ratio']:.2f}× (lines only {b['auditor_lines_s']:.3f} s)", "≤ 0.5×", b["ratio"] <= 0.5))
+        rows.append(
+            row(
+                f"(b) {b['file']} ({b['pages']} p.) load vs pdfplumber text",
+                f"{b['auditor_load_s']:.3f} s vs {b['pdfplumber_s']:.3f} s = {b['ratio']:.2f}× (lines only {b['auditor_lines_s']:.3f} s)",
+                "≤ 0.5×",
+                b["ratio"] <= 0.5,
+            )
+        )
     else:
         rows.append(row("(b) PDF load vs pdfplumber", b.get("skipped", "?"), "≤ 0.5×", None))
     j1, j2, big = c["jobs1"], c["jobs2"], c[f"jobs2_n{args.large}"]
     rows += [
-        row(f"(c) corpus {args.small} text docs, --jobs 1", f"{j1['docs_per_s']:.1f} docs/s ({j1['s']:.1f} s)", "", None),
-        row(f"(c) corpus {args.small} text docs, --jobs 2", f"{j2['docs_per_s']:.1f} docs/s ({j2['s']:.1f} s)", "≥ 20 docs/s", j2["docs_per_s"] >= 20),
+        row(
+            f"(c) corpus {args.small} text docs, --jobs 1", f"{j1['docs_per_s']:.1f} docs/s ({j1['s']:.1f} s)", "", None
+        ),
+        row(
+            f"(c) corpus {args.small} text docs, --jobs 2",
+            f"{j2['docs_per_s']:.1f} docs/s ({j2['s']:.1f} s)",
+            "≥ 20 docs/s",
+            j2["docs_per_s"] >= 20,
+        ),
         row("(c) speed-up 2 jobs vs 1", f"{c['speedup_2_vs_1']:.2f}×", "≥ 1.6×", c["speedup_2_vs_1"] >= 1.6),
-        row(f"(c) peak RSS, {args.small} vs {args.large} docs (--jobs 2)", f"main {j2['peak_main_mb']:.0f} vs {big['peak_main_mb']:.0f} MB; all processes {j2['peak_tree_mb']:.0f} vs {big['peak_tree_mb']:.0f} MB", "flat", big["peak_tree_mb"] <= j2["peak_tree_mb"] * 1.15 + 20),
-        row("(d) cold start `auditor audit` example vs import pandera.pandas", f"{d['auditor_s']:.2f} s vs {d['import_pandera_s']:.2f} s = {d['ratio']:.2f}× (imports alone {d['import_auditor_s']:.2f} s)", "≤ 2×", d["ratio"] <= 2),
+        row(
+            f"(c) peak RSS, {args.small} vs {args.large} docs (--jobs 2)",
+            f"main {j2['peak_main_mb']:.0f} vs {big['peak_main_mb']:.0f} MB; all processes {j2['peak_tree_mb']:.0f} vs {big['peak_tree_mb']:.0f} MB",
+            "flat",
+            big["peak_tree_mb"] <= j2["peak_tree_mb"] * 1.15 + 20,
+        ),
+        row(
+            "(d) cold start `auditor audit` example vs import pandera.pandas",
+            f"{d['auditor_s']:.2f} s vs {d['import_pandera_s']:.2f} s = {d['ratio']:.2f}× (imports alone {d['import_auditor_s']:.2f} s)",
+            "≤ 2×",
+            d["ratio"] <= 2,
+        ),
     ]
-    print(tabulate(rows, headers=["figure", f"measured ({results['cores']} cores)", "target", ""], tablefmt="simple", disable_numparse=True))
+    print(
+        tabulate(
+            rows,
+            headers=["figure", f"measured ({results['cores']} cores)", "target", ""],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
     (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written to {OUT / 'results.json'}")
     return 0

@@ -21,12 +21,16 @@ PACK = DATA / "rules" / "pack"
 
 
 def _doc(path: Path, dept: str, year: int, total: str) -> Path:
-    rows = {"gpb_function": [
-        {"code": None, "name": "合计", "total": total, "basic": "7.00", "project": "9.00", "line": 2},
-        {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
-        {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "4.00", "line": 4},
-    ]}
-    path.write_text(budget_to_json(budget_from_dict({"meta": {"department": dept, "year": year}, "tables": rows})), encoding="utf-8")
+    rows = {
+        "gpb_function": [
+            {"code": None, "name": "合计", "total": total, "basic": "7.00", "project": "9.00", "line": 2},
+            {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
+            {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "4.00", "line": 4},
+        ]
+    }
+    path.write_text(
+        budget_to_json(budget_from_dict({"meta": {"department": dept, "year": year}, "tables": rows})), encoding="utf-8"
+    )
     return path
 
 
@@ -55,7 +59,15 @@ def dicts(reports):
 
 def test_expand_directories_recursively_and_globs(corpus):
     files = expand_sources([corpus])
-    assert [p.name for p in files] == ["dept1.json", "dept3.json", "dept5.json", "empty.txt", "dept0.json", "dept2.json", "dept4.json"]
+    assert [p.name for p in files] == [
+        "dept1.json",
+        "dept3.json",
+        "dept5.json",
+        "empty.txt",
+        "dept0.json",
+        "dept2.json",
+        "dept4.json",
+    ]
     assert [p.name for p in expand_sources(["corpus/**/dept[12].json"])] == ["dept1.json", "dept2.json"]
     assert expand_sources(["corpus/nothing*.json"]) == [Path("corpus/nothing*.json")]  # reported as unloadable
 

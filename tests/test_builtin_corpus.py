@@ -69,7 +69,10 @@ def test_minhang_malformed_numbers(minhang_report, minhang_text):
 
 def test_minhang_kpi_findings(minhang_report):
     unit = {(f.location.row, f.location.column) for f in by_rule(minhang_report, "KP005")}
-    assert unit == {("进博会安保 / 安保人员到位率", "unit"), ("闵行区拘留所专区特殊保安服务 / 年度考核工作完成数", "unit")}
+    assert unit == {
+        ("进博会安保 / 安保人员到位率", "unit"),
+        ("闵行区拘留所专区特殊保安服务 / 年度考核工作完成数", "unit"),
+    }
     assert [f.location.row for f in by_rule(minhang_report, "KP003")] == ["勤务辅警 / 人员考核合格率"]
     assert [f.location.row for f in by_rule(minhang_report, "KP006")] == ["区委政法委社工预防办 / 一线及外派社工到岗数"]
     copied = sorted(f.location.row for f in by_rule(minhang_report, "KP007"))
@@ -93,7 +96,9 @@ def test_minhang_tables_without_unit(minhang_report):
 
 
 def test_minhang_every_identity_holds(minhang_report):
-    arithmetic = [f for f in minhang_report.findings if {"arithmetic", "cross-table"} & set(f.tags) and f.severity == "error"]
+    arithmetic = [
+        f for f in minhang_report.findings if {"arithmetic", "cross-table"} & set(f.tags) and f.severity == "error"
+    ]
     assert arithmetic == []
 
 
@@ -180,7 +185,7 @@ def test_variant_blanked_indicator(tmp_path, minhang_text):
 
 
 def test_variant_altered_prose_amount(tmp_path, minhang_text):
-    old = "2024年\"三公\"经费预算数为3,205.96万元"
+    old = '2024年"三公"经费预算数为3,205.96万元'
     assert old in minhang_text
     report = audit_text(tmp_path, minhang_text.replace(old, old.replace("3,205.96", "3,250.96")))
     (f,) = by_rule(report, "SG002")

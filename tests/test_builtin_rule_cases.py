@@ -28,4 +28,6 @@ def test_there_are_builtin_cases() -> None:
 def test_case(rule, case) -> None:
     ok, found = run_rule_case(rule, case)
     got = "\n".join(f"  {f.severity} {f.location.key()}: {f.message}" for f in found) or "  none"
-    assert ok, f"{rule.code} ({rule.where()}) case {case.get('name')!r}: expected {case_expects(case)}, got {len(found)}:\n{got}"
+    assert ok, (
+        f"{rule.code} ({rule.where()}) case {case.get('name')!r}: expected {case_expects(case)}, got {len(found)}:\n{got}"
+    )

@@ -13,11 +13,13 @@ from auditor.testing import budget_from_dict
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "rules" / "pack"
-ROWS = {"gpb_function": [
-    {"code": None, "name": "合计", "total": "16.00", "basic": "7.00", "project": "9.00", "line": 2},
-    {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
-    {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "4.00", "line": 4},
-]}
+ROWS = {
+    "gpb_function": [
+        {"code": None, "name": "合计", "total": "16.00", "basic": "7.00", "project": "9.00", "line": 2},
+        {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
+        {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "4.00", "line": 4},
+    ]
+}
 
 
 @pytest.fixture
@@ -26,7 +28,10 @@ def doc(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     p = tmp_path / "dept.json"
-    p.write_text(budget_to_json(budget_from_dict({"meta": {"department": "测试局", "year": 2024}, "tables": ROWS})), encoding="utf-8")
+    p.write_text(
+        budget_to_json(budget_from_dict({"meta": {"department": "测试局", "year": 2024}, "tables": ROWS})),
+        encoding="utf-8",
+    )
     return p
 
 
@@ -44,7 +49,9 @@ def test_findings_give_exit_1_and_fail_on_never_gives_0(doc, capsys):
 
 
 def test_json_output_and_select_ignore(doc, capsys):
-    code, out, _ = cli(capsys, "audit", doc, "--rules", PACK, "--select", "X001,X002", "--ignore", "X002", "--format", "json")
+    code, out, _ = cli(
+        capsys, "audit", doc, "--rules", PACK, "--select", "X001,X002", "--ignore", "X002", "--format", "json"
+    )
     data = json.loads(out)
     assert {f["rule"] for f in data["findings"]} == {"X001"}
     assert data["summary"]["error"] == len(data["findings"]) == 1
@@ -55,11 +62,16 @@ def test_malformed_rule_file_exits_2_naming_file_and_line(doc, capsys):
     bad = DATA / "rules" / "bad" / "malformed.yaml"
     code, out, err = cli(capsys, "audit", doc, "--rules", bad)
     assert code == 2 and out == ""
-    assert err.strip() == f"auditor: error: {bad}:7: malformed YAML: expected ',' or ']', but got '<stream end>'" or err.startswith(f"auditor: error: {bad}:7: malformed YAML")
+    assert (
+        err.strip() == f"auditor: error: {bad}:7: malformed YAML: expected ',' or ']', but got '<stream end>'"
+        or err.startswith(f"auditor: error: {bad}:7: malformed YAML")
+    )
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("expr", ["__import__('os').system('touch PWNED')", "().__class__.__bases__", "open('x')", "lambda: 1", "9**9**9"])
+@pytest.mark.parametrize(
+    "expr", ["__import__('os').system('touch PWNED')", "().__class__.__bases__", "open('x')", "lambda: 1", "9**9**9"]
+)
 def test_hostile_rule_exits_2_and_runs_nothing(doc, capsys, tmp_path, expr):
     evil = tmp_path / "evil"
     evil.mkdir()
@@ -70,8 +82,21 @@ def test_hostile_rule_exits_2_and_runs_nothing(doc, capsys, tmp_path, expr):
 
 
 def test_crashing_plugin_rule_exits_3_and_other_findings_are_reported(doc, capsys):
-    code, out, err = cli(capsys, "audit", doc, "--plugin", DATA / "plugins" / "crashing_plugin.py", "--rules", PACK,
-                         "--select", "ZZ,X001", "--rule-timeout", "0.5", "--format", "json")
+    code, out, err = cli(
+        capsys,
+        "audit",
+        doc,
+        "--plugin",
+        DATA / "plugins" / "crashing_plugin.py",
+        "--rules",
+        PACK,
+        "--select",
+        "ZZ,X001",
+        "--rule-timeout",
+        "0.5",
+        "--format",
+        "json",
+    )
     assert code == 3
     findings = json.loads(out)["findings"]
     crash = [f for f in findings if f["rule"] == "ZZ001"]
@@ -94,7 +119,9 @@ def test_baseline_written_then_used(doc, capsys, tmp_path):
 
 
 def test_config_file_in_cwd_is_used(doc, capsys, tmp_path):
-    (tmp_path / "pyproject.toml").write_text(f"[tool.auditor]\nrules = ['{PACK}']\nselect = ['X001']\nfail_on = 'never'\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        f"[tool.auditor]\nrules = ['{PACK}']\nselect = ['X001']\nfail_on = 'never'\n", encoding="utf-8"
+    )
     code, out, _ = cli(capsys, "audit", doc, "--format", "json")
     assert code == 0 and {f["rule"] for f in json.loads(out)["findings"]} == {"X001"}
 
@@ -123,7 +150,10 @@ def test_rules_and_explain(doc, capsys):
     assert code == 0 and "X003" in out and "X001" not in out
     code, out, _ = cli(capsys, "rules", "--rules", PACK, "--format", "json")
     rules = {r["code"]: r for r in json.loads(out)}
-    assert rules["X003"]["reference"] == "部门预算编制规范 CONSIST-003 (confidence: H)" and rules["SCH001"]["kind"] == "python"
+    assert (
+        rules["X003"]["reference"] == "部门预算编制规范 CONSIST-003 (confidence: H)"
+        and rules["SCH001"]["kind"] == "python"
+    )
     code, out, _ = cli(capsys, "explain", "X003", "--rules", PACK)
     assert code == 0 and "basic-equals-economic-total" in out and "Reference:" in out and "differ: fires" in out
     code, _, err = cli(capsys, "explain", "NOPE999")

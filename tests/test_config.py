@@ -15,11 +15,13 @@ from auditor.testing import budget_from_dict
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "rules" / "pack"
-BAD_ROWS = {"gpb_function": [
-    {"code": None, "name": "合计", "total": "17.00", "basic": "7.00", "project": "7.00", "line": 2},
-    {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
-    {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "3.00", "line": 4},
-]}
+BAD_ROWS = {
+    "gpb_function": [
+        {"code": None, "name": "合计", "total": "17.00", "basic": "7.00", "project": "7.00", "line": 2},
+        {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
+        {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "3.00", "line": 4},
+    ]
+}
 
 
 def cfg_from(tmp_path: Path, toml: str) -> Config:
@@ -128,7 +130,12 @@ def test_baseline_round_trip(tmp_path):
     assert write_baseline(path, [first]) == len(first.findings)
     assert len(read_baseline(path)) == len(first.findings)
     assert run(cfg.replace(baseline=path)).findings == []
-    rows = {"gpb_function": [*BAD_ROWS["gpb_function"], {"code": "206", "name": "科学技术支出", "total": "9.00", "basic": "1.00", "project": "1.00", "line": 5}]}
+    rows = {
+        "gpb_function": [
+            *BAD_ROWS["gpb_function"],
+            {"code": "206", "name": "科学技术支出", "total": "9.00", "basic": "1.00", "project": "1.00", "line": 5},
+        ]
+    }
     new = audit(budget_from_dict({"meta": {"source": "dept.txt"}, "tables": rows}), cfg.replace(baseline=path))
     assert [(f.rule, f.location.row) for f in new.findings if f.rule == "X001"] == [("X001", "206")]
 

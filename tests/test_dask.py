@@ -18,7 +18,9 @@ MINHANG = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-202
 
 @pytest.fixture(scope="module")
 def cluster():
-    c = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    c = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     client = distributed.Client(c)
     yield client
     client.close()

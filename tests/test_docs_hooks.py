@@ -14,7 +14,10 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "hooks.md"
 
 def documented() -> dict[str, str]:
     """heading name -> heading signature text, from `## name(args)` headings."""
-    return {m.group(1): m.group(0)[3:] for m in re.finditer(r"^## (auditor_\w+)\((.*)\)$", DOC.read_text(encoding="utf-8"), re.M)}
+    return {
+        m.group(1): m.group(0)[3:]
+        for m in re.finditer(r"^## (auditor_\w+)\((.*)\)$", DOC.read_text(encoding="utf-8"), re.M)
+    }
 
 
 def test_every_hook_is_documented_and_nothing_else():

@@ -30,7 +30,9 @@ def run(code, budget):
 
 
 def run_all(budget):
-    return sorted((f.rule, f.severity, f.location.page, f.location.line) for c in CODES for f in find_rule(c).run(budget))
+    return sorted(
+        (f.rule, f.severity, f.location.page, f.location.line) for c in CODES for f in find_rule(c).run(budget)
+    )
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -66,7 +68,11 @@ def _line_of(needle):
 
 
 def test_doubled_full_stop(tmp_path):
-    b = _text_variant(tmp_path, "主要用于行政执法、刑事司法及侦查办案等相关支出。", "主要用于行政执法、刑事司法及侦查办案等相关支出。。")
+    b = _text_variant(
+        tmp_path,
+        "主要用于行政执法、刑事司法及侦查办案等相关支出。",
+        "主要用于行政执法、刑事司法及侦查办案等相关支出。。",
+    )
     found = find_rule("ED001").run(b)
     assert [(f.rule, f.location.line) for f in found] == [("ED001", _line_of("主要用于行政执法、刑事司法"))]
     assert "。。" in found[0].actual
@@ -77,7 +83,11 @@ def test_unbalanced_quote_in_pdf_item(loaded):
     lines = list(b.document.lines)
     i = next(k for k, ln in enumerate(lines) if ln.page == 7 and ln.line == 1)
     lines[i] = dataclasses.replace(lines[i], text=lines[i].text.replace("（项）”", "（项）", 1))
-    variant = dataclasses.replace(b, document=dataclasses.replace(b.document, lines=lines)) if dataclasses.is_dataclass(b) else None
+    variant = (
+        dataclasses.replace(b, document=dataclasses.replace(b.document, lines=lines))
+        if dataclasses.is_dataclass(b)
+        else None
+    )
     if variant is None:
         pytest.skip("Budget is not a dataclass")
     found = find_rule("ED003").run(variant)
@@ -86,7 +96,11 @@ def test_unbalanced_quote_in_pdf_item(loaded):
 
 
 def test_empty_reason(tmp_path):
-    b = _text_variant(tmp_path, "财政拨款收入支出增加的主要原因是:全面深化公安改革及公安工作任务的调整。", "财政拨款收入支出增加的主要原因是:。")
+    b = _text_variant(
+        tmp_path,
+        "财政拨款收入支出增加的主要原因是:全面深化公安改革及公安工作任务的调整。",
+        "财政拨款收入支出增加的主要原因是:。",
+    )
     found = find_rule("ED004").run(b)
     assert [(f.rule, f.location.line) for f in found] == [("ED004", _line_of("财政拨款收入支出增加的主要原因是"))]
     assert find_rule("ED001").run(b) == []  # 是:。 is an empty reason, not doubled punctuation
@@ -118,7 +132,9 @@ def test_blank_page(loaded):
 
 
 def test_comparison_year(tmp_path):
-    b = _text_variant(tmp_path, "财政拨款收入208,293.59万元,比2023年预算增加", "财政拨款收入208,293.59万元,比2024年预算增加")
+    b = _text_variant(
+        tmp_path, "财政拨款收入208,293.59万元,比2023年预算增加", "财政拨款收入208,293.59万元,比2024年预算增加"
+    )
     found = find_rule("ED008").run(b)
     assert [(f.rule, f.location.line) for f in found] == [("ED008", _line_of("预算收入总额为208,293.59"))]
     assert "比2024年预算增加" in found[0].actual

@@ -14,10 +14,12 @@ from auditor.testing import budget_from_dict, check_rule_cases, run_rule
 
 DATA = Path(__file__).parent / "data"
 PLUGINS = DATA / "plugins"
-GPB = {"gpb_function": [
-    {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00", "line": 3},
-    {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "3.00", "line": 4},
-]}
+GPB = {
+    "gpb_function": [
+        {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00", "line": 3},
+        {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "3.00", "line": 4},
+    ]
+}
 
 
 def isolated(**kw) -> Config:
@@ -38,9 +40,22 @@ def mask_rule(budget):
     tags=["editorial"],
     params={"limit": "8.00"},
     cases=[
-        {"name": "under", "fires": 0, "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "1.00"}]}}},
-        {"name": "over", "fires": 1, "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "9.00"}]}}},
-        {"name": "over a raised limit", "fires": False, "params": {"limit": "10"}, "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "9.00"}]}}},
+        {
+            "name": "under",
+            "fires": 0,
+            "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "1.00"}]}},
+        },
+        {
+            "name": "over",
+            "fires": 1,
+            "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "9.00"}]}},
+        },
+        {
+            "name": "over a raised limit",
+            "fires": False,
+            "params": {"limit": "10"},
+            "budget": {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "9.00"}]}},
+        },
     ],
 )
 def dict_rule(budget, ctx):
@@ -49,12 +64,23 @@ def dict_rule(budget, ctx):
 
     for _, row in budget.table("gpb_function").iterrows():
         if row["total"] > to_fen(str(ctx.params["limit"])):
-            yield {"message": f"{row['code']} over {ctx.params['limit']}", "table": "gpb_function", "row": row["code"], "line": row["line"]}
+            yield {
+                "message": f"{row['code']} over {ctx.params['limit']}",
+                "table": "gpb_function",
+                "row": row["code"],
+                "line": row["line"],
+            }
 
 
 def test_decorator_builds_rule_with_metadata():
     assert isinstance(dict_rule, auditor.Rule)
-    assert (dict_rule.code, dict_rule.name, dict_rule.severity, dict_rule.tags, dict_rule.kind) == ("T002", "dict-rule", "warning", ["editorial"], "python")
+    assert (dict_rule.code, dict_rule.name, dict_rule.severity, dict_rule.tags, dict_rule.kind) == (
+        "T002",
+        "dict-rule",
+        "warning",
+        ["editorial"],
+        "python",
+    )
     assert dict_rule.title == "Totals stay under a limit."
     assert dict_rule.origin == __file__ and dict_rule.line
     assert check_rule_cases(dict_rule) == 3
@@ -62,7 +88,13 @@ def test_decorator_builds_rule_with_metadata():
 
 def test_mask_results_become_one_finding_per_failing_row():
     (f,) = run_rule(mask_rule, {"tables": GPB})
-    assert (f.rule, f.location.table, f.location.row, f.location.line, f.message) == ("T001", "gpb_function", "205", 4, "合计 = 基本 + 项目")
+    assert (f.rule, f.location.table, f.location.row, f.location.line, f.message) == (
+        "T001",
+        "gpb_function",
+        "205",
+        4,
+        "合计 = 基本 + 项目",
+    )
 
 
 def test_bad_rule_metadata_is_refused():
@@ -75,7 +107,9 @@ def test_bad_rule_metadata_is_refused():
 
 
 def test_check_rule_cases_reports_the_failing_case():
-    broken = auditor.rule("T003", name="never", cases=[{"name": "should fire", "fires": True, "budget": {}}])(lambda b: None)
+    broken = auditor.rule("T003", name="never", cases=[{"name": "should fire", "fires": True, "budget": {}}])(
+        lambda b: None
+    )
     with pytest.raises(AssertionError, match=r"rule T003 .* case 'should fire': expected some findings, got 0"):
         check_rule_cases(broken)
 
@@ -172,7 +206,15 @@ def test_timeout_cannot_be_swallowed_by_the_rule():
 
 
 def test_yaml_rule_runtime_error_is_contained_with_its_file_and_line(tmp_path):
-    (tmp_path / "r.yaml").write_text("code: R001\nname: text-vs-number\ntags: [arithmetic]\ntable: gpb_function\nassert: \"name > 1\"\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(
+        'code: R001\nname: text-vs-number\ntags: [arithmetic]\ntable: gpb_function\nassert: "name > 1"\n',
+        encoding="utf-8",
+    )
     report = audit(budget_from_dict({"tables": GPB}), isolated(rules=[tmp_path]))
     (f,) = report.findings
-    assert f.tags == ["internal"] and f.rule == "R001" and "TypeError" in f.message and f"{tmp_path / 'r.yaml'}:1" in f.message
+    assert (
+        f.tags == ["internal"]
+        and f.rule == "R001"
+        and "TypeError" in f.message
+        and f"{tmp_path / 'r.yaml'}:1" in f.message
+    )

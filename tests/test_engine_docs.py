@@ -83,7 +83,9 @@ def installed_example(tmp_path, monkeypatch):
     site = tmp_path / "site"
     dist = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
     dist.mkdir(parents=True)
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n", encoding="utf-8")
+    (dist / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n", encoding="utf-8"
+    )
     eps = "".join(f"{k} = {v}\n" for k, v in project["entry-points"]["auditor"].items())
     (dist / "entry_points.txt").write_text(f"[auditor]\n{eps}", encoding="utf-8")
     monkeypatch.syspath_prepend(str(site))

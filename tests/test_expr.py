@@ -12,7 +12,13 @@ COLS = {"total", "basic", "project", "code", "name"}
 
 
 def frame_env(**cols):
-    return Env(columns={k: pd.Series(v, dtype="Int64" if all(isinstance(x, int) or x is None for x in v) else "object") for k, v in cols.items()}, params={"cap": "50.00", "share": 0.3})
+    return Env(
+        columns={
+            k: pd.Series(v, dtype="Int64" if all(isinstance(x, int) or x is None for x in v) else "object")
+            for k, v in cols.items()
+        },
+        params={"cap": "50.00", "share": 0.3},
+    )
 
 
 def test_row_identity_is_vectorised():

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from narrative_helpers import CORPUS, MINHANG, fact, narrative, pdf_doc, text_doc
 
 from auditor.parse.facts import read_number
-
-from narrative_helpers import CORPUS, MINHANG, fact, narrative, pdf_doc, text_doc
 
 
 def _df(frames):
@@ -25,15 +24,18 @@ def facts(minhang_text):
     return narrative(text_doc(minhang_text))[1]
 
 
-@pytest.mark.parametrize("printed,value,malformed", [
-    ("208, 293. 59", "208293.59", False),
-    ("4.820.58", "4820.58", True),
-    ("10,754,11", "10754.11", True),
-    ("1,100,00", "1100.00", True),
-    ("41,672,69", "41672.69", True),
-    ("2,142", "2142", False),
-    ("0", "0", False),
-])
+@pytest.mark.parametrize(
+    "printed,value,malformed",
+    [
+        ("208, 293. 59", "208293.59", False),
+        ("4.820.58", "4820.58", True),
+        ("10,754,11", "10754.11", True),
+        ("1,100,00", "1100.00", True),
+        ("41,672,69", "41672.69", True),
+        ("2,142", "2142", False),
+        ("0", "0", False),
+    ],
+)
 def test_read_number(printed, value, malformed):
     assert read_number(printed) == (Decimal(value), malformed)
 

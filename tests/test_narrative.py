@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
 from auditor.parse.prose import prose_lines
 from auditor.parse.sections import REQUIRED_SECTIONS
-
-from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def test_minhang_sections_in_body(minhang):
 def test_removed_section_is_missing(minhang_text):
     lines = minhang_text.splitlines()
     start = lines.index("四、绩效目标设置情况")
-    cut = lines[:start] + lines[start + 4:]
+    cut = lines[:start] + lines[start + 4 :]
     meta, frames = narrative(text_doc("\n".join(cut)))
     assert meta.missing_sections == ["performance_notes"]
     assert frames["facts"].query("key == 'kpi_units'").empty
@@ -61,8 +60,10 @@ def test_prose_lines_skip_tables(minhang_text):
     assert keys[333] == "project_notes"
 
 
-@pytest.mark.parametrize("name", ["putuo-wanli-street-2024-budget.pdf", "putuo-wanli-street-2025-budget.pdf",
-                                  "putuo-commerce-2025-budget.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    ["putuo-wanli-street-2024-budget.pdf", "putuo-wanli-street-2025-budget.pdf", "putuo-commerce-2025-budget.pdf"],
+)
 def test_pdf_sections(name):
     meta, _ = narrative(pdf_doc(CORPUS / name))
     assert meta.missing_sections == []

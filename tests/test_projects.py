@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
 from auditor.parse.indicators import parse_value
-
-from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +17,14 @@ def test_minhang_projects(frames):
     p = frames["projects"]
     assert len(p) == 8
     assert list(p.narrative_amount) == [
-        1224000000, 10754110000, 1800000000, 1100000000, 1977000000, 2009260000, 9674910000, 1441820000,
+        1224000000,
+        10754110000,
+        1800000000,
+        1100000000,
+        1977000000,
+        2009260000,
+        9674910000,
+        1441820000,
     ]
     assert p.has_kpi_table.all()
     first = p.iloc[0]
@@ -33,8 +39,16 @@ def test_minhang_projects(frames):
     # the item names two bodies with their duties; both are kept
     assert second.narrative_competent_dept == "上海市公安局；上海市公安局闵行分局"
     assert second.total_funds == 10754108712
-    assert second.ocr_twins == [{"field": "fiscal_funds", "printed": "107, 541, 007. 12", "line": 428, "page": None,
-                                 "agrees_with": "107, 541, 087. 12", "digits_differ": 1}]
+    assert second.ocr_twins == [
+        {
+            "field": "fiscal_funds",
+            "printed": "107, 541, 007. 12",
+            "line": 428,
+            "page": None,
+            "agrees_with": "107, 541, 087. 12",
+            "digits_differ": 1,
+        }
+    ]
     assert p.iloc[2].ocr_twins[0]["printed"] == "10 000 000 00"
 
 
@@ -57,13 +71,16 @@ def test_minhang_indicators(frames):
     assert ind.value.isna().sum() == 1
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("≥5000(人)", ("≥", "5000", "人")),
-    ("100%", (None, "100", "%")),
-    ("≤预算金额", ("≤", None, None)),
-    ("12小时内", (None, "12", "小时内")),
-    ("提升", (None, None, None)),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("≥5000(人)", ("≥", "5000", "人")),
+        ("100%", (None, "100", "%")),
+        ("≤预算金额", ("≤", None, None)),
+        ("12小时内", (None, "12", "小时内")),
+        ("提升", (None, None, None)),
+    ],
+)
 def test_parse_value(value, expected):
     assert parse_value(value) == expected
 
@@ -71,7 +88,12 @@ def test_parse_value(value, expected):
 def test_commerce_projects_without_kpi_table():
     frames = narrative(pdf_doc(CORPUS / "putuo-commerce-2025-budget.pdf"))[1]
     p = frames["projects"]
-    assert list(p.name) == ["科技创新专项", "生命健康专项（政策资金）", "商业创新专项（政策资金）", "贸易高质量发展专项（政策资金）"]
+    assert list(p.name) == [
+        "科技创新专项",
+        "生命健康专项（政策资金）",
+        "商业创新专项（政策资金）",
+        "贸易高质量发展专项（政策资金）",
+    ]
     assert list(p.narrative_amount) == [1720000000, 1170000000, 1410000000, 2921000000]
     assert not p.has_kpi_table.any()
     assert frames["indicators"].empty

@@ -105,10 +105,15 @@ def test_k_selects_rules(pytester: pytest.Pytester) -> None:
 
 def test_m_selects_by_tag_marker_without_warnings(pytester: pytest.Pytester) -> None:
     sangong = sorted(r.code for r in prepare(Config()).rules if "sangong" in r.tags)
-    result = pytester.runpytest(f"--budget={EXAMPLE}", "-m", "audit_sangong", "--strict-markers", "-W", "error", "--collect-only", "-q")
+    result = pytester.runpytest(
+        f"--budget={EXAMPLE}", "-m", "audit_sangong", "--strict-markers", "-W", "error", "--collect-only", "-q"
+    )
     assert item_ids(result) == [f"{NAME}::{c}" for c in sangong]
     cross = pytester.runpytest(f"--budget={EXAMPLE}", "-m", "audit_cross_table and audit_error", "--collect-only", "-q")
-    assert item_ids(cross) and all(i.split("::")[1] in {r.code for r in prepare(Config()).rules if "cross-table" in r.tags} for i in item_ids(cross))
+    assert item_ids(cross) and all(
+        i.split("::")[1] in {r.code for r in prepare(Config()).rules if "cross-table" in r.tags}
+        for i in item_ids(cross)
+    )
 
 
 def test_fail_on_warning_and_x(pytester: pytest.Pytester) -> None:
@@ -125,7 +130,15 @@ def test_select_ignore_and_extra_rules_mirror_the_cli(pytester: pytest.Pytester)
     pack.mkdir()
     (pack / "r.yaml").write_text(PACK.replace("BROKEN", "1"), encoding="utf-8")
     result = pytester.runpytest(
-        f"--budget={EXAMPLE}", "--audit-select", "SG,MY", "--audit-ignore", "SG006", "--audit-rules", str(pack), "--collect-only", "-q"
+        f"--budget={EXAMPLE}",
+        "--audit-select",
+        "SG,MY",
+        "--audit-ignore",
+        "SG006",
+        "--audit-rules",
+        str(pack),
+        "--collect-only",
+        "-q",
     )
     want = sorted(c for c in default_codes() if c.startswith("SG") and c != "SG006") + ["MY001"]
     assert sorted(item_ids(result)) == sorted(f"{NAME}::{c}" for c in want)
@@ -149,12 +162,23 @@ def test_config_file_and_plugin_file(pytester: pytest.Pytester) -> None:
         ),
         encoding="utf-8",
     )
-    result = pytester.runpytest(f"--budget={EXAMPLE}", "--audit-config", "audit.toml", "--audit-plugin", "prov.py", "-rP")
+    result = pytester.runpytest(
+        f"--budget={EXAMPLE}", "--audit-config", "audit.toml", "--audit-plugin", "prov.py", "-rP"
+    )
     result.assert_outcomes(passed=1)  # a warning is below the default fail-on
     result.stdout.fnmatch_lines(["*findings below fail-on*", "*always fires*"])
-    failed = pytester.runpytest(f"--budget={EXAMPLE}", "--audit-config", "audit.toml", "--audit-plugin", "prov.py", "--audit-fail-on", "warning")
+    failed = pytester.runpytest(
+        f"--budget={EXAMPLE}", "--audit-config", "audit.toml", "--audit-plugin", "prov.py", "--audit-fail-on", "warning"
+    )
     failed.assert_outcomes(failed=1)
-    failed.stdout.fnmatch_lines([f"*PROV001 in {NAME}*", "PROV001 always [[]warning[]]: always", f"*{EXAMPLE}:3*always fires*", f"FAILED {NAME}::PROV001*"])
+    failed.stdout.fnmatch_lines(
+        [
+            f"*PROV001 in {NAME}*",
+            "PROV001 always [[]warning[]]: always",
+            f"*{EXAMPLE}:3*always fires*",
+            f"FAILED {NAME}::PROV001*",
+        ]
+    )
 
 
 def test_bad_config_is_a_usage_error(pytester: pytest.Pytester) -> None:
@@ -172,7 +196,9 @@ def test_non_budget_file_is_one_failing_load_item(pytester: pytest.Pytester) -> 
     shutil.copy(EXAMPLE, docs / NAME)
     result = pytester.runpytest("--budget=docs", "-q")
     result.assert_outcomes(failed=2, passed=len(default_codes()) - 1)  # NV003 and notes.txt::load
-    result.stdout.fnmatch_lines(["*load notes.txt*", "cannot load: *notes.txt: not a budget disclosure*", "FAILED notes.txt::load*"])
+    result.stdout.fnmatch_lines(
+        ["*load notes.txt*", "cannot load: *notes.txt: not a budget disclosure*", "FAILED notes.txt::load*"]
+    )
 
 
 def test_fixtures_budget_and_audit(pytester: pytest.Pytester) -> None:

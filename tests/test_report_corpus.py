@@ -30,8 +30,13 @@ def reports() -> list[Report]:
     out = []
     for path in FILES:
         budget = load(str(path))
-        doc = {"path": f"corpus/{path.name}", "department": budget.meta.department, "year": budget.meta.year,
-               "kind": budget.meta.kind, "source": path.suffix.lstrip(".")}
+        doc = {
+            "path": f"corpus/{path.name}",
+            "department": budget.meta.department,
+            "year": budget.meta.year,
+            "kind": budget.meta.kind,
+            "source": path.suffix.lstrip("."),
+        }
         # hand-made findings so every formatter has something to lay out, located in this document
         out.append(Report(document=doc, findings=sample_findings(doc["path"]), budget=budget))
     return out

@@ -8,11 +8,10 @@ import xml.etree.ElementTree as ET
 import pluggy
 import pytest
 
+from auditor import hookspecs
 from auditor.findings import Finding, Location, Report
 from auditor.hookspecs import hookimpl
-from auditor import hookspecs
-from auditor.report import ReportOptions, available_formats, get_reporter, render
-from auditor.report import base
+from auditor.report import ReportOptions, available_formats, base, get_reporter, render
 from auditor.report.sample import SAMPLE_RULES, sample_report
 
 OPTIONS = ReportOptions(rules=SAMPLE_RULES)
@@ -47,7 +46,9 @@ def test_plugin_can_add_a_format_through_the_hook():
     class CsvPlugin:
         @hookimpl
         def auditor_register_reporters(self):
-            return {"csv": lambda reports, options: "rule\n" + "".join(f.rule + "\n" for r in reports for f in r.findings)}
+            return {
+                "csv": lambda reports, options: "rule\n" + "".join(f.rule + "\n" for r in reports for f in r.findings)
+            }
 
     pm.register(CsvPlugin())
     assert "csv" in available_formats(pm)
@@ -113,7 +114,10 @@ def test_text_color_only_when_asked():
 
 def test_text_quiet_prints_only_the_summary():
     out = render(sample_report(), "text", ReportOptions(quiet=True))
-    assert out == "3 errors, 1 warning, 2 info — arithmetic 1, cross-table 1, sangong 1, procurement 1, editorial 1, internal 1\n"
+    assert (
+        out
+        == "3 errors, 1 warning, 2 info — arithmetic 1, cross-table 1, sangong 1, procurement 1, editorial 1, internal 1\n"
+    )
     many = render([sample_report(), failed_load()], "text", ReportOptions(quiet=True)).splitlines()
     assert len(many) == 3 and many[-1].startswith("2 documents: 3 errors")
 
@@ -171,7 +175,9 @@ def test_jsonl_one_line_per_document():
 def test_markdown_summary_and_table_escaped():
     report = sample_report()
     report.findings.append(
-        Finding(rule="E002", severity="info", message="a | pipe\nand newline", tags=["editorial"], location=Location(line=2))
+        Finding(
+            rule="E002", severity="info", message="a | pipe\nand newline", tags=["editorial"], location=Location(line=2)
+        )
     )
     out = render(report, "markdown", OPTIONS)
     assert out.startswith("# Budget audit\n")
@@ -219,4 +225,6 @@ def test_wrap_display_counts_wide_characters_twice():
     wrapped = base.wrap_display("一二三四五六七八九十", 8)
     assert wrapped.split("\n") == ["一二三四", "五六七八", "九十"]
     assert base.wrap_display("alpha beta gamma", 11).split("\n") == ["alpha beta", "gamma"]
-    assert all(base.display_width(ln) <= 8 for ln in base.wrap_display("预算 budget 公开 disclosure 部门", 8).split("\n"))
+    assert all(
+        base.display_width(ln) <= 8 for ln in base.wrap_display("预算 budget 公开 disclosure 部门", 8).split("\n")
+    )

@@ -52,7 +52,7 @@ def test_key_figures_and_charts():
     assert "against last year" in html
     assert "2023</span>" in html
     # expenditure by 类: five 3-digit codes, largest first
-    exp = html[html.index('id="doc0-expenditure"'):html.index('id="doc0-sangong"')]
+    exp = html[html.index('id="doc0-expenditure"') : html.index('id="doc0-sangong"')]
     labels = re.findall(r"<title>(\d{3} [^<·]+)</title>", exp)
     assert labels[0] == "204 公共安全支出" and len(labels) == 5
 
@@ -84,7 +84,9 @@ def test_without_budget_skips_figures():
 
 
 def test_empty_report_and_failed_load():
-    html = render([Report(document={"path": "ok.txt"}), Report(document={"path": "bad.pdf"}, error="no text layer")], "html")
+    html = render(
+        [Report(document={"path": "ok.txt"}), Report(document={"path": "bad.pdf"}, error="no text layer")], "html"
+    )
     assert "No findings." in html and "could not audit: no text layer" in html
     assert 'id="filters"' not in html  # nothing to filter
 
@@ -96,13 +98,20 @@ def test_corpus_summary_for_several_documents():
     html = render([sample_report(), other], "html", OPTIONS)
     assert "Corpus summary" in html
     assert 'id="corpus-families"' in html and 'id="corpus-severity"' in html
-    depts = html[html.index('class="departments"'):]
+    depts = html[html.index('class="departments"') :]
     assert depts.index("上海市公安局闵行分局") < depts.index("上海市普陀区万里街道办事处")
     assert 'id="doc0"' in html and 'id="doc1"' in html and 'href="#doc1"' in html
 
 
 def test_bar_chart_layout_is_proportional():
-    chart = bar_chart("c", "t", [("a", [100, 50], "150"), ("b", [30, 0], "30")], [("x", "#000"), ("y", "#111")], width=500, label_width=100)
+    chart = bar_chart(
+        "c",
+        "t",
+        [("a", [100, 50], "150"), ("b", [30, 0], "30")],
+        [("x", "#000"), ("y", "#111")],
+        width=500,
+        label_width=100,
+    )
     a, b = chart.bars
     assert a.segments[0].x == 100 and abs(a.segments[1].x - (a.segments[0].x + a.segments[0].width)) < 0.02
     assert abs(a.segments[0].width / b.segments[0].width - 100 / 30) < 0.01

@@ -30,7 +30,8 @@ def find_chromium() -> str | None:
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no headless browser: install Debian's chromium (apt-get install -y chromium) to run this test"
+    CHROMIUM is None,
+    reason="no headless browser: install Debian's chromium (apt-get install -y chromium) to run this test",
 )
 
 FLAGS = [
@@ -59,7 +60,11 @@ def run_chromium(tmp_path: Path, html: str, *args: str) -> subprocess.CompletedP
 
 
 def console_errors(stderr: str) -> list[str]:
-    return [ln for ln in stderr.splitlines() if "Uncaught" in ln or "ERROR:CONSOLE" in ln or ("CONSOLE" in ln and "error" in ln.lower())]
+    return [
+        ln
+        for ln in stderr.splitlines()
+        if "Uncaught" in ln or "ERROR:CONSOLE" in ln or ("CONSOLE" in ln and "error" in ln.lower())
+    ]
 
 
 @pytest.mark.parametrize(
@@ -95,5 +100,7 @@ def test_screenshot_renders(tmp_path):
 
 def test_console_error_detection_works(tmp_path):
     """Guard the guard: a page whose script throws is caught by `console_errors`."""
-    proc = run_chromium(tmp_path, "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>", "--dump-dom")
+    proc = run_chromium(
+        tmp_path, "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>", "--dump-dom"
+    )
     assert console_errors(proc.stderr), proc.stderr[-2000:]

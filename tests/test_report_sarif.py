@@ -33,10 +33,20 @@ def pdf_report() -> Report:
     return Report(
         document={"path": "corpus/普陀 commerce-2025.pdf", "source": "pdf"},
         findings=[
-            Finding(rule="A001", severity="error", message="page only", tags=["arithmetic"],
-                    location=Location(table="gpb_function", row="204", page=7)),
-            Finding(rule="A001", severity="error", message="page and line", tags=["arithmetic"],
-                    location=Location(table="gpb_function", row="205", page=7, line=3)),
+            Finding(
+                rule="A001",
+                severity="error",
+                message="page only",
+                tags=["arithmetic"],
+                location=Location(table="gpb_function", row="204", page=7),
+            ),
+            Finding(
+                rule="A001",
+                severity="error",
+                message="page and line",
+                tags=["arithmetic"],
+                location=Location(table="gpb_function", row="205", page=7, line=3),
+            ),
         ],
     )
 
@@ -47,7 +57,9 @@ def test_schema_is_the_sarif_2_1_0_schema():
         validate({"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]})  # driver.name is required
 
 
-@pytest.mark.parametrize("reports", [[sample_report()], [sample_report(), pdf_report()], [Report(document={"path": "x.txt"})]])
+@pytest.mark.parametrize(
+    "reports", [[sample_report()], [sample_report(), pdf_report()], [Report(document={"path": "x.txt"})]]
+)
 def test_sarif_validates(reports):
     validate(sarif(reports))
 
@@ -89,7 +101,9 @@ def test_results_for_text_source():
     crash = next(r for r in results if r["ruleId"] == "X999")
     assert "region" not in crash["locations"][0]["physicalLocation"]
     inv = run["invocations"][0]
-    assert inv["executionSuccessful"] is False and inv["toolExecutionNotifications"][0]["associatedRule"]["id"] == "X999"
+    assert (
+        inv["executionSuccessful"] is False and inv["toolExecutionNotifications"][0]["associatedRule"]["id"] == "X999"
+    )
 
 
 def test_results_for_pdf_source_put_page_in_properties():
@@ -99,7 +113,10 @@ def test_results_for_pdf_source_put_page_in_properties():
     assert "region" not in page_only["locations"][0]["physicalLocation"]
     assert with_line["properties"]["page"] == 7
     assert with_line["locations"][0]["physicalLocation"]["region"] == {"startLine": 3}
-    assert page_only["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "corpus/%E6%99%AE%E9%99%80%20commerce-2025.pdf"
+    assert (
+        page_only["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "corpus/%E6%99%AE%E9%99%80%20commerce-2025.pdf"
+    )
 
 
 def test_failed_document_is_a_notification():

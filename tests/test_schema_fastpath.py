@@ -46,7 +46,9 @@ def test_precheck_agrees_with_pandera():
                 passes = True
             except SchemaErrors:
                 passes = False
-            assert passes == _clean(key, variant), f"{key} ({label}): pandera {passes}, pre-check {_clean(key, variant)}"
+            assert passes == _clean(key, variant), (
+                f"{key} ({label}): pandera {passes}, pre-check {_clean(key, variant)}"
+            )
             checked += 1
     assert checked > 20
 
@@ -58,5 +60,7 @@ def test_failures_still_come_from_pandera():
     df.loc[df["code"].notna().idxmax(), "code"] = "2041"
     frames["gpb_function"] = df
     failures = validate_frames(frames)
-    assert list(failures[["table", "column", "value"]].itertuples(index=False, name=None)) == [("gpb_function", "code", "2041")]
+    assert list(failures[["table", "column", "value"]].itertuples(index=False, name=None)) == [
+        ("gpb_function", "code", "2041")
+    ]
     assert failures.iloc[0]["line"] == int(df.loc[df["code"] == "2041", "line"].iloc[0])

@@ -11,8 +11,12 @@ import auditor
 from auditor.testing import check_rule_cases, find_rule
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DOCS = ["minhang-police-2024-budget.txt", "putuo-wanli-street-2024-budget.pdf",
-        "putuo-wanli-street-2025-budget.pdf", "putuo-commerce-2025-budget.pdf"]
+DOCS = [
+    "minhang-police-2024-budget.txt",
+    "putuo-wanli-street-2024-budget.pdf",
+    "putuo-wanli-street-2025-budget.pdf",
+    "putuo-commerce-2025-budget.pdf",
+]
 CODES = ["ST001", "ST002", "ST003", "ST004"]
 
 pytestmark = pytest.mark.skipif(not (CORPUS / DOCS[0]).exists(), reason="corpus not available")
@@ -29,7 +33,10 @@ def test_rule_cases(code):
 
 
 def test_corpus_findings(loaded):
-    got = {d: sorted((f.rule, f.location.page, f.location.line) for c in CODES for f in find_rule(c).run(b)) for d, b in loaded.items()}
+    got = {
+        d: sorted((f.rule, f.location.page, f.location.line) for c in CODES for f in find_rule(c).run(b))
+        for d, b in loaded.items()
+    }
     assert got == {
         DOCS[0]: [],
         # item 4: 减少2.98%, reason “…经费增加”; item 31: 350.35万元 then 2024年预算安排352.67万元
@@ -75,10 +82,14 @@ def test_flat_with_different_amounts(loaded):
 
 
 def test_share(loaded):
-    b = _variant(loaded[DOCS[2]], 30, 18, "涉及项目预算资金8825.98万元。", "涉及项目预算资金8825.98万元，占支出总额的90.00%。")
+    b = _variant(
+        loaded[DOCS[2]], 30, 18, "涉及项目预算资金8825.98万元。", "涉及项目预算资金8825.98万元，占支出总额的90.00%。"
+    )
     found = find_rule("ST002").run(b)
     assert [(f.rule, f.location.page, f.location.line) for f in found] == [("ST002", 30, 18)]
-    ok = _variant(loaded[DOCS[2]], 30, 18, "涉及项目预算资金8825.98万元。", "涉及项目预算资金8825.98万元，占支出总额的46.51%。")
+    ok = _variant(
+        loaded[DOCS[2]], 30, 18, "涉及项目预算资金8825.98万元。", "涉及项目预算资金8825.98万元，占支出总额的46.51%。"
+    )
     assert find_rule("ST002").run(ok) == []
 
 

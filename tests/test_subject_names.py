@@ -11,8 +11,12 @@ import auditor
 from auditor.testing import check_rule_cases, find_rule
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DOCS = ["minhang-police-2024-budget.txt", "putuo-wanli-street-2024-budget.pdf",
-        "putuo-wanli-street-2025-budget.pdf", "putuo-commerce-2025-budget.pdf"]
+DOCS = [
+    "minhang-police-2024-budget.txt",
+    "putuo-wanli-street-2024-budget.pdf",
+    "putuo-wanli-street-2025-budget.pdf",
+    "putuo-commerce-2025-budget.pdf",
+]
 
 pytestmark = pytest.mark.skipif(not (CORPUS / DOCS[0]).exists(), reason="corpus not available")
 
@@ -28,8 +32,14 @@ def test_rule_cases(code):
 
 
 def test_corpus_findings(loaded):
-    got = {d: sorted((f.rule, f.severity, f.location.page, f.location.line) for c in ("SN001", "SN002") for f in find_rule(c).run(b))
-           for d, b in loaded.items()}
+    got = {
+        d: sorted(
+            (f.rule, f.severity, f.location.page, f.location.line)
+            for c in ("SN001", "SN002")
+            for f in find_rule(c).run(b)
+        )
+        for d, b in loaded.items()
+    }
     assert got[DOCS[1]] == [] and got[DOCS[3]] == []
     # item 21 names 款 and 项 one level off: 卫生健康支出（款）计划生育事务（项） for 21007 计划生育事务 / 2100717 计划生育服务
     assert got[DOCS[2]] == [("SN001", "warning", 7, 17)]
@@ -41,7 +51,9 @@ def test_superseded_name_in_prose(loaded):
     b = loaded[DOCS[1]]
     lines = list(b.document.lines)
     i = next(k for k, ln in enumerate(lines) if ln.page == 8 and ln.line == 16)
-    lines[i] = dataclasses.replace(lines[i], text=lines[i].text.replace("卫生健康支出（类）", "医疗卫生与计划生育支出（类）", 1))
+    lines[i] = dataclasses.replace(
+        lines[i], text=lines[i].text.replace("卫生健康支出（类）", "医疗卫生与计划生育支出（类）", 1)
+    )
     variant = dataclasses.replace(b, document=dataclasses.replace(b.document, lines=lines))
     found = find_rule("SN001").run(variant)
     assert [(f.rule, f.location.page, f.location.line, f.location.row) for f in found] == [("SN001", 8, 16, "2101101")]

@@ -38,6 +38,7 @@ KNOWN_DEFECTS = {
 def _strip_lines(problems: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: [p.split(" line ")[0] for p in v] for k, v in problems.items()}
 
+
 IDENTITY = {
     "income_summary": ("total", ["fiscal", "business", "operating", "other"]),
     "expenditure_summary": ("total", ["basic", "project"]),

@@ -50,7 +50,15 @@ def test_simple_assert_form_message_shows_yuan():
         message: "合计 {total} ≠ 基本支出 {basic} + 项目支出 {project}"
         """
     )
-    budget = budget_from_dict({"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "1234.50", "basic": "1000", "project": "200", "line": 12}]}})
+    budget = budget_from_dict(
+        {
+            "tables": {
+                "gpb_function": [
+                    {"code": "204", "name": "x", "total": "1234.50", "basic": "1000", "project": "200", "line": 12}
+                ]
+            }
+        }
+    )
     (f,) = run_rule(r, budget)
     assert f.message == "合计 1,234.50 ≠ 基本支出 1,000.00 + 项目支出 200.00"
     assert (f.location.table, f.location.row, f.location.line) == ("gpb_function", "204", 12)
@@ -71,7 +79,12 @@ def test_blank_money_cells_count_as_zero_by_default_and_where_filters():
         """
     )
     assert run_rule(r, {"tables": GPB}) == []
-    bad = {"gpb_function": [*GPB["gpb_function"][:3], {"code": "2040201", "name": "行政运行", "total": "61.00", "basic": "60.00", "project": None}]}
+    bad = {
+        "gpb_function": [
+            *GPB["gpb_function"][:3],
+            {"code": "2040201", "name": "行政运行", "total": "61.00", "basic": "60.00", "project": None},
+        ]
+    }
     assert len(run_rule(r, {"tables": bad})) == 1
 
 
@@ -101,7 +114,9 @@ def test_assert_with_params_and_tolerance():
         tolerance: "0.50"
         """
     )
-    near = {"tables": {"gpb_function": [{"code": "204", "name": "x", "total": "10.40", "basic": "10.00", "project": "0"}]}}
+    near = {
+        "tables": {"gpb_function": [{"code": "204", "name": "x", "total": "10.40", "basic": "10.00", "project": "0"}]}
+    }
     assert run_rule(t, near) == []
     w = one(
         """
@@ -112,7 +127,10 @@ def test_assert_with_params_and_tolerance():
         tolerance: {printed: 万元, decimals: 2}
         """
     )
-    b = {"tables": {"sangong": [{"total": "32059649.00"}]}, "facts": [{"key": "sangong_total", "value": "3205.96", "unit": "万元"}]}
+    b = {
+        "tables": {"sangong": [{"total": "32059649.00"}]},
+        "facts": [{"key": "sangong_total", "value": "3205.96", "unit": "万元"}],
+    }
     assert run_rule(w, b) == []
     b["tables"]["sangong"][0]["total"] = "32059651.00"
     assert len(run_rule(w, b)) == 1
@@ -133,7 +151,11 @@ def test_hierarchy_finds_parent_mismatch_and_total():
     rows[3]["total"] = "61.00"
     rows[3]["basic"] = "61.00"
     found = run_rule(r, {"tables": {"gpb_function": rows}})
-    assert {(f.location.row, f.location.column) for f in found} == {("合计", "total"), ("20402", "total"), ("20402", "basic")}
+    assert {(f.location.row, f.location.column) for f in found} == {
+        ("合计", "total"),
+        ("20402", "total"),
+        ("20402", "basic"),
+    }
 
 
 def test_join_by_code_and_missing():
@@ -145,10 +167,16 @@ def test_join_by_code_and_missing():
         join: {left: gpb_function, right: expenditure_summary, on: code, columns: [total, basic], missing: fail}
         """
     )
-    exp = [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"},
-           {"code": "20402", "name": "公安", "total": "99.00", "basic": "60.00", "project": "39.00"}]
+    exp = [
+        {"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"},
+        {"code": "20402", "name": "公安", "total": "99.00", "basic": "60.00", "project": "39.00"},
+    ]
     found = run_rule(r, {"tables": {**GPB, "expenditure_summary": exp}})
-    assert {(f.location.row, f.location.column) for f in found} == {("2040201", None), ("2040299", None), ("20402", "total")}
+    assert {(f.location.row, f.location.column) for f in found} == {
+        ("2040201", None),
+        ("2040299", None),
+        ("20402", "total"),
+    }
 
 
 def test_compare_pairs_with_code_lists_and_missing_skip():
@@ -164,10 +192,19 @@ def test_compare_pairs_with_code_lists_and_missing_skip():
             right: {table: gpb_basic_economic, code: ["30301", "30302"], column: total}
         """
     )
-    b = {"tables": {
-        "gpb_function": [{"code": "2080505", "name": "a", "total": "5.00"}, {"code": "2080501", "name": "b", "total": "3.00"}],
-        "gpb_basic_economic": [{"code": "30108", "name": "c", "total": "5.00"}, {"code": "30301", "name": "d", "total": "1.00"}, {"code": "30302", "name": "e", "total": "1.00"}],
-    }}
+    b = {
+        "tables": {
+            "gpb_function": [
+                {"code": "2080505", "name": "a", "total": "5.00"},
+                {"code": "2080501", "name": "b", "total": "3.00"},
+            ],
+            "gpb_basic_economic": [
+                {"code": "30108", "name": "c", "total": "5.00"},
+                {"code": "30301", "name": "d", "total": "1.00"},
+                {"code": "30302", "name": "e", "total": "1.00"},
+            ],
+        }
+    }
     (f,) = run_rule(r, b)
     assert (f.actual, f.expected, f.location.row) == ("3.00", "2.00", "2080501")
     del b["tables"]["gpb_basic_economic"][0]
@@ -184,9 +221,14 @@ def test_require_and_pattern_and_fact():
         """
     )
     found = run_rule(req, {"meta": {"sections": []}, "tables": {"gov_fund_function": []}})
-    assert sorted(f.message for f in found) == sorted([
-        "required table sangong is missing", "required section 职能 is missing",
-        "table gov_fund_function is empty and carries no note saying why", "the document states no sangong_total"])
+    assert sorted(f.message for f in found) == sorted(
+        [
+            "required table sangong is missing",
+            "required section 职能 is missing",
+            "table gov_fund_function is empty and carries no note saying why",
+            "the document states no sangong_total",
+        ]
+    )
     pat = one(
         """
         code: X060
@@ -206,7 +248,10 @@ def test_require_and_pattern_and_fact():
         fact: {key: sangong_total, ref: {table: sangong, column: total, row: 0}, tolerance: {printed: 万元}}
         """
     )
-    b = {"tables": {"sangong": [{"total": "32059600.00"}]}, "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元", "line": 9}]}
+    b = {
+        "tables": {"sangong": [{"total": "32059600.00"}]},
+        "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元", "line": 9}],
+    }
     (f,) = run_rule(fact, b)
     assert f.location.line == 9 and f.actual == "32509600.00"
 
@@ -243,7 +288,11 @@ def test_when_and_previous():
         ("code: B1\nname: b\ntable: gpb_function\n", 1, "needs exactly one check"),
         ("code: B1\nname: b\ntable: gpb_function\nassert: 'total > 0'\nfrob: 1\n", 5, "unknown key 'frob'"),
         ("code: B1\nname: b\ntable: gpb_function\nassert: 'total <= params.cap'\n", 4, "unknown parameter params.cap"),
-        ("- code: B1\n  name: b\n  table: gpb_function\n  assert: 'total > 0'\n- code: B2\n  name: c\n  table: gpb_function\n  assert: '__import__(\"os\")'\n", 8, "unknown function '__import__'"),
+        (
+            "- code: B1\n  name: b\n  table: gpb_function\n  assert: 'total > 0'\n- code: B2\n  name: c\n  table: gpb_function\n  assert: '__import__(\"os\")'\n",
+            8,
+            "unknown function '__import__'",
+        ),
     ],
 )
 def test_rule_errors_name_file_line_and_problem(body, line, problem):
@@ -261,7 +310,13 @@ def test_malformed_yaml_names_file_and_line():
 
 @pytest.mark.parametrize(
     "expr",
-    ["__import__('os').system('touch PWNED')", "().__class__.__bases__[0].__subclasses__()", "open('/etc/passwd')", "lambda: 1", "9**9**9"],
+    [
+        "__import__('os').system('touch PWNED')",
+        "().__class__.__bases__[0].__subclasses__()",
+        "open('/etc/passwd')",
+        "lambda: 1",
+        "9**9**9",
+    ],
 )
 def test_hostile_rules_refused_at_load(tmp_path, expr):
     f = tmp_path / "evil.yaml"
@@ -286,7 +341,11 @@ def test_packs_are_cached_by_mtime(tmp_path):
 
 
 def test_duplicate_codes_in_pack(tmp_path):
-    (tmp_path / "a.yaml").write_text("code: D001\nname: a\ntable: gpb_function\nassert: 'total >= 0'\n", encoding="utf-8")
-    (tmp_path / "b.yaml").write_text("code: D001\nname: b\ntable: gpb_function\nassert: 'total >= 0'\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "code: D001\nname: a\ntable: gpb_function\nassert: 'total >= 0'\n", encoding="utf-8"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "code: D001\nname: b\ntable: gpb_function\nassert: 'total >= 0'\n", encoding="utf-8"
+    )
     with pytest.raises(RuleError, match="duplicate rule code D001"):
         load_pack(tmp_path)

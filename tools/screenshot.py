@@ -27,7 +27,12 @@ DEFAULT_OUT = ROOT / "docs" / "report-screenshot.png"
 
 
 def chromium() -> str:
-    for candidate in (os.environ.get("AUDITOR_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("AUDITOR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     sys.exit("no chromium: apt-get install -y chromium fonts-noto-cjk")
@@ -69,10 +74,20 @@ def main(argv: list[str] | None = None) -> int:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
         cmd = [
-            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--hide-scrollbars", f"--user-data-dir={Path(tmp) / 'profile'}", f"--window-size={args.window_size}",
-            f"--screenshot={args.out.resolve()}", page.as_uri(),
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            f"--window-size={args.window_size}",
+            f"--screenshot={args.out.resolve()}",
+            page.as_uri(),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
         if proc.returncode != 0 or not args.out.exists():

@@ -26,9 +26,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path
-        ) from exc
+        raise LoadError(f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path) from exc
 
 
 class TextLoader:

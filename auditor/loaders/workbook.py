@@ -44,7 +44,7 @@ def _to_fen(value: Any) -> int | None:
     elif isinstance(value, str):
         dec = parse_decimal(value.strip())
         if dec is None:
-            raise _BadValue(f"bad money value {value!r} (expected 元 such as \"1234.56\")")
+            raise _BadValue(f'bad money value {value!r} (expected 元 such as "1234.56")')
     else:
         raise _BadValue(f"bad money value {value!r}")
     fen = dec * 100
@@ -169,13 +169,13 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
     path = Path(path)
     if not isinstance(data, dict) or not ({"meta", "tables"} & set(data)):
         raise LoadError(
-            "JSON is not an auditor budget export (expected an object with \"meta\" and \"tables\")",
+            'JSON is not an auditor budget export (expected an object with "meta" and "tables")',
             path=str(path),
         )
     schema_all = data.get("schema") if isinstance(data.get("schema"), dict) else {}
     tables = data.get("tables") or {}
     if not isinstance(tables, dict):
-        raise LoadError("JSON \"tables\" must be an object keyed by table name", path=str(path))
+        raise LoadError('JSON "tables" must be an object keyed by table name', path=str(path))
     frames: dict[str, pd.DataFrame] = {}
     for key in TABLE_KEYS:
         if key in TABLE_COLUMNS:
@@ -202,7 +202,7 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
         frames[key] = _build_frame(key, records, schema)
     meta = data.get("meta")
     if meta is not None and not isinstance(meta, dict):
-        raise LoadError("JSON \"meta\" must be an object", path=str(path))
+        raise LoadError('JSON "meta" must be an object', path=str(path))
     return _budget(path, "json", meta_from_dict(meta, str(path)), frames)
 
 
@@ -228,7 +228,9 @@ class JsonLoader:
         except UnicodeDecodeError as exc:
             raise LoadError(f"JSON is not UTF-8 (bad byte at offset {exc.start})", path=str(path)) from exc
         except json.JSONDecodeError as exc:
-            raise LoadError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=str(path)) from exc
+            raise LoadError(
+                f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=str(path)
+            ) from exc
         return budget_from_dict(data, path)
 
 
@@ -322,5 +324,7 @@ class WorkbookLoader:
             try:
                 out[str(field)] = json.loads(value) if isinstance(value, str) else value
             except json.JSONDecodeError as exc:
-                raise LoadError(f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({exc.msg})", path=str(path)) from exc
+                raise LoadError(
+                    f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({exc.msg})", path=str(path)
+                ) from exc
         return out

@@ -70,8 +70,18 @@ class FactSink:
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
 
-    def add(self, flow: Flow, key: str, start: int, end: int, value: Decimal | str | None, unit: str | None,
-            *, malformed: bool = False, **extra: Any) -> dict[str, Any]:
+    def add(
+        self,
+        flow: Flow,
+        key: str,
+        start: int,
+        end: int,
+        value: Decimal | str | None,
+        unit: str | None,
+        *,
+        malformed: bool = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
         ln = flow.line_at(start)
         if isinstance(value, Decimal):
             vstr = dec_str(value)
@@ -106,7 +116,7 @@ def _best_label(lead: str, labels: list[tuple[str, re.Pattern]]) -> str | None:
     for key, pat in labels:
         for m in pat.finditer(lead):
             # the label must end near the amount (only filler words in between)
-            tail = lead[m.end():]
+            tail = lead[m.end() :]
             if not re.fullmatch(r"[\s为是共计:合约预算总额金额安排人民币\"]*", tail):
                 continue
             cand = (m.end(), m.end() - m.start(), key)
@@ -115,9 +125,16 @@ def _best_label(lead: str, labels: list[tuple[str, re.Pattern]]) -> str | None:
     return best[2] if best else None
 
 
-def scan_labelled(flow: Flow, sink: FactSink, labels: list[tuple[str, re.Pattern]], *,
-                  reason_key: str | None = None, lo: int = 0, hi: int | None = None,
-                  extra: dict[str, Any] | None = None) -> None:
+def scan_labelled(
+    flow: Flow,
+    sink: FactSink,
+    labels: list[tuple[str, re.Pattern]],
+    *,
+    reason_key: str | None = None,
+    lo: int = 0,
+    hi: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Labelled money amounts, their stated changes and the reasons, in flow[lo:hi]."""
     norm = flow.norm
     hi = len(norm) if hi is None else hi
@@ -142,27 +159,45 @@ def scan_labelled(flow: Flow, sink: FactSink, labels: list[tuple[str, re.Pattern
         cm = _CHANGE_LEAD.search(lead)
         if cm and last_key:
             sign = -1 if cm.group(2) in ("减少", "下降", "降低", "少") else 1
-            sink.add(flow, f"{last_key}_change", cstart + cm.start(), e, value * sign, unit,
-                     malformed=malformed, compare_year=_year(cm.group(1)), **extra)
+            sink.add(
+                flow,
+                f"{last_key}_change",
+                cstart + cm.start(),
+                e,
+                value * sign,
+                unit,
+                malformed=malformed,
+                compare_year=_year(cm.group(1)),
+                **extra,
+            )
             last_end = e
             continue
         key = _best_label(lead, labels)
         if key is None:
             continue
-        sink.add(flow, key, s - len(lead) + (lead.find(lead.strip()[:1]) if lead.strip() else 0), e, value, unit,
-                 malformed=malformed, **extra)
+        sink.add(
+            flow,
+            key,
+            s - len(lead) + (lead.find(lead.strip()[:1]) if lead.strip() else 0),
+            e,
+            value,
+            unit,
+            malformed=malformed,
+            **extra,
+        )
         last_key, last_end = key, e
         labelled.append((s, key))
         sm = _SAME_AFTER.match(norm, e)
         if sm:
-            sink.add(flow, f"{key}_change", sm.start(), sm.end(), Decimal(0), unit,
-                     compare_year=_year(sm.group(1)), **extra)
+            sink.add(
+                flow, f"{key}_change", sm.start(), sm.end(), Decimal(0), unit, compare_year=_year(sm.group(1)), **extra
+            )
     if reason_key:
         for a, b in reason_spans:
             # the component the reason is about: the last labelled fact before it
             comp = next((k for off, k in reversed(labelled) if off < a), None)
             m = _REASON.match(norm, a)
-            reason = flow.text[m.end():b].strip() if m else ""
+            reason = flow.text[m.end() : b].strip() if m else ""
             ss = _clause_start(norm, a)
             rec = sink.add(flow, reason_key, ss, min(b + 1, len(flow.text)), reason, None, **extra)
             if reason_key != "reason":
@@ -177,35 +212,41 @@ def _labels(spec: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
     return [(k, re.compile(p)) for k, p in spec]
 
 
-BUDGET_LABELS = _labels([
-    ("income_total", r"收入总额|收入预算|预算收入|收入合计"),
-    ("fiscal_income", r"财政拨款收入"),
-    ("business_income", r"(?<!经营)事业收入"),
-    ("operating_income", r"(?:事业单位)?经营收入"),
-    ("other_income", r"其他收入"),
-    ("expenditure_total", r"支出预算|支出总额|预算支出"),
-    ("fiscal_expenditure", r"财政拨款支出预算"),
-    ("gpb_expenditure", r"一般公共预算(?:财政)?(?:拨款)?支出预算"),
-    ("gov_fund_expenditure", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出预算"),
-    ("soe_expenditure", r"国有资本经营预算(?:财政)?(?:拨款)?支出预算"),
-])
-SANGONG_LABELS = _labels([
-    ("sangong_total", r'"?三公"?经费(?:预算数?)?'),
-    ("outbound", r"因公出国\(境\)费(?:用)?"),
-    ("vehicle_total", r"公务用车购置及运行(?:维护)?费"),
-    ("vehicle_purchase", r"公务用车购置费"),
-    ("vehicle_operation", r"公务用车运行(?:维护)?费"),
-    ("reception", r"公务接待费"),
-])
+BUDGET_LABELS = _labels(
+    [
+        ("income_total", r"收入总额|收入预算|预算收入|收入合计"),
+        ("fiscal_income", r"财政拨款收入"),
+        ("business_income", r"(?<!经营)事业收入"),
+        ("operating_income", r"(?:事业单位)?经营收入"),
+        ("other_income", r"其他收入"),
+        ("expenditure_total", r"支出预算|支出总额|预算支出"),
+        ("fiscal_expenditure", r"财政拨款支出预算"),
+        ("gpb_expenditure", r"一般公共预算(?:财政)?(?:拨款)?支出预算"),
+        ("gov_fund_expenditure", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出预算"),
+        ("soe_expenditure", r"国有资本经营预算(?:财政)?(?:拨款)?支出预算"),
+    ]
+)
+SANGONG_LABELS = _labels(
+    [
+        ("sangong_total", r'"?三公"?经费(?:预算数?)?'),
+        ("outbound", r"因公出国\(境\)费(?:用)?"),
+        ("vehicle_total", r"公务用车购置及运行(?:维护)?费"),
+        ("vehicle_purchase", r"公务用车购置费"),
+        ("vehicle_operation", r"公务用车运行(?:维护)?费"),
+        ("reception", r"公务接待费"),
+    ]
+)
 OPERATING_LABELS = _labels([("operating_expenses", r"机关运行经费(?:预算)?")])
-PROCUREMENT_LABELS = _labels([
-    ("procurement_total", r"政府采购(?:预算|总额)"),
-    ("procurement_goods", r"政府采购货物(?:预算)?"),
-    ("procurement_works", r"政府采购工程(?:预算)?"),
-    ("procurement_services", r"政府采购服务(?:预算)?"),
-    ("sme_reserved", r"面向中小企业预留[^,;。]*?(?:预算|金额)"),
-    ("small_micro_reserved", r"预留给小型和微型企业[^,;。]*?(?:预算|金额)"),
-])
+PROCUREMENT_LABELS = _labels(
+    [
+        ("procurement_total", r"政府采购(?:预算|总额)"),
+        ("procurement_goods", r"政府采购货物(?:预算)?"),
+        ("procurement_works", r"政府采购工程(?:预算)?"),
+        ("procurement_services", r"政府采购服务(?:预算)?"),
+        ("sme_reserved", r"面向中小企业预留[^,;。]*?(?:预算|金额)"),
+        ("small_micro_reserved", r"预留给小型和微型企业[^,;。]*?(?:预算|金额)"),
+    ]
+)
 
 VEHICLE_CATEGORIES = {
     "部级领导干部用车": "ministerial",
@@ -219,8 +260,17 @@ VEHICLE_CATEGORIES = {
 }
 
 
-def _count(flow: Flow, sink: FactSink, key: str, pattern: str, unit: str, lo: int = 0, hi: int | None = None,
-           group: int = 1, **extra: Any) -> dict | None:
+def _count(
+    flow: Flow,
+    sink: FactSink,
+    key: str,
+    pattern: str,
+    unit: str,
+    lo: int = 0,
+    hi: int | None = None,
+    group: int = 1,
+    **extra: Any,
+) -> dict | None:
     norm = flow.norm
     m = re.compile(pattern).search(norm, lo, len(norm) if hi is None else hi)
     if not m:
@@ -239,7 +289,7 @@ def budget_notes_facts(flow: Flow, sink: FactSink) -> None:
     scan_labelled(flow, sink, BUDGET_LABELS, reason_key="reason", hi=cut)
     if not m:
         return
-    for no, s, e in split_items(norm[m.end():]):
+    for no, s, e in split_items(norm[m.end() :]):
         s += m.end()
         e += m.end()
         item_facts(flow, sink, no, s, e)
@@ -261,33 +311,57 @@ def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:
     extra = {"item_no": no, "subject": subject}
     sink.add(flow, "item", s, m.end(), value, unit_of(m.group(2)), malformed=malformed, **extra)
     for mm in _MONEY.finditer(norm, m.end(), e):
-        lead = norm[_clause_start(norm, mm.start()):mm.start()]
+        lead = norm[_clause_start(norm, mm.start()) : mm.start()]
         v, bad = read_number(mm.group(1))
         if v is None:
             continue
         ym = re.search(r"(\d{4})年(?:度)?(?:当年)?预算执行数为?$|(\d{4})年(?:度)?(?:预算)?(?:执行数|决算数)为?$", lead)
         if ym:
-            sink.add(flow, "item_prior", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad,
-                     compare_year=_year(ym.group(1) or ym.group(2)), **extra)
+            sink.add(
+                flow,
+                "item_prior",
+                mm.start() - len(lead),
+                mm.end(),
+                v,
+                unit_of(mm.group(2)),
+                malformed=bad,
+                compare_year=_year(ym.group(1) or ym.group(2)),
+                **extra,
+            )
             continue
         if re.search(r"(\d{4})年(?:度)?预算安排$", lead):
-            sink.add(flow, "item_budget", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra)
+            sink.add(
+                flow, "item_budget", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra
+            )
             continue
-        sink.add(flow, "item_other_amount", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra)
-    for pm in re.finditer(r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%", norm[:e]):
+        sink.add(
+            flow, "item_other_amount", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra
+        )
+    for pm in re.finditer(
+        r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%", norm[:e]
+    ):
         if pm.start() < s:
             continue
         v, bad = read_number(pm.group(3))
         sign = -1 if pm.group(2) in ("减少", "下降", "降低") else 1
-        sink.add(flow, "item_change_pct", pm.start(), pm.end(), v * sign if v is not None else None, "%", malformed=bad,
-                 compare_year=int(pm.group(1)), **extra)
+        sink.add(
+            flow,
+            "item_change_pct",
+            pm.start(),
+            pm.end(),
+            v * sign if v is not None else None,
+            "%",
+            malformed=bad,
+            compare_year=int(pm.group(1)),
+            **extra,
+        )
     for pm in re.finditer(r"(?:比|较|与)(\d{4})年[^,;。\d]{0,12}?(持平|相同|不变)", norm[:e]):
         if pm.start() < s:
             continue
         sink.add(flow, "item_change_pct", pm.start(), pm.end(), Decimal(0), "%", compare_year=int(pm.group(1)), **extra)
     for rm in _REASON.finditer(norm, s, e):
         end = min([p for p in (norm.find(c, rm.end(), e) for c in "。;\n") if p != -1] or [e])
-        sink.add(flow, "item_reason", rm.start(), min(end + 1, e), flow.text[rm.end():end].strip(), None, **extra)
+        sink.add(flow, "item_reason", rm.start(), min(end + 1, e), flow.text[rm.end() : end].strip(), None, **extra)
 
 
 def organisation_facts(flow: Flow, sink: FactSink) -> None:
@@ -343,7 +417,10 @@ def assets_facts(flow: Flow, sink: FactSink) -> None:
             if cm:
                 v, b = read_number(cm.group(1))
                 sink.add(flow, f"{prefix}vehicles_{code}", cm.start(), cm.end(), v, "辆", malformed=b, category=cat)
-        em = re.search(rf"(?:单价)?\s*100\s*万元\(含\)以上(?:的)?设备\(不含车辆\)\s*({NUMBER})\s*台\(套\)", norm[sm.end():end + 1])
+        em = re.search(
+            rf"(?:单价)?\s*100\s*万元\(含\)以上(?:的)?设备\(不含车辆\)\s*({NUMBER})\s*台\(套\)",
+            norm[sm.end() : end + 1],
+        )
         if em:
             v, b = read_number(em.group(1))
             a = sm.end() + em.start()
@@ -372,19 +449,46 @@ def project_amount_facts(flow: Flow, sink: FactSink, project: str | None) -> dic
         if not m2:
             for qm in re.finditer(rf"(第[一二三四]季度)用款计划\s*({NUMBER})\s*({_MONEY_UNIT})", norm):
                 v, b = read_number(qm.group(2))
-                sink.add(flow, "project_plan", qm.start(), qm.end(), v, unit_of(qm.group(3)), malformed=b,
-                         project=project, period=qm.group(1))
+                sink.add(
+                    flow,
+                    "project_plan",
+                    qm.start(),
+                    qm.end(),
+                    v,
+                    unit_of(qm.group(3)),
+                    malformed=b,
+                    project=project,
+                    period=qm.group(1),
+                )
             return None
         v, b = read_number(m2.group(1))
-        return sink.add(flow, "project_amount", m2.start(), m2.end(), v, unit_of(m2.group(2)), malformed=b,
-                        project=project, quoted_name=None)
+        return sink.add(
+            flow,
+            "project_amount",
+            m2.start(),
+            m2.end(),
+            v,
+            unit_of(m2.group(2)),
+            malformed=b,
+            project=project,
+            quoted_name=None,
+        )
     v, b = read_number(m.group(2))
     start = m.start()
-    ym = re.search(r"\d{4}年(?:度)?\s*$", norm[max(0, start - 8):start])
+    ym = re.search(r"\d{4}年(?:度)?\s*$", norm[max(0, start - 8) : start])
     if ym:
         start = max(0, start - 8) + ym.start()
-    return sink.add(flow, "project_amount", start, m.end(), v, unit_of(m.group(3)), malformed=b,
-                    project=project, quoted_name=m.group(1))
+    return sink.add(
+        flow,
+        "project_amount",
+        start,
+        m.end(),
+        v,
+        unit_of(m.group(3)),
+        malformed=b,
+        project=project,
+        quoted_name=m.group(1),
+    )
 
 
 def toc_facts(meta_toc: list[dict], sink: FactSink) -> None:

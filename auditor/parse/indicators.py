@@ -36,7 +36,9 @@ def _labels() -> tuple[dict[str, str], dict[str, str]]:
     return level1, parent
 
 
-_VALUE_WORDS = re.compile(r"^(?:提升|提高|健全|有效|及时|按时|按月|规范|适应|完善|达标|实现|顺利|较|同比|按照|上|≥|≤|<|>|=|\d)")
+_VALUE_WORDS = re.compile(
+    r"^(?:提升|提高|健全|有效|及时|按时|按月|规范|适应|完善|达标|实现|顺利|较|同比|按照|上|≥|≤|<|>|=|\d)"
+)
 _OPERATOR = re.compile(r"^\s*(≥|≤|>=|<=|=|＝|<|>|＜|＞)")
 _NUM = re.compile(r"(\d+(?:\.\d+)?)")
 _GARBAGE_SCRIPT = re.compile(r"[A-Za-z\u0400-\u04ff\u3040-\u30ff\u0100-\u024f/]")
@@ -63,7 +65,7 @@ def classify_label(cell: str) -> tuple[str, str] | None:
     level1, parent = _labels()
     # "社会效益指标社会效益指标": doubled print
     for lab in _labels_longest_first():
-        if c == lab or (c.startswith(lab) and c[len(lab):] in (lab, lab[1:], lab[2:])):
+        if c == lab or (c.startswith(lab) and c[len(lab) :] in (lab, lab[1:], lab[2:])):
             return ("level1" if lab in level1 else "level2", lab)
     for lab in _labels_longest_first():
         if len(c) >= 3 and lab.startswith(c) and len(c) >= len(lab) - 3:
@@ -101,7 +103,12 @@ def _is_garbage(cell: str) -> bool:
         return True
     if re.search(r"\s", c) and not _OPERATOR.match(c) and not re.match(r"\d", c):
         return True
-    if re.search(r"\d", c) and re.search(r"[\u4e00-\u9fff]", c) and re.search(r"\.\S*[\u4e00-\u9fff]", c) and not _OPERATOR.match(c):
+    if (
+        re.search(r"\d", c)
+        and re.search(r"[\u4e00-\u9fff]", c)
+        and re.search(r"\.\S*[\u4e00-\u9fff]", c)
+        and not _OPERATOR.match(c)
+    ):
         return True
     return False
 
@@ -129,11 +136,11 @@ def parse_value(value: str | None) -> tuple[str | None, str | None, str | None]:
     om = _OPERATOR.match(v)
     op = om.group(1) if om else None
     op = {">=": "≥", "<=": "≤"}.get(op, op)
-    rest = v[om.end():] if om else v
+    rest = v[om.end() :] if om else v
     nm = _NUM.search(rest)
-    if not nm or (nm.start() > 0 and not om and not re.fullmatch(r"[^\d]{0,2}", rest[:nm.start()])):
+    if not nm or (nm.start() > 0 and not om and not re.fullmatch(r"[^\d]{0,2}", rest[: nm.start()])):
         return op, None, None
-    unit = rest[nm.end():].strip().strip("()（）") or None
+    unit = rest[nm.end() :].strip().strip("()（）") or None
     if unit:
         unit = unit.replace("(", "").replace(")", "")
     return op, nm.group(1), unit
@@ -144,7 +151,7 @@ def _rows(table: list[Line]) -> list[tuple[Line, list[str]]]:
     if start is None:
         return []
     out = []
-    for ln in table[start + 1:]:
+    for ln in table[start + 1 :]:
         if not ln.text.strip():
             continue
         if "\t" not in ln.text and len([c for c in ln.cells if c.strip()]) < 2:
@@ -230,7 +237,11 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 continue
             rest.append(c)
         # cells before the last label in the row are label-column noise
-        rest = [c for c in cells[last_label + 1:] if not classify_label(c) and not is_label_tail(c) and not _SIDE.match(_clean(c))]
+        rest = [
+            c
+            for c in cells[last_label + 1 :]
+            if not classify_label(c) and not is_label_tail(c) and not _SIDE.match(_clean(c))
+        ]
         rest = [c for c in rest if _OPERATOR.match(c) or not re.fullmatch(r"[\W_]+", c.strip())]
         # leading noise: garbage, or a fuzzy label followed by a name-sized cell
         while len(rest) >= 2:
@@ -244,8 +255,14 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
             if len(_clean(head)) <= 6 and len(rest) >= 3 and _is_garbage(rest[1]):
                 rest = rest[2:]
                 continue
-            if (len(rest) >= 3 and len(_clean(head)) <= 6 and len(_clean(rest[1])) >= 5 and not re.search(r"\s", rest[1])
-                    and not _value_like(rest[1]) and head[-1] not in _NAME_END):
+            if (
+                len(rest) >= 3
+                and len(_clean(head)) <= 6
+                and len(_clean(rest[1])) >= 5
+                and not re.search(r"\s", rest[1])
+                and not _value_like(rest[1])
+                and head[-1] not in _NAME_END
+            ):
                 rest = rest[1:]
                 continue
             break
@@ -259,7 +276,11 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 i += 1
                 continue
             parts = rest[i].split()
-            if len(parts) > 1 and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", parts[0]) and (parts[0][-1] in _NAME_END or len(parts[0]) <= 2):
+            if (
+                len(parts) > 1
+                and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", parts[0])
+                and (parts[0][-1] in _NAME_END or len(parts[0]) <= 2)
+            ):
                 name = _merge_name(name, parts[0])
                 if i + 1 == len(rest):
                     rest[i] = " ".join(parts[1:])
@@ -270,8 +291,14 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
             is_frag = (
                 (len(c) <= 4 and c[-1] in _NAME_END and not re.search(r"\d", c) and (more or not name.endswith(c)))
                 or (more and name.endswith(c))
-                or (more and len(c) <= 3 and not _OPERATOR.match(c) and not re.search(r"\d", c)
-                    and not _VALUE_WORDS.match(c) and not _is_garbage(rest[i]))
+                or (
+                    more
+                    and len(c) <= 3
+                    and not _OPERATOR.match(c)
+                    and not re.search(r"\d", c)
+                    and not _VALUE_WORDS.match(c)
+                    and not _is_garbage(rest[i])
+                )
             )
             if is_frag:
                 name = _merge_name(name, c)
@@ -294,16 +321,18 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
         level2 = l2[r]
         level1 = parent.get(level2) if level2 else l1[r]
         op, num, unit = parse_value(value)
-        out.append({
-            "project": project,
-            "level1": level1,
-            "level2": level2,
-            "name": name,
-            "value": value,
-            "operator": op,
-            "number": num,
-            "unit": unit,
-            "line": ln.line,
-            "page": ln.page,
-        })
+        out.append(
+            {
+                "project": project,
+                "level1": level1,
+                "level2": level2,
+                "name": name,
+                "value": value,
+                "operator": op,
+                "number": num,
+                "unit": unit,
+                "line": ln.line,
+                "page": ln.page,
+            }
+        )
     return out

@@ -85,8 +85,15 @@ def parse_funding(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any
     for text, ln in orphans:
         d = _digits(text)
         best = None
-        for field in ("fiscal_funds", "total_funds", "annual_request", "current_year_appropriation",
-                      "carryover", "other_funds", "annual_other"):
+        for field in (
+            "fiscal_funds",
+            "total_funds",
+            "annual_request",
+            "current_year_appropriation",
+            "carryover",
+            "other_funds",
+            "annual_other",
+        ):
             if field not in printed:
                 continue
             dist = _hamming(d, _digits(printed[field]))
@@ -97,8 +104,16 @@ def parse_funding(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any
         dist, field = best
         if dist == 0 and _FUND_OK.match(text) and re.sub(r"\s", "", text) == re.sub(r"\s", "", printed[field]):
             continue  # an agreeing copy
-        twins.append({"field": field, "printed": text, "line": ln.line, "page": ln.page,
-                      "agrees_with": printed[field], "digits_differ": dist if dist != 99 else None})
+        twins.append(
+            {
+                "field": field,
+                "printed": text,
+                "line": ln.line,
+                "page": ln.page,
+                "agrees_with": printed[field],
+                "digits_differ": dist if dist != 99 else None,
+            }
+        )
     return values, twins, where
 
 
@@ -110,14 +125,14 @@ def _cells_between(lines: list[Line], start_pat: re.Pattern, stop_pat: re.Patter
             if not m:
                 continue
             out = []
-            rest = c[m.end():].strip()
+            rest = c[m.end() :].strip()
             if rest:
                 out.append(rest)
-            for c2 in cells[i + 1:]:
+            for c2 in cells[i + 1 :]:
                 sm = stop_pat.search(c2)
                 if sm:
-                    if c2[:sm.start()].strip() and not re.fullmatch(r"计[划戈]?", c2[:sm.start()].strip()):
-                        out.append(c2[:sm.start()].strip())
+                    if c2[: sm.start()].strip() and not re.fullmatch(r"计[划戈]?", c2[: sm.start()].strip()):
+                        out.append(c2[: sm.start()].strip())
                     break
                 if c2:
                     out.append(c2)
@@ -131,7 +146,11 @@ def _rejoin(frag: str | None) -> str | None:
         return None
     parts = [p for p in re.split(r"[|\s]+", frag) if p and not re.fullmatch(r"[-_—.·:;|]+", p)]
     # drop a truncated copy of a later fragment
-    parts = [p for i, p in enumerate(parts) if not any(q != p and len(p) >= 4 and q.startswith(p[:-1]) for q in parts[i + 1:])]
+    parts = [
+        p
+        for i, p in enumerate(parts)
+        if not any(q != p and len(p) >= 4 and q.startswith(p[:-1]) for q in parts[i + 1 :])
+    ]
     tails = [p for p in parts if ")" in p and "(" not in p and len(p) <= 3]
     body = [p for p in parts if p not in tails]
     out = ""
@@ -157,7 +176,11 @@ def _date(text: str | None) -> str | None:
         day = d1 + d2
     else:
         day = d1
-    return f"{y}-{int(mo):02d}-{int(day):02d}" if day and day.isdigit() and 1 <= int(day) <= 31 else joined.replace("|", "")
+    return (
+        f"{y}-{int(mo):02d}-{int(day):02d}"
+        if day and day.isdigit() and 1 <= int(day) <= 31
+        else joined.replace("|", "")
+    )
 
 
 def _goals(flow_text: str) -> tuple[str | None, str | None]:
@@ -168,10 +191,10 @@ def _goals(flow_text: str) -> tuple[str | None, str | None]:
     overall = annual = None
     if om:
         end = am.start() if am else (dm.start() if dm else len(t))
-        overall = flow_text[om.end():end].strip() or None
+        overall = flow_text[om.end() : end].strip() or None
     if am:
         end = dm.start() if dm and dm.start() > am.end() else len(t)
-        annual = flow_text[am.end():end].strip() or None
+        annual = flow_text[am.end() : end].strip() or None
     return overall, annual
 
 
@@ -182,14 +205,16 @@ def _subject(flow_text: str, label: str) -> str | None:
         return None
     end = m.end()
     stop = re.search(r"[。;,]", t[end:])
-    first = flow_text[end:end + (stop.start() if stop else len(t) - end)].strip() or None
+    first = flow_text[end : end + (stop.start() if stop else len(t) - end)].strip() or None
     if first is None:
         return None
     # one item may name several bodies, each with its duties: "上海市公安局。负责……;上海市公安局闵行分局。负责……"
     item = t[end:]
     nxt = re.search(r"\d\s*[、.]\s*(?:实施单位|财政部门|主管部门)", item)
     item = item[: nxt.start()] if nxt else item
-    more = re.findall(r"[;；]\s*([\u4e00-\u9fff（）()]{2,24}?(?:局|委|办|厅|部|院|所|中心|政府|处))\s*[。,，]\s*(?:负责|作为)", item)
+    more = re.findall(
+        r"[;；]\s*([\u4e00-\u9fff（）()]{2,24}?(?:局|委|办|厅|部|院|所|中心|政府|处))\s*[。,，]\s*(?:负责|作为)", item
+    )
     names = [first, *[x for x in more if x != first]]
     return "；".join(names)
 
@@ -205,15 +230,18 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
         h = heads[n]
         end_idx = heads[starts[k + 1]].index if k + 1 < len(starts) else len(doc.lines)
         # a following top-level section (not the project's KPI table) ends the block
-        for h2 in heads[n + 1:]:
+        for h2 in heads[n + 1 :]:
             if h2.index >= end_idx:
                 break
             if h2.key not in ("kpi_tables",):
                 end_idx = h2.index
                 break
-        block = doc.lines[h.index + 1:end_idx]
+        block = doc.lines[h.index + 1 : end_idx]
         name = project_name(h.title)
-        kpi_at = next((i for i, ln in enumerate(block) if any(x.key == "kpi_tables" and doc.lines[x.index] is ln for x in heads)), None)
+        kpi_at = next(
+            (i for i, ln in enumerate(block) if any(x.key == "kpi_tables" and doc.lines[x.index] is ln for x in heads)),
+            None,
+        )
         prose_part = block if kpi_at is None else block[:kpi_at]
         flow = build_flow(doc, prose_part, section="project_notes")
         fact = F.project_amount_facts(flow, sink, name)
@@ -245,8 +273,12 @@ def _table_part(table: list[Line]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     header_end = next((i for i, ln in enumerate(table) if re.search(r"一级指标", ln.text)), len(table))
     head = table[:header_end]
-    fund_lines = [ln for ln in head if re.search(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}", ln.text)
-                  and not re.search(r"目标", ln.text)]
+    fund_lines = [
+        ln
+        for ln in head
+        if re.search(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}", ln.text)
+        and not re.search(r"目标", ln.text)
+    ]
     values, twins, where = parse_funding(fund_lines)
     out.update(values)
     out["ocr_twins"] = twins
@@ -256,7 +288,9 @@ def _table_part(table: list[Line]) -> dict[str, Any]:
     out["implementing_unit"] = _rejoin(_cells_between(head, re.compile(r"实施单位"), _NEVER))
     out["start"] = _date(_cells_between(head, re.compile(r"开始日期"), re.compile(r"完成日期")))
     out["end"] = _date(_cells_between(head, re.compile(r"完成日期"), _NEVER))
-    out["start_printed"] = (_cells_between(head, re.compile(r"开始日期"), re.compile(r"完成日期")) or "").replace("|", "") or None
+    out["start_printed"] = (_cells_between(head, re.compile(r"开始日期"), re.compile(r"完成日期")) or "").replace(
+        "|", ""
+    ) or None
     out["end_printed"] = (_cells_between(head, re.compile(r"完成日期"), _NEVER) or "").replace("|", "") or None
     return out
 

@@ -10,18 +10,39 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from ..document import Document, Line
 from ..model import Meta
 
 #: Punctuation normalised to ASCII, one character for one (offsets are preserved).
-_FULLWIDTH = str.maketrans({
-    "（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "＂": '"',
-    "．": ".", "％": "%", "　": " ", "〔": "(", "〕": ")", "【": "[", "】": "]", "‘": "'", "’": "'",
-    "﹪": "%", "＜": "<", "＞": ">", "＝": "=", "、": "、",
-})
+_FULLWIDTH = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "：": ":",
+        "，": ",",
+        "；": ";",
+        "“": '"',
+        "”": '"',
+        "＂": '"',
+        "．": ".",
+        "％": "%",
+        "　": " ",
+        "〔": "(",
+        "〕": ")",
+        "【": "[",
+        "】": "]",
+        "‘": "'",
+        "’": "'",
+        "﹪": "%",
+        "＜": "<",
+        "＞": ">",
+        "＝": "=",
+        "、": "、",
+    }
+)
 _BULLET = re.compile(r"^[\s\-•・*]+(?=\S)")
 _AMOUNT_CELL = re.compile(r"^-?\d[\d, ]*(?:\.\s*\d+)?$")
 _SENTENCE_END = "。;；!！?？:："
@@ -50,7 +71,10 @@ def is_table_row(ln: Line, doc: Document | None = None) -> bool:
     if not re.search(r"[。，；万]", text):
         if re.match(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S", text) and re.search(r"\d,\d{3}|\d\.\d{2}\b|\s0$", text):
             return True
-        if len(re.findall(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])", text)) >= 2:
+        if (
+            len(re.findall(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])", text))
+            >= 2
+        ):
             return True
     return False
 
@@ -118,7 +142,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for i, ch in enumerate(text):
         if ch in "。;；\n":
-            if text[start:i + 1].strip():
+            if text[start : i + 1].strip():
                 spans.append((start, i + 1))
             start = i + 1
     if text[start:].strip():
@@ -133,7 +157,7 @@ def split_items(text: str) -> list[tuple[int, int, int]]:
     """Numbered items (``1. ``, ``2、``) of a list: (number, start, end) spans, numbers ascending."""
     marks = []
     expected = 1
-    for m in re.finditer(r'(?:^|(?<=[\n。;；]))\s*(\d{1,2})\s*[.．、]\s*', text):
+    for m in re.finditer(r"(?:^|(?<=[\n。;；]))\s*(\d{1,2})\s*[.．、]\s*", text):
         n = int(m.group(1))
         if n == expected:
             marks.append((n, m.start(), m.end()))

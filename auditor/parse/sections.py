@@ -70,7 +70,7 @@ def heading_key(ln: Line) -> str | None:
     bare = _NUMBERING.sub("", c)
     for key, pat in _PATTERNS:
         if pat.search(bare):
-            if key == "project_notes" and ('三公' in bare or bare.startswith("其他相关")):
+            if key == "project_notes" and ("三公" in bare or bare.startswith("其他相关")):
                 continue
             return key
     return None

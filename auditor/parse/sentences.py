@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
+from functools import lru_cache
 
 from ..document import Document, Line
 from ..model import Meta
@@ -81,7 +81,7 @@ def split_sentences(text: str, ends: str = "。！？!?；;") -> list[tuple[int,
     start = 0
     for i, ch in enumerate(text):
         if ch in ends:
-            if text[start:i + 1].strip():
+            if text[start : i + 1].strip():
                 spans.append((start, i + 1))
             start = i + 1
     if text[start:].strip():

@@ -149,11 +149,7 @@ _HEADER_WORDS = re.compile(
 def _name_fragment(text: str) -> bool:
     """A short run of Chinese text that is not a header word: the wrapped tail of a long name."""
     t = text.strip()
-    return (
-        0 < len(t) <= 20
-        and bool(re.fullmatch(r"[\u4e00-\u9fff（）()、·]+", t))
-        and not _HEADER_WORDS.search(t)
-    )
+    return 0 < len(t) <= 20 and bool(re.fullmatch(r"[\u4e00-\u9fff（）()、·]+", t)) and not _HEADER_WORDS.search(t)
 
 
 def placements(k: int, n: int) -> list[tuple[int, ...]]:
@@ -356,7 +352,13 @@ def parse_coded_table(
         if read is None:
             amts = [t for t in toks if t.is_amount]
             texts = [t for t in toks if t.kind == "text"]
-            if previous is not None and previous.code and not amts and len(texts) == 1 and _name_fragment(texts[0].text):
+            if (
+                previous is not None
+                and previous.code
+                and not amts
+                and len(texts) == 1
+                and _name_fragment(texts[0].text)
+            ):
                 # a long name wrapped onto the next line
                 previous.name += texts[0].text.strip()
                 previous = None
@@ -381,6 +383,13 @@ def parse_coded_table(
     notes = resolve_columns(rows, columns, unit, table)
     records = []
     for r in rows:
-        rec = {"code": r.code, "name": r.name, **r.values, "line": r.line.line, "page": r.line.page, "inferred": r.inferred}
+        rec = {
+            "code": r.code,
+            "name": r.name,
+            **r.values,
+            "line": r.line.line,
+            "page": r.line.page,
+            "inferred": r.inferred,
+        }
         records.append(rec)
     return records, notes

@@ -11,8 +11,21 @@ from .table_rows import Token, amount_text, tokenize
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
 _HEADER_WORDS = {
-    "项目", "预算数", "本年收入", "本年支出", "收入", "支出", "财政拨款收入", "财政拨款支出", "财政拨款",
-    "合计", "小计", "金额", "一般公共预算", "政府性基金预算", "国有资本经营预算",
+    "项目",
+    "预算数",
+    "本年收入",
+    "本年支出",
+    "收入",
+    "支出",
+    "财政拨款收入",
+    "财政拨款支出",
+    "财政拨款",
+    "合计",
+    "小计",
+    "金额",
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
 }
 
 
@@ -157,12 +170,15 @@ def _label_offsets(lines: list[Line]) -> dict[str, float]:
 
 
 #: economic-classification lines that carry each 三公 component (basic expenditure only).
-ECONOMIC_TWINS = {"outbound": ["30212"], "reception": ["30217"], "vehicle_operation": ["30231"], "vehicle_purchase": ["31013"]}
+ECONOMIC_TWINS = {
+    "outbound": ["30212"],
+    "reception": ["30217"],
+    "vehicle_operation": ["30231"],
+    "vehicle_purchase": ["31013"],
+}
 
 
-def parse_sangong(
-    lines: list[Line], unit: str, present: dict[str, bool] | None = None
-) -> tuple[list[dict], list[str]]:
+def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None = None) -> tuple[list[dict], list[str]]:
     """The one data row of the 三公 table, assigned to columns by the identities; 万元 -> fen.
 
     When several assignments satisfy the identities, the printed positions decide (layout text),
@@ -200,9 +216,7 @@ def parse_sangong(
             if row["vehicle_total"] != row["vehicle_purchase"] + row["vehicle_operation"]:
                 continue
             if offsets and all(order[s] in offsets for s in slots):
-                cost = sum(
-                    abs((t.start or 0) + len(t.text) / 2 - offsets[order[s]]) for t, s in zip(amts, slots)
-                )
+                cost = sum(abs((t.start or 0) + len(t.text) / 2 - offsets[order[s]]) for t, s in zip(amts, slots))
             else:
                 cost = 0.0
             # prefer: printed positions, then agreement with the economic table, then blanks in the

@@ -81,7 +81,11 @@ def match_title(text: str) -> tuple[str, str] | None:
             # what may precede the title: department name, year, 部门/单位, 区级
             if prefix and not re.search(r"(年度?|部门|单位|区级|市级|本级|预算)$", prefix) and len(prefix) > 30:
                 return None
-            if prefix.endswith(("收入", "支出", "财政拨款")) and alias in ("收支预算总表", "支出预算总表", "收入预算总表"):
+            if prefix.endswith(("收入", "支出", "财政拨款")) and alias in (
+                "收支预算总表",
+                "支出预算总表",
+                "收入预算总表",
+            ):
                 # 财政拨款收入预算总表 and the like are not one of the nine
                 return None
             return key, text.strip().lstrip("-•· ").strip()
@@ -114,7 +118,9 @@ def _toc(doc: Document) -> tuple[list[dict], int]:
             raw.startswith(("-", "•", "·"))
             or "…" in raw
             or "...." in raw
-            or bool(re.match(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])", raw))
+            or bool(
+                re.match(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])", raw)
+            )
         )
         if not entry_like:
             break
@@ -230,8 +236,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
         lengths = (3, 5) if key == "gpb_basic_economic" else (3, 5, 7)
         records, table_notes = parse_coded_table(data_lines, columns, used, key, lengths)
     has_data = any(
-        any(r.get(c) not in (None, 0) for c in TABLE_COLUMNS[key][1]) or (r.get("code") is not None)
-        for r in records
+        any(r.get(c) not in (None, 0) for c in TABLE_COLUMNS[key][1]) or (r.get("code") is not None) for r in records
     )
     meta.tables[key] = TableInfo(
         key=key,

@@ -14,7 +14,8 @@ registers the built-in formats, so a third-party plugin adds a format exactly th
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..hookspecs import hookimpl
 from .base import ReportOptions

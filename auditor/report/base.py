@@ -6,8 +6,9 @@ A reporter is a callable ``render(reports, options) -> str`` (see ``auditor_regi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..findings import SEVERITIES, SEVERITY_RANK, TAGS, Finding, Location, Report
 
@@ -256,7 +257,9 @@ def excerpt(report: Report, finding: Finding, context: int = 2) -> list[tuple[in
         lines = doc.excerpt(loc.line, loc.page, context=context)
     except Exception:
         return []
-    return [(ln.page, ln.line, ln.text, ln.line == loc.line and (loc.page is None or ln.page == loc.page)) for ln in lines]
+    return [
+        (ln.page, ln.line, ln.text, ln.line == loc.line and (loc.page is None or ln.page == loc.page)) for ln in lines
+    ]
 
 
 def as_list(reports: Any) -> list[Report]:
@@ -286,7 +289,9 @@ def display_width(text: str) -> int:
     """Terminal columns of `text`: CJK and other wide characters count 2."""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text
+    )
 
 
 def wrap_display(text: str, width: int) -> str:

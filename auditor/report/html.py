@@ -142,9 +142,13 @@ def bar_chart(
                 segs.append(Segment(round(x, 2), y, round(w, 2), bar_h, color, f"{label} · {name}: {shown}"))
                 x += w
             else:
-                segs.append(Segment(label_width, y + j * bar_h, round(w, 2), bar_h - 2, color, f"{label} · {name}: {shown}"))
+                segs.append(
+                    Segment(label_width, y + j * bar_h, round(w, 2), bar_h - 2, color, f"{label} · {name}: {shown}")
+                )
                 x = max(x, label_width + w)
-        bars.append(Bar(label=label, y=y + (row_h - 10) / 2 + 4, segments=segs, value_text=text, value_x=round(x + 6, 2)))
+        bars.append(
+            Bar(label=label, y=y + (row_h - 10) / 2 + 4, segments=segs, value_text=text, value_x=round(x + 6, 2))
+        )
     height = top * 2 + len(rows) * row_h
     return Chart(chart_id, title, series, bars, width, height, label_width, note)
 
@@ -248,7 +252,9 @@ def key_figures(budget: Any, previous: Any = None) -> list[Figure]:
         if basic is not None:
             out.append(Figure("基本支出 basic", _wan(basic), f"{_share(basic, total) or ''} of expenditure", "budget"))
         if project is not None:
-            out.append(Figure("项目支出 project", _wan(project), f"{_share(project, total) or ''} of expenditure", "budget"))
+            out.append(
+                Figure("项目支出 project", _wan(project), f"{_share(project, total) or ''} of expenditure", "budget")
+            )
     sg = _sangong_row(budget)
     if sg is not None:
         total = _int(sg.get("total"))
@@ -274,9 +280,20 @@ def key_figures(budget: Any, previous: Any = None) -> list[Figure]:
     if ptotal is not None:
         out.append(Figure("政府采购 procurement", _wan(ptotal), "", "procurement"))
     if sme is not None:
-        out.append(Figure("中小企业预留 SME reserved", _wan(sme), f"{_share(sme, ptotal) or '—'} of procurement", "procurement"))
+        out.append(
+            Figure(
+                "中小企业预留 SME reserved", _wan(sme), f"{_share(sme, ptotal) or '—'} of procurement", "procurement"
+            )
+        )
     if small is not None:
-        out.append(Figure("小微企业预留 small/micro", _wan(small), f"{_share(small, sme) or '—'} of SME reservation", "procurement"))
+        out.append(
+            Figure(
+                "小微企业预留 small/micro",
+                _wan(small),
+                f"{_share(small, sme) or '—'} of SME reservation",
+                "procurement",
+            )
+        )
     return out
 
 
@@ -340,7 +357,9 @@ def findings_charts(findings: list[Finding], uid: str) -> list[Chart]:
     for fam in fams:
         vals = [sum(1 for f in findings if family(f) == fam and f.severity == s) for s in SEVERITY_ORDER]
         rows.append((fam, vals, str(sum(vals))))
-    by_family = bar_chart(f"{uid}-families", "Findings by family", rows, sev_series, unit_fmt=str, label_width=130, width=520)
+    by_family = bar_chart(
+        f"{uid}-families", "Findings by family", rows, sev_series, unit_fmt=str, label_width=130, width=520
+    )
     sev = severity_counts(findings)
     by_sev = bar_chart(
         f"{uid}-severity",

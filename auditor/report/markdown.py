@@ -31,7 +31,12 @@ def cell(value: Any) -> str:
     """Text safe inside a Markdown table cell."""
     text = value_text(value)
     return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>").replace("<", "&lt;").replace(">", "&gt;")
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\r", "")
+        .replace("\n", "<br>")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
         .replace("&lt;br&gt;", "<br>")
     )
 
@@ -68,8 +73,15 @@ def render_report(report: Report, options: ReportOptions, level: int = 2) -> str
         rows = []
         for f in sorted_findings(report.findings):
             message = f.message + (f"\n_{f.note}_" if f.note else "")
-            row = [ICONS.get(f.severity, ""), f.severity, f"`{f.rule}`", location_text(f.location), message,
-                   value_text(f.expected), value_text(f.actual)]
+            row = [
+                ICONS.get(f.severity, ""),
+                f.severity,
+                f"`{f.rule}`",
+                location_text(f.location),
+                message,
+                value_text(f.expected),
+                value_text(f.actual),
+            ]
             if options.verbose:
                 row.append(finding_reference(f, options) or "")
             rows.append(row)

@@ -114,15 +114,21 @@ def to_sarif(reports: Any, options: ReportOptions | None = None) -> dict[str, An
         artifacts.append({"location": {"uri": uri}})
         if report.error:
             notifications.append(
-                {"level": "error", "message": {"text": f"{document_path(report)}: could not audit: {report.error}"},
-                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]}
+                {
+                    "level": "error",
+                    "message": {"text": f"{document_path(report)}: could not audit: {report.error}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+                }
             )
         for f in report.findings:
             results.append(_result(f, report, index))
             if "internal" in f.tags:
                 notifications.append(
-                    {"level": "error", "message": {"text": f.message},
-                     "associatedRule": {"id": f.rule, "index": index[f.rule]}}
+                    {
+                        "level": "error",
+                        "message": {"text": f.message},
+                        "associatedRule": {"id": f.rule, "index": index[f.rule]},
+                    }
                 )
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
     if notifications:

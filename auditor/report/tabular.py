@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 from ..errors import AuditorError
 from ..findings import FINDING_FRAME_COLUMNS, Report, _plain
@@ -97,7 +98,7 @@ class TableWriter:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "TableWriter":
+    def __enter__(self) -> TableWriter:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -155,7 +156,9 @@ class ParquetWriter(TableWriter):
 
         self._pa = pa
         self._schema = arrow_schema()
-        self._writer = pq.ParquetWriter(target if not isinstance(target, Path) else str(target), self._schema, compression="zstd")
+        self._writer = pq.ParquetWriter(
+            target if not isinstance(target, Path) else str(target), self._schema, compression="zstd"
+        )
         self._buf: list[dict[str, Any]] = []
         self._batch_rows = batch_rows
 

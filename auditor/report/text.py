@@ -19,12 +19,12 @@ from .base import (
     all_findings,
     as_list,
     by_severity,
+    display_width,
     document_label,
     excerpt,
     finding_reference,
     location_text,
     summary_text,
-    display_width,
     value_text,
     wrap_display,
 )

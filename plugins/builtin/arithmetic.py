@@ -46,7 +46,12 @@ def _sum_check(ctx, table, rows, column, title):
         if s != g:
             yield ctx.finding(
                 f"{title}：{grand['item']} {show(g)} ≠ 各项之和 {show(s)}",
-                table=table, column=column, expected=yuan(s), actual=yuan(g), note=ocr_note(s, g), **row_location(grand),
+                table=table,
+                column=column,
+                expected=yuan(s),
+                actual=yuan(g),
+                note=ocr_note(s, g),
+                **row_location(grand),
             )
     current = None
     subs: list = []
@@ -58,7 +63,11 @@ def _sum_check(ctx, table, rows, column, title):
                 if s != c:
                     yield ctx.finding(
                         f"{title}：{_label(current['item'])} {show(c)} ≠ 其中各项之和 {show(s)}",
-                        table=table, column=column, expected=yuan(s), actual=yuan(c), note=ocr_note(s, c),
+                        table=table,
+                        column=column,
+                        expected=yuan(s),
+                        actual=yuan(c),
+                        note=ocr_note(s, c),
                         **row_location(current),
                     )
             current, subs = row, []
@@ -74,21 +83,48 @@ def _sum_check(ctx, table, rows, column, title):
     tags=["arithmetic"],
     reference=STRUCTURE,
     cases=[
-        {"name": "balanced", "fires": 0, "budget": {"tables": {"fiscal_summary": [
-            {"side": "income", "item": "一、财政拨款收入", "amount": "10.00"},
-            {"side": "income", "item": "1. 一般公共预算资金", "amount": "10.00"},
-            {"side": "income", "item": "二、事业收入", "amount": None},
-            {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
-            {"side": "expenditure", "item": "二、住房保障支出", "amount": "3.00"},
-            {"side": "income", "item": "收入总计", "amount": "10.00"},
-            {"side": "expenditure", "item": "支出总计", "amount": "10.00"}]}}},
-        {"name": "expenditure items short", "fires": 1, "budget": {"tables": {"fiscal_summary": [
-            {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
-            {"side": "income", "item": "收入总计", "amount": "10.00"},
-            {"side": "expenditure", "item": "支出总计", "amount": "10.00"}]}}},
-        {"name": "totals differ", "fires": 1, "budget": {"tables": {"fiscal_summary": [
-            {"side": "income", "item": "收入总计", "amount": "10.00"},
-            {"side": "expenditure", "item": "支出总计", "amount": "11.00"}]}}},
+        {
+            "name": "balanced",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "fiscal_summary": [
+                        {"side": "income", "item": "一、财政拨款收入", "amount": "10.00"},
+                        {"side": "income", "item": "1. 一般公共预算资金", "amount": "10.00"},
+                        {"side": "income", "item": "二、事业收入", "amount": None},
+                        {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
+                        {"side": "expenditure", "item": "二、住房保障支出", "amount": "3.00"},
+                        {"side": "income", "item": "收入总计", "amount": "10.00"},
+                        {"side": "expenditure", "item": "支出总计", "amount": "10.00"},
+                    ]
+                }
+            },
+        },
+        {
+            "name": "expenditure items short",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "fiscal_summary": [
+                        {"side": "expenditure", "item": "一、公共安全支出", "amount": "7.00"},
+                        {"side": "income", "item": "收入总计", "amount": "10.00"},
+                        {"side": "expenditure", "item": "支出总计", "amount": "10.00"},
+                    ]
+                }
+            },
+        },
+        {
+            "name": "totals differ",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "fiscal_summary": [
+                        {"side": "income", "item": "收入总计", "amount": "10.00"},
+                        {"side": "expenditure", "item": "支出总计", "amount": "11.00"},
+                    ]
+                }
+            },
+        },
     ],
 )
 def fiscal_summary_balances(budget, ctx):
@@ -98,7 +134,11 @@ def fiscal_summary_balances(budget, ctx):
         a, b = value(gi["amount"]), value(ge["amount"])
         yield ctx.finding(
             f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
-            table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a), note=ocr_note(a, b),
+            table="fiscal_summary",
+            column="amount",
+            expected=yuan(b),
+            actual=yuan(a),
+            note=ocr_note(a, b),
             **row_location(gi),
         )
     yield from _sum_check(ctx, "fiscal_summary", inc, "amount", "财务收支预算总表收入")
@@ -113,14 +153,37 @@ def fiscal_summary_balances(budget, ctx):
     tags=["arithmetic"],
     reference=STRUCTURE,
     cases=[
-        {"name": "balanced", "fires": 0, "budget": {"tables": {"fiscal_appropriation_summary": [
-            {"side": "income", "item": "一、一般公共预算资金", "total": "10.00"},
-            {"side": "expenditure", "item": "一、公共安全支出", "total": "10.00", "general_public": "10.00"},
-            {"side": "income", "item": "收入总计", "total": "10.00"},
-            {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"}]}}},
-        {"name": "column short", "fires": 1, "budget": {"tables": {"fiscal_appropriation_summary": [
-            {"side": "expenditure", "item": "一、公共安全支出", "total": "10.00", "general_public": "9.00"},
-            {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"}]}}},
+        {
+            "name": "balanced",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "fiscal_appropriation_summary": [
+                        {"side": "income", "item": "一、一般公共预算资金", "total": "10.00"},
+                        {
+                            "side": "expenditure",
+                            "item": "一、公共安全支出",
+                            "total": "10.00",
+                            "general_public": "10.00",
+                        },
+                        {"side": "income", "item": "收入总计", "total": "10.00"},
+                        {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"},
+                    ]
+                }
+            },
+        },
+        {
+            "name": "column short",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "fiscal_appropriation_summary": [
+                        {"side": "expenditure", "item": "一、公共安全支出", "total": "10.00", "general_public": "9.00"},
+                        {"side": "expenditure", "item": "支出总计", "total": "10.00", "general_public": "10.00"},
+                    ]
+                }
+            },
+        },
     ],
 )
 def fiscal_appropriation_balances(budget, ctx):
@@ -131,8 +194,12 @@ def fiscal_appropriation_balances(budget, ctx):
         a, b = value(gi["total"]), value(ge["total"])
         yield ctx.finding(
             f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
-            table="fiscal_appropriation_summary", column="total", expected=yuan(b), actual=yuan(a),
-            note=ocr_note(a, b), **row_location(gi),
+            table="fiscal_appropriation_summary",
+            column="total",
+            expected=yuan(b),
+            actual=yuan(a),
+            note=ocr_note(a, b),
+            **row_location(gi),
         )
     yield from _sum_check(ctx, "fiscal_appropriation_summary", inc, "total", "财政拨款收支预算总表收入")
     for col in ("total", "general_public", "gov_fund", "soe_capital"):

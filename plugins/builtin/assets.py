@@ -40,11 +40,27 @@ def _count(fact):
         "sources": ["S5", "S2"],
     },
     cases=[
-        {"name": "adds up", "fires": 0, "budget": {"facts": [
-            {"key": "vehicles_total", "value": "3", "unit": "辆"}, {"key": "vehicles_law_enforcement", "value": "2", "unit": "辆"},
-            {"key": "vehicles_other", "value": "1", "unit": "辆"}]}},
-        {"name": "planned does not", "fires": 1, "budget": {"facts": [
-            {"key": "planned_vehicles_total", "value": "45", "unit": "辆"}, {"key": "planned_vehicles_law_enforcement", "value": "44", "unit": "辆"}]}},
+        {
+            "name": "adds up",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "vehicles_total", "value": "3", "unit": "辆"},
+                    {"key": "vehicles_law_enforcement", "value": "2", "unit": "辆"},
+                    {"key": "vehicles_other", "value": "1", "unit": "辆"},
+                ]
+            },
+        },
+        {
+            "name": "planned does not",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "planned_vehicles_total", "value": "45", "unit": "辆"},
+                    {"key": "planned_vehicles_law_enforcement", "value": "44", "unit": "辆"},
+                ]
+            },
+        },
     ],
 )
 def vehicle_categories(budget, ctx):
@@ -63,7 +79,9 @@ def vehicle_categories(budget, ctx):
         if s != _count(total):
             yield ctx.finding(
                 f"{label}共 {_count(total)} 辆，各类之和为 {s} 辆",
-                expected=str(s), actual=str(_count(total)), **fact_location(total),
+                expected=str(s),
+                actual=str(_count(total)),
+                **fact_location(total),
             )
 
 

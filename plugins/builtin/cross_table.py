@@ -52,8 +52,12 @@ def _class_row(budget, key, label):
             "budget": {
                 "tables": {
                     "income_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "fiscal": "100.00"}],
-                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
-                    "gpb_function": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
+                    "expenditure_summary": [
+                        {"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}
+                    ],
+                    "gpb_function": [
+                        {"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}
+                    ],
                 }
             },
         },
@@ -62,8 +66,12 @@ def _class_row(budget, key, label):
             "fires": 1,
             "budget": {
                 "tables": {
-                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}],
-                    "gpb_function": [{"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "50.00", "project": "40.00"}],
+                    "expenditure_summary": [
+                        {"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "60.00", "project": "40.00"}
+                    ],
+                    "gpb_function": [
+                        {"code": "204", "name": "公共安全支出", "total": "100.00", "basic": "50.00", "project": "40.00"}
+                    ],
                 }
             },
         },
@@ -120,8 +128,12 @@ def function_code_amounts_agree(budget, ctx):
             "fires": 0,
             "budget": {
                 "tables": {
-                    "gpb_function": [{"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}],
-                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "6.00", "personnel": "5.00", "public": "1.00"}],
+                    "gpb_function": [
+                        {"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}
+                    ],
+                    "gpb_basic_economic": [
+                        {"code": None, "name": "合计", "total": "6.00", "personnel": "5.00", "public": "1.00"}
+                    ],
                 }
             },
         },
@@ -130,8 +142,12 @@ def function_code_amounts_agree(budget, ctx):
             "fires": 1,
             "budget": {
                 "tables": {
-                    "gpb_function": [{"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}],
-                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "7.00", "personnel": "6.00", "public": "1.00"}],
+                    "gpb_function": [
+                        {"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"}
+                    ],
+                    "gpb_basic_economic": [
+                        {"code": None, "name": "合计", "total": "7.00", "personnel": "6.00", "public": "1.00"}
+                    ],
                 }
             },
         },
@@ -190,8 +206,17 @@ def basic_expenditure_economic_total(budget, ctx):
             "fires": 0,
             "budget": {
                 "tables": {
-                    "gpb_function": [{"code": "2080505", "name": "机关事业单位基本养老保险缴费支出", "total": "9.00", "basic": "9.00"}],
-                    "gpb_basic_economic": [{"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "9.00", "personnel": "9.00"}],
+                    "gpb_function": [
+                        {
+                            "code": "2080505",
+                            "name": "机关事业单位基本养老保险缴费支出",
+                            "total": "9.00",
+                            "basic": "9.00",
+                        }
+                    ],
+                    "gpb_basic_economic": [
+                        {"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "9.00", "personnel": "9.00"}
+                    ],
                 }
             },
         },
@@ -204,7 +229,9 @@ def basic_expenditure_economic_total(budget, ctx):
                         {"code": "2101101", "name": "行政单位医疗", "total": "6.00", "basic": "6.00"},
                         {"code": "2101102", "name": "事业单位医疗", "total": "3.00", "basic": "3.00"},
                     ],
-                    "gpb_basic_economic": [{"code": "30110", "name": "职工基本医疗保险缴费", "total": "9.00", "personnel": "9.00"}],
+                    "gpb_basic_economic": [
+                        {"code": "30110", "name": "职工基本医疗保险缴费", "total": "9.00", "personnel": "9.00"}
+                    ],
                 }
             },
         },
@@ -213,8 +240,17 @@ def basic_expenditure_economic_total(budget, ctx):
             "fires": 1,
             "budget": {
                 "tables": {
-                    "gpb_function": [{"code": "2080505", "name": "机关事业单位基本养老保险缴费支出", "total": "9.00", "basic": "9.00"}],
-                    "gpb_basic_economic": [{"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "8.00", "personnel": "8.00"}],
+                    "gpb_function": [
+                        {
+                            "code": "2080505",
+                            "name": "机关事业单位基本养老保险缴费支出",
+                            "total": "9.00",
+                            "basic": "9.00",
+                        }
+                    ],
+                    "gpb_basic_economic": [
+                        {"code": "30108", "name": "机关事业单位基本养老保险缴费", "total": "8.00", "personnel": "8.00"}
+                    ],
                 }
             },
         },
@@ -245,7 +281,12 @@ def function_economic_pairs(budget, ctx):
             )
 
 
-SANGONG_ECONOMIC = {"30212": "outbound", "30217": "reception", "30231": "vehicle_operation", "31013": "vehicle_purchase"}
+SANGONG_ECONOMIC = {
+    "30212": "outbound",
+    "30217": "reception",
+    "30231": "vehicle_operation",
+    "31013": "vehicle_purchase",
+}
 SANGONG_LABEL = {
     "outbound": "因公出国(境)费",
     "reception": "公务接待费",
@@ -277,8 +318,12 @@ SANGONG_LABEL = {
             "fires": 0,
             "budget": {
                 "tables": {
-                    "gpb_basic_economic": [{"code": "30217", "name": "公务接待费", "total": "2295800.00", "public": "2295800.00"}],
-                    "sangong": [{"total": "2295800.00", "reception": "2295800.00", "outbound": "0", "vehicle_total": "0"}],
+                    "gpb_basic_economic": [
+                        {"code": "30217", "name": "公务接待费", "total": "2295800.00", "public": "2295800.00"}
+                    ],
+                    "sangong": [
+                        {"total": "2295800.00", "reception": "2295800.00", "outbound": "0", "vehicle_total": "0"}
+                    ],
                 }
             },
         },
@@ -287,7 +332,9 @@ SANGONG_LABEL = {
             "fires": 1,
             "budget": {
                 "tables": {
-                    "gpb_basic_economic": [{"code": "30217", "name": "公务接待费", "total": "3000000.00", "public": "3000000.00"}],
+                    "gpb_basic_economic": [
+                        {"code": "30217", "name": "公务接待费", "total": "3000000.00", "public": "3000000.00"}
+                    ],
                     "sangong": [{"total": "2295800.00", "reception": "2295800.00"}],
                 }
             },
@@ -339,7 +386,9 @@ def sangong_vs_economic(budget, ctx):
             "fires": 0,
             "budget": {
                 "tables": {
-                    "gpb_basic_economic": [{"code": None, "name": "合计", "total": "230168970.80", "public": "230168970.80"}],
+                    "gpb_basic_economic": [
+                        {"code": None, "name": "合计", "total": "230168970.80", "public": "230168970.80"}
+                    ],
                     "sangong": [{"operating_expenses": "230169000.00"}],
                 }
             },
@@ -444,7 +493,9 @@ def item_label(text) -> str:
             "budget": {
                 "tables": {
                     "fiscal_summary": [{"side": "expenditure", "item": "一、公共安全支出", "amount": "12.00"}],
-                    "expenditure_summary": [{"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "10.00"}],
+                    "expenditure_summary": [
+                        {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "10.00"}
+                    ],
                 }
             },
         },
@@ -468,8 +519,12 @@ def summary_tables_agree(budget, ctx):
             if a != b:
                 yield ctx.finding(
                     f"财务收支预算总表 {label} {show(a)} ≠ 收入预算总表合计 {show(b)}",
-                    table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a),
-                    note=ocr_note(a, b), **row_location(row),
+                    table="fiscal_summary",
+                    column="amount",
+                    expected=yuan(b),
+                    actual=yuan(a),
+                    note=ocr_note(a, b),
+                    **row_location(row),
                 )
         if row["side"] == "expenditure":
             if label == "支出总计" and exp_total is not None:
@@ -482,10 +537,18 @@ def summary_tables_agree(budget, ctx):
             if a != b:
                 yield ctx.finding(
                     f"财务收支预算总表 {label} {show(a)} ≠ 支出预算总表 {show(b)}",
-                    table="fiscal_summary", column="amount", expected=yuan(b), actual=yuan(a),
-                    note=ocr_note(a, b), **row_location(row),
+                    table="fiscal_summary",
+                    column="amount",
+                    expected=yuan(b),
+                    actual=yuan(a),
+                    note=ocr_note(a, b),
+                    **row_location(row),
                 )
-    fund_tables = {"general_public": "gpb_function", "gov_fund": "gov_fund_function", "soe_capital": "soe_capital_function"}
+    fund_tables = {
+        "general_public": "gpb_function",
+        "gov_fund": "gov_fund_function",
+        "soe_capital": "soe_capital_function",
+    }
     for row in (r for r in records(budget, "fiscal_appropriation_summary") if r["side"] == "expenditure"):
         label = item_label(row["item"])
         for col, key in fund_tables.items():
@@ -504,8 +567,12 @@ def summary_tables_agree(budget, ctx):
             if a != b:
                 yield ctx.finding(
                     f"财政拨款收支预算总表 {label} {col} {show(a)} ≠ {key} {show(b)}",
-                    table="fiscal_appropriation_summary", column=col, expected=yuan(b), actual=yuan(a),
-                    note=ocr_note(a, b), **row_location(row),
+                    table="fiscal_appropriation_summary",
+                    column=col,
+                    expected=yuan(b),
+                    actual=yuan(a),
+                    note=ocr_note(a, b),
+                    **row_location(row),
                 )
 
 

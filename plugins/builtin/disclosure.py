@@ -42,8 +42,16 @@ def _meta_table_location(info):
     reference=DISC_001,
     description="Matched by title; the 政府性基金 and 国有资本经营 tables must be published even when empty.",
     cases=[
-        {"name": "all present", "fires": 0, "budget": {"meta": {"tables": {k: {"title": v} for k, v in NINE_TABLES.items()}}}},
-        {"name": "two missing", "fires": 2, "budget": {"meta": {"tables": {k: {"title": v} for k, v in list(NINE_TABLES.items())[:7]}}}},
+        {
+            "name": "all present",
+            "fires": 0,
+            "budget": {"meta": {"tables": {k: {"title": v} for k, v in NINE_TABLES.items()}}},
+        },
+        {
+            "name": "two missing",
+            "fires": 2,
+            "budget": {"meta": {"tables": {k: {"title": v} for k, v in list(NINE_TABLES.items())[:7]}}},
+        },
     ],
 )
 def nine_tables(budget, ctx):
@@ -51,7 +59,9 @@ def nine_tables(budget, ctx):
         if key not in budget.meta.tables:
             yield ctx.finding(
                 f"缺少预算表：{title}",
-                table=key, expected=title, actual=None,
+                table=key,
+                expected=title,
+                actual=None,
             )
 
 
@@ -71,18 +81,38 @@ SECTION_REF = {
     tags=["disclosure"],
     reference=SECTION_REF,
     params={
-        "required": ["functions", "organisation", "glossary", "budget_notes", "other_notes",
-                     "sangong_notes", "operating_notes", "procurement_notes", "performance_notes", "assets_notes"],
+        "required": [
+            "functions",
+            "organisation",
+            "glossary",
+            "budget_notes",
+            "other_notes",
+            "sangong_notes",
+            "operating_notes",
+            "procurement_notes",
+            "performance_notes",
+            "assets_notes",
+        ],
     },
     cases=[
-        {"name": "all", "fires": 0, "budget": {"meta": {"sections": {k: {"title": v} for k, v in SECTION_LABELS.items()}}}},
-        {"name": "no glossary", "fires": 1, "budget": {"meta": {"sections": {k: {"title": v} for k, v in SECTION_LABELS.items() if k != "glossary"}}}},
+        {
+            "name": "all",
+            "fires": 0,
+            "budget": {"meta": {"sections": {k: {"title": v} for k, v in SECTION_LABELS.items()}}},
+        },
+        {
+            "name": "no glossary",
+            "fires": 1,
+            "budget": {"meta": {"sections": {k: {"title": v} for k, v in SECTION_LABELS.items() if k != "glossary"}}},
+        },
     ],
 )
 def required_sections(budget, ctx):
     for key in ctx.params["required"]:
         if key not in budget.meta.sections:
-            yield ctx.finding(f"缺少章节：{SECTION_LABELS.get(key, key)}", expected=SECTION_LABELS.get(key, key), actual=None)
+            yield ctx.finding(
+                f"缺少章节：{SECTION_LABELS.get(key, key)}", expected=SECTION_LABELS.get(key, key), actual=None
+            )
 
 
 @rule(
@@ -94,7 +124,11 @@ def required_sections(budget, ctx):
     reference={**SECTION_REF, "article": "DISCLOSURE-006", "confidence": "M"},
     cases=[
         {"name": "unit budget exempt", "fires": 0, "budget": {"meta": {"kind": "单位预算", "sections": {}}}},
-        {"name": "department without", "fires": 1, "budget": {"meta": {"kind": "部门预算", "sections": {"functions": {"title": "x"}}}}},
+        {
+            "name": "department without",
+            "fires": 1,
+            "budget": {"meta": {"kind": "部门预算", "sections": {"functions": {"title": "x"}}}},
+        },
     ],
 )
 def project_notes(budget, ctx):
@@ -117,12 +151,26 @@ def _norm_title(text: str) -> str:
     tags=["disclosure", "editorial"],
     reference={"regulation": "公开文本目录与正文一致", "article": "quality", "confidence": "H", "sources": ["S5"]},
     cases=[
-        {"name": "matches", "fires": 0, "budget": {"meta": {
-            "toc": [{"title": "1. 2024年部门财务收支预算总表"}],
-            "tables": {"fiscal_summary": {"title": "2024年部门财务收支预算总表"}}}}},
-        {"name": "table missing from body", "fires": 1, "budget": {"meta": {
-            "toc": [{"title": "1. 2024年部门财务收支预算总表"}, {"title": "2. 2024年部门收入预算总表"}],
-            "tables": {"fiscal_summary": {"title": "2024年部门财务收支预算总表"}}}}},
+        {
+            "name": "matches",
+            "fires": 0,
+            "budget": {
+                "meta": {
+                    "toc": [{"title": "1. 2024年部门财务收支预算总表"}],
+                    "tables": {"fiscal_summary": {"title": "2024年部门财务收支预算总表"}},
+                }
+            },
+        },
+        {
+            "name": "table missing from body",
+            "fires": 1,
+            "budget": {
+                "meta": {
+                    "toc": [{"title": "1. 2024年部门财务收支预算总表"}, {"title": "2. 2024年部门收入预算总表"}],
+                    "tables": {"fiscal_summary": {"title": "2024年部门财务收支预算总表"}},
+                }
+            },
+        },
     ],
 )
 def toc_matches_body(budget, ctx):
@@ -137,7 +185,10 @@ def toc_matches_body(budget, ctx):
         if title not in body and not any(b.endswith(title) or title.endswith(b) for b in body):
             yield ctx.finding(
                 f"目录列出“{entry.get('title')}”，正文中未找到该表",
-                expected=entry.get("title"), actual=None, line=entry.get("line"), page=entry.get("page"),
+                expected=entry.get("title"),
+                actual=None,
+                line=entry.get("line"),
+                page=entry.get("page"),
             )
     toc_titles = [_norm_title(e.get("title", "")) for e in toc]
     for key, info in budget.meta.tables.items():
@@ -145,7 +196,10 @@ def toc_matches_body(budget, ctx):
         if not any(x.endswith(t) or t.endswith(x) for x in toc_titles if x):
             yield ctx.finding(
                 f"正文中的“{info.title}”未列入目录",
-                table=key, expected="列入目录", actual=info.title, **_meta_table_location(info),
+                table=key,
+                expected="列入目录",
+                actual=info.title,
+                **_meta_table_location(info),
             )
 
 
@@ -162,22 +216,42 @@ def toc_matches_body(budget, ctx):
         "sources": ["S5"],
     },
     cases=[
-        {"name": "complete", "fires": 0, "budget": {"meta": {"tables": {"fiscal_summary": {"title": "财务收支预算总表", "unit": "元", "department": "X局"}}}}},
-        {"name": "no unit", "fires": 1, "budget": {"meta": {"tables": {"fiscal_summary": {"title": "财务收支预算总表", "unit": None, "department": "X局"}}}}},
+        {
+            "name": "complete",
+            "fires": 0,
+            "budget": {
+                "meta": {"tables": {"fiscal_summary": {"title": "财务收支预算总表", "unit": "元", "department": "X局"}}}
+            },
+        },
+        {
+            "name": "no unit",
+            "fires": 1,
+            "budget": {
+                "meta": {"tables": {"fiscal_summary": {"title": "财务收支预算总表", "unit": None, "department": "X局"}}}
+            },
+        },
     ],
 )
 def table_header(budget, ctx):
     for key, info in budget.meta.tables.items():
         if not info.department:
             yield ctx.finding(
-                f"“{info.title}”未列明编制部门", table=key, column="编制部门",
-                expected="编制部门：……", actual=None, **_meta_table_location(info),
+                f"“{info.title}”未列明编制部门",
+                table=key,
+                column="编制部门",
+                expected="编制部门：……",
+                actual=None,
+                **_meta_table_location(info),
             )
         if not info.unit:
             assumed = info.unit_assumed or ("万元" if key == "sangong" else "元")
             yield ctx.finding(
-                f"“{info.title}”未列明金额单位（按模板读作{assumed}）", table=key, column="单位",
-                expected="单位：元/万元", actual=None, **_meta_table_location(info),
+                f"“{info.title}”未列明金额单位（按模板读作{assumed}）",
+                table=key,
+                column="单位",
+                expected="单位：元/万元",
+                actual=None,
+                **_meta_table_location(info),
             )
 
 
@@ -192,12 +266,28 @@ GLOSSARY_TERMS = ("基本支出", "项目支出", "三公", "机关运行经费"
     tags=["disclosure"],
     reference={**SECTION_REF, "article": "DISCLOSURE-003", "confidence": "M"},
     cases=[
-        {"name": "all four defined", "fires": 0, "budget": {
-            "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
-            "lines": ["名词解释", "（一）基本支出预算：……", "（二）项目支出预算：……", "（三）“三公”经费：……", "（四）机关运行经费：……"]}},
-        {"name": "机关运行经费 not defined", "fires": 1, "budget": {
-            "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
-            "lines": ["名词解释", "（一）基本支出预算：……", "（二）项目支出预算：……", "（三）“三公”经费：……"]}},
+        {
+            "name": "all four defined",
+            "fires": 0,
+            "budget": {
+                "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
+                "lines": [
+                    "名词解释",
+                    "（一）基本支出预算：……",
+                    "（二）项目支出预算：……",
+                    "（三）“三公”经费：……",
+                    "（四）机关运行经费：……",
+                ],
+            },
+        },
+        {
+            "name": "机关运行经费 not defined",
+            "fires": 1,
+            "budget": {
+                "meta": {"sections": {"glossary": {"title": "名词解释", "line": 1}}},
+                "lines": ["名词解释", "（一）基本支出预算：……", "（二）项目支出预算：……", "（三）“三公”经费：……"],
+            },
+        },
     ],
 )
 def glossary_terms(budget, ctx):
@@ -213,7 +303,11 @@ def glossary_terms(budget, ctx):
     for term in GLOSSARY_TERMS:
         if term not in text:
             yield ctx.finding(
-                f"名词解释未解释“{term}”", expected=term, actual=None, line=glossary.line, page=glossary.page,
+                f"名词解释未解释“{term}”",
+                expected=term,
+                actual=None,
+                line=glossary.line,
+                page=glossary.page,
             )
 
 

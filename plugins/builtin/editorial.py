@@ -35,8 +35,17 @@ NOTES = {
 
 #: Sections whose prose is checked for sentence punctuation (the TOC and cover are not prose).
 _TEXT_SECTIONS = {
-    "functions", "organisation", "glossary", "budget_notes", "other_notes", "sangong_notes",
-    "operating_notes", "procurement_notes", "performance_notes", "assets_notes", "project_notes",
+    "functions",
+    "organisation",
+    "glossary",
+    "budget_notes",
+    "other_notes",
+    "sangong_notes",
+    "operating_notes",
+    "procurement_notes",
+    "performance_notes",
+    "assets_notes",
+    "project_notes",
 }
 
 
@@ -62,7 +71,11 @@ _DOUBLED = re.compile(r"[。，、；：,;](?:[ \u3000]*[。，、；：,;])+")
     reference=QUALITY,
     cases=[
         {"name": "single", "fires": 0, "budget": {"text": "2024年“三公”经费预算数为1.00万元，与2023年预算持平。"}},
-        {"name": "doubled full stop", "fires": 1, "budget": {"text": "2024年“三公”经费预算数为1.00万元，与2023年预算持平。。"}},
+        {
+            "name": "doubled full stop",
+            "fires": 1,
+            "budget": {"text": "2024年“三公”经费预算数为1.00万元，与2023年预算持平。。"},
+        },
         {"name": "comma then full stop", "fires": 1, "budget": {"text": "主要用于行政运行，。"}},
     ],
 )
@@ -72,11 +85,13 @@ def doubled_punctuation(budget, ctx):
             continue
         for m in _DOUBLED.finditer(p.text):
             # 主要原因是：。 is an empty reason (ED004), not a typo in punctuation
-            if m.group(0)[0] in "：:" and re.search(r"原因(?:是|为)?$", p.text[:m.start()]):
+            if m.group(0)[0] in "：:" and re.search(r"原因(?:是|为)?$", p.text[: m.start()]):
                 continue
             yield ctx.finding(
                 f"标点重复：“{m.group(0)}”",
-                actual=snippet(p.text, m.start(), m.end()), expected=m.group(0)[-1], **p.where(m.start()),
+                actual=snippet(p.text, m.start(), m.end()),
+                expected=m.group(0)[-1],
+                **p.where(m.start()),
             )
 
 
@@ -90,7 +105,7 @@ _HEADINGISH = re.compile(
 
 def _unterminated(p) -> bool:
     text = strip_heading_tail(p.text.rstrip())
-    if not text or text[-1] in _ENDS or text[-1] in "。）)”\"】》" and text.rstrip("）)”\"】》")[-1:] in _ENDS:
+    if not text or text[-1] in _ENDS or text[-1] in '。）)”"】》' and text.rstrip('）)”"】》')[-1:] in _ENDS:
         return False
     if any(is_garbled(ln.text) for ln in p.lines):
         return False  # an OCR line of noise: the end of the paragraph is not readable
@@ -121,8 +136,16 @@ def _unterminated(p) -> bool:
         "lines are not sentences; a paragraph whose last line is OCR noise is skipped."
     ),
     cases=[
-        {"name": "ends with full stop", "fires": 0, "budget": {"text": "2025年本部门财政拨款的机关运行经费预算为171.01万元。"}},
-        {"name": "no full stop", "fires": 1, "budget": {"text": "2025年本部门财政拨款的机关运行经费预算为171.01万元\n\n三、政府采购预算情况"}},
+        {
+            "name": "ends with full stop",
+            "fires": 0,
+            "budget": {"text": "2025年本部门财政拨款的机关运行经费预算为171.01万元。"},
+        },
+        {
+            "name": "no full stop",
+            "fires": 1,
+            "budget": {"text": "2025年本部门财政拨款的机关运行经费预算为171.01万元\n\n三、政府采购预算情况"},
+        },
         {"name": "heading", "fires": 0, "budget": {"text": "三、政府采购预算情况"}},
     ],
 )
@@ -135,8 +158,11 @@ def missing_final_punctuation(budget, ctx):
         text = p.text.rstrip()
         yield ctx.finding(
             "段落结尾缺少句末标点：“" + snippet(text, len(text) - 1, len(text), pad=24) + "”",
-            actual=snippet(text, len(text) - 1, len(text), pad=24), expected="…。",
-            note="OCR text: check the printed page (OCR can drop a final 。)" if budget.document.kind == "text" else None,
+            actual=snippet(text, len(text) - 1, len(text), pad=24),
+            expected="…。",
+            note="OCR text: check the printed page (OCR can drop a final 。)"
+            if budget.document.kind == "text"
+            else None,
             **p.where(len(text) - 1),
         )
 
@@ -144,9 +170,24 @@ def missing_final_punctuation(budget, ctx):
 # --- ED003 unbalanced quotes and brackets -------------------------------------------------------
 
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "「": "」"}
-_FAMILY = {"“": "quote", "”": "quote", "‘": "squote", "’": "squote", "（": "paren", "）": "paren",
-           "(": "paren", ")": "paren", "《": "title", "》": "title", "【": "square", "】": "square",
-           "〔": "tortoise", "〕": "tortoise", "「": "corner", "」": "corner"}
+_FAMILY = {
+    "“": "quote",
+    "”": "quote",
+    "‘": "squote",
+    "’": "squote",
+    "（": "paren",
+    "）": "paren",
+    "(": "paren",
+    ")": "paren",
+    "《": "title",
+    "》": "title",
+    "【": "square",
+    "】": "square",
+    "〔": "tortoise",
+    "〕": "tortoise",
+    "「": "corner",
+    "」": "corner",
+}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
@@ -163,7 +204,7 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
             if depth is None:
                 out.append(("unopened", i, i + 1))
                 continue
-            for opener, pos in stack[depth + 1:]:
+            for opener, pos in stack[depth + 1 :]:
                 out.append(("unclosed", pos, i))
             opener, pos = stack[depth]
             del stack[depth:]
@@ -198,9 +239,21 @@ _MESSAGES = {
         "bracket closed by a half-width one (（款)) is reported at info severity."
     ),
     cases=[
-        {"name": "balanced", "fires": 0, "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）”63.19万元。"}},
-        {"name": "quote not closed", "fires": 1, "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）63.19万元。"}},
-        {"name": "mixed widths", "fires": 1, "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款)行政单位医疗（项）”63.19万元。"}},
+        {
+            "name": "balanced",
+            "fires": 0,
+            "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）”63.19万元。"},
+        },
+        {
+            "name": "quote not closed",
+            "fires": 1,
+            "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）63.19万元。"},
+        },
+        {
+            "name": "mixed widths",
+            "fires": 1,
+            "budget": {"text": "1. “卫生健康支出（类）行政事业单位医疗（款)行政单位医疗（项）”63.19万元。"},
+        },
     ],
 )
 def unbalanced(budget, ctx):
@@ -245,8 +298,9 @@ def empty_reason(budget, ctx):
         for m in _EMPTY_REASON.finditer(p.text):
             end = min(len(p.text), m.end() + 1)
             yield ctx.finding(
-                f"原因说明为空：“{p.text[m.start():end].strip()}”",
-                actual=snippet(p.text, m.start(), end, pad=16), expected="主要原因是：（具体原因）。",
+                f"原因说明为空：“{p.text[m.start() : end].strip()}”",
+                actual=snippet(p.text, m.start(), end, pad=16),
+                expected="主要原因是：（具体原因）。",
                 **p.where(m.start()),
             )
 
@@ -254,7 +308,12 @@ def empty_reason(budget, ctx):
 # --- ED005 template residue -------------------------------------------------------------------------
 
 _RESIDUE = [
-    (re.compile(r"(?:增加|增长|上升)\s*[（(]\s*(?:减少|下降|降低)\s*[）)]|(?:减少|下降)\s*[（(]\s*(?:增加|增长)\s*[）)]"), "模板选项未删除"),
+    (
+        re.compile(
+            r"(?:增加|增长|上升)\s*[（(]\s*(?:减少|下降|降低)\s*[）)]|(?:减少|下降)\s*[（(]\s*(?:增加|增长)\s*[）)]"
+        ),
+        "模板选项未删除",
+    ),
     (re.compile(r"(?<![A-Za-z0-9])(?:XX+|xx+|××+|ＸＸ+)(?![A-Za-z])"), "占位符未填写"),
     (re.compile(r"待填写|待补充|请填写|此处填写|填写说明|（填写[^）]*）|\(填写[^)]*\)"), "待填写内容"),
     (re.compile(r"(?<![…\.])……(?![…\d\.])"), "省略号占位"),
@@ -279,10 +338,24 @@ def _is_instruction(inner: str) -> bool:
     tags=["editorial", "disclosure"],
     reference=RESIDUE,
     cases=[
-        {"name": "filled in", "fires": 0, "budget": {"text": "2024年“三公”经费预算数为1.00万元，比2023年预算减少0.50万元。"}},
-        {"name": "增加（减少）", "fires": 1, "budget": {"text": "2024年“三公”经费预算数为1.00万元，比2023年预算增加（减少）0.50万元。"}},
+        {
+            "name": "filled in",
+            "fires": 0,
+            "budget": {"text": "2024年“三公”经费预算数为1.00万元，比2023年预算减少0.50万元。"},
+        },
+        {
+            "name": "增加（减少）",
+            "fires": 1,
+            "budget": {"text": "2024年“三公”经费预算数为1.00万元，比2023年预算增加（减少）0.50万元。"},
+        },
         {"name": "XX", "fires": 1, "budget": {"text": "本部门编报绩效目标的项目XX个。"}},
-        {"name": "instruction", "fires": 1, "budget": {"text": "四、绩效目标设置情况\n（绩效目标管理工作情况，以及编报绩效目标的项目数量、单位数量、预算金额等）"}},
+        {
+            "name": "instruction",
+            "fires": 1,
+            "budget": {
+                "text": "四、绩效目标设置情况\n（绩效目标管理工作情况，以及编报绩效目标的项目数量、单位数量、预算金额等）"
+            },
+        },
     ],
 )
 def template_residue(budget, ctx):
@@ -301,7 +374,8 @@ def template_residue(budget, ctx):
         for s, e, label in sorted(hits):
             yield ctx.finding(
                 f"{label}：“{p.text[s:e]}”",
-                actual=snippet(p.text, s, e), **p.where(s),
+                actual=snippet(p.text, s, e),
+                **p.where(s),
             )
 
 
@@ -330,10 +404,26 @@ _DEPT_OK = re.compile(r"部门预算(?:支出)?经济分类|基本支出部门�
         "(a budget unit) is a different word and never flagged."
     ),
     cases=[
-        {"name": "unit budget, own words", "fires": 0, "budget": {"meta": {"kind": "单位预算"}, "text": "2024年单位预算编制说明\n本单位收入预算10.00万元。"}},
-        {"name": "unit budget says 部门预算", "fires": 1, "budget": {"meta": {"kind": "单位预算"}, "text": "2024年部门预算编制说明\n本单位收入预算10.00万元。"}},
-        {"name": "unit budget, economic classification", "fires": 0, "budget": {"meta": {"kind": "单位预算"}, "text": "8. 2024年单位一般公共预算基本支出部门预算经济分类预算表"}},
-        {"name": "department budget says 单位预算", "fires": 1, "budget": {"meta": {"kind": "部门预算"}, "text": "本部门单位预算收入10.00万元。"}},
+        {
+            "name": "unit budget, own words",
+            "fires": 0,
+            "budget": {"meta": {"kind": "单位预算"}, "text": "2024年单位预算编制说明\n本单位收入预算10.00万元。"},
+        },
+        {
+            "name": "unit budget says 部门预算",
+            "fires": 1,
+            "budget": {"meta": {"kind": "单位预算"}, "text": "2024年部门预算编制说明\n本单位收入预算10.00万元。"},
+        },
+        {
+            "name": "unit budget, economic classification",
+            "fires": 0,
+            "budget": {"meta": {"kind": "单位预算"}, "text": "8. 2024年单位一般公共预算基本支出部门预算经济分类预算表"},
+        },
+        {
+            "name": "department budget says 单位预算",
+            "fires": 1,
+            "budget": {"meta": {"kind": "部门预算"}, "text": "本部门单位预算收入10.00万元。"},
+        },
     ],
 )
 def kind_wording(budget, ctx):
@@ -347,13 +437,16 @@ def kind_wording(budget, ctx):
     for ln in doc.lines:
         text = ln.text
         for m in re.finditer(wrong, text):
-            if wrong == "部门预算" and _DEPT_OK.search(text[max(0, m.start() - 4):m.end() + 6]):
+            if wrong == "部门预算" and _DEPT_OK.search(text[max(0, m.start() - 4) : m.end() + 6]):
                 continue
-            if wrong == "单位预算" and text[max(0, m.start() - 1):m.start()] == "预":
+            if wrong == "单位预算" and text[max(0, m.start() - 1) : m.start()] == "预":
                 continue  # …预算单位预算… is 预算单位 + 预算
             yield ctx.finding(
                 f"本文件为{kind}，文中却称“{wrong}”",
-                actual=snippet(text, m.start(), m.end(), pad=12), expected=kind, line=ln.line, page=ln.page,
+                actual=snippet(text, m.start(), m.end(), pad=12),
+                expected=kind,
+                line=ln.line,
+                page=ln.page,
             )
 
 
@@ -366,8 +459,12 @@ def _unreadable(lines) -> bool:
     if len(t) < 20:
         return False
     readable = sum(
-        1 for ch in t
-        if "\u4e00" <= ch <= "\u9fff" or ch.isascii() and ch.isprintable() or ch in "，。、；：“”‘’（）《》【】％—…·〔〕！？"
+        1
+        for ch in t
+        if "\u4e00" <= ch <= "\u9fff"
+        or ch.isascii()
+        and ch.isprintable()
+        or ch in "，。、；：“”‘’（）《》【】％—…·〔〕！？"
     )
     return readable / len(t) < 0.5
 
@@ -389,7 +486,11 @@ def _unreadable(lines) -> bool:
         "text layer is mostly not characters (fonts without a Unicode map print mojibake or private-use glyphs)."
     ),
     cases=[
-        {"name": "every page has text", "fires": 0, "budget": {"pages": [["2024年部门预算"], ["目录", "一、部门主要职能"]]}},
+        {
+            "name": "every page has text",
+            "fires": 0,
+            "budget": {"pages": [["2024年部门预算"], ["目录", "一、部门主要职能"]]},
+        },
         {"name": "a blank page", "fires": 1, "budget": {"pages": [["2024年部门预算"], [], ["一、部门主要职能"]]}},
     ],
 )
@@ -406,7 +507,10 @@ def blank_pages(budget, ctx):
         if _unreadable(lines):
             sample = next((ln for ln in lines if ln.text.strip()), lines[0])
             yield ctx.finding(
-                f"第 {page} 页文本层无法识读（乱码）", page=page, line=sample.line, actual=sample.text[:40],
+                f"第 {page} 页文本层无法识读（乱码）",
+                page=page,
+                line=sample.line,
+                actual=sample.text[:40],
             )
 
 
@@ -434,10 +538,26 @@ _BUDGET_YEAR = re.compile(
         "预算…, 2025年“三公”经费预算数…) names the budget year."
     ),
     cases=[
-        {"name": "right years", "fires": 0, "budget": {"meta": {"year": 2025}, "text": "2025年“三公”经费预算数为1.00万元，与2024年预算持平。"}},
-        {"name": "compared with itself", "fires": 1, "budget": {"meta": {"year": 2025}, "text": "2025年“三公”经费预算数为1.00万元，与2025年预算持平。"}},
-        {"name": "compared with two years back", "fires": 1, "budget": {"meta": {"year": 2026}, "text": "2026年“三公”经费预算数为1.00万元，比2024年预算减少0.50万元。"}},
-        {"name": "stale year in a title", "fires": 1, "budget": {"meta": {"year": 2025}, "text": "2024年本部门政府采购预算38.20万元。"}},
+        {
+            "name": "right years",
+            "fires": 0,
+            "budget": {"meta": {"year": 2025}, "text": "2025年“三公”经费预算数为1.00万元，与2024年预算持平。"},
+        },
+        {
+            "name": "compared with itself",
+            "fires": 1,
+            "budget": {"meta": {"year": 2025}, "text": "2025年“三公”经费预算数为1.00万元，与2025年预算持平。"},
+        },
+        {
+            "name": "compared with two years back",
+            "fires": 1,
+            "budget": {"meta": {"year": 2026}, "text": "2026年“三公”经费预算数为1.00万元，比2024年预算减少0.50万元。"},
+        },
+        {
+            "name": "stale year in a title",
+            "fires": 1,
+            "budget": {"meta": {"year": 2025}, "text": "2024年本部门政府采购预算38.20万元。"},
+        },
     ],
 )
 def years(budget, ctx):
@@ -452,7 +572,9 @@ def years(budget, ctx):
                 what = "与本年度比较" if y == year else f"应与{year - 1}年比较"
                 yield ctx.finding(
                     f"{year}年预算的增减应与{year - 1}年比较，文中为“{m.group(0)}”（{what}）",
-                    expected=str(year - 1), actual=snippet(p.text, m.start(), m.end()), **p.where(m.start()),
+                    expected=str(year - 1),
+                    actual=snippet(p.text, m.start(), m.end()),
+                    **p.where(m.start()),
                 )
         if p.section in ("assets_notes",):
             continue
@@ -460,12 +582,22 @@ def years(budget, ctx):
             y = int(m.group(1))
             if y != year:
                 yield ctx.finding(
-                    f"本年度为{year}年，文中为“{p.text[m.start():m.end()]}”",
-                    expected=str(year), actual=snippet(p.text, m.start(), m.end()), **p.where(m.start()),
+                    f"本年度为{year}年，文中为“{p.text[m.start() : m.end()]}”",
+                    expected=str(year),
+                    actual=snippet(p.text, m.start(), m.end()),
+                    **p.where(m.start()),
                 )
 
 
 @hookimpl
 def auditor_register_rules():
-    return [doubled_punctuation, missing_final_punctuation, unbalanced, empty_reason, template_residue,
-            kind_wording, blank_pages, years]
+    return [
+        doubled_punctuation,
+        missing_final_punctuation,
+        unbalanced,
+        empty_reason,
+        template_residue,
+        kind_wording,
+        blank_pages,
+        years,
+    ]

@@ -14,7 +14,9 @@ DISC_010 = {
     "sources": ["S3", "S5", "S6"],
 }
 
-EMPTY_NOTE = re.compile(r"无.{0,30}(?:预算|经费|支出|收入|安排).{0,20}(?:故|因此|所以)?.{0,6}(?:本表|此表).{0,4}(?:无数据|为空|空表)|本表(?:无数据|为空表?)|空表")
+EMPTY_NOTE = re.compile(
+    r"无.{0,30}(?:预算|经费|支出|收入|安排).{0,20}(?:故|因此|所以)?.{0,6}(?:本表|此表).{0,4}(?:无数据|为空|空表)|本表(?:无数据|为空表?)|空表"
+)
 
 OPTIONAL_TABLES = ("gov_fund_function", "soe_capital_function", "sangong")
 
@@ -47,10 +49,32 @@ def _empty_note(info) -> str | None:
     tags=["empty-fund", "disclosure"],
     reference=DISC_010,
     cases=[
-        {"name": "empty with note", "fires": 0, "budget": {"meta": {"tables": {"gov_fund_function": {
-            "title": "政府性基金预算支出功能分类预算表", "empty": True, "notes": ["注：本部门2024年无政府性基金预算安排的支出，故本表无数据。"]}}}}},
-        {"name": "empty without note", "fires": 1, "budget": {"meta": {"tables": {"gov_fund_function": {
-            "title": "政府性基金预算支出功能分类预算表", "empty": True, "notes": []}}}}},
+        {
+            "name": "empty with note",
+            "fires": 0,
+            "budget": {
+                "meta": {
+                    "tables": {
+                        "gov_fund_function": {
+                            "title": "政府性基金预算支出功能分类预算表",
+                            "empty": True,
+                            "notes": ["注：本部门2024年无政府性基金预算安排的支出，故本表无数据。"],
+                        }
+                    }
+                }
+            },
+        },
+        {
+            "name": "empty without note",
+            "fires": 1,
+            "budget": {
+                "meta": {
+                    "tables": {
+                        "gov_fund_function": {"title": "政府性基金预算支出功能分类预算表", "empty": True, "notes": []}
+                    }
+                }
+            },
+        },
     ],
 )
 def empty_table_note(budget, ctx):
@@ -60,7 +84,11 @@ def empty_table_note(budget, ctx):
         if not _empty_note(info):
             yield ctx.finding(
                 f"“{info.title}”无数据，但未说明原因（应注明“本年度无……，故本表无数据”）",
-                table=key, expected="空表说明", actual=None, line=info.line, page=info.page,
+                table=key,
+                expected="空表说明",
+                actual=None,
+                line=info.line,
+                page=info.page,
             )
 
 
@@ -72,10 +100,35 @@ def empty_table_note(budget, ctx):
     tags=["empty-fund", "disclosure"],
     reference=DISC_010,
     cases=[
-        {"name": "note and empty", "fires": 0, "budget": {"meta": {"tables": {"sangong": {"title": "三公", "notes": ["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"]}}}}},
-        {"name": "note but data", "fires": 1, "budget": {
-            "meta": {"tables": {"sangong": {"title": "三公", "notes": ["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"]}}},
-            "tables": {"sangong": [{"total": "479100.00", "vehicle_total": "465600.00", "reception": "13500.00"}]}}},
+        {
+            "name": "note and empty",
+            "fires": 0,
+            "budget": {
+                "meta": {
+                    "tables": {
+                        "sangong": {
+                            "title": "三公",
+                            "notes": ["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"],
+                        }
+                    }
+                }
+            },
+        },
+        {
+            "name": "note but data",
+            "fires": 1,
+            "budget": {
+                "meta": {
+                    "tables": {
+                        "sangong": {
+                            "title": "三公",
+                            "notes": ["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"],
+                        }
+                    }
+                },
+                "tables": {"sangong": [{"total": "479100.00", "vehicle_total": "465600.00", "reception": "13500.00"}]},
+            },
+        },
     ],
 )
 def note_contradicts_data(budget, ctx):
@@ -84,14 +137,26 @@ def note_contradicts_data(budget, ctx):
         if note and _has_data(budget, key):
             yield ctx.finding(
                 f"“{info.title}”注明“{note.strip()}”，但表中有数据",
-                table=key, expected="删除空表说明或核对数据", actual=note.strip(), line=info.line, page=info.page,
+                table=key,
+                expected="删除空表说明或核对数据",
+                actual=note.strip(),
+                line=info.line,
+                page=info.page,
             )
 
 
 # category -> (label, places it appears: (table key, column) and prose fact keys)
 CATEGORIES = {
-    "gov_fund": ("政府性基金", [("gov_fund_function", "total"), ("fiscal_appropriation_summary", "gov_fund")], ["gov_fund_expenditure"]),
-    "soe_capital": ("国有资本经营", [("soe_capital_function", "total"), ("fiscal_appropriation_summary", "soe_capital")], ["soe_expenditure"]),
+    "gov_fund": (
+        "政府性基金",
+        [("gov_fund_function", "total"), ("fiscal_appropriation_summary", "gov_fund")],
+        ["gov_fund_expenditure"],
+    ),
+    "soe_capital": (
+        "国有资本经营",
+        [("soe_capital_function", "total"), ("fiscal_appropriation_summary", "soe_capital")],
+        ["soe_expenditure"],
+    ),
     "business": ("事业收入", [("income_summary", "business")], ["business_income"]),
     "operating": ("事业单位经营收入", [("income_summary", "operating")], ["operating_income"]),
     "other": ("其他收入", [("income_summary", "other")], ["other_income"]),
@@ -106,12 +171,22 @@ CATEGORIES = {
     tags=["empty-fund", "cross-table"],
     reference={**DISC_010, "article": "DISCLOSURE-010; CONSIST-002/005"},
     cases=[
-        {"name": "empty everywhere", "fires": 0, "budget": {
-            "tables": {"gov_fund_function": [{"code": None, "name": "合计"}]},
-            "facts": [{"key": "gov_fund_expenditure", "value": "0", "unit": "元"}]}},
-        {"name": "prose says amount, table empty", "fires": 1, "budget": {
-            "tables": {"gov_fund_function": [{"code": None, "name": "合计"}]},
-            "facts": [{"key": "gov_fund_expenditure", "value": "12.00", "unit": "万元"}]}},
+        {
+            "name": "empty everywhere",
+            "fires": 0,
+            "budget": {
+                "tables": {"gov_fund_function": [{"code": None, "name": "合计"}]},
+                "facts": [{"key": "gov_fund_expenditure", "value": "0", "unit": "元"}],
+            },
+        },
+        {
+            "name": "prose says amount, table empty",
+            "fires": 1,
+            "budget": {
+                "tables": {"gov_fund_function": [{"code": None, "name": "合计"}]},
+                "facts": [{"key": "gov_fund_expenditure", "value": "12.00", "unit": "万元"}],
+            },
+        },
     ],
 )
 def category_consistent(budget, ctx):
@@ -127,8 +202,19 @@ def category_consistent(budget, ctx):
                 tr = None if rows.empty else rows.iloc[0]
             if tr is None:
                 continue
-            seen.append((f"{key}.{col}", value(tr[col]), {"table": key, "column": col, "row": "合计",
-                                                          "line": _int(tr.get("line")), "page": _int(tr.get("page"))}))
+            seen.append(
+                (
+                    f"{key}.{col}",
+                    value(tr[col]),
+                    {
+                        "table": key,
+                        "column": col,
+                        "row": "合计",
+                        "line": _int(tr.get("line")),
+                        "page": _int(tr.get("page")),
+                    },
+                )
+            )
         for fk in fact_keys:
             for fact in fact_records(budget, fk):
                 fen = fact_fen(fact)
@@ -140,7 +226,9 @@ def category_consistent(budget, ctx):
             for desc, fen, loc in nonempty:
                 yield ctx.finding(
                     f"{label}在{'、'.join(e[0] for e in empties)}中为空，但{desc}为 {show(fen)}",
-                    expected="0.00", actual=yuan(fen), **loc,
+                    expected="0.00",
+                    actual=yuan(fen),
+                    **loc,
                 )
 
 

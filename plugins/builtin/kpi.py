@@ -49,8 +49,16 @@ def _first_loc(rows):
 
 
 def _ind(project, level1, level2, name, value, unit=None, number=None, operator=None):
-    return {"project": project, "level1": level1, "level2": level2, "name": name, "value": value,
-            "unit": unit, "number": number, "operator": operator}
+    return {
+        "project": project,
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "number": number,
+        "operator": operator,
+    }
 
 
 FULL = [
@@ -86,7 +94,9 @@ def level1_complete(budget, ctx):
         if missing:
             yield ctx.finding(
                 f"项目“{project}”绩效目标表缺少一级指标：{'、'.join(missing)}",
-                expected="、".join(LEVEL1), actual="、".join(x for x in LEVEL1 if x in present), **_first_loc(rows),
+                expected="、".join(LEVEL1),
+                actual="、".join(x for x in LEVEL1 if x in present),
+                **_first_loc(rows),
             )
 
 
@@ -112,7 +122,9 @@ def output_level2_complete(budget, ctx):
         if missing:
             yield ctx.finding(
                 f"项目“{project}”产出指标缺少二级指标：{'、'.join(missing)}",
-                expected="、".join(OUTPUT_LEVEL2), actual="、".join(x for x in OUTPUT_LEVEL2 if x in present), **_first_loc(out),
+                expected="、".join(OUTPUT_LEVEL2),
+                actual="、".join(x for x in OUTPUT_LEVEL2 if x in present),
+                **_first_loc(out),
             )
 
 
@@ -125,7 +137,11 @@ def output_level2_complete(budget, ctx):
     reference=PERF_003,
     cases=[
         {"name": "all valued", "fires": 0, "budget": {"indicators": FULL}},
-        {"name": "one blank", "fires": 1, "budget": {"indicators": [*FULL, _ind("P", "产出指标", "质量指标", "人员考核合格率", None)]}},
+        {
+            "name": "one blank",
+            "fires": 1,
+            "budget": {"indicators": [*FULL, _ind("P", "产出指标", "质量指标", "人员考核合格率", None)]},
+        },
     ],
 )
 def value_missing(budget, ctx):
@@ -133,7 +149,10 @@ def value_missing(budget, ctx):
         if is_blank(row["value"]) or not str(row["value"]).strip():
             yield ctx.finding(
                 f"项目“{row['project']}”的指标“{row['name']}”未填写指标值",
-                column="value", expected="指标值", actual=None, **_loc(row),
+                column="value",
+                expected="指标值",
+                actual=None,
+                **_loc(row),
             )
 
 
@@ -159,8 +178,16 @@ def _kind(name: str) -> str | None:
     reference=PERF_003,
     description="A 率 or 数 indicator whose target is a word (提升, 及时, 有效) cannot be measured; qualitative targets are allowed but noted.",
     cases=[
-        {"name": "quantified", "fires": 0, "budget": {"indicators": [_ind("P", "产出指标", "质量指标", "验收合格率", "100%", "%", "100", "=")]}},
-        {"name": "word target", "fires": 1, "budget": {"indicators": [_ind("P", "效益指标", "社会效益指标", "破案能力提升率", "提升")]}},
+        {
+            "name": "quantified",
+            "fires": 0,
+            "budget": {"indicators": [_ind("P", "产出指标", "质量指标", "验收合格率", "100%", "%", "100", "=")]},
+        },
+        {
+            "name": "word target",
+            "fires": 1,
+            "budget": {"indicators": [_ind("P", "效益指标", "社会效益指标", "破案能力提升率", "提升")]},
+        },
     ],
 )
 def not_quantified(budget, ctx):
@@ -171,7 +198,10 @@ def not_quantified(budget, ctx):
         if is_blank(row.get("number")) and not re.search(r"\d|预算", str(row["value"])):
             yield ctx.finding(
                 f"项目“{row['project']}”的指标“{row['name']}”指标值“{row['value']}”未量化",
-                column="value", expected="数值目标（如 ≥95%）", actual=str(row["value"]), **_loc(row),
+                column="value",
+                expected="数值目标（如 ≥95%）",
+                actual=str(row["value"]),
+                **_loc(row),
             )
 
 
@@ -183,9 +213,25 @@ def not_quantified(budget, ctx):
     tags=["kpi"],
     reference=PERF_003,
     cases=[
-        {"name": "fits", "fires": 0, "budget": {"indicators": [_ind("P", "产出指标", "数量指标", "特殊保安人员数", "100人", "人", "100", "=")]}},
-        {"name": "rate with headcount", "fires": 1, "budget": {"indicators": [_ind("P", "产出指标", "数量指标", "安保人员到位率", "≥5000(人)", "人", "5000", "≥")]}},
-        {"name": "count with percentage", "fires": 1, "budget": {"indicators": [_ind("P", "产出指标", "数量指标", "年度考核工作完成数", "100%", "%", "100", "=")]}},
+        {
+            "name": "fits",
+            "fires": 0,
+            "budget": {"indicators": [_ind("P", "产出指标", "数量指标", "特殊保安人员数", "100人", "人", "100", "=")]},
+        },
+        {
+            "name": "rate with headcount",
+            "fires": 1,
+            "budget": {
+                "indicators": [_ind("P", "产出指标", "数量指标", "安保人员到位率", "≥5000(人)", "人", "5000", "≥")]
+            },
+        },
+        {
+            "name": "count with percentage",
+            "fires": 1,
+            "budget": {
+                "indicators": [_ind("P", "产出指标", "数量指标", "年度考核工作完成数", "100%", "%", "100", "=")]
+            },
+        },
     ],
 )
 def unit_mismatch(budget, ctx):
@@ -197,12 +243,18 @@ def unit_mismatch(budget, ctx):
         if kind == "rate" and unit in COUNT_UNITS:
             yield ctx.finding(
                 f"项目“{row['project']}”的比率指标“{row['name']}”以“{unit}”计（{row['value']}），应为百分比",
-                column="unit", expected="%", actual=str(row["value"]), **_loc(row),
+                column="unit",
+                expected="%",
+                actual=str(row["value"]),
+                **_loc(row),
             )
         elif kind == "count" and unit == "%":
             yield ctx.finding(
                 f"项目“{row['project']}”的数量指标“{row['name']}”以百分比计（{row['value']}），应为计数单位",
-                column="unit", expected="计数单位（人、个、次……）", actual=str(row["value"]), **_loc(row),
+                column="unit",
+                expected="计数单位（人、个、次……）",
+                actual=str(row["value"]),
+                **_loc(row),
             )
 
 
@@ -215,7 +267,11 @@ def unit_mismatch(budget, ctx):
     reference=PERF_002,
     cases=[
         {"name": "unique", "fires": 0, "budget": {"indicators": FULL}},
-        {"name": "twice", "fires": 1, "budget": {"indicators": [*FULL, _ind("P", "产出指标", "时效指标", "巡逻次数", "按时")]}},
+        {
+            "name": "twice",
+            "fires": 1,
+            "budget": {"indicators": [*FULL, _ind("P", "产出指标", "时效指标", "巡逻次数", "按时")]},
+        },
     ],
 )
 def duplicate(budget, ctx):
@@ -229,7 +285,10 @@ def duplicate(budget, ctx):
             where = "" if is_blank(first.get("line")) else f"在第 {first['line']} 行"
             yield ctx.finding(
                 f"项目“{project}”的指标“{row['name']}”重复出现（首次{where}，指标值 {first['value']}；此处 {row['value']}）",
-                column="name", expected="唯一", actual=str(row["name"]), **_loc(row),
+                column="name",
+                expected="唯一",
+                actual=str(row["name"]),
+                **_loc(row),
             )
 
 
@@ -245,8 +304,16 @@ def _norm(text) -> str:
     tags=["kpi"],
     reference=PERF_002,
     cases=[
-        {"name": "different", "fires": 0, "budget": {"projects": [{"name": "P", "overall_goal": "三年建成", "annual_goal": "今年完成一期"}]}},
-        {"name": "copied", "fires": 1, "budget": {"projects": [{"name": "P", "overall_goal": "保障进博会。", "annual_goal": "保障进博会。"}]}},
+        {
+            "name": "different",
+            "fires": 0,
+            "budget": {"projects": [{"name": "P", "overall_goal": "三年建成", "annual_goal": "今年完成一期"}]},
+        },
+        {
+            "name": "copied",
+            "fires": 1,
+            "budget": {"projects": [{"name": "P", "overall_goal": "保障进博会。", "annual_goal": "保障进博会。"}]},
+        },
     ],
 )
 def annual_copies_overall(budget, ctx):
@@ -256,8 +323,11 @@ def annual_copies_overall(budget, ctx):
         if a and a == b:
             yield ctx.finding(
                 f"项目“{row['name']}”的年度目标与总目标完全相同",
-                table="projects", row=str(row["name"]), column="annual_goal",
-                expected="分年度的具体目标", actual=str(row["annual_goal"])[:60],
+                table="projects",
+                row=str(row["name"]),
+                column="annual_goal",
+                expected="分年度的具体目标",
+                actual=str(row["annual_goal"])[:60],
                 line=None if is_blank(row.get("line")) else int(row["line"]),
                 page=None if is_blank(row.get("page")) else int(row["page"]),
             )
@@ -273,7 +343,13 @@ def annual_copies_overall(budget, ctx):
     params={"floor": 90},
     cases=[
         {"name": "90", "fires": 0, "budget": {"indicators": FULL}},
-        {"name": "85", "fires": 1, "budget": {"indicators": [_ind("P", "满意度指标", "服务对象满意度指标", "主管部门满意度", "≥85%", "%", "85", "≥")]}},
+        {
+            "name": "85",
+            "fires": 1,
+            "budget": {
+                "indicators": [_ind("P", "满意度指标", "服务对象满意度指标", "主管部门满意度", "≥85%", "%", "85", "≥")]
+            },
+        },
     ],
 )
 def satisfaction_low(budget, ctx):
@@ -288,11 +364,22 @@ def satisfaction_low(budget, ctx):
         if number < floor:
             yield ctx.finding(
                 f"项目“{row['project']}”的满意度目标 {row['value']} 低于 {floor:g}%（无法规依据，仅供参考）",
-                column="value", expected=f"≥{floor:g}%", actual=str(row["value"]), **_loc(row),
+                column="value",
+                expected=f"≥{floor:g}%",
+                actual=str(row["value"]),
+                **_loc(row),
             )
 
 
 @hookimpl
 def auditor_register_rules():
-    return [level1_complete, output_level2_complete, value_missing, not_quantified, unit_mismatch, duplicate,
-            annual_copies_overall, satisfaction_low]
+    return [
+        level1_complete,
+        output_level2_complete,
+        value_missing,
+        not_quantified,
+        unit_mismatch,
+        duplicate,
+        annual_copies_overall,
+        satisfaction_low,
+    ]

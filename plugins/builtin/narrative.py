@@ -88,12 +88,22 @@ def _compute_sources(budget):
     tags=["narrative", "cross-table"],
     reference=CONSIST_010,
     cases=[
-        {"name": "equal", "fires": 0, "budget": {
-            "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
-            "facts": [{"key": "income_total", "value": "208293.59", "unit": "万元"}]}},
-        {"name": "differs", "fires": 1, "budget": {
-            "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
-            "facts": [{"key": "income_total", "value": "208239.59", "unit": "万元"}]}},
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
+                "facts": [{"key": "income_total", "value": "208293.59", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "differs",
+            "fires": 1,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "2082935857.58"}]},
+                "facts": [{"key": "income_total", "value": "208239.59", "unit": "万元"}],
+            },
+        },
     ],
 )
 def notes_totals(budget, ctx):
@@ -106,7 +116,10 @@ def notes_totals(budget, ctx):
             if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
                 yield ctx.finding(
                     f"编制说明中{label} {fact['value']}{fact.get('unit') or ''} ≠ 表中 {show(table_fen)}",
-                    expected=yuan(table_fen), actual=yuan(stated), note=ocr_note(table_fen, stated), **fact_location(fact),
+                    expected=yuan(table_fen),
+                    actual=yuan(stated),
+                    note=ocr_note(table_fen, stated),
+                    **fact_location(fact),
                 )
 
 
@@ -128,7 +141,9 @@ def _find_row(budget, key: str, subject: str):
             if len(code) != 7:
                 continue
             parent, grand = codes.get(code[:5]), codes.get(code[:3])
-            if (parent is None or str(parent["name"]).strip() == kuan) and (grand is None or str(grand["name"]).strip() == lei):
+            if (parent is None or str(parent["name"]).strip() == kuan) and (
+                grand is None or str(grand["name"]).strip() == lei
+            ):
                 return row
         return None
     for length in (7, 5, 3):
@@ -152,12 +167,30 @@ def _find_row(budget, key: str, subject: str):
         "amount in 万元; it must equal that 科目's 合计 in the 一般公共预算支出功能分类预算表 within the rounding."
     ),
     cases=[
-        {"name": "equal", "fires": 0, "budget": {
-            "tables": {"gpb_function": [{"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}]},
-            "facts": [{"key": "item", "subject": "行政运行", "value": "115631.48", "unit": "万元"}]}},
-        {"name": "differs", "fires": 1, "budget": {
-            "tables": {"gpb_function": [{"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}]},
-            "facts": [{"key": "item", "subject": "行政运行", "value": "115613.48", "unit": "万元"}]}},
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_function": [
+                        {"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}
+                    ]
+                },
+                "facts": [{"key": "item", "subject": "行政运行", "value": "115631.48", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "differs",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_function": [
+                        {"code": "2040201", "name": "行政运行", "total": "1156314756.25", "basic": "1156314756.25"}
+                    ]
+                },
+                "facts": [{"key": "item", "subject": "行政运行", "value": "115613.48", "unit": "万元"}],
+            },
+        },
     ],
 )
 def notes_items(budget, ctx):
@@ -172,7 +205,10 @@ def notes_items(budget, ctx):
         if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
             yield ctx.finding(
                 f"编制说明“{fact['subject']}”科目 {fact['value']}{fact.get('unit') or ''} ≠ 功能分类预算表 {row['code']} {show(table_fen)}",
-                expected=yuan(table_fen), actual=yuan(stated), note=ocr_note(table_fen, stated), **fact_location(fact),
+                expected=yuan(table_fen),
+                actual=yuan(stated),
+                note=ocr_note(table_fen, stated),
+                **fact_location(fact),
             )
 
 
@@ -203,12 +239,28 @@ def _count(fact):
         "contradiction."
     ),
     cases=[
-        {"name": "fewer reporting units", "fires": 0, "budget": {"facts": [
-            {"key": "admin_units", "value": "1", "unit": "家"}, {"key": "institution_units", "value": "4", "unit": "家"},
-            {"key": "kpi_units", "value": "2", "unit": "个"}]}},
-        {"name": "more reporting units", "fires": 1, "budget": {"facts": [
-            {"key": "budget_units", "value": "0", "unit": "家"}, {"key": "admin_units", "value": "1", "unit": "家"},
-            {"key": "kpi_units", "value": "14", "unit": "个"}]}},
+        {
+            "name": "fewer reporting units",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "admin_units", "value": "1", "unit": "家"},
+                    {"key": "institution_units", "value": "4", "unit": "家"},
+                    {"key": "kpi_units", "value": "2", "unit": "个"},
+                ]
+            },
+        },
+        {
+            "name": "more reporting units",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "budget_units", "value": "0", "unit": "家"},
+                    {"key": "admin_units", "value": "1", "unit": "家"},
+                    {"key": "kpi_units", "value": "14", "unit": "个"},
+                ]
+            },
+        },
     ],
 )
 def unit_counts(budget, ctx):
@@ -234,7 +286,9 @@ def unit_counts(budget, ctx):
         yield ctx.finding(
             f"绩效目标设置情况称 {_count(kpi)} 个预算单位编报绩效目标，但机构设置中本部门只有 {org} 家预算单位"
             + (f"（第 {int(src['line'])} 行）" if src is not None and not is_blank(src.get("line")) else ""),
-            expected=f"≤ {org}", actual=str(_count(kpi)), **fact_location(kpi),
+            expected=f"≤ {org}",
+            actual=str(_count(kpi)),
+            **fact_location(kpi),
         )
 
 

@@ -20,8 +20,31 @@ from auditor.rulekit import fact_location, is_blank
     },
     description="`4.820.58` (two decimal points) or `10,754,11` (a comma for the decimal point) cannot be read unambiguously.",
     cases=[
-        {"name": "well formed", "fires": 0, "budget": {"facts": [{"key": "item", "text": "4,820.58万元", "value": "4820.58", "unit": "万元", "malformed": False}]}},
-        {"name": "two points", "fires": 1, "budget": {"facts": [{"key": "item", "text": "4.820.58万元", "value": "4820.58", "unit": "万元", "malformed": True, "likely": "4820.58"}]}},
+        {
+            "name": "well formed",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "item", "text": "4,820.58万元", "value": "4820.58", "unit": "万元", "malformed": False}
+                ]
+            },
+        },
+        {
+            "name": "two points",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {
+                        "key": "item",
+                        "text": "4.820.58万元",
+                        "value": "4820.58",
+                        "unit": "万元",
+                        "malformed": True,
+                        "likely": "4820.58",
+                    }
+                ]
+            },
+        },
     ],
 )
 def malformed_number(budget, ctx):

@@ -37,16 +37,36 @@ def _facts(budget, *keys):
     tags=["procurement", "arithmetic"],
     reference=PROC_001,
     cases=[
-        {"name": "adds up", "fires": 0, "budget": {"facts": [
-            {"key": "procurement_total", "value": "24801.03", "unit": "万元"}, {"key": "procurement_goods", "value": "1046.36", "unit": "万元"},
-            {"key": "procurement_works", "value": "0", "unit": "万元"}, {"key": "procurement_services", "value": "23754.67", "unit": "万元"}]}},
-        {"name": "does not", "fires": 1, "budget": {"facts": [
-            {"key": "procurement_total", "value": "24801.03", "unit": "万元"}, {"key": "procurement_goods", "value": "1046.36", "unit": "万元"},
-            {"key": "procurement_works", "value": "10", "unit": "万元"}, {"key": "procurement_services", "value": "23754.67", "unit": "万元"}]}},
+        {
+            "name": "adds up",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "24801.03", "unit": "万元"},
+                    {"key": "procurement_goods", "value": "1046.36", "unit": "万元"},
+                    {"key": "procurement_works", "value": "0", "unit": "万元"},
+                    {"key": "procurement_services", "value": "23754.67", "unit": "万元"},
+                ]
+            },
+        },
+        {
+            "name": "does not",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "24801.03", "unit": "万元"},
+                    {"key": "procurement_goods", "value": "1046.36", "unit": "万元"},
+                    {"key": "procurement_works", "value": "10", "unit": "万元"},
+                    {"key": "procurement_services", "value": "23754.67", "unit": "万元"},
+                ]
+            },
+        },
     ],
 )
 def breakdown(budget, ctx):
-    (tf, total), *parts = _facts(budget, "procurement_total", "procurement_goods", "procurement_works", "procurement_services")
+    (tf, total), *parts = _facts(
+        budget, "procurement_total", "procurement_goods", "procurement_works", "procurement_services"
+    )
     if total is None or any(v is None for _, v in parts):
         return
     s = sum(v for _, v in parts)
@@ -54,7 +74,9 @@ def breakdown(budget, ctx):
     if abs(s - total) > tolerance:
         yield ctx.finding(
             f"政府采购预算 {show(total, '万元')} ≠ 货物 + 工程 + 服务 {show(s, '万元')}",
-            expected=yuan(s), actual=yuan(total), **fact_location(tf),
+            expected=yuan(s),
+            actual=yuan(total),
+            **fact_location(tf),
         )
 
 
@@ -66,12 +88,28 @@ def breakdown(budget, ctx):
     tags=["procurement"],
     reference=PROC_002,
     cases=[
-        {"name": "within", "fires": 0, "budget": {"facts": [
-            {"key": "procurement_total", "value": "100", "unit": "万元"}, {"key": "sme_reserved", "value": "40", "unit": "万元"},
-            {"key": "small_micro_reserved", "value": "30", "unit": "万元"}]}},
-        {"name": "small exceeds sme", "fires": 1, "budget": {"facts": [
-            {"key": "procurement_total", "value": "100", "unit": "万元"}, {"key": "sme_reserved", "value": "40", "unit": "万元"},
-            {"key": "small_micro_reserved", "value": "50", "unit": "万元"}]}},
+        {
+            "name": "within",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "100", "unit": "万元"},
+                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
+                    {"key": "small_micro_reserved", "value": "30", "unit": "万元"},
+                ]
+            },
+        },
+        {
+            "name": "small exceeds sme",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "100", "unit": "万元"},
+                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
+                    {"key": "small_micro_reserved", "value": "50", "unit": "万元"},
+                ]
+            },
+        },
     ],
 )
 def reservation_bounds(budget, ctx):
@@ -79,12 +117,16 @@ def reservation_bounds(budget, ctx):
     if sme is not None and total is not None and sme > total:
         yield ctx.finding(
             f"面向中小企业预留 {show(sme, '万元')} 大于 政府采购预算 {show(total, '万元')}",
-            expected=f"≤ {yuan(total)}", actual=yuan(sme), **fact_location(sf),
+            expected=f"≤ {yuan(total)}",
+            actual=yuan(sme),
+            **fact_location(sf),
         )
     if small is not None and sme is not None and small > sme:
         yield ctx.finding(
             f"预留给小型和微型企业 {show(small, '万元')} 大于 面向中小企业预留 {show(sme, '万元')}",
-            expected=f"≤ {yuan(sme)}", actual=yuan(small), **fact_location(mf),
+            expected=f"≤ {yuan(sme)}",
+            actual=yuan(small),
+            **fact_location(mf),
         )
 
 
@@ -106,12 +148,28 @@ def reservation_bounds(budget, ctx):
         "reported as information, to be verified with project-level data."
     ),
     cases=[
-        {"name": "above", "fires": 0, "budget": {"facts": [
-            {"key": "procurement_total", "value": "100", "unit": "万元"}, {"key": "sme_reserved", "value": "40", "unit": "万元"},
-            {"key": "small_micro_reserved", "value": "30", "unit": "万元"}]}},
-        {"name": "below both", "fires": 2, "budget": {"facts": [
-            {"key": "procurement_total", "value": "100", "unit": "万元"}, {"key": "sme_reserved", "value": "20", "unit": "万元"},
-            {"key": "small_micro_reserved", "value": "10", "unit": "万元"}]}},
+        {
+            "name": "above",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "100", "unit": "万元"},
+                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
+                    {"key": "small_micro_reserved", "value": "30", "unit": "万元"},
+                ]
+            },
+        },
+        {
+            "name": "below both",
+            "fires": 2,
+            "budget": {
+                "facts": [
+                    {"key": "procurement_total", "value": "100", "unit": "万元"},
+                    {"key": "sme_reserved", "value": "20", "unit": "万元"},
+                    {"key": "small_micro_reserved", "value": "10", "unit": "万元"},
+                ]
+            },
+        },
     ],
 )
 def reservation_shares(budget, ctx):
@@ -122,13 +180,17 @@ def reservation_shares(budget, ctx):
         share = Decimal(sme) / total
         yield ctx.finding(
             f"面向中小企业预留占政府采购预算 {share:.2%}，低于 {sme_min:.0%}（部门汇总口径，无法据此认定违规，需按项目核实）",
-            expected=f"≥ {sme_min:.0%}", actual=f"{share:.2%}", **fact_location(sf),
+            expected=f"≥ {sme_min:.0%}",
+            actual=f"{share:.2%}",
+            **fact_location(sf),
         )
     if sme and small is not None and Decimal(small) < small_min * sme:
         share = Decimal(small) / sme
         yield ctx.finding(
             f"预留给小微企业占中小企业预留 {share:.2%}，低于 {small_min:.0%}（部门汇总口径，无法据此认定违规，需按项目核实）",
-            expected=f"≥ {small_min:.0%}", actual=f"{share:.2%}", **fact_location(mf),
+            expected=f"≥ {small_min:.0%}",
+            actual=f"{share:.2%}",
+            **fact_location(mf),
         )
 
 

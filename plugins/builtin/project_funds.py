@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-
-from auditor import hookimpl, rule
 from difflib import SequenceMatcher
 
+from auditor import hookimpl, rule
 from auditor.rulekit import (
     agrees,
     fact_fen,
@@ -58,16 +57,43 @@ def _money(row, col):
     tags=["project-funds", "arithmetic"],
     reference=PROJECT_REF,
     cases=[
-        {"name": "adds up", "fires": 0, "budget": {"projects": [{"name": "P", "total_funds": "100.00", "fiscal_funds": "100.00", "other_funds": "0.00",
-                                                                 "annual_request": "100.00", "current_year_appropriation": "100.00", "carryover": "0.00", "annual_other": "0.00"}]}},
-        {"name": "total wrong", "fires": 1, "budget": {"projects": [{"name": "P", "total_funds": "120.00", "fiscal_funds": "100.00", "other_funds": "0.00"}]}},
+        {
+            "name": "adds up",
+            "fires": 0,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "total_funds": "100.00",
+                        "fiscal_funds": "100.00",
+                        "other_funds": "0.00",
+                        "annual_request": "100.00",
+                        "current_year_appropriation": "100.00",
+                        "carryover": "0.00",
+                        "annual_other": "0.00",
+                    }
+                ]
+            },
+        },
+        {
+            "name": "total wrong",
+            "fires": 1,
+            "budget": {
+                "projects": [{"name": "P", "total_funds": "120.00", "fiscal_funds": "100.00", "other_funds": "0.00"}]
+            },
+        },
     ],
 )
 def funding_block(budget, ctx):
     for _, row in budget.table("projects").iterrows():
         checks = [
             ("total_funds", ["fiscal_funds", "other_funds"], "项目资金总额", "财政资金 + 其他资金"),
-            ("annual_request", ["current_year_appropriation", "carryover", "annual_other"], "年度资金申请总额", "当年财政拨款 + 上年结转 + 其他资金"),
+            (
+                "annual_request",
+                ["current_year_appropriation", "carryover", "annual_other"],
+                "年度资金申请总额",
+                "当年财政拨款 + 上年结转 + 其他资金",
+            ),
         ]
         for whole, parts, label, parts_label in checks:
             w = _money(row, whole)
@@ -78,7 +104,10 @@ def funding_block(budget, ctx):
             if w != s:
                 yield ctx.finding(
                     f"项目“{row['name']}”{label} {show(w)} ≠ {parts_label} {show(s)}",
-                    expected=yuan(s), actual=yuan(w), note=ocr_note(s, w), **_loc(row, whole),
+                    expected=yuan(s),
+                    actual=yuan(w),
+                    note=ocr_note(s, w),
+                    **_loc(row, whole),
                 )
 
 
@@ -90,8 +119,16 @@ def funding_block(budget, ctx):
     tags=["project-funds", "narrative"],
     reference=PROJECT_REF,
     cases=[
-        {"name": "equal", "fires": 0, "budget": {"projects": [{"name": "P", "narrative_amount": "12240000.00", "annual_request": "12240000.00"}]}},
-        {"name": "differs", "fires": 1, "budget": {"projects": [{"name": "P", "narrative_amount": "12000000.00", "annual_request": "12240000.00"}]}},
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {"projects": [{"name": "P", "narrative_amount": "12240000.00", "annual_request": "12240000.00"}]},
+        },
+        {
+            "name": "differs",
+            "fires": 1,
+            "budget": {"projects": [{"name": "P", "narrative_amount": "12000000.00", "annual_request": "12240000.00"}]},
+        },
     ],
 )
 def prose_equals_table(budget, ctx):
@@ -105,7 +142,10 @@ def prose_equals_table(budget, ctx):
         if not agrees(table, stated, "万元", 2):
             yield ctx.finding(
                 f"项目“{row['name']}”说明中年度预算安排 {show(stated, '万元')} ≠ 绩效目标申报表 {show(table)}",
-                expected=yuan(table), actual=yuan(stated), note=ocr_note(table, stated), **_loc(row, "narrative_amount"),
+                expected=yuan(table),
+                actual=yuan(stated),
+                note=ocr_note(table, stated),
+                **_loc(row, "narrative_amount"),
             )
 
 
@@ -117,10 +157,30 @@ def prose_equals_table(budget, ctx):
     tags=["project-funds", "cross-table"],
     reference=PROJECT_REF,
     cases=[
-        {"name": "within", "fires": 0, "budget": {"projects": [{"name": "P", "narrative_amount": "10.00"}],
-                                                  "tables": {"expenditure_summary": [{"code": None, "name": "合计", "total": "50.00", "basic": "20.00", "project": "30.00"}]}}},
-        {"name": "exceeds", "fires": 1, "budget": {"projects": [{"name": "P", "narrative_amount": "40.00"}],
-                                                   "tables": {"expenditure_summary": [{"code": None, "name": "合计", "total": "50.00", "basic": "20.00", "project": "30.00"}]}}},
+        {
+            "name": "within",
+            "fires": 0,
+            "budget": {
+                "projects": [{"name": "P", "narrative_amount": "10.00"}],
+                "tables": {
+                    "expenditure_summary": [
+                        {"code": None, "name": "合计", "total": "50.00", "basic": "20.00", "project": "30.00"}
+                    ]
+                },
+            },
+        },
+        {
+            "name": "exceeds",
+            "fires": 1,
+            "budget": {
+                "projects": [{"name": "P", "narrative_amount": "40.00"}],
+                "tables": {
+                    "expenditure_summary": [
+                        {"code": None, "name": "合计", "total": "50.00", "basic": "20.00", "project": "30.00"}
+                    ]
+                },
+            },
+        },
     ],
 )
 def projects_within_total(budget, ctx):
@@ -134,7 +194,11 @@ def projects_within_total(budget, ctx):
     if s > limit:
         yield ctx.finding(
             f"项目经费情况说明的 {len(amounts)} 个项目合计 {show(s)}，超过项目支出 {show(limit)}",
-            table="expenditure_summary", row="合计", column="project", expected=f"≤ {yuan(limit)}", actual=yuan(s),
+            table="expenditure_summary",
+            row="合计",
+            column="project",
+            expected=f"≤ {yuan(limit)}",
+            actual=yuan(s),
             line=None if is_blank(tr.get("line")) else int(tr["line"]),
             page=None if is_blank(tr.get("page")) else int(tr["page"]),
         )
@@ -148,10 +212,42 @@ def projects_within_total(budget, ctx):
     tags=["project-funds", "kpi", "cross-table"],
     reference=PERF_001,
     cases=[
-        {"name": "equal", "fires": 0, "budget": {"facts": [{"key": "kpi_amount", "value": "41672.69", "unit": "万元"}],
-                                                 "tables": {"expenditure_summary": [{"code": None, "name": "合计", "total": "500000000.00", "basic": "83273101.59", "project": "416726898.41"}]}}},
-        {"name": "exceeds", "fires": 1, "budget": {"facts": [{"key": "kpi_amount", "value": "50000", "unit": "万元"}],
-                                                   "tables": {"expenditure_summary": [{"code": None, "name": "合计", "total": "500000000.00", "basic": "83273101.59", "project": "416726898.41"}]}}},
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {
+                "facts": [{"key": "kpi_amount", "value": "41672.69", "unit": "万元"}],
+                "tables": {
+                    "expenditure_summary": [
+                        {
+                            "code": None,
+                            "name": "合计",
+                            "total": "500000000.00",
+                            "basic": "83273101.59",
+                            "project": "416726898.41",
+                        }
+                    ]
+                },
+            },
+        },
+        {
+            "name": "exceeds",
+            "fires": 1,
+            "budget": {
+                "facts": [{"key": "kpi_amount", "value": "50000", "unit": "万元"}],
+                "tables": {
+                    "expenditure_summary": [
+                        {
+                            "code": None,
+                            "name": "合计",
+                            "total": "500000000.00",
+                            "basic": "83273101.59",
+                            "project": "416726898.41",
+                        }
+                    ]
+                },
+            },
+        },
     ],
 )
 def kpi_funds(budget, ctx):
@@ -164,7 +260,10 @@ def kpi_funds(budget, ctx):
     if stated > limit and not agrees(limit, stated, "万元", 2):
         yield ctx.finding(
             f"编报绩效目标的项目资金 {show(stated, '万元')} 超过项目支出 {show(limit)}",
-            expected=f"≤ {yuan(limit)}", actual=yuan(stated), note=ocr_note(limit, stated), **fact_location(fact),
+            expected=f"≤ {yuan(limit)}",
+            actual=yuan(stated),
+            note=ocr_note(limit, stated),
+            **fact_location(fact),
         )
 
 
@@ -201,8 +300,32 @@ def same_department(prose, table) -> bool:
     tags=["project-funds", "narrative"],
     reference=PROJECT_REF,
     cases=[
-        {"name": "same with prefix", "fires": 0, "budget": {"projects": [{"name": "P", "narrative_competent_dept": "上海市公安局闵行分局", "competent_dept": "公安局闵行分局(汇总)"}]}},
-        {"name": "different", "fires": 1, "budget": {"projects": [{"name": "P", "narrative_competent_dept": "闵行区委政法委", "competent_dept": "公安局闵行分局(汇总)"}]}},
+        {
+            "name": "same with prefix",
+            "fires": 0,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "narrative_competent_dept": "上海市公安局闵行分局",
+                        "competent_dept": "公安局闵行分局(汇总)",
+                    }
+                ]
+            },
+        },
+        {
+            "name": "different",
+            "fires": 1,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "narrative_competent_dept": "闵行区委政法委",
+                        "competent_dept": "公安局闵行分局(汇总)",
+                    }
+                ]
+            },
+        },
     ],
 )
 def departments_agree(budget, ctx):
@@ -219,7 +342,9 @@ def departments_agree(budget, ctx):
             if not same_department(prose, table):
                 yield ctx.finding(
                     f"项目“{row['name']}”{label}：说明为“{prose}”，绩效目标申报表为“{table}”",
-                    expected=str(table), actual=str(prose), **_loc(row, prose_col),
+                    expected=str(table),
+                    actual=str(prose),
+                    **_loc(row, prose_col),
                 )
 
 
@@ -247,10 +372,32 @@ FIELD_LABELS = {
     ),
     cases=[
         {"name": "no twins", "fires": 0, "budget": {"projects": [{"name": "P", "fiscal_funds": "10.00"}]}},
-        {"name": "twin lost only its separators", "fires": 0, "budget": {"projects": [{"name": "P", "fiscal_funds": "11000000.00",
-                                                                                      "ocr_twins": [{"field": "fiscal_funds", "printed": "11 000 000 00", "line": 7}]}]}},
-        {"name": "ocr twin", "fires": 1, "budget": {"projects": [{"name": "P", "fiscal_funds": "107541087.12",
-                                                                  "ocr_twins": [{"field": "fiscal_funds", "printed": "107, 541, 007. 12", "line": 7}]}]}},
+        {
+            "name": "twin lost only its separators",
+            "fires": 0,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "fiscal_funds": "11000000.00",
+                        "ocr_twins": [{"field": "fiscal_funds", "printed": "11 000 000 00", "line": 7}],
+                    }
+                ]
+            },
+        },
+        {
+            "name": "ocr twin",
+            "fires": 1,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "fiscal_funds": "107541087.12",
+                        "ocr_twins": [{"field": "fiscal_funds", "printed": "107, 541, 007. 12", "line": 7}],
+                    }
+                ]
+            },
+        },
     ],
 )
 def ocr_twins(budget, ctx):
@@ -273,7 +420,8 @@ def ocr_twins(budget, ctx):
                 continue  # same digits, only the OCR lost the separators: the same figure
             yield ctx.finding(
                 f"项目“{row['name']}”{FIELD_LABELS.get(field, field)}的两处印刷不一致：{show(kept)} 与 “{printed}”",
-                expected=yuan(kept), actual=str(printed),
+                expected=yuan(kept),
+                actual=str(printed),
                 note=ocr_twin_note(kept, printed),
                 **{**_loc(row, field), "line": twin.get("line") or _loc(row)["line"]},
             )

@@ -47,8 +47,42 @@ def _row(budget):
     tags=["sangong", "arithmetic"],
     reference=SANGONG_001,
     cases=[
-        {"name": "adds up", "fires": 0, "budget": {"tables": {"sangong": [{"total": "10.00", "outbound": "1.00", "vehicle_total": "6.00", "vehicle_purchase": "2.00", "vehicle_operation": "4.00", "reception": "3.00"}]}}},
-        {"name": "vehicle split wrong", "fires": 1, "budget": {"tables": {"sangong": [{"total": "10.00", "outbound": "1.00", "vehicle_total": "6.00", "vehicle_purchase": "3.00", "vehicle_operation": "4.00", "reception": "3.00"}]}}},
+        {
+            "name": "adds up",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "sangong": [
+                        {
+                            "total": "10.00",
+                            "outbound": "1.00",
+                            "vehicle_total": "6.00",
+                            "vehicle_purchase": "2.00",
+                            "vehicle_operation": "4.00",
+                            "reception": "3.00",
+                        }
+                    ]
+                }
+            },
+        },
+        {
+            "name": "vehicle split wrong",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "sangong": [
+                        {
+                            "total": "10.00",
+                            "outbound": "1.00",
+                            "vehicle_total": "6.00",
+                            "vehicle_purchase": "3.00",
+                            "vehicle_operation": "4.00",
+                            "reception": "3.00",
+                        }
+                    ]
+                }
+            },
+        },
     ],
 )
 def components_add_up(budget, ctx):
@@ -61,16 +95,24 @@ def components_add_up(budget, ctx):
     if total != parts:
         yield ctx.finding(
             f"“三公”经费合计 {show(total, '万元')} ≠ 出国 + 公务用车 + 接待 {show(parts, '万元')}",
-            table="sangong", column="total", expected=yuan(parts), actual=yuan(total),
-            note=ocr_note(parts, total), **{**loc, "row": "合计"},
+            table="sangong",
+            column="total",
+            expected=yuan(parts),
+            actual=yuan(total),
+            note=ocr_note(parts, total),
+            **{**loc, "row": "合计"},
         )
     vt = value(row["vehicle_total"])
     vparts = value(row["vehicle_purchase"]) + value(row["vehicle_operation"])
     if vt != vparts:
         yield ctx.finding(
             f"公务用车购置及运行费 {show(vt, '万元')} ≠ 购置费 + 运行费 {show(vparts, '万元')}",
-            table="sangong", column="vehicle_total", expected=yuan(vparts), actual=yuan(vt),
-            note=ocr_note(vparts, vt), **{**loc, "row": "公务用车购置及运行费"},
+            table="sangong",
+            column="vehicle_total",
+            expected=yuan(vparts),
+            actual=yuan(vt),
+            note=ocr_note(vparts, vt),
+            **{**loc, "row": "公务用车购置及运行费"},
         )
 
 
@@ -90,17 +132,36 @@ PROSE_TABLE = {
     tags=["sangong", "narrative"],
     reference=PROSE_TABLE,
     cases=[
-        {"name": "equal", "fires": 0, "budget": {"tables": {"sangong": [{"total": "32059600.00", "reception": "2295800.00"}]},
-                                                 "facts": [{"key": "sangong_total", "value": "3205.96", "unit": "万元"}, {"key": "reception", "value": "229.58", "unit": "万元"}]}},
-        {"name": "prose differs", "fires": 1, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]},
-                                                         "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元"}]}},
+        {
+            "name": "equal",
+            "fires": 0,
+            "budget": {
+                "tables": {"sangong": [{"total": "32059600.00", "reception": "2295800.00"}]},
+                "facts": [
+                    {"key": "sangong_total", "value": "3205.96", "unit": "万元"},
+                    {"key": "reception", "value": "229.58", "unit": "万元"},
+                ],
+            },
+        },
+        {
+            "name": "prose differs",
+            "fires": 1,
+            "budget": {
+                "tables": {"sangong": [{"total": "32059600.00"}]},
+                "facts": [{"key": "sangong_total", "value": "3250.96", "unit": "万元"}],
+            },
+        },
     ],
 )
 def prose_equals_table(budget, ctx):
     row = _row(budget)
     if row is None:
         return
-    for key, col in [("sangong_total", "total"), *[(k, k) for k in COMPONENTS], ("operating_expenses", "operating_expenses")]:
+    for key, col in [
+        ("sangong_total", "total"),
+        *[(k, k) for k in COMPONENTS],
+        ("operating_expenses", "operating_expenses"),
+    ]:
         for fact in fact_records(budget, key):
             stated = fact_fen(fact)
             if stated is None or is_blank(row[col]) and stated == 0:
@@ -110,8 +171,11 @@ def prose_equals_table(budget, ctx):
                 label = COMPONENTS.get(col, "“三公”经费合计" if col == "total" else "机关运行经费")
                 yield ctx.finding(
                     f"说明中{label} {fact['value']}万元 ≠ 表中 {show(table, '万元')}",
-                    column=col, expected=yuan(table), actual=yuan(stated),
-                    note=ocr_note(table, stated), **fact_location(fact),
+                    column=col,
+                    expected=yuan(table),
+                    actual=yuan(stated),
+                    note=ocr_note(table, stated),
+                    **fact_location(fact),
                 )
 
 
@@ -146,18 +210,32 @@ def _change(budget, key):
         "sources": ["S2", "S3", "S8"],
     },
     cases=[
-        {"name": "adds up", "fires": 0, "budget": {"facts": [
-            {"key": "sangong_total_change", "value": "-114.74", "unit": "万元"},
-            {"key": "outbound_change", "value": "0", "unit": "万元"},
-            {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
-            {"key": "reception_change", "value": "0", "unit": "万元"},
-            {"key": "vehicle_purchase_change", "value": "-114.74", "unit": "万元"},
-            {"key": "vehicle_operation_change", "value": "0", "unit": "万元"}]}},
-        {"name": "does not add up", "fires": 1, "budget": {"facts": [
-            {"key": "sangong_total_change", "value": "-100", "unit": "万元"},
-            {"key": "outbound_change", "value": "0", "unit": "万元"},
-            {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
-            {"key": "reception_change", "value": "0", "unit": "万元"}]}},
+        {
+            "name": "adds up",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "sangong_total_change", "value": "-114.74", "unit": "万元"},
+                    {"key": "outbound_change", "value": "0", "unit": "万元"},
+                    {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
+                    {"key": "reception_change", "value": "0", "unit": "万元"},
+                    {"key": "vehicle_purchase_change", "value": "-114.74", "unit": "万元"},
+                    {"key": "vehicle_operation_change", "value": "0", "unit": "万元"},
+                ]
+            },
+        },
+        {
+            "name": "does not add up",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "sangong_total_change", "value": "-100", "unit": "万元"},
+                    {"key": "outbound_change", "value": "0", "unit": "万元"},
+                    {"key": "vehicle_total_change", "value": "-114.74", "unit": "万元"},
+                    {"key": "reception_change", "value": "0", "unit": "万元"},
+                ]
+            },
+        },
     ],
 )
 def changes_add_up(budget, ctx):
@@ -175,7 +253,9 @@ def changes_add_up(budget, ctx):
         if abs(total - s) > tolerance:
             yield ctx.finding(
                 f"说明中{CHANGE_KEYS[whole]}变动 {show(total, '万元')} ≠ 各项变动之和 {show(s, '万元')}",
-                expected=yuan(s), actual=yuan(total), **fact_location(fact),
+                expected=yuan(s),
+                actual=yuan(total),
+                **fact_location(fact),
             )
 
 
@@ -193,15 +273,30 @@ def changes_add_up(budget, ctx):
     },
     description="A stated increase of the 三公 total or of a component is a warning; the stated reason is quoted so a reviewer can judge it.",
     cases=[
-        {"name": "decrease", "fires": 0, "budget": {"facts": [{"key": "sangong_total_change", "value": "-10", "unit": "万元"}]}},
-        {"name": "increase with reason", "fires": 1, "budget": {"facts": [
-            {"key": "sangong_total_change", "value": "25", "unit": "万元", "text": "比2023年预算增加25万元"},
-            {"key": "sangong_reason", "value": "购置公务用车", "component": "sangong_total"}]}},
+        {
+            "name": "decrease",
+            "fires": 0,
+            "budget": {"facts": [{"key": "sangong_total_change", "value": "-10", "unit": "万元"}]},
+        },
+        {
+            "name": "increase with reason",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "sangong_total_change", "value": "25", "unit": "万元", "text": "比2023年预算增加25万元"},
+                    {"key": "sangong_reason", "value": "购置公务用车", "component": "sangong_total"},
+                ]
+            },
+        },
     ],
 )
 def sangong_increase(budget, ctx):
     total, fact = _change(budget, "sangong_total_change")
-    keys = ["sangong_total_change"] if total is not None else ["outbound_change", "vehicle_total_change", "reception_change"]
+    keys = (
+        ["sangong_total_change"]
+        if total is not None
+        else ["outbound_change", "vehicle_total_change", "reception_change"]
+    )
     for key in keys:
         change, fact = _change(budget, key)
         if change is None or change <= 0:
@@ -239,10 +334,21 @@ def _reason(budget, component):
         "sources": ["S2", "S3", "S8"],
     },
     cases=[
-        {"name": "with reason", "fires": 0, "budget": {"facts": [
-            {"key": "vehicle_total_change", "value": "-5", "unit": "万元"},
-            {"key": "sangong_reason", "value": "购置费减少", "component": "vehicle_total"}]}},
-        {"name": "without reason", "fires": 1, "budget": {"facts": [{"key": "reception_change", "value": "3", "unit": "万元"}]}},
+        {
+            "name": "with reason",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "vehicle_total_change", "value": "-5", "unit": "万元"},
+                    {"key": "sangong_reason", "value": "购置费减少", "component": "vehicle_total"},
+                ]
+            },
+        },
+        {
+            "name": "without reason",
+            "fires": 1,
+            "budget": {"facts": [{"key": "reception_change", "value": "3", "unit": "万元"}]},
+        },
     ],
 )
 def change_without_reason(budget, ctx):
@@ -255,7 +361,9 @@ def change_without_reason(budget, ctx):
         if not _reason(budget, key.removesuffix("_change")):
             yield ctx.finding(
                 f"{label}比上年{'增加' if change > 0 else '减少'} {show(abs(change), '万元')}，未说明原因",
-                expected="主要原因是……", actual=str(fact.get("text") or fact["value"]), **fact_location(fact),
+                expected="主要原因是……",
+                actual=str(fact.get("text") or fact["value"]),
+                **fact_location(fact),
             )
 
 
@@ -272,17 +380,27 @@ def change_without_reason(budget, ctx):
         "sources": ["S12", "S13"],
     },
     params={"cap_total": None, "cap_outbound": None, "cap_vehicle": None, "cap_reception": None},
-    description="Caps are parameters in 万元 (e.g. `cap_total = \"3000.00\"`); no cap is set by default.",
+    description='Caps are parameters in 万元 (e.g. `cap_total = "3000.00"`); no cap is set by default.',
     cases=[
         {"name": "no caps", "fires": 0, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}}},
-        {"name": "over cap", "fires": 1, "params": {"cap_total": "3000.00"}, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}}},
+        {
+            "name": "over cap",
+            "fires": 1,
+            "params": {"cap_total": "3000.00"},
+            "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}},
+        },
     ],
 )
 def sangong_cap(budget, ctx):
     row = _row(budget)
     if row is None:
         return
-    for param, col in [("cap_total", "total"), ("cap_outbound", "outbound"), ("cap_vehicle", "vehicle_total"), ("cap_reception", "reception")]:
+    for param, col in [
+        ("cap_total", "total"),
+        ("cap_outbound", "outbound"),
+        ("cap_vehicle", "vehicle_total"),
+        ("cap_reception", "reception"),
+    ]:
         cap = ctx.params.get(param)
         if cap in (None, ""):
             continue
@@ -291,7 +409,11 @@ def sangong_cap(budget, ctx):
         if actual > cap_fen:
             yield ctx.finding(
                 f"“三公”经费 {COMPONENTS.get(col, '合计')} {show(actual, '万元')} 超过上限 {show(cap_fen, '万元')}",
-                table="sangong", column=col, expected=f"≤ {yuan(cap_fen)}", actual=yuan(actual), **row_location(row),
+                table="sangong",
+                column=col,
+                expected=f"≤ {yuan(cap_fen)}",
+                actual=yuan(actual),
+                **row_location(row),
             )
 
 

@@ -72,7 +72,9 @@ def _amounts(norm: str, s: int, e: int):
         v, _ = read_number(m.group(2))
         if v is None:
             continue
-        out.append((int(m.group(1)) if m.group(1) else None, _yuan(v, m.group(3)), m.group(2), m.group(3), m.start(), m.end()))
+        out.append(
+            (int(m.group(1)) if m.group(1) else None, _yuan(v, m.group(3)), m.group(2), m.group(3), m.start(), m.end())
+        )
     return out
 
 
@@ -90,16 +92,46 @@ def _amounts(norm: str, s: int, e: int):
         "figure, and a change in 万元 against the difference. A percentage against a zero base is not checked."
     ),
     cases=[
-        {"name": "agrees", "fires": 0, "budget": {"meta": {"year": 2024}, "text":
-            "1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元，主要用于专项普查活动。2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%。"}},
-        {"name": "wrong percentage", "fires": 1, "budget": {"meta": {"year": 2024}, "text":
-            "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少51.74%。"}},
-        {"name": "wrong direction", "fires": 1, "budget": {"meta": {"year": 2024}, "text":
-            "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数增加57.14%。"}},
-        {"name": "持平 with different amounts", "fires": 1, "budget": {"meta": {"year": 2024}, "text":
-            "2023年当年预算执行数为10.00万元，2024年预算安排12.00万元，比2023年预算执行数持平。"}},
-        {"name": "增加 N万元 not the difference", "fires": 1, "budget": {"meta": {"year": 2024}, "text":
-            "2023年预算数为10.00万元，2024年预算数为12.00万元，比2023年预算增加3.00万元。"}},
+        {
+            "name": "agrees",
+            "fires": 0,
+            "budget": {
+                "meta": {"year": 2024},
+                "text": "1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元，主要用于专项普查活动。2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%。",
+            },
+        },
+        {
+            "name": "wrong percentage",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "text": "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少51.74%。",
+            },
+        },
+        {
+            "name": "wrong direction",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "text": "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数增加57.14%。",
+            },
+        },
+        {
+            "name": "持平 with different amounts",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "text": "2023年当年预算执行数为10.00万元，2024年预算安排12.00万元，比2023年预算执行数持平。",
+            },
+        },
+        {
+            "name": "增加 N万元 not the difference",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "text": "2023年预算数为10.00万元，2024年预算数为12.00万元，比2023年预算增加3.00万元。",
+            },
+        },
     ],
 )
 def stated_change(budget, ctx):
@@ -126,10 +158,12 @@ def stated_change(budget, ctx):
             if any(pr is None for pr in problems):
                 continue
             message, expected = problems[0]
-            text = p.text[cm.start():cm.end()]
+            text = p.text[cm.start() : cm.end()]
             yield ctx.finding(
                 f"“{text}”与所列金额不符：{prior[2]}{prior[3]}（{prior[0]}年）→ {candidates[0][2]}{candidates[0][3]}，{message}",
-                expected=expected, actual=snippet(p.text, cm.start(), cm.end()), **p.where(cm.start()),
+                expected=expected,
+                actual=snippet(p.text, cm.start(), cm.end()),
+                **p.where(cm.start()),
             )
 
 
@@ -199,7 +233,11 @@ _TOTALS = [
     (r"基本支出", "基本支出", lambda b: _summary(b, "basic")),
     (r"政府采购", "政府采购预算", lambda b: _fact_total(b, "procurement_total")),
     (r"中小企业", "面向中小企业预留金额", lambda b: _fact_total(b, "sme_reserved")),
-    (r"一般公共预算", "一般公共预算支出", lambda b: (lambda t: None if t is None else value(t["total"]))(total_row(b.table("gpb_function")))),
+    (
+        r"一般公共预算",
+        "一般公共预算支出",
+        lambda b: (lambda t: None if t is None else value(t["total"]))(total_row(b.table("gpb_function"))),
+    ),
     (r"财政拨款", "财政拨款收入", lambda b: _fs(b, "income", "财政拨款")),
     (r"收入", "收入总计", lambda b: _fs(b, "income", "收入总计")),
     (r"支出", "支出总计", lambda b: _fs(b, "expenditure", "支出总计")),
@@ -219,12 +257,22 @@ _TOTALS = [
         "procurement totals; the share is recomputed within the rounding of the printed figures."
     ),
     cases=[
-        {"name": "agrees", "fires": 0, "budget": {
-            "tables": {"fiscal_summary": [{"side": "expenditure", "item": "支出总计", "amount": "200000000.00"}]},
-            "text": "项目支出5,000.00万元，占支出总额的25.00%。"}},
-        {"name": "wrong share", "fires": 1, "budget": {
-            "tables": {"fiscal_summary": [{"side": "expenditure", "item": "支出总计", "amount": "200000000.00"}]},
-            "text": "项目支出5,000.00万元，占支出总额的52.00%。"}},
+        {
+            "name": "agrees",
+            "fires": 0,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "expenditure", "item": "支出总计", "amount": "200000000.00"}]},
+                "text": "项目支出5,000.00万元，占支出总额的25.00%。",
+            },
+        },
+        {
+            "name": "wrong share",
+            "fires": 1,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "expenditure", "item": "支出总计", "amount": "200000000.00"}]},
+                "text": "项目支出5,000.00万元，占支出总额的52.00%。",
+            },
+        },
     ],
 )
 def stated_share(budget, ctx):
@@ -254,8 +302,10 @@ def stated_share(budget, ctx):
                 continue
             exact = part[1] / total * 100
             yield ctx.finding(
-                f"“{p.text[m.start():m.end()]}”不符：{part[2]}{part[3]} ÷ {name} {_fmt(total)}元 = {_fmt(exact)}%",
-                expected=f"{_fmt(exact)}%", actual=snippet(p.text, m.start(), m.end()), **p.where(m.start()),
+                f"“{p.text[m.start() : m.end()]}”不符：{part[2]}{part[3]} ÷ {name} {_fmt(total)}元 = {_fmt(exact)}%",
+                expected=f"{_fmt(exact)}%",
+                actual=snippet(p.text, m.start(), m.end()),
+                **p.where(m.start()),
             )
 
 
@@ -279,9 +329,21 @@ _LEAD_DIR = re.compile(r"(增加|减少|增长|下降|持平|不变)的$")
         "reason; a warning, since the figures themselves may be right."
     ),
     cases=[
-        {"name": "agrees", "fires": 0, "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费减少。"}},
-        {"name": "opposite", "fires": 1, "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费增加。"}},
-        {"name": "no direction in reason", "fires": 0, "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：项目调整。"}},
+        {
+            "name": "agrees",
+            "fires": 0,
+            "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费减少。"},
+        },
+        {
+            "name": "opposite",
+            "fires": 1,
+            "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费增加。"},
+        },
+        {
+            "name": "no direction in reason",
+            "fires": 0,
+            "budget": {"text": "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。主要原因是：项目调整。"},
+        },
     ],
 )
 def reason_direction(budget, ctx):
@@ -290,7 +352,7 @@ def reason_direction(budget, ctx):
         norm = normalise(p.text)
         changes = [(m.start(), _direction(m.group(2))) for m in _CHANGE.finditer(norm)]
         for rm in _REASON.finditer(norm):
-            lead = _LEAD_DIR.search(norm[:rm.start()])
+            lead = _LEAD_DIR.search(norm[: rm.start()])
             if lead:
                 stated = _direction(lead.group(1))
             else:
@@ -303,12 +365,18 @@ def reason_direction(budget, ctx):
             dm = _REASON_DIR.search(last)
             if not dm:
                 continue
-            said = _direction(dm.group(1)) if dm.group(1) in _UP + _DOWN else (1 if dm.group(1) == "提高" else -1 if dm.group(1) in ("压减", "缩减") else 0)
+            said = (
+                _direction(dm.group(1))
+                if dm.group(1) in _UP + _DOWN
+                else (1 if dm.group(1) == "提高" else -1 if dm.group(1) in ("压减", "缩减") else 0)
+            )
             if said == stated:
                 continue
             yield ctx.finding(
                 f"原因与增减方向矛盾：说明为{words[stated]}，原因却称“{last}”",
-                expected=words[stated], actual=snippet(p.text, rm.start(), rm.end(), pad=20), **p.where(rm.start()),
+                expected=words[stated],
+                actual=snippet(p.text, rm.start(), rm.end(), pad=20),
+                **p.where(rm.start()),
             )
 
 
@@ -335,12 +403,26 @@ def _dec(fact):
         "(三公经费, 机关运行经费, 政府采购预算…) twice. The copies must agree within their printed rounding."
     ),
     cases=[
-        {"name": "same", "fires": 0, "budget": {"facts": [
-            {"key": "item", "item_no": 31, "value": "350.35", "unit": "万元"},
-            {"key": "item_budget", "item_no": 31, "value": "350.35", "unit": "万元"}]}},
-        {"name": "differs", "fires": 1, "budget": {"facts": [
-            {"key": "item", "item_no": 31, "value": "350.35", "unit": "万元"},
-            {"key": "item_budget", "item_no": 31, "value": "352.67", "unit": "万元"}]}},
+        {
+            "name": "same",
+            "fires": 0,
+            "budget": {
+                "facts": [
+                    {"key": "item", "item_no": 31, "value": "350.35", "unit": "万元"},
+                    {"key": "item_budget", "item_no": 31, "value": "350.35", "unit": "万元"},
+                ]
+            },
+        },
+        {
+            "name": "differs",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "item", "item_no": 31, "value": "350.35", "unit": "万元"},
+                    {"key": "item_budget", "item_no": 31, "value": "352.67", "unit": "万元"},
+                ]
+            },
+        },
     ],
 )
 def two_amounts(budget, ctx):
@@ -352,7 +434,9 @@ def two_amounts(budget, ctx):
         items = facts[facts["key"].isin(["item", "item_budget"]) & facts["item_no"].notna()]
         for no, g in items.groupby("item_no"):
             groups.append((f"第{int(no)}项", g))
-    other = facts[~facts["key"].astype(str).str.contains("item|_change|reason|vehicles|units|date|project|kpi_", regex=True)]
+    other = facts[
+        ~facts["key"].astype(str).str.contains("item|_change|reason|vehicles|units|date|project|kpi_", regex=True)
+    ]
     if "section" in other:
         other = other[other["section"].isin(["sangong_notes", "operating_notes", "procurement_notes", "budget_notes"])]
         for (_, key), g in other.groupby(["section", "key"]):
@@ -371,8 +455,10 @@ def two_amounts(budget, ctx):
             yield ctx.finding(
                 f"同一{'科目' if subject else '项目'}{label}{'“' + subject + '”' if subject else ''}前后金额不一致："
                 f"{first['value']}{first['unit']} 与 {r['value']}{r['unit']}",
-                expected=f"{first['value']}{first['unit']}", actual=str(r.get("text") or r["value"]),
-                table="facts", row=str(r["key"]),
+                expected=f"{first['value']}{first['unit']}",
+                actual=str(r.get("text") or r["value"]),
+                table="facts",
+                row=str(r["key"]),
                 line=None if is_blank(r.get("line")) else int(r["line"]),
                 page=None if is_blank(r.get("page")) else int(r["page"]),
             )

@@ -28,7 +28,13 @@ REFERENCE = {
     "sources": ["S2", "S5"],
 }
 LEVELS = {3: "类", 5: "款", 7: "项"}
-_FUNCTION_TABLES = ("gpb_function", "expenditure_summary", "income_summary", "gov_fund_function", "soe_capital_function")
+_FUNCTION_TABLES = (
+    "gpb_function",
+    "expenditure_summary",
+    "income_summary",
+    "gov_fund_function",
+    "soe_capital_function",
+)
 _NAME = r"[\u4e00-\u9fff、]{2,40}?"
 _PATH = re.compile(rf"({_NAME})\s*\(类\)\s*(?:({_NAME})\s*\(款\)\s*)?(?:({_NAME})\s*\(项\))?")
 _AMOUNT_AFTER = re.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)')
@@ -52,7 +58,11 @@ def _renames_by_old() -> dict[str, list[dict]]:
 def superseded(name: str, year: int | None, code: str | None = None) -> dict | None:
     """The rename entry when `name` is an old name (of `code`, if given) already replaced in `year`."""
     for r in _renames_by_old().get(name, ()):
-        if r["old"] == name and (code is None or str(r["code"]) == str(code)) and (year is None or year >= int(r["since"])):
+        if (
+            r["old"] == name
+            and (code is None or str(r["code"]) == str(code))
+            and (year is None or year >= int(r["since"]))
+        ):
             return r
     return None
 
@@ -139,25 +149,49 @@ def _table_path(code: str, names: dict) -> str:
         "医疗卫生与计划生育支出, now 卫生健康支出) is reported as 旧科目名称."
     ),
     cases=[
-        {"name": "same names", "fires": 0, "budget": {
-            "tables": {"gpb_function": [
-                {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
-                {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
-                {"code": "2100717", "name": "计划生育服务", "total": "200000.00"}]},
-            "text": "21. “卫生健康支出（类）计划生育事务（款）计划生育服务（项）”科目20.00万元，主要用于计划生育服务。"}},
-        {"name": "款/项 shifted", "fires": 1, "budget": {
-            "tables": {"gpb_function": [
-                {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
-                {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
-                {"code": "2100717", "name": "计划生育服务", "total": "200000.00"}]},
-            "text": "21. “卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”科目20.00万元，主要用于计划生育事务。"}},
-        {"name": "old 类 name", "fires": 1, "budget": {
-            "meta": {"year": 2024},
-            "tables": {"gpb_function": [
-                {"code": "210", "name": "卫生健康支出", "total": "1422200.00"},
-                {"code": "21011", "name": "行政事业单位医疗", "total": "1422200.00"},
-                {"code": "2101101", "name": "行政单位医疗", "total": "1422200.00"}]},
-            "text": "22. “医疗卫生与计划生育支出（类）行政事业单位医疗（款）行政单位医疗（项）”142.22万元，主要用于行政单位医疗。"}},
+        {
+            "name": "same names",
+            "fires": 0,
+            "budget": {
+                "tables": {
+                    "gpb_function": [
+                        {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
+                        {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
+                        {"code": "2100717", "name": "计划生育服务", "total": "200000.00"},
+                    ]
+                },
+                "text": "21. “卫生健康支出（类）计划生育事务（款）计划生育服务（项）”科目20.00万元，主要用于计划生育服务。",
+            },
+        },
+        {
+            "name": "款/项 shifted",
+            "fires": 1,
+            "budget": {
+                "tables": {
+                    "gpb_function": [
+                        {"code": "210", "name": "卫生健康支出", "total": "200000.00"},
+                        {"code": "21007", "name": "计划生育事务", "total": "200000.00"},
+                        {"code": "2100717", "name": "计划生育服务", "total": "200000.00"},
+                    ]
+                },
+                "text": "21. “卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”科目20.00万元，主要用于计划生育事务。",
+            },
+        },
+        {
+            "name": "old 类 name",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "tables": {
+                    "gpb_function": [
+                        {"code": "210", "name": "卫生健康支出", "total": "1422200.00"},
+                        {"code": "21011", "name": "行政事业单位医疗", "total": "1422200.00"},
+                        {"code": "2101101", "name": "行政单位医疗", "total": "1422200.00"},
+                    ]
+                },
+                "text": "22. “医疗卫生与计划生育支出（类）行政事业单位医疗（款）行政单位医疗（项）”142.22万元，主要用于行政单位医疗。",
+            },
+        },
     ],
 )
 def name_matches_table(budget, ctx):
@@ -171,7 +205,7 @@ def name_matches_table(budget, ctx):
         for m in _PATH.finditer(norm):
             path = [_trim(m.group(1), known), m.group(2), m.group(3)]
             start = m.end(1) - len(path[0])
-            am = _AMOUNT_AFTER.match(norm[m.end():])
+            am = _AMOUNT_AFTER.match(norm[m.end() :])
             amount, tolerance = None, 0
             if am:
                 v, _ = read_number(am.group(1))
@@ -197,7 +231,9 @@ def name_matches_table(budget, ctx):
                 yield ctx.finding(
                     "科目名称与预算表不一致：" + "；".join(diffs),
                     expected=_table_path(code, names),
-                    actual=snippet(p.text, start, m.end(), pad=2), row=code, **p.where(start),
+                    actual=snippet(p.text, start, m.end(), pad=2),
+                    row=code,
+                    **p.where(start),
                 )
     # the 编制说明 list by 项 name only (“行政运行”科目): an old name there
     for fact in fact_records(budget, "item"):
@@ -208,7 +244,9 @@ def name_matches_table(budget, ctx):
         if old and not any(_same(str(subject), n) for n, _, _ in names.values()):
             yield ctx.finding(
                 f"科目名称与预算表不一致：{LEVELS.get(len(str(old['code'])), '')} {old['code']} 用了旧科目名称“{subject}”（{old['since']}年起为“{old['new']}”）",
-                expected=old["new"], actual=str(subject), row=str(old["code"]),
+                expected=old["new"],
+                actual=str(subject),
+                row=str(old["code"]),
                 line=None if is_blank(fact.get("line")) else int(fact["line"]),
                 page=None if is_blank(fact.get("page")) else int(fact["page"]),
             )
@@ -227,12 +265,30 @@ def name_matches_table(budget, ctx):
         "reported once per code and name. Renames the list marks confidence M are reported at info severity."
     ),
     cases=[
-        {"name": "current name", "fires": 0, "budget": {"meta": {"year": 2024}, "tables": {"gpb_function": [
-            {"code": "210", "name": "卫生健康支出", "total": "10.00"}]}}},
-        {"name": "old name in table", "fires": 1, "budget": {"meta": {"year": 2024}, "tables": {"gpb_function": [
-            {"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]}}},
-        {"name": "old name before the rename", "fires": 0, "budget": {"meta": {"year": 2018}, "tables": {"gpb_function": [
-            {"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]}}},
+        {
+            "name": "current name",
+            "fires": 0,
+            "budget": {
+                "meta": {"year": 2024},
+                "tables": {"gpb_function": [{"code": "210", "name": "卫生健康支出", "total": "10.00"}]},
+            },
+        },
+        {
+            "name": "old name in table",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024},
+                "tables": {"gpb_function": [{"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]},
+            },
+        },
+        {
+            "name": "old name before the rename",
+            "fires": 0,
+            "budget": {
+                "meta": {"year": 2018},
+                "tables": {"gpb_function": [{"code": "210", "name": "医疗卫生与计划生育支出", "total": "10.00"}]},
+            },
+        },
     ],
 )
 def superseded_names(budget, ctx):
@@ -246,8 +302,12 @@ def superseded_names(budget, ctx):
                 seen.add((code, name))
                 yield ctx.finding(
                     f"{LEVELS.get(len(code), '')} {code} 使用旧科目名称“{name}”，{old['since']}年起为“{old['new']}”",
-                    expected=old["new"], actual=name, severity="info" if old.get("confidence") != "H" else None,
-                    note=None if old.get("confidence") == "H" else "rename of confidence M in the curated list: verify against 财政部《政府收支分类科目》",
+                    expected=old["new"],
+                    actual=name,
+                    severity="info" if old.get("confidence") != "H" else None,
+                    note=None
+                    if old.get("confidence") == "H"
+                    else "rename of confidence M in the curated list: verify against 财政部《政府收支分类科目》",
                     **{"table": key, **row_location(row)},
                 )
     for p in paragraphs(getattr(budget, "document", None), budget.meta):
@@ -260,8 +320,10 @@ def superseded_names(budget, ctx):
                 seen.add((str(r["code"]), r["old"]))
                 yield ctx.finding(
                     f"文中使用旧科目名称“{r['old']}”（{r['code']}），{r['since']}年起为“{r['new']}”",
-                    expected=r["new"], actual=snippet(p.text, m.start(), m.end()),
-                    severity="info" if r.get("confidence") != "H" else None, **p.where(m.start()),
+                    expected=r["new"],
+                    actual=snippet(p.text, m.start(), m.end()),
+                    severity="info" if r.get("confidence") != "H" else None,
+                    **p.where(m.start()),
                 )
 
 

@@ -78,20 +78,47 @@ CHANGES = {
         "(比上年预算增加/减少 X万元, 持平) is recomputed as this year's table figure minus last year's."
     ),
     cases=[
-        {"name": "stated change matches", "fires": 0, "budget": {
-            "meta": {"year": 2025},
-            "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]},
-            "facts": [{"key": "fiscal_income_change", "value": "3355.65", "unit": "万元", "compare_year": 2024}],
-            "previous": {"meta": {"year": 2024},
-                         "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]}}}},
-        {"name": "stated change does not match", "fires": 1, "budget": {
-            "meta": {"year": 2025},
-            "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]},
-            "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}],
-            "previous": {"meta": {"year": 2024},
-                         "tables": {"fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]}}}},
-        {"name": "no previous document", "fires": 0, "budget": {
-            "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}]}},
+        {
+            "name": "stated change matches",
+            "fires": 0,
+            "budget": {
+                "meta": {"year": 2025},
+                "tables": {
+                    "fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]
+                },
+                "facts": [{"key": "fiscal_income_change", "value": "3355.65", "unit": "万元", "compare_year": 2024}],
+                "previous": {
+                    "meta": {"year": 2024},
+                    "tables": {
+                        "fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]
+                    },
+                },
+            },
+        },
+        {
+            "name": "stated change does not match",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2025},
+                "tables": {
+                    "fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "189767551.00"}]
+                },
+                "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}],
+                "previous": {
+                    "meta": {"year": 2024},
+                    "tables": {
+                        "fiscal_summary": [{"side": "income", "item": "一、财政拨款收入", "amount": "156211123.00"}]
+                    },
+                },
+            },
+        },
+        {
+            "name": "no previous document",
+            "fires": 0,
+            "budget": {
+                "facts": [{"key": "fiscal_income_change", "value": "3255.65", "unit": "万元", "compare_year": 2024}]
+            },
+        },
     ],
 )
 def stated_change(budget, ctx):
@@ -115,7 +142,9 @@ def stated_change(budget, ctx):
                 yield ctx.finding(
                     f"说明称{label}比{prev_year or '上'}年{_word(stated)}，但两年预算表相差 {_signed(actual)}"
                     f"（{show(now)} − {show(before)}）",
-                    expected=yuan(actual), actual=yuan(stated), **fact_location(fact),
+                    expected=yuan(actual),
+                    actual=yuan(stated),
+                    **fact_location(fact),
                 )
 
 

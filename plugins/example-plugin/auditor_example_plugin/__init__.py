@@ -19,8 +19,17 @@ from auditor.money import fen_to_display, to_fen
     table="sangong",
     cases=[
         {"name": "under the cap", "fires": False, "budget": {"tables": {"sangong": [{"reception": "250000.00"}]}}},
-        {"name": "over the cap", "fires": 1, "budget": {"tables": {"sangong": [{"reception": "350000.00", "line": 12}]}}},
-        {"name": "raised cap", "fires": False, "params": {"cap": "40.00"}, "budget": {"tables": {"sangong": [{"reception": "350000.00"}]}}},
+        {
+            "name": "over the cap",
+            "fires": 1,
+            "budget": {"tables": {"sangong": [{"reception": "350000.00", "line": 12}]}},
+        },
+        {
+            "name": "raised cap",
+            "fires": False,
+            "params": {"cap": "40.00"},
+            "budget": {"tables": {"sangong": [{"reception": "350000.00"}]}},
+        },
     ],
 )
 def reception_cap(budget, ctx):

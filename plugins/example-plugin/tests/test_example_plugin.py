@@ -1,8 +1,8 @@
 """The example plugin's rule passes its own cases (using the helpers auditor ships for plugin authors)."""
 
-from auditor.testing import check_rule_cases
-
 from auditor_example_plugin import reception_cap
+
+from auditor.testing import check_rule_cases
 
 
 def test_cases():
