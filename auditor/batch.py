@@ -223,7 +223,7 @@ def _run_pool(
                             progress(1)
                 if broken:
                     # every future of a broken pool fails: put the others back and start afresh
-                    for fut, i in running.items():
+                    for i in running.values():
                         todo.append(i)
                     running.clear()
                     todo.sort(reverse=True)

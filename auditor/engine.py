@@ -94,7 +94,7 @@ def prepare(config: Config | None = None) -> Engine:
         for r in result:
             add(r, origin)
     paths: list[Path] = []
-    for plugin, result in plugins_mod.call_each(pm, "auditor_rule_paths"):
+    for _plugin, result in plugins_mod.call_each(pm, "auditor_rule_paths"):
         paths.extend(Path(p) for p in ([result] if isinstance(result, (str, Path)) else result))
     paths.extend(Path(p) for p in config.rules)
     for p in paths:

@@ -210,7 +210,7 @@ def _assign(anchors: list[tuple[int, str]], n: int, timely: set[int] | None = No
             out[r] = cur
         return out
     s = 0
-    for (rows, lab), e in zip(merged, best[1]):
+    for (_rows, lab), e in zip(merged, best[1]):
         for r in range(s, e + 1):
             out[r] = lab
         s = e + 1

@@ -163,7 +163,7 @@ def split_items(text: str) -> list[tuple[int, int, int]]:
             marks.append((n, m.start(), m.end()))
             expected += 1
     out = []
-    for i, (n, s, e) in enumerate(marks):
+    for i, (n, _s, e) in enumerate(marks):
         end = marks[i + 1][1] if i + 1 < len(marks) else len(text)
         out.append((n, e, end))
     return out

@@ -204,13 +204,13 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
             if depth is None:
                 out.append(("unopened", i, i + 1))
                 continue
-            for opener, pos in stack[depth + 1 :]:
+            for _opener, pos in stack[depth + 1 :]:
                 out.append(("unclosed", pos, i))
             opener, pos = stack[depth]
             del stack[depth:]
             if _PAIRS[opener] != ch:
                 out.append(("mixed", pos, i + 1))
-    for opener, pos in stack:
+    for _opener, pos in stack:
         out.append(("unclosed", pos, len(text)))
     # ASCII double quotes (OCR text): an odd count leaves one unpaired
     quotes = [i for i, ch in enumerate(text) if ch == '"']
