@@ -497,3 +497,40 @@ def test_sangong_template_order_and_unit_assumed():
     info = meta.tables["sangong"]
     assert info.unit is None and info.unit_assumed == "万元"
     assert info.department == "某某中心"
+
+
+def test_sangong_columns_placed_by_pdf_geometry():
+    """Blank 三公 cells leave no trace in a PDF's text: the header cells' x positions place the values."""
+    import dataclasses
+
+    from auditor.document import Line
+    from auditor.parse.table_special import parse_sangong
+
+    # the commerce PDF's header geometry, with the 1.00 printed under 因公出国(境)费 this time
+    header = [
+        Line(
+            "合计  因公出国(境)费  公务接待费",
+            7,
+            21,
+            ("合计", "因公出国(境)费", "公务接待费"),
+            ((104.5, 128.5), (175.9, 259.9), (289.3, 349.3)),
+        ),
+        Line(
+            "小计  购置费  运行费",
+            8,
+            21,
+            ("小计", "购置费", "运行费"),
+            ((408.7, 432.7), (504.1, 540.1), (605.5, 641.5)),
+        ),
+        Line("机关运行经费预算", 5, 21, ("机关运行经费预算",), ((676.9, 772.9),)),
+    ]
+    data = Line(
+        "1.00  1.00  171.01", 9, 21, ("1.00", "1.00", "171.01"), ((135.3, 159.3), (205.0, 229.0), (737.7, 773.7))
+    )
+    (row,), _ = parse_sangong([*header, data], "万元", present=None)
+    assert (row["total"], row["outbound"], row["reception"]) == (1_000_000, 1_000_000, 0)
+    assert row["operating_expenses"] == 171_010_000
+    # without geometry the identities cannot tell 出国 from 接待 and the template default (出国 blank) wins
+    bare = [dataclasses.replace(ln, cell_x=()) for ln in [*header, data]]
+    (row,), _ = parse_sangong(bare, "万元", present=None)
+    assert (row["outbound"], row["reception"]) == (0, 1_000_000)

@@ -169,6 +169,17 @@ def _label_offsets(lines: list[Line]) -> dict[str, float]:
     return out
 
 
+def _label_x(lines: list[Line]) -> dict[str, float]:
+    """x centre (PDF points) of each column label, from the header cells' geometry; {} when unknown."""
+    out: dict[str, float] = {}
+    for ln in lines:
+        for cell, (left, right) in zip(ln.cells, ln.cell_x):
+            for col, pat in _LABELS.items():
+                if col not in out and re.search(pat, cell):
+                    out[col] = (left + right) / 2
+    return out
+
+
 #: economic-classification lines that carry each 三公 component (basic expenditure only).
 ECONOMIC_TWINS = {
     "outbound": ["30212"],
@@ -181,8 +192,9 @@ ECONOMIC_TWINS = {
 def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None = None) -> tuple[list[dict], list[str]]:
     """The one data row of the 三公 table, assigned to columns by the identities; 万元 -> fen.
 
-    When several assignments satisfy the identities, the printed positions decide (layout text),
-    then `present` (component -> whether the economic table shows a non-zero twin line).
+    When several assignments satisfy the identities, the printed positions decide (cell geometry
+    of PDF lines, or character offsets of layout text), then `present` (component -> whether the
+    economic table shows a non-zero twin line).
     """
     data: Line | None = None
     amts: list[Token] = []
@@ -202,9 +214,21 @@ def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None 
     n = len(SANGONG)
     amts = amts[:n]
     vals = [to_fen(amount_text(t), unit) for t in amts]
-    # character offsets mean something only in layout text (pdftotext -layout keeps the spacing)
-    layout = "\t" not in data.text and bool(re.search(r" {4,}", data.text))
-    offsets = _label_offsets(header) if layout else {}
+    if data.cell_x:
+        # PDF lines: each amount sits under its column label; compare x centres in points
+        offsets = _label_x(header)
+
+        def position(t: Token) -> float:
+            left, right = data.cell_x[t.index]
+            return (left + right) / 2
+    else:
+        # character offsets mean something only in layout text (pdftotext -layout keeps the spacing)
+        layout = "\t" not in data.text and bool(re.search(r" {4,}", data.text))
+        offsets = _label_offsets(header) if layout else {}
+
+        def position(t: Token) -> float:
+            return (t.start or 0) + len(t.text) / 2
+
     best = None
     for order_no, order in enumerate(_ORDERS):
         for slots in itertools.combinations(range(n), len(vals)):
@@ -216,7 +240,7 @@ def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None 
             if row["vehicle_total"] != row["vehicle_purchase"] + row["vehicle_operation"]:
                 continue
             if offsets and all(order[s] in offsets for s in slots):
-                cost = sum(abs((t.start or 0) + len(t.text) / 2 - offsets[order[s]]) for t, s in zip(amts, slots))
+                cost = sum(abs(position(t) - offsets[order[s]]) for t, s in zip(amts, slots))
             else:
                 cost = 0.0
             # prefer: printed positions, then agreement with the economic table, then blanks in the
