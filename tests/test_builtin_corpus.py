@@ -191,3 +191,21 @@ def test_variant_altered_prose_amount(tmp_path, minhang_text):
     (f,) = by_rule(report, "SG002")
     assert f.location.line == line_of(minhang_text, old)
     assert f.expected == "32059600.00" and f.actual == "32509600.00"
+
+
+# --- the same documents as text extracted with pdftotext -layout ---------------------------------
+
+LAYOUT = Path(__file__).resolve().parent / "data" / "tables"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name", ["putuo-commerce-2025-budget", "putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget"]
+)
+def test_layout_text_audits_like_the_pdf(name):
+    """Wrapped lines of `pdftotext -layout` text join like the PDF's: the same findings, rule by rule."""
+    from collections import Counter
+
+    pdf = auditor.audit(CORPUS / f"{name}.pdf")
+    text = auditor.audit(LAYOUT / f"{name}.txt")
+    assert Counter((f.rule, f.severity) for f in text.findings) == Counter((f.rule, f.severity) for f in pdf.findings)

@@ -114,10 +114,31 @@ def _pdf_like(doc: Document) -> bool:
     return doc.kind == "pdf"
 
 
+def indented(ln: Line) -> bool:
+    """The printed line starts with white space (a new paragraph in layout text)."""
+    return ln.text[:2].isspace() or ln.text[:1] == "\u3000"
+
+
+def is_layout_text(doc: Document) -> bool:
+    """Text extracted with its layout (``pdftotext -layout``): paragraphs indented, wrapped lines not.
+
+    In such text a line that runs on to the next one is a wrap, whatever it ends with, and a
+    paragraph starts where the text is indented. OCR-to-text output (one line per paragraph) is not.
+    """
+    if doc.kind == "pdf":
+        return False
+    if "layout_text" not in doc.cache:
+        prose = [ln for ln in doc.lines if ln.text.strip() and len(ln.cells) < 3]
+        starts = sum(1 for ln in prose if indented(ln))
+        doc.cache["layout_text"] = bool(prose) and starts / len(prose) >= 0.25
+    return doc.cache["layout_text"]
+
+
 def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> Flow:
     """Join prose lines into a flow (table rows and blank lines skipped)."""
     flow = Flow(section=section)
     pdf = _pdf_like(doc)
+    layout = is_layout_text(doc)
     prev_blank = True
     for ln in lines:
         if not ln.text.strip():
@@ -131,6 +152,14 @@ def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> 
         prev_text = flow.lines[-1].text.strip() if flow.lines else ""
         if pdf and flow.text and not prev_blank and flow.text[-1] not in "。;；:：!！?？" and len(prev_text) >= 30:
             joiner = ""
+        elif (
+            layout
+            and flow.text
+            and not indented(ln)
+            and len(prev_text) >= 30
+            and (not prev_blank or flow.text[-1] not in "。;；:：!！?？")
+        ):
+            joiner = ""  # a wrapped line of layout text continues the sentence (also across a page break)
         flow.add(ln, body, joiner)
         prev_blank = False
     return flow

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from ..document import Document, Line
 from ..model import Meta
-from .prose import prose_lines, strip_bullet
+from .prose import indented, is_layout_text, prose_lines, strip_bullet
 
 #: Sentence-final punctuation (full-width and the ASCII forms OCR produces).
 FINAL = "。；！？：;!?:"
@@ -149,6 +149,7 @@ def paragraphs(doc: Document | None, meta: Meta) -> list[Paragraph]:
 
 def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
     pdf = doc.kind == "pdf"
+    layout = is_layout_text(doc)
     margins = _margins(doc) if pdf else {}
     out: list[Paragraph] = []
     cur: Paragraph | None = None
@@ -166,6 +167,14 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
                 join = False
             elif pdf:
                 join = _continues(prev, ln, margins) or (tail not in "。！？!?" and _reaches_margin(prev, margins))
+            elif layout:
+                # layout text: a line right below a long one, not indented, is its wrap; across a page
+                # break (blank lines between) only when the sentence was left unfinished
+                join = (
+                    not indented(ln)
+                    and len(prev.text.strip()) >= 30
+                    and (prev.line + 1 == ln.line or tail not in FINAL)
+                )
             else:
                 join = tail not in FINAL and not is_garbled(cur.text[-40:])
         if join and cur is not None:
