@@ -57,12 +57,30 @@ def strip_markup(text: str) -> str:
     return _TAGS.sub("", text)
 
 
+_CODED_ROW = re.compile(r"^\s*\d{3}(?: \d{1,2}){0,2} \S")
+_AMOUNT_WORD = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
 def split_cells(raw: str) -> tuple[str, ...]:
-    """Split a text line into table cells: on tabs when present, else on runs of 2+ spaces."""
+    """Split a text line into table cells: on tabs when present, else on runs of 2+ spaces.
+
+    Text extracted without layout (pdfplumber's ``extract_text``) separates a table row's cells by
+    single spaces; a line that starts with a function/economic code is then split into its codes,
+    its name and its trailing amounts.
+    """
     if "\t" in raw:
         parts = raw.split("\t")
-    else:
+    elif re.search(r" {2,}|\u3000", raw.strip()) or not _CODED_ROW.match(raw):
         parts = re.split(r" {2,}|\u3000{1,}", raw)
+    else:
+        words = raw.split()
+        codes = [words.pop(0)]
+        while words and len(codes) < 3 and re.fullmatch(r"\d{1,2}", words[0]):
+            codes.append(words.pop(0))
+        amounts: list[str] = []
+        while words and _AMOUNT_WORD.match(words[-1]):
+            amounts.insert(0, words.pop())
+        parts = [*codes, " ".join(words), *amounts] if words and amounts else re.split(r" {2,}", raw)
     return tuple(p.strip() for p in parts)
 
 

@@ -195,17 +195,35 @@ def test_variant_altered_prose_amount(tmp_path, minhang_text):
 
 # --- the same documents as text extracted with pdftotext -layout ---------------------------------
 
-LAYOUT = Path(__file__).resolve().parent / "data" / "tables"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @needs_corpus
+@pytest.mark.parametrize("tool", ["tables", "plumber"])  # pdftotext -layout text; pdfplumber extract_text()
 @pytest.mark.parametrize(
     "name", ["putuo-commerce-2025-budget", "putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget"]
 )
-def test_layout_text_audits_like_the_pdf(name):
-    """Wrapped lines of `pdftotext -layout` text join like the PDF's: the same findings, rule by rule."""
+def test_extracted_text_audits_like_the_pdf(name, tool):
+    """Text extracted by common tools (wrapped lines, indented or not) gets the PDF's findings, rule by rule."""
     from collections import Counter
 
     pdf = auditor.audit(CORPUS / f"{name}.pdf")
-    text = auditor.audit(LAYOUT / f"{name}.txt")
+    text = auditor.audit(DATA / tool / f"{name}.txt")
     assert Counter((f.rule, f.severity) for f in text.findings) == Counter((f.rule, f.severity) for f in pdf.findings)
+
+
+@needs_corpus
+@pytest.mark.parametrize("tool", ["tables", "plumber"])
+@pytest.mark.parametrize(
+    "name", ["putuo-commerce-2025-budget", "putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget"]
+)
+def test_extracted_text_tables_equal_the_pdf(name, tool):
+    """Every table read from extracted text equals the table read from the PDF (locations aside)."""
+    from auditor.model import TABLE_COLUMNS
+
+    pdf = auditor.load(CORPUS / f"{name}.pdf")
+    text = auditor.load(DATA / tool / f"{name}.txt")
+    for key, (columns, _) in TABLE_COLUMNS.items():
+        a = pdf.frames[key][columns].reset_index(drop=True)
+        b = text.frames[key][columns].reset_index(drop=True)
+        assert a.equals(b), f"{key} differs between the PDF and its {tool} text"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -134,6 +135,39 @@ def is_layout_text(doc: Document) -> bool:
     return doc.cache["layout_text"]
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_width(doc: Document) -> int | None:
+    """The right margin (display columns) of hard-wrapped plain text, as pdfplumber extracts it.
+
+    Such text has no indentation to mark paragraphs, but many lines end at the same width: a line
+    that reaches it was wrapped. None for PDFs, layout text and one-line-per-paragraph text.
+    """
+    if doc.kind == "pdf":
+        return None
+    if "wrap_width" not in doc.cache:
+        widths = [_width(ln.text.rstrip()) for ln in doc.lines if ln.text.strip() and len(ln.cells) < 3]
+        width = None
+        if widths:
+            top = max(widths)
+            near = sum(1 for w in widths if w >= top - 8)
+            if top <= 200 and near >= max(5, len(widths) // 10):
+                width = top
+        doc.cache["wrap_width"] = width
+    return doc.cache["wrap_width"]
+
+
+def runs_to_margin(ln: Line, doc: Document) -> bool:
+    """The line reaches the right margin of hard-wrapped text (so the next line continues it)."""
+    width = wrap_width(doc)
+    return width is not None and _width(ln.text.rstrip()) >= width - 8
+
+
+_ITEM_START = re.compile(r"^(?:\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+
+
 def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> Flow:
     """Join prose lines into a flow (table rows and blank lines skipped)."""
     flow = Flow(section=section)
@@ -160,6 +194,15 @@ def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> 
             and (not prev_blank or flow.text[-1] not in "。;；:：!！?？")
         ):
             joiner = ""  # a wrapped line of layout text continues the sentence (also across a page break)
+        elif (
+            not pdf
+            and not layout
+            and flow.lines
+            and not prev_blank
+            and runs_to_margin(flow.lines[-1], doc)
+            and not _ITEM_START.match(body)
+        ):
+            joiner = ""  # hard-wrapped plain text: the previous line ran to the margin
         flow.add(ln, body, joiner)
         prev_blank = False
     return flow

@@ -27,7 +27,8 @@ from functools import lru_cache
 
 from ..document import Document, Line
 from ..model import Meta
-from .prose import indented, is_layout_text, prose_lines, strip_bullet
+from .prose import indented, is_layout_text, prose_lines, runs_to_margin, strip_bullet
+from .sections import find_headings
 
 #: Sentence-final punctuation (full-width and the ASCII forms OCR produces).
 FINAL = "。；！？：;!?:"
@@ -151,6 +152,8 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
     pdf = doc.kind == "pdf"
     layout = is_layout_text(doc)
     margins = _margins(doc) if pdf else {}
+    # a section heading never joins the text around it, whatever the punctuation says
+    headings = {(doc.lines[h.index].page, doc.lines[h.index].line) for h in find_headings(doc, meta)}
     out: list[Paragraph] = []
     cur: Paragraph | None = None
     prev: Line | None = None
@@ -159,7 +162,8 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
         if not body:
             continue
         join = False
-        if cur is not None and key == cur.section and prev is not None:
+        boundary = (ln.page, ln.line) in headings or (prev is not None and (prev.page, prev.line) in headings)
+        if cur is not None and key == cur.section and prev is not None and not boundary:
             tail = cur.text.rstrip()[-1:]
             if body[0] in CLOSING:
                 join = True
@@ -175,6 +179,8 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
                     and len(prev.text.strip()) >= 30
                     and (prev.line + 1 == ln.line or tail not in FINAL)
                 )
+            elif prev.line + 1 == ln.line and runs_to_margin(prev, doc):
+                join = True  # hard-wrapped plain text: the previous line ran to the margin
             else:
                 join = tail not in FINAL and not is_garbled(cur.text[-40:])
         if join and cur is not None:

@@ -33,11 +33,16 @@ def _side(label: str) -> str:
     return "expenditure" if "支出" in label else "income"
 
 
+#: a second item label inside one text cell (single-space text: "2. 政府性基金 三、教育支出")
+_SECOND_ITEM = re.compile(r"\s+(?=[一二三四五六七八九十]+、)")
+
+
 def _segments(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:
     segs: list[tuple[Token, list[Token]]] = []
     for t in tokens:
         if t.kind == "text":
-            segs.append((t, []))
+            for part in _SECOND_ITEM.split(t.text):
+                segs.append((Token("text", part, t.index, t.start), []))
         elif t.kind == "amount" and segs:
             segs[-1][1].append(t)
     return segs
