@@ -109,6 +109,14 @@ def ocr_note(a, b) -> str | None:
     return None
 
 
+def mismatch(ctx, message: str, *, actual, expected, **location):
+    """A finding for two money figures (fen) that should agree: both as 元 strings, with a note when
+    they differ by a digit or two only (likely an OCR misreading)."""
+    return ctx.finding(
+        message, expected=yuan(expected), actual=yuan(actual), note=ocr_note(expected, actual), **location
+    )
+
+
 def level(code: str | None) -> str | None:
     """类 / 款 / 项 of a function code (3/5/7 digits) or economic code (3/5)."""
     if code is None or is_blank(code):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import is_blank, ocr_note, records, row_location, show, value, yuan
+from auditor.rulekit import is_blank, mismatch, records, row_location, show, value
 
 STRUCTURE = {
     "regulation": "部门预算公开表格结构（上海区级模板）",
@@ -44,13 +44,13 @@ def _sum_check(ctx, table, rows, column, title):
         s = sum(value(r[column]) for r in top)
         g = value(grand[column])
         if s != g:
-            yield ctx.finding(
+            yield mismatch(
+                ctx,
                 f"{title}：{grand['item']} {show(g)} ≠ 各项之和 {show(s)}",
                 table=table,
                 column=column,
-                expected=yuan(s),
-                actual=yuan(g),
-                note=ocr_note(s, g),
+                expected=s,
+                actual=g,
                 **row_location(grand),
             )
     current = None
@@ -61,13 +61,13 @@ def _sum_check(ctx, table, rows, column, title):
                 s = sum(value(r[column]) for r in subs)
                 c = value(current[column])
                 if s != c:
-                    yield ctx.finding(
+                    yield mismatch(
+                        ctx,
                         f"{title}：{_label(current['item'])} {show(c)} ≠ 其中各项之和 {show(s)}",
                         table=table,
                         column=column,
-                        expected=yuan(s),
-                        actual=yuan(c),
-                        note=ocr_note(s, c),
+                        expected=s,
+                        actual=c,
                         **row_location(current),
                     )
             current, subs = row, []
@@ -132,13 +132,13 @@ def fiscal_summary_balances(budget, ctx):
     gi, ge = _grand(inc), _grand(exp)
     if gi is not None and ge is not None and value(gi["amount"]) != value(ge["amount"]):
         a, b = value(gi["amount"]), value(ge["amount"])
-        yield ctx.finding(
+        yield mismatch(
+            ctx,
             f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
             table="fiscal_summary",
             column="amount",
-            expected=yuan(b),
-            actual=yuan(a),
-            note=ocr_note(a, b),
+            expected=b,
+            actual=a,
             **row_location(gi),
         )
     yield from _sum_check(ctx, "fiscal_summary", inc, "amount", "财务收支预算总表收入")
@@ -192,13 +192,13 @@ def fiscal_appropriation_balances(budget, ctx):
     gi, ge = _grand(inc), _grand(exp)
     if gi is not None and ge is not None and value(gi["total"]) != value(ge["total"]):
         a, b = value(gi["total"]), value(ge["total"])
-        yield ctx.finding(
+        yield mismatch(
+            ctx,
             f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
             table="fiscal_appropriation_summary",
             column="total",
-            expected=yuan(b),
-            actual=yuan(a),
-            note=ocr_note(a, b),
+            expected=b,
+            actual=a,
             **row_location(gi),
         )
     yield from _sum_check(ctx, "fiscal_appropriation_summary", inc, "total", "财政拨款收支预算总表收入")

@@ -11,7 +11,7 @@ from auditor.rulekit import (
     by_name,
     fact_records,
     is_blank,
-    ocr_note,
+    mismatch,
     records,
     row_location,
     show,
@@ -90,26 +90,26 @@ def function_code_amounts_agree(budget, ctx):
                 expected = sum(value(v) for v in parts)
                 actual = value(row[col])
                 if expected != actual:
-                    yield ctx.finding(
+                    yield mismatch(
+                        ctx,
                         f"支出预算总表 {code} {row['name']} {col} {show(actual)} ≠ 功能分类预算表合计 {show(expected)}",
                         table="expenditure_summary",
                         column=col,
-                        expected=yuan(expected),
-                        actual=yuan(actual),
-                        note=ocr_note(expected, actual),
+                        expected=expected,
+                        actual=actual,
                         **row_location(row),
                     )
     for code, row in by_code(budget, "income_summary").items():
         if code in exp_rows:
             a, b = value(row["total"]), value(exp_rows[code]["total"])
             if a != b:
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"收入预算总表 {code} {row['name']} 合计 {show(a)} ≠ 支出预算总表 {show(b)}",
                     table="income_summary",
                     column="total",
-                    expected=yuan(b),
-                    actual=yuan(a),
-                    note=ocr_note(a, b),
+                    expected=b,
+                    actual=a,
                     **row_location(row),
                 )
 
@@ -160,13 +160,13 @@ def basic_expenditure_economic_total(budget, ctx):
         return
     a, b = value(ec["total"]), value(fn["basic"])
     if a != b:
-        yield ctx.finding(
+        yield mismatch(
+            ctx,
             f"经济分类预算表合计 {show(a)} ≠ 功能分类预算表基本支出合计 {show(b)}",
             table="gpb_basic_economic",
             column="total",
-            expected=yuan(b),
-            actual=yuan(a),
-            note=ocr_note(a, b),
+            expected=b,
+            actual=a,
             **row_location(ec),
         )
 
@@ -269,14 +269,14 @@ def function_economic_pairs(budget, ctx):
         ok = a == b if relation == "==" else a >= b
         if not ok:
             first = fn[shown_f[0]]
-            yield ctx.finding(
+            yield mismatch(
+                ctx,
                 f"功能科目 {'+'.join(shown_f)} 基本支出 {show(a)} {'≠' if relation == '==' else '<'} "
                 f"经济科目 {'+'.join(shown_e)} {show(b)}",
                 table="gpb_function",
                 column="basic",
-                expected=yuan(b) if relation == "==" else f"≥ {yuan(b)}",
-                actual=yuan(a),
-                note=ocr_note(a, b),
+                expected=b if relation == "==" else f"≥ {yuan(b)}",
+                actual=a,
                 **row_location(first),
             )
 
@@ -517,13 +517,13 @@ def summary_tables_agree(budget, ctx):
             col = income_map[label]
             a, b = value(row["amount"]), value(inc_total[col])
             if a != b:
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"财务收支预算总表 {label} {show(a)} ≠ 收入预算总表合计 {show(b)}",
                     table="fiscal_summary",
                     column="amount",
-                    expected=yuan(b),
-                    actual=yuan(a),
-                    note=ocr_note(a, b),
+                    expected=b,
+                    actual=a,
                     **row_location(row),
                 )
         if row["side"] == "expenditure":
@@ -535,13 +535,13 @@ def summary_tables_agree(budget, ctx):
                     continue
                 a, b = value(row["amount"]), value(match["total"])
             if a != b:
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"财务收支预算总表 {label} {show(a)} ≠ 支出预算总表 {show(b)}",
                     table="fiscal_summary",
                     column="amount",
-                    expected=yuan(b),
-                    actual=yuan(a),
-                    note=ocr_note(a, b),
+                    expected=b,
+                    actual=a,
                     **row_location(row),
                 )
     fund_tables = {
@@ -565,13 +565,13 @@ def summary_tables_agree(budget, ctx):
                 b = value(match["total"])
             a = value(row[col])
             if a != b:
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"财政拨款收支预算总表 {label} {col} {show(a)} ≠ {key} {show(b)}",
                     table="fiscal_appropriation_summary",
                     column=col,
-                    expected=yuan(b),
-                    actual=yuan(a),
-                    note=ocr_note(a, b),
+                    expected=b,
+                    actual=a,
                     **row_location(row),
                 )
 

@@ -16,12 +16,11 @@ from auditor.rulekit import (
     first_fact,
     is_blank,
     memo,
-    ocr_note,
+    mismatch,
     records,
     show,
     total_row,
     value,
-    yuan,
 )
 
 CONSIST_010 = {
@@ -114,11 +113,11 @@ def notes_totals(budget, ctx):
             if stated is None:
                 continue
             if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"编制说明中{label} {fact['value']}{fact.get('unit') or ''} ≠ 表中 {show(table_fen)}",
-                    expected=yuan(table_fen),
-                    actual=yuan(stated),
-                    note=ocr_note(table_fen, stated),
+                    expected=table_fen,
+                    actual=stated,
                     **fact_location(fact),
                 )
 
@@ -203,11 +202,11 @@ def notes_items(budget, ctx):
             continue
         table_fen = value(row["total"])
         if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
-            yield ctx.finding(
+            yield mismatch(
+                ctx,
                 f"编制说明“{fact['subject']}”科目 {fact['value']}{fact.get('unit') or ''} ≠ 功能分类预算表 {row['code']} {show(table_fen)}",
-                expected=yuan(table_fen),
-                actual=yuan(stated),
-                note=ocr_note(table_fen, stated),
+                expected=table_fen,
+                actual=stated,
                 **fact_location(fact),
             )
 

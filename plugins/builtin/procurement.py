@@ -21,6 +21,12 @@ PROC_002 = {
 }
 
 
+def _reservation(total: str, sme: str, small: str) -> list[dict]:
+    """Facts of a procurement paragraph in 万元, for the rules' cases."""
+    keys = ("procurement_total", "sme_reserved", "small_micro_reserved")
+    return [{"key": k, "value": v, "unit": "万元"} for k, v in zip(keys, (total, sme, small), strict=True)]
+
+
 def _facts(budget, *keys):
     out = []
     for k in keys:
@@ -91,24 +97,12 @@ def breakdown(budget, ctx):
         {
             "name": "within",
             "fires": 0,
-            "budget": {
-                "facts": [
-                    {"key": "procurement_total", "value": "100", "unit": "万元"},
-                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
-                    {"key": "small_micro_reserved", "value": "30", "unit": "万元"},
-                ]
-            },
+            "budget": {"facts": _reservation("100", "40", "30")},
         },
         {
             "name": "small exceeds sme",
             "fires": 1,
-            "budget": {
-                "facts": [
-                    {"key": "procurement_total", "value": "100", "unit": "万元"},
-                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
-                    {"key": "small_micro_reserved", "value": "50", "unit": "万元"},
-                ]
-            },
+            "budget": {"facts": _reservation("100", "40", "50")},
         },
     ],
 )
@@ -151,24 +145,12 @@ def reservation_bounds(budget, ctx):
         {
             "name": "above",
             "fires": 0,
-            "budget": {
-                "facts": [
-                    {"key": "procurement_total", "value": "100", "unit": "万元"},
-                    {"key": "sme_reserved", "value": "40", "unit": "万元"},
-                    {"key": "small_micro_reserved", "value": "30", "unit": "万元"},
-                ]
-            },
+            "budget": {"facts": _reservation("100", "40", "30")},
         },
         {
             "name": "below both",
             "fires": 2,
-            "budget": {
-                "facts": [
-                    {"key": "procurement_total", "value": "100", "unit": "万元"},
-                    {"key": "sme_reserved", "value": "20", "unit": "万元"},
-                    {"key": "small_micro_reserved", "value": "10", "unit": "万元"},
-                ]
-            },
+            "budget": {"facts": _reservation("100", "20", "10")},
         },
     ],
 )

@@ -12,6 +12,7 @@ from auditor.rulekit import (
     fact_location,
     first_fact,
     is_blank,
+    mismatch,
     ocr_note,
     ocr_twin_note,
     show,
@@ -102,11 +103,11 @@ def funding_block(budget, ctx):
                 continue
             s = sum(v or 0 for v in vals)
             if w != s:
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"项目“{row['name']}”{label} {show(w)} ≠ {parts_label} {show(s)}",
-                    expected=yuan(s),
-                    actual=yuan(w),
-                    note=ocr_note(s, w),
+                    expected=s,
+                    actual=w,
                     **_loc(row, whole),
                 )
 
@@ -140,11 +141,11 @@ def prose_equals_table(budget, ctx):
         if stated is None or table is None:
             continue
         if not agrees(table, stated, "万元", 2):
-            yield ctx.finding(
+            yield mismatch(
+                ctx,
                 f"项目“{row['name']}”说明中年度预算安排 {show(stated, '万元')} ≠ 绩效目标申报表 {show(table)}",
-                expected=yuan(table),
-                actual=yuan(stated),
-                note=ocr_note(table, stated),
+                expected=table,
+                actual=stated,
                 **_loc(row, "narrative_amount"),
             )
 

@@ -12,7 +12,7 @@ from auditor.rulekit import (
     fact_records,
     first_fact,
     is_blank,
-    ocr_note,
+    mismatch,
     row_location,
     show,
     value,
@@ -24,6 +24,12 @@ SANGONG_001 = {
     "article": "SANGONG-001",
     "confidence": "H",
     "sources": ["S2", "S3", "S8", "S9"],
+}
+SANGONG_002 = {
+    "regulation": "财预〔2016〕143号（对“三公”经费增减变化情况及原因进行说明）",
+    "article": "SANGONG-002",
+    "confidence": "H",
+    "sources": ["S2", "S3", "S8"],
 }
 COMPONENTS = {
     "outbound": "因公出国(境)费",
@@ -93,25 +99,25 @@ def components_add_up(budget, ctx):
     total = value(row["total"])
     parts = value(row["outbound"]) + value(row["vehicle_total"]) + value(row["reception"])
     if total != parts:
-        yield ctx.finding(
+        yield mismatch(
+            ctx,
             f"“三公”经费合计 {show(total, '万元')} ≠ 出国 + 公务用车 + 接待 {show(parts, '万元')}",
             table="sangong",
             column="total",
-            expected=yuan(parts),
-            actual=yuan(total),
-            note=ocr_note(parts, total),
+            expected=parts,
+            actual=total,
             **{**loc, "row": "合计"},
         )
     vt = value(row["vehicle_total"])
     vparts = value(row["vehicle_purchase"]) + value(row["vehicle_operation"])
     if vt != vparts:
-        yield ctx.finding(
+        yield mismatch(
+            ctx,
             f"公务用车购置及运行费 {show(vt, '万元')} ≠ 购置费 + 运行费 {show(vparts, '万元')}",
             table="sangong",
             column="vehicle_total",
-            expected=yuan(vparts),
-            actual=yuan(vt),
-            note=ocr_note(vparts, vt),
+            expected=vparts,
+            actual=vt,
             **{**loc, "row": "公务用车购置及运行费"},
         )
 
@@ -169,12 +175,12 @@ def prose_equals_table(budget, ctx):
             table = value(row[col])
             if not agrees(table, stated, "万元", fact_decimals(fact)):
                 label = COMPONENTS.get(col, "“三公”经费合计" if col == "total" else "机关运行经费")
-                yield ctx.finding(
+                yield mismatch(
+                    ctx,
                     f"说明中{label} {fact['value']}万元 ≠ 表中 {show(table, '万元')}",
                     column=col,
-                    expected=yuan(table),
-                    actual=yuan(stated),
-                    note=ocr_note(table, stated),
+                    expected=table,
+                    actual=stated,
                     **fact_location(fact),
                 )
 
@@ -203,12 +209,7 @@ def _change(budget, key):
     title="The stated year-on-year changes of the 三公 components add up to the stated total change",
     severity="error",
     tags=["sangong", "narrative", "year-over-year"],
-    reference={
-        "regulation": "财预〔2016〕143号（“三公”经费增减变化情况说明）",
-        "article": "SANGONG-002",
-        "confidence": "H",
-        "sources": ["S2", "S3", "S8"],
-    },
+    reference=SANGONG_002,
     cases=[
         {
             "name": "adds up",
@@ -327,12 +328,7 @@ def _reason(budget, component):
     title="A stated 三公 increase or decrease comes with its reason",
     severity="warning",
     tags=["sangong", "narrative"],
-    reference={
-        "regulation": "财预〔2016〕143号（对“三公”经费增减变化原因进行说明）",
-        "article": "SANGONG-002",
-        "confidence": "H",
-        "sources": ["S2", "S3", "S8"],
-    },
+    reference=SANGONG_002,
     cases=[
         {
             "name": "with reason",
