@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS
 
 from auditor.document import Document, Line, lines_from_text, split_cells, strip_markup
 from auditor.model import Meta
 from auditor.parse.narrative import parse_narrative
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-if not CORPUS.exists():  # pragma: no cover
-    CORPUS = Path("/work/shared/corpus")
 MINHANG = CORPUS / "minhang-police-2024-budget.txt"
 
 

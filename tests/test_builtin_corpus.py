@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS, needs_corpus
 
 import auditor
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MINHANG = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not present")
 
 
 def codes(report, severity=None):

@@ -9,10 +9,11 @@ import pytest
 
 distributed = pytest.importorskip("dask.distributed")
 
+from corpus import budgets  # noqa: E402
+
 from auditor.batch import run_batch, run_dask  # noqa: E402
 from auditor.config import Config  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MINHANG = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"
 
 
@@ -35,7 +36,7 @@ def docs(tmp_path, monkeypatch):
     d.mkdir()
     for i in range(4):
         shutil.copy(MINHANG, d / f"dept{i}.txt")
-    pdfs = sorted(CORPUS.glob("*.pdf"))
+    pdfs = budgets(suffix=".pdf")
     if pdfs:
         shutil.copy(pdfs[0], d / "e.pdf")
     (d / "f.pdf").write_bytes(b"%PDF-1.4 broken")

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
+from corpus import CORPUS, needs_corpus
 
 import auditor
 from auditor.testing import check_rule_cases, find_rule
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MINHANG = CORPUS / "minhang-police-2024-budget.txt"
 WANLI24 = CORPUS / "putuo-wanli-street-2024-budget.pdf"
 WANLI25 = CORPUS / "putuo-wanli-street-2025-budget.pdf"
 COMMERCE = CORPUS / "putuo-commerce-2025-budget.pdf"
 CODES = ["ED001", "ED002", "ED003", "ED004", "ED005", "ED006", "ED007", "ED008"]
 
-pytestmark = pytest.mark.skipif(not MINHANG.exists(), reason="corpus not available")
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import CORPUS
 from pandas.testing import assert_frame_equal
 
 import auditor
 from auditor.errors import LoadError
 from auditor.export import budget_table_text, budget_to_dict, budget_to_json, write_workbook
 from auditor.model import NINE_TABLES, TABLE_KEYS, Budget, Meta, Section, TableInfo, frame_from_records
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def _budget() -> Budget:

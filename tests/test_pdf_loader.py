@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pypdfium2 as pdfium
 import pytest
+from corpus import CORPUS, needs_corpus
 
 from auditor.errors import LoadError
 from auditor.loaders.pdf import PdfLoader, read_document
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 WANLI_2025 = CORPUS / "putuo-wanli-street-2025-budget.pdf"
 WANLI_2024 = CORPUS / "putuo-wanli-street-2024-budget.pdf"
 COMMERCE_2025 = CORPUS / "putuo-commerce-2025-budget.pdf"
-
-needs_corpus = pytest.mark.skipif(not WANLI_2025.exists(), reason="corpus not available")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from corpus import MINHANG as CORPUS
+from corpus import needs_corpus
 
 from auditor.config import Config
 from auditor.engine import audit, prepare
@@ -15,11 +17,10 @@ from auditor.engine import audit, prepare
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/minhang-police-2024-budget.txt")
+
 EXAMPLE = ROOT / "examples" / "minhang-police-2024-budget.txt"
 NAME = "minhang-police-2024-budget.txt"
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_file(), reason=f"{CORPUS} is not available")
 
 PACK = """\
 code: MY001

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
+from corpus import CORPUS, needs_corpus
 
 import auditor
 from auditor.testing import check_rule_cases, find_rule
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DOCS = [
     "minhang-police-2024-budget.txt",
     "putuo-wanli-street-2024-budget.pdf",
@@ -19,7 +18,7 @@ DOCS = [
 ]
 CODES = ["ST001", "ST002", "ST003", "ST004"]
 
-pytestmark = pytest.mark.skipif(not (CORPUS / DOCS[0]).exists(), reason="corpus not available")
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import CORPUS
 
 import auditor
 from auditor.document import Document, lines_from_text
 from auditor.model import NINE_TABLES, TABLE_COLUMNS, Meta
 from auditor.parse.tables import match_title, parse_tables
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-if not CORPUS.exists():  # the checkout may sit elsewhere; fall back to the shared location
-    CORPUS = Path("/work/shared/corpus")
 MINHANG = CORPUS / "minhang-police-2024-budget.txt"
 DATA = Path(__file__).parent / "data" / "tables"
 PDF_NAMES = ["putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget", "putuo-commerce-2025-budget"]
