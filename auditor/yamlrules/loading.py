@@ -1,0 +1,91 @@
+"""Reading rule packs: files and directories of YAML, parsed once per process (cached by path, mtime, size)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import RuleError
+from ..rules import Rule
+from .builder import build_rule
+
+_CACHE: dict[tuple[str, int, int], list[Rule]] = {}
+#: libyaml's loader when PyYAML was built with it (about 10x faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def clear_cache() -> None:
+    """Forget parsed packs (tests use this)."""
+    _CACHE.clear()
+
+
+def rule_files(path: str | Path) -> list[Path]:
+    """The YAML files of a pack (a file, or a directory searched recursively), sorted."""
+    p = Path(path)
+    if p.is_file():
+        return [p]
+    if p.is_dir():
+        return sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+    raise RuleError("rule path does not exist", path=str(p))
+
+
+def load_pack(path: str | Path) -> list[Rule]:
+    """All rules of a pack (file or directory); codes must be unique within it."""
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for f in rule_files(path):
+        for r in load_file(f):
+            if r.code in seen:
+                raise RuleError(
+                    f"duplicate rule code {r.code} (also at {seen[r.code].where()})", path=str(f), line=r.line
+                )
+            seen[r.code] = r
+            rules.append(r)
+    return rules
+
+
+def load_file(path: str | Path) -> list[Rule]:
+    """Parse one YAML file into rules (cached by path + mtime + size)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise RuleError(f"cannot read rule file ({exc.strerror})", path=str(p)) from exc
+    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rule file ({exc})", path=str(p)) from exc
+    rules = parse_rules(text, str(p))
+    _CACHE[key] = rules
+    return rules
+
+
+def parse_rules(text: str, path: str = "<string>") -> list[Rule]:
+    """Parse YAML text holding one rule or a list of rules."""
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from None
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        items, nodes = [data], [node]
+    elif isinstance(data, list):
+        items, nodes = data, list(node.value)
+    else:
+        raise RuleError("a rule file holds a mapping (one rule) or a list of rules", path=path, line=1)
+    out = []
+    for item, n in zip(items, nodes):
+        line = n.start_mark.line + 1
+        if not isinstance(item, dict):
+            raise RuleError("each rule must be a mapping", path=path, line=line)
+        key_lines = {k.value: k.start_mark.line + 1 for k, _ in n.value} if isinstance(n, yaml.MappingNode) else {}
+        out.append(build_rule(item, path=path, line=line, key_lines=key_lines))
+    return out
