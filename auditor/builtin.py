@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from .hookspecs import hookimpl
 from .rules import rule
+from .values import is_missing
 
 #: ``rules/`` and ``plugins/builtin/`` live at the top of the repository; ``auditor/_bundled``
 #: links to them so that a wheel carries them (setuptools copies the linked files) and a source
@@ -77,7 +76,7 @@ def schema_rule(budget, ctx):
     if errors is None or errors.empty:
         return
     for rec in errors.to_dict("records"):
-        rec = {k: (None if (v is not None and not isinstance(v, str) and pd.isna(v)) else v) for k, v in rec.items()}
+        rec = {k: (None if is_missing(v) else v) for k, v in rec.items()}
         row = rec.get("row")
         df = budget.frames.get(rec.get("table"))
         if df is not None and row is not None and row in df.index:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .model import LOCATION_COLUMNS, NINE_TABLES, TABLE_COLUMNS, TABLE_KEYS, Budget, columns_for
 from .money import fen_to_display, fen_to_yuan_str
+from .values import is_missing, plain
 
 #: Keys of the model that sit at the top level of the JSON (the nine tables go under "tables").
 TOP_LEVEL_KEYS = ["projects", "indicators", "facts"]
@@ -38,30 +39,6 @@ MONEY, LOCATION, TEXT, INT, FLOAT, BOOL, DECIMAL, JSON, EMPTY, MIXED = (
     "empty",
     "mixed",
 )
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, pd.NA, NaT and float NaN (never raises on containers)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        return bool(pd.isna(value)) if not isinstance(value, (list, dict, tuple, set, str)) else False
-    except (TypeError, ValueError):
-        return False
-
-
-def _py(value: Any) -> Any:
-    """A plain Python value for a cell: numpy scalars unwrapped, missing values as None."""
-    if is_missing(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (list, dict, tuple, str, bytes, Decimal)):
-        try:
-            return value.item()
-        except (AttributeError, ValueError):
-            return value
-    return value
 
 
 def _column_kind(key: str, column: str, values: list[Any]) -> str:
@@ -96,7 +73,7 @@ def _column_kind(key: str, column: str, values: list[Any]) -> str:
 
 def _json_safe(value: Any) -> Any:
     """A value JSON can carry: Decimal as its exact string, tuples as lists, nested alike."""
-    value = _py(value)
+    value = plain(value)
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -116,7 +93,7 @@ def frame_rows(key: str, df: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[s
     """The rows of one frame as JSON-ready dicts, and the frame's column schema."""
     _, money = columns_for(key)
     columns = [str(c) for c in df.columns]
-    raw = {c: [_py(v) for v in df[c].tolist()] for c in columns}
+    raw = {c: [plain(v) for v in df[c].tolist()] for c in columns}
     schema = {c: {"kind": _column_kind(key, c, raw[c]), "dtype": str(df[c].dtype)} for c in columns}
     for c in columns:
         # how an object column marks a missing value (None, or NaN where a record lacked the key),
@@ -245,7 +222,7 @@ def write_workbook(budget: Budget, path: str | Path) -> Path:
 def _display(value: Any, money: bool) -> str:
     if money:
         return fen_to_display(None if is_missing(value) else int(value))
-    value = _py(value)
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, (list, dict, tuple)):

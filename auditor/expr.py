@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import RuleError
+from .values import is_missing, plain
 
 #: Largest magnitude a number may reach (literals and arithmetic results); far above any budget in fen.
 MAX_NUMBER = 10**24
@@ -409,21 +410,10 @@ class _Evaluator:
                 v = self.visit(arg)
             if _is_series(v):
                 return v.isna() if name == "isnull" else v.notna()
-            missing = v is None or (not isinstance(v, str) and pd.isna(v))
+            missing = is_missing(v)
             return missing if name == "isnull" else not missing
         args = [self.visit(a) for a in node.args]
         return _call(name, args, self.env)
-
-
-def _scalar(x: Any) -> Any:
-    if x is pd.NA:
-        return None
-    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
-        try:
-            return x.item()
-        except (ValueError, AttributeError):
-            return x
-    return x
 
 
 def _call(name: str, args: list[Any], env: Env) -> Any:
@@ -433,7 +423,7 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
     if name in ("min", "max"):
         if len(args) == 1:
             if _is_series(a):
-                return _scalar(a.min() if name == "min" else a.max())
+                return plain(a.min() if name == "min" else a.max())
             return a
         b = args[1]
         if _is_series(a) or _is_series(b):
@@ -447,11 +437,11 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
             return frame.min(axis=1) if name == "min" else frame.max(axis=1)
         return min(a, b) if name == "min" else max(a, b)
     if name == "sum":
-        return _scalar(a.sum()) if _is_series(a) else a
+        return plain(a.sum()) if _is_series(a) else a
     if name == "count":
         return int(a.notna().sum()) if _is_series(a) else int(a is not None)
     if name == "mean":
-        return _scalar(a.mean()) if _is_series(a) else a
+        return plain(a.mean()) if _is_series(a) else a
     if name == "any":
         return bool(a.fillna(False).any()) if _is_series(a) else bool(a)
     if name == "all":
@@ -460,7 +450,7 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
         b = args[1]
         if _is_series(a):
             return a.fillna(b)
-        return b if a is None or (not isinstance(a, str) and pd.isna(a)) else a
+        return b if is_missing(a) else a
     if name == "round":
         nd = int(args[1]) if len(args) > 1 else 0
         return a.round(nd) if _is_series(a) else (None if a is None else round(a, nd))
@@ -539,7 +529,7 @@ def cell(budget: Any, table: str, row: Any, column: str) -> Any:
     if hit.empty:
         return None
     v = hit.iloc[0][column]
-    return None if v is pd.NA or (not isinstance(v, str) and pd.isna(v)) else _scalar(v)
+    return plain(v)
 
 
 def fact_value(budget: Any, key: str) -> Any:
@@ -555,6 +545,6 @@ def fact_value(budget: Any, key: str) -> Any:
     row = hit.iloc[0]
     for col in ("amount", "value"):
         v = row.get(col)
-        if v is not None and v is not pd.NA and not (not isinstance(v, str) and pd.isna(v)):
-            return _scalar(v)
+        if not is_missing(v):
+            return plain(v)
     return None

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from .values import plain
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
@@ -51,20 +53,12 @@ class Location:
 
 def _plain(value: Any) -> Any:
     """JSON-safe form of an expected/actual value (ints stay ints, everything else text)."""
-    if value is None or isinstance(value, (bool, int, str, float)):
-        return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return str(value)
+    value = plain(value)
+    return value if value is None or isinstance(value, (bool, int, str, float)) else str(value)
 
 
 @dataclass

@@ -56,6 +56,20 @@ def decimal_to_fen(value: Decimal, unit: str = "元") -> int:
     return int(fen.to_integral_value())
 
 
+def tolerance(unit: str = "元", decimals: int = 2, terms: int = 1) -> int:
+    """How far apart, in fen, figures may be and still agree given how they were printed.
+
+    ``tolerance = terms × UNIT_FEN[unit] / 10**decimals``: one unit of the last printed digit (the
+    printed precision) for each rounded figure taking part. 万元 with two decimals is 10,000 fen
+    (100.00 元) per figure; a total compared with the sum of three parts printed that way, ``terms=3``,
+    allows 300.00 元. A full unit, not half: disclosures round 元 to 万元 inconsistently (some round
+    half up, some truncate, some carry a third decimal first). YAML ``tolerance: {printed: …}`` and
+    the Python rules (``rulekit.agrees``) both use this function.
+    """
+    step = Decimal(UNIT_FEN[unit]) / (Decimal(10) ** int(decimals))
+    return int(step * int(terms))
+
+
 def fen_to_yuan_str(fen: int | None) -> str | None:
     """Format fen as a 元 string with two decimals (`208293559` -> `"2082935.59"`)."""
     if fen is None:

@@ -1,45 +1,27 @@
-"""Helpers that rule authors share: code hierarchy, printed-precision tolerance, OCR twins, display."""
+"""Helpers that rule authors share: code hierarchy, printed-precision tolerance, OCR twins, display.
+
+The value helpers (``is_missing``, ``fen_or_zero``, ``yuan``, ``show``) come from ``auditor.values`` and
+the tolerance from ``auditor.money.tolerance``; they are re-exported here so a rule imports one module.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pandas as pd
 
-from .money import UNIT_FEN, fen_to_display, fen_to_yuan_str
+from .money import tolerance
+from .values import fen_or_zero, is_missing, show, yuan
+
+__all__ = [  # the value helpers and the tolerance are defined once (values.py, money.py) and shared here
+    "fen_or_zero",
+    "is_missing",
+    "show",
+    "tolerance",
+    "yuan",
+]
 
 FUNCTION_KEYS = ("income_summary", "expenditure_summary", "gpb_function", "gov_fund_function", "soe_capital_function")
-
-
-def yuan(fen) -> str | None:
-    """Money as a 元 string with two decimals, for Finding.expected/actual."""
-    if fen is None or (not isinstance(fen, int) and pd.isna(fen)):
-        return None
-    return fen_to_yuan_str(int(fen))
-
-
-def show(fen, unit: str = "元") -> str:
-    """Money for messages (`2,082,935,857.58` or `208,293.59万元`)."""
-    if fen is None or (not isinstance(fen, int) and pd.isna(fen)):
-        return "空"
-    return fen_to_display(int(fen), unit)
-
-
-def value(x) -> int:
-    """A money cell as int fen, blank as 0 (tables print blanks for zero)."""
-    if x is None:
-        return 0
-    try:
-        if pd.isna(x):
-            return 0
-    except (TypeError, ValueError):
-        pass
-    return int(x)
-
-
-def is_blank(x) -> bool:
-    return x is None or (not isinstance(x, (int, str)) and pd.isna(x))
 
 
 def decimals_of(text: str | None) -> int:
@@ -52,19 +34,9 @@ def decimals_of(text: str | None) -> int:
     return len(digits.rsplit(".", 1)[1])
 
 
-def printed_tolerance(unit: str, decimals: int) -> int:
-    """One unit of the last printed digit, in fen (万元 with 2 decimals -> 10000 fen = 100 元).
-
-    A full unit, not half: disclosures round 元 to 万元 inconsistently (some round half up, some
-    carry a third decimal first), and CONSIST-010 sets the tolerance at 0.01万元.
-    """
-    step = Decimal(UNIT_FEN[unit]) / (Decimal(10) ** decimals)
-    return int(step)
-
-
-def agrees(table_fen: int, stated_fen: int, unit: str = "元", decimals: int = 2) -> bool:
-    """True when a stated figure equals the table figure within the rounding of its printing."""
-    return abs(int(table_fen) - int(stated_fen)) <= printed_tolerance(unit, decimals)
+def agrees(table_fen: int, stated_fen: int, unit: str = "元", decimals: int = 2, terms: int = 1) -> bool:
+    """True when a stated figure equals the table figure within the rounding of its printing (``tolerance``)."""
+    return abs(int(table_fen) - int(stated_fen)) <= tolerance(unit, decimals, terms)
 
 
 def digit_difference(a, b) -> int | None:
@@ -119,7 +91,7 @@ def mismatch(ctx, message: str, *, actual, expected, **location):
 
 def level(code: str | None) -> str | None:
     """类 / 款 / 项 of a function code (3/5/7 digits) or economic code (3/5)."""
-    if code is None or is_blank(code):
+    if code is None or is_missing(code):
         return None
     return {3: "类", 5: "款", 7: "项"}.get(len(str(code)))
 
@@ -137,7 +109,7 @@ def total_row(df: pd.DataFrame) -> pd.Series | None:
         return None
     codes, names = df["code"].tolist(), df["name"].tolist()
     for i in range(len(codes) - 1, -1, -1):
-        if is_blank(codes[i]) and ("合计" in str(names[i]) or "总计" in str(names[i])):
+        if is_missing(codes[i]) and ("合计" in str(names[i]) or "总计" in str(names[i])):
             return df.iloc[i]
     return None
 
@@ -166,8 +138,8 @@ def hierarchy_mismatches(
         for col in columns:
             if col not in df:
                 continue
-            expected = sum(value(v) for v in kids[col])
-            actual = value(parent[col])
+            expected = sum(fen_or_zero(v) for v in kids[col])
+            actual = fen_or_zero(parent[col])
             if expected != actual:
                 yield parent, col, actual, expected, kids
 
@@ -177,11 +149,11 @@ def row_location(row) -> dict:
     line = row.get("line")
     page = row.get("page")
     code = row.get("code") if "code" in row else None
-    label = code if not is_blank(code) else (row.get("name") if "name" in row else row.get("item"))
+    label = code if not is_missing(code) else (row.get("name") if "name" in row else row.get("item"))
     return {
-        "row": None if is_blank(label) else str(label),
-        "line": None if is_blank(line) else int(line),
-        "page": None if is_blank(page) else int(page),
+        "row": None if is_missing(label) else str(label),
+        "line": None if is_missing(line) else int(line),
+        "page": None if is_missing(page) else int(page),
     }
 
 
@@ -210,7 +182,7 @@ def by_code(budget, key: str) -> dict[str, dict]:
     return memo(
         budget,
         f"by_code:{key}",
-        lambda b: {str(r["code"]): r for r in records(b, key) if not is_blank(r.get("code"))},
+        lambda b: {str(r["code"]): r for r in records(b, key) if not is_missing(r.get("code"))},
     )
 
 
@@ -254,15 +226,15 @@ def fact_location(fact: pd.Series) -> dict:
     return {
         "table": "facts",
         "row": fact.get("key"),
-        "line": None if is_blank(fact.get("line")) else int(fact.get("line")),
-        "page": None if is_blank(fact.get("page")) else int(fact.get("page")),
+        "line": None if is_missing(fact.get("line")) else int(fact.get("line")),
+        "page": None if is_missing(fact.get("page")) else int(fact.get("page")),
     }
 
 
 def fact_fen(fact: pd.Series) -> int | None:
     """The amount of a money fact in fen (uses the likely reading for malformed numbers)."""
     amount = fact.get("amount")
-    if is_blank(amount):
+    if is_missing(amount):
         return None
     return int(amount)
 

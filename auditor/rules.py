@@ -18,6 +18,7 @@ import pandas as pd
 from .errors import RuleError
 from .findings import SEVERITIES, TAGS, Finding, Location
 from .money import fen_to_display
+from .values import int_or_none, is_missing, plain
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -241,10 +242,10 @@ class RuleContext:
             tags=list(tags) if tags is not None else list(self.rule.tags),
             location=Location(
                 table=table if table is not None else self.rule.table,
-                row=_plain_row(row),
+                row=plain(row),
                 column=column,
-                line=_int_or_none(line),
-                page=_int_or_none(page),
+                line=int_or_none(line),
+                page=int_or_none(page),
             ),
             expected=expected,
             actual=actual,
@@ -256,26 +257,7 @@ class RuleContext:
 
     def money(self, fen: Any) -> str:
         """Money in fen as a 元 display string (``2,082,935.58``)."""
-        return fen_to_display(None if fen is None or fen is pd.NA else int(fen))
-
-
-def _int_or_none(v: Any) -> int | None:
-    if v is None or v is pd.NA:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return int(v)
-
-
-def _plain_row(v: Any) -> Any:
-    if v is None or v is pd.NA:
-        return None
-    if hasattr(v, "item") and not isinstance(v, str):
-        return v.item()
-    return v
+        return fen_to_display(int_or_none(fen))
 
 
 def row_label(df: pd.DataFrame, idx: Any) -> Any:
@@ -283,7 +265,7 @@ def row_label(df: pd.DataFrame, idx: Any) -> Any:
     for col in ("code", "item", "name", "key"):
         if col in df.columns:
             v = df.at[idx, col]
-            if v is not None and v is not pd.NA and not (isinstance(v, float) and pd.isna(v)) and str(v) != "":
+            if not is_missing(v) and str(v) != "":
                 return str(v)
     return int(idx) if isinstance(idx, (int,)) or hasattr(idx, "item") else idx
 

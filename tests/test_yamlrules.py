@@ -132,8 +132,23 @@ def test_assert_with_params_and_tolerance():
         "facts": [{"key": "sangong_total", "value": "3205.96", "unit": "万元"}],
     }
     assert run_rule(w, b) == []
-    b["tables"]["sangong"][0]["total"] = "32059651.00"
+    b["tables"]["sangong"][0]["total"] = "32059700.00"  # 100.00 元 off: one unit of 0.01万元, still agrees
+    assert run_rule(w, b) == []
+    b["tables"]["sangong"][0]["total"] = "32059700.01"
     assert len(run_rule(w, b)) == 1
+    three = one(
+        """
+        code: X014
+        name: printed-terms
+        tags: [narrative]
+        assert: "fact('sangong_total') == cell('sangong', 0, 'total')"
+        tolerance: {printed: 万元, decimals: 2, terms: 3}
+        """
+    )
+    b["tables"]["sangong"][0]["total"] = "32059900.00"
+    assert run_rule(three, b) == []
+    b["tables"]["sangong"][0]["total"] = "32059900.01"
+    assert len(run_rule(three, b)) == 1
 
 
 def test_hierarchy_finds_parent_mismatch_and_total():

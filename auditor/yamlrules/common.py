@@ -11,8 +11,9 @@ import pandas as pd
 
 from ..expr import Env
 from ..model import columns_for
-from ..money import UNIT_FEN
+from ..money import UNIT_FEN, tolerance
 from ..rules import row_label
+from ..values import plain
 
 if TYPE_CHECKING:
     from .builder import Builder
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 def parse_tolerance(raw: Any, b: Builder, key: str) -> int:
     """Tolerance in fen: ``"0.01"`` (元), ``{abs: "0.01"}``, or ``{printed: 万元, decimals: 2, terms: n}``.
 
-    ``printed`` is half a unit of the last printed digit (万元 with two decimals -> 50.00 元) times
-    ``terms`` (how many rounded figures were added up; default 1).
+    ``printed`` is ``money.tolerance(unit, decimals, terms)``: one unit of the last printed digit (万元
+    with two decimals -> 100.00 元) for each of ``terms`` rounded figures (default 1).
     """
     if raw is None:
         return 0
@@ -36,10 +37,7 @@ def parse_tolerance(raw: Any, b: Builder, key: str) -> int:
                 unit = raw["printed"]
                 if unit not in UNIT_FEN:
                     raise b.error(f"tolerance printed unit must be one of {', '.join(UNIT_FEN)}", key)
-                decimals = int(raw.get("decimals", 2))
-                terms = int(raw.get("terms", 1))
-                step = Decimal(UNIT_FEN[unit]) / (Decimal(10) ** decimals)
-                return int((step / 2 * terms).to_integral_value())
+                return tolerance(unit, int(raw.get("decimals", 2)), int(raw.get("terms", 1)))
     except (InvalidOperation, ValueError, TypeError):
         pass
     raise b.error(f'bad tolerance {raw!r} (use "0.01" in 元, or {{printed: 万元, decimals: 2}})', key)
@@ -75,10 +73,7 @@ def row_env(df: pd.DataFrame, idx: Any, table: str, params: dict[str, Any], budg
     values = {}
     raw = {}
     for c in df.columns:
-        v = df.at[idx, c]
-        v = None if v is pd.NA or (not isinstance(v, str) and not isinstance(v, (list, tuple)) and pd.isna(v)) else v
-        if hasattr(v, "item") and not isinstance(v, str):
-            v = v.item()
+        v = plain(df.at[idx, c])
         raw[c] = v
         values[c] = 0 if (v is None and nulls == "zero" and c in money) else v
     return Env(columns=values, raw=raw, params=params, budget=budget)
@@ -96,14 +91,3 @@ def tol_series(op: str, lv: Any, rv: Any, tol: int, index: pd.Index) -> pd.Serie
     lv = lv if isinstance(lv, pd.Series) else pd.Series(lv, index=index)
     rv = rv if isinstance(rv, pd.Series) else pd.Series(rv, index=index)
     return OPS[op](lv, rv, tol)
-
-
-def plain(v: Any) -> Any:
-    if v is None or v is pd.NA:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v.item() if hasattr(v, "item") else v

@@ -1,14 +1,12 @@
-"""Messages with ``{placeholder}`` parts, and how values are shown in messages and finding fields."""
+"""Messages with ``{placeholder}`` parts: expressions over the row, or the special names of a finding."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import pandas as pd
-
 from ..expr import Env, Expr, ExprError
-from ..money import fen_to_display, fen_to_yuan_str
+from ..values import shown
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 SPECIAL_PLACEHOLDERS = {
@@ -32,7 +30,7 @@ class Template:
             if isinstance(part, str):
                 out.append(part)
             elif part[0] == "special":
-                out.append(display(special.get(part[1]), False))
+                out.append(shown(special.get(part[1]), False))
             else:
                 e: Expr = part[1]
                 try:
@@ -40,39 +38,5 @@ class Template:
                 except (ExprError, TypeError, ValueError):
                     v = None
                 is_money = bool(e.names & money_cols) or bool(e.functions & {"yuan", "wan", "cell", "fact"})
-                out.append(display(v, is_money))
+                out.append(shown(v, is_money))
         return "".join(out)
-
-
-def display(v: Any, money: bool) -> str:
-    if v is None or v is pd.NA:
-        return "—"
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return "—"
-    if money and isinstance(v, int) and not isinstance(v, bool):
-        return fen_to_display(v)
-    return str(v)
-
-
-def money_field(v: Any, money: bool) -> Any:
-    """A value for a finding's expected/actual: money as a 元 string with two decimals (the JSON contract)."""
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if money and isinstance(v, int) and not isinstance(v, bool):
-        return fen_to_yuan_str(v)
-    return money_out(v, money)
-
-
-def money_out(v: Any, money: bool) -> Any:
-    """A value as a finding's expected/actual: money as a 元 display string."""
-    if v is None or v is pd.NA:
-        return None
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if money and isinstance(v, int) and not isinstance(v, bool):
-        return fen_to_display(v)
-    if isinstance(v, float) and v != v:
-        return None
-    return v

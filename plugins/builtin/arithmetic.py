@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import is_blank, mismatch, records, row_location, show, value
+from auditor.rulekit import fen_or_zero, is_missing, mismatch, records, row_location, show
 
 STRUCTURE = {
     "regulation": "部门预算公开表格结构（上海区级模板）",
@@ -41,8 +41,8 @@ def _sum_check(ctx, table, rows, column, title):
     items = [r for r in rows if not _GRAND.search(str(r["item"]))]
     top = [r for r in items if _TOP.match(str(r["item"]))]
     if grand is not None and top:
-        s = sum(value(r[column]) for r in top)
-        g = value(grand[column])
+        s = sum(fen_or_zero(r[column]) for r in top)
+        g = fen_or_zero(grand[column])
         if s != g:
             yield mismatch(
                 ctx,
@@ -57,9 +57,9 @@ def _sum_check(ctx, table, rows, column, title):
     subs: list = []
     for row in [*items, None]:
         if row is None or _TOP.match(str(row["item"])):
-            if current is not None and subs and not is_blank(current[column]):
-                s = sum(value(r[column]) for r in subs)
-                c = value(current[column])
+            if current is not None and subs and not is_missing(current[column]):
+                s = sum(fen_or_zero(r[column]) for r in subs)
+                c = fen_or_zero(current[column])
                 if s != c:
                     yield mismatch(
                         ctx,
@@ -130,8 +130,8 @@ def _sum_check(ctx, table, rows, column, title):
 def fiscal_summary_balances(budget, ctx):
     inc, exp = _side(budget, "fiscal_summary", "income"), _side(budget, "fiscal_summary", "expenditure")
     gi, ge = _grand(inc), _grand(exp)
-    if gi is not None and ge is not None and value(gi["amount"]) != value(ge["amount"]):
-        a, b = value(gi["amount"]), value(ge["amount"])
+    if gi is not None and ge is not None and fen_or_zero(gi["amount"]) != fen_or_zero(ge["amount"]):
+        a, b = fen_or_zero(gi["amount"]), fen_or_zero(ge["amount"])
         yield mismatch(
             ctx,
             f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
@@ -190,8 +190,8 @@ def fiscal_appropriation_balances(budget, ctx):
     key = "fiscal_appropriation_summary"
     inc, exp = _side(budget, key, "income"), _side(budget, key, "expenditure")
     gi, ge = _grand(inc), _grand(exp)
-    if gi is not None and ge is not None and value(gi["total"]) != value(ge["total"]):
-        a, b = value(gi["total"]), value(ge["total"])
+    if gi is not None and ge is not None and fen_or_zero(gi["total"]) != fen_or_zero(ge["total"]):
+        a, b = fen_or_zero(gi["total"]), fen_or_zero(ge["total"])
         yield mismatch(
             ctx,
             f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",

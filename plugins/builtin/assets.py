@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_location, first_fact, is_blank
+from auditor.rulekit import fact_location, first_fact, is_missing
 
 CATEGORIES = [
     "ministerial",
@@ -19,7 +19,7 @@ CATEGORIES = [
 
 def _count(fact):
     v = fact.get("value")
-    if is_blank(v):
+    if is_missing(v):
         return None
     try:
         return int(str(v).split(".")[0])

@@ -10,13 +10,13 @@ from auditor.rulekit import (
     by_code,
     by_name,
     fact_records,
-    is_blank,
+    fen_or_zero,
+    is_missing,
     mismatch,
     records,
     row_location,
     show,
     total_row,
-    value,
     yuan,
 )
 
@@ -87,8 +87,8 @@ def function_code_amounts_agree(budget, ctx):
                 parts = [m[code][col] for m in fund_maps if code in m]
                 if not parts:
                     continue
-                expected = sum(value(v) for v in parts)
-                actual = value(row[col])
+                expected = sum(fen_or_zero(v) for v in parts)
+                actual = fen_or_zero(row[col])
                 if expected != actual:
                     yield mismatch(
                         ctx,
@@ -101,7 +101,7 @@ def function_code_amounts_agree(budget, ctx):
                     )
     for code, row in by_code(budget, "income_summary").items():
         if code in exp_rows:
-            a, b = value(row["total"]), value(exp_rows[code]["total"])
+            a, b = fen_or_zero(row["total"]), fen_or_zero(exp_rows[code]["total"])
             if a != b:
                 yield mismatch(
                     ctx,
@@ -158,7 +158,7 @@ def basic_expenditure_economic_total(budget, ctx):
     ec = total_row(budget.table("gpb_basic_economic"))
     if fn is None or ec is None:
         return
-    a, b = value(ec["total"]), value(fn["basic"])
+    a, b = fen_or_zero(ec["total"]), fen_or_zero(fn["basic"])
     if a != b:
         yield mismatch(
             ctx,
@@ -264,8 +264,8 @@ def function_economic_pairs(budget, ctx):
         shown_e = [c for c in ecodes if c in ec]
         if not shown_f or not shown_e:
             continue
-        a = sum(value(fn[c]["basic"]) for c in shown_f)
-        b = sum(value(ec[c]["total"]) for c in shown_e)
+        a = sum(fen_or_zero(fn[c]["basic"]) for c in shown_f)
+        b = sum(fen_or_zero(ec[c]["total"]) for c in shown_e)
         ok = a == b if relation == "==" else a >= b
         if not ok:
             first = fn[shown_f[0]]
@@ -350,8 +350,8 @@ def sangong_vs_economic(budget, ctx):
     for code, col in SANGONG_ECONOMIC.items():
         if code not in ec:
             continue
-        line_amount = value(ec[code]["total"])
-        item = value(srow[col])
+        line_amount = fen_or_zero(ec[code]["total"])
+        item = fen_or_zero(srow[col])
         if line_amount > item and not agrees(item, line_amount, "万元", 2):
             yield ctx.finding(
                 f"经济科目 {code} {ec[code]['name']} {show(line_amount)} 大于“三公”表 {SANGONG_LABEL[col]} {show(item, '万元')}",
@@ -408,10 +408,10 @@ def sangong_vs_economic(budget, ctx):
 def operating_vs_public(budget, ctx):
     sg = budget.table("sangong")
     ec = total_row(budget.table("gpb_basic_economic"))
-    if sg.empty or ec is None or is_blank(sg.iloc[0]["operating_expenses"]):
+    if sg.empty or ec is None or is_missing(sg.iloc[0]["operating_expenses"]):
         return
-    op = value(sg.iloc[0]["operating_expenses"])
-    public = value(ec["public"])
+    op = fen_or_zero(sg.iloc[0]["operating_expenses"])
+    public = fen_or_zero(ec["public"])
     loc = row_location(sg.iloc[0])
     loc["row"] = "机关运行经费"
     if op > public and not agrees(public, op, "万元", 2):
@@ -515,7 +515,7 @@ def summary_tables_agree(budget, ctx):
         label = item_label(row["item"])
         if row["side"] == "income" and inc_total is not None and label in income_map:
             col = income_map[label]
-            a, b = value(row["amount"]), value(inc_total[col])
+            a, b = fen_or_zero(row["amount"]), fen_or_zero(inc_total[col])
             if a != b:
                 yield mismatch(
                     ctx,
@@ -528,12 +528,12 @@ def summary_tables_agree(budget, ctx):
                 )
         if row["side"] == "expenditure":
             if label == "支出总计" and exp_total is not None:
-                a, b = value(row["amount"]), value(exp_total["total"])
+                a, b = fen_or_zero(row["amount"]), fen_or_zero(exp_total["total"])
             else:
                 match = _class_row(budget, "expenditure_summary", label)
                 if match is None:
                     continue
-                a, b = value(row["amount"]), value(match["total"])
+                a, b = fen_or_zero(row["amount"]), fen_or_zero(match["total"])
             if a != b:
                 yield mismatch(
                     ctx,
@@ -557,13 +557,13 @@ def summary_tables_agree(budget, ctx):
                 tr = total_row(table)
                 if tr is None:
                     continue
-                b = value(tr["total"])
+                b = fen_or_zero(tr["total"])
             else:
                 match = _class_row(budget, key, label)
                 if match is None:
                     continue
-                b = value(match["total"])
-            a = value(row[col])
+                b = fen_or_zero(match["total"])
+            a = fen_or_zero(row[col])
             if a != b:
                 yield mismatch(
                     ctx,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import coded_rows, fact_fen, fact_location, fact_records, show, total_row, value, yuan
+from auditor.rulekit import coded_rows, fact_fen, fact_location, fact_records, fen_or_zero, show, total_row, yuan
 
 DISC_010 = {
     "regulation": "财预〔2016〕143号（没有数据的表格应当列出空表并说明）；上海区级模板空表说明",
@@ -27,11 +27,11 @@ def _has_data(budget, key) -> bool:
         return False
     if key == "sangong":
         cols = ["total", "outbound", "vehicle_total", "reception", "operating_expenses"]
-        return any(value(v) != 0 for c in cols for v in df[c])
+        return any(fen_or_zero(v) != 0 for c in cols for v in df[c])
     if not coded_rows(df).empty:
         return True
     tr = total_row(df)
-    return tr is not None and value(tr["total"]) != 0
+    return tr is not None and fen_or_zero(tr["total"]) != 0
 
 
 def _empty_note(info) -> str | None:
@@ -205,7 +205,7 @@ def category_consistent(budget, ctx):
             seen.append(
                 (
                     f"{key}.{col}",
-                    value(tr[col]),
+                    fen_or_zero(tr[col]),
                     {
                         "table": key,
                         "column": col,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import is_blank, memo, records
+from auditor.rulekit import is_missing, memo, records
 
 PERF_002 = {
     "regulation": "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》；上海区级绩效目标申报表",
@@ -24,8 +24,8 @@ def _loc(row):
     return {
         "table": "indicators",
         "row": f"{row['project']} / {row['name']}",
-        "line": None if is_blank(row.get("line")) else int(row["line"]),
-        "page": None if is_blank(row.get("page")) else int(row["page"]),
+        "line": None if is_missing(row.get("line")) else int(row["line"]),
+        "page": None if is_missing(row.get("page")) else int(row["page"]),
     }
 
 
@@ -86,8 +86,8 @@ FULL = [
 )
 def level1_complete(budget, ctx):
     for project, rows in _projects(budget):
-        present = {r["level1"] for r in rows if not is_blank(r["level1"])}
-        level2 = {r["level2"] for r in rows if not is_blank(r["level2"])}
+        present = {r["level1"] for r in rows if not is_missing(r["level1"])}
+        level2 = {r["level2"] for r in rows if not is_missing(r["level2"])}
         missing = [x for x in LEVEL1 if x not in present]
         if "成本指标" in missing and any("成本" in str(x) for x in level2):
             missing.remove("成本指标")
@@ -117,7 +117,7 @@ def output_level2_complete(budget, ctx):
         out = [r for r in rows if r["level1"] == "产出指标"]
         if not out:
             continue
-        present = {r["level2"] for r in out if not is_blank(r["level2"])}
+        present = {r["level2"] for r in out if not is_missing(r["level2"])}
         missing = [x for x in OUTPUT_LEVEL2 if x not in present]
         if missing:
             yield ctx.finding(
@@ -146,7 +146,7 @@ def output_level2_complete(budget, ctx):
 )
 def value_missing(budget, ctx):
     for row in records(budget, "indicators"):
-        if is_blank(row["value"]) or not str(row["value"]).strip():
+        if is_missing(row["value"]) or not str(row["value"]).strip():
             yield ctx.finding(
                 f"项目“{row['project']}”的指标“{row['name']}”未填写指标值",
                 column="value",
@@ -192,10 +192,10 @@ def _kind(name: str) -> str | None:
 )
 def not_quantified(budget, ctx):
     for row in records(budget, "indicators"):
-        if _kind(row["name"]) is None or is_blank(row["value"]):
+        if _kind(row["name"]) is None or is_missing(row["value"]):
             continue
         # "≤预算金额" is the template's way of bounding a cost rate by the budget: measurable
-        if is_blank(row.get("number")) and not re.search(r"\d|预算", str(row["value"])):
+        if is_missing(row.get("number")) and not re.search(r"\d|预算", str(row["value"])):
             yield ctx.finding(
                 f"项目“{row['project']}”的指标“{row['name']}”指标值“{row['value']}”未量化",
                 column="value",
@@ -237,7 +237,7 @@ def not_quantified(budget, ctx):
 def unit_mismatch(budget, ctx):
     for row in records(budget, "indicators"):
         kind = _kind(row["name"])
-        unit = None if is_blank(row.get("unit")) else str(row["unit"])
+        unit = None if is_missing(row.get("unit")) else str(row["unit"])
         if kind is None or unit is None:
             continue
         if kind == "rate" and unit in COUNT_UNITS:
@@ -282,7 +282,7 @@ def duplicate(budget, ctx):
             first = first_seen.setdefault(name, row)
             if first is row:
                 continue
-            where = "" if is_blank(first.get("line")) else f"在第 {first['line']} 行"
+            where = "" if is_missing(first.get("line")) else f"在第 {first['line']} 行"
             yield ctx.finding(
                 f"项目“{project}”的指标“{row['name']}”重复出现（首次{where}，指标值 {first['value']}；此处 {row['value']}）",
                 column="name",
@@ -328,8 +328,8 @@ def annual_copies_overall(budget, ctx):
                 column="annual_goal",
                 expected="分年度的具体目标",
                 actual=str(row["annual_goal"])[:60],
-                line=None if is_blank(row.get("line")) else int(row["line"]),
-                page=None if is_blank(row.get("page")) else int(row["page"]),
+                line=None if is_missing(row.get("line")) else int(row["line"]),
+                page=None if is_missing(row.get("page")) else int(row["page"]),
             )
 
 

@@ -13,14 +13,14 @@ from auditor.rulekit import (
     fact_fen,
     fact_location,
     fact_records,
+    fen_or_zero,
     first_fact,
-    is_blank,
+    is_missing,
     memo,
     mismatch,
     records,
     show,
     total_row,
-    value,
 )
 
 CONSIST_010 = {
@@ -52,11 +52,11 @@ def _compute_sources(budget):
     exp = _item(budget, "fiscal_summary", "expenditure", ("支出总计",))
     fiscal = _item(budget, "fiscal_summary", "income", ("财政拨款收入",))
     if inc is not None:
-        out["income_total"] = ("收入总计", value(inc["amount"]))
+        out["income_total"] = ("收入总计", fen_or_zero(inc["amount"]))
     if exp is not None:
-        out["expenditure_total"] = ("支出总计", value(exp["amount"]))
+        out["expenditure_total"] = ("支出总计", fen_or_zero(exp["amount"]))
     if fiscal is not None:
-        out["fiscal_income"] = ("财政拨款收入", value(fiscal["amount"]))
+        out["fiscal_income"] = ("财政拨款收入", fen_or_zero(fiscal["amount"]))
     for key, label, labels in (
         ("business_income", "事业收入", ("事业收入",)),
         ("operating_income", "事业单位经营收入", ("事业单位经营收入",)),
@@ -64,10 +64,10 @@ def _compute_sources(budget):
     ):
         row = _item(budget, "fiscal_summary", "income", labels)
         if row is not None:
-            out[key] = (label, value(row["amount"]))
+            out[key] = (label, fen_or_zero(row["amount"]))
     tot = _item(budget, "fiscal_appropriation_summary", "expenditure", ("支出总计",))
     if tot is not None:
-        out["fiscal_expenditure"] = ("财政拨款支出总计", value(tot["total"]))
+        out["fiscal_expenditure"] = ("财政拨款支出总计", fen_or_zero(tot["total"]))
     for key, table, label in (
         ("gpb_expenditure", "gpb_function", "一般公共预算支出合计"),
         ("gov_fund_expenditure", "gov_fund_function", "政府性基金预算支出合计"),
@@ -75,7 +75,7 @@ def _compute_sources(budget):
     ):
         tr = total_row(budget.table(table))
         if tr is not None or key != "gpb_expenditure":
-            out[key] = (label, 0 if tr is None else value(tr["total"]))
+            out[key] = (label, 0 if tr is None else fen_or_zero(tr["total"]))
     return out
 
 
@@ -195,12 +195,12 @@ def _find_row(budget, key: str, subject: str):
 def notes_items(budget, ctx):
     for fact in fact_records(budget, "item"):
         stated = fact_fen(fact)
-        if stated is None or is_blank(fact.get("subject")):
+        if stated is None or is_missing(fact.get("subject")):
             continue
         row = _find_row(budget, "gpb_function", str(fact["subject"]))
         if row is None:
             continue
-        table_fen = value(row["total"])
+        table_fen = fen_or_zero(row["total"])
         if not agrees(table_fen, stated, fact.get("unit") or "万元", fact_decimals(fact)):
             yield mismatch(
                 ctx,
@@ -212,7 +212,7 @@ def notes_items(budget, ctx):
 
 
 def _count(fact):
-    if fact is None or is_blank(fact.get("value")):
+    if fact is None or is_missing(fact.get("value")):
         return None
     try:
         return int(str(fact["value"]).split(".")[0])
@@ -284,7 +284,7 @@ def unit_counts(budget, ctx):
         src = first_fact(budget, "budget_units") if subordinate is not None else first_fact(budget, "admin_units")
         yield ctx.finding(
             f"绩效目标设置情况称 {_count(kpi)} 个预算单位编报绩效目标，但机构设置中本部门只有 {org} 家预算单位"
-            + (f"（第 {int(src['line'])} 行）" if src is not None and not is_blank(src.get("line")) else ""),
+            + (f"（第 {int(src['line'])} 行）" if src is not None and not is_missing(src.get("line")) else ""),
             expected=f"≤ {org}",
             actual=str(_count(kpi)),
             **fact_location(kpi),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_location, is_blank
+from auditor.rulekit import fact_location, is_missing
 
 
 @rule(
@@ -57,7 +57,7 @@ def malformed_number(budget, ctx):
         printed = fact.get("text")
         yield ctx.finding(
             f"数字书写有误：“{printed}”，可能应为 {likely}{fact.get('unit') or ''}",
-            expected=None if is_blank(likely) else str(likely),
+            expected=None if is_missing(likely) else str(likely),
             actual=str(printed),
             **fact_location(fact),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_decimals, fact_fen, fact_location, first_fact, printed_tolerance, show, yuan
+from auditor.rulekit import fact_decimals, fact_fen, fact_location, first_fact, show, tolerance, yuan
 
 PROC_001 = {
     "regulation": "财预〔2016〕143号（政府采购预算总额及货物、工程、服务分项说明）",
@@ -76,8 +76,8 @@ def breakdown(budget, ctx):
     if total is None or any(v is None for _, v in parts):
         return
     s = sum(v for _, v in parts)
-    tolerance = sum(printed_tolerance("万元", fact_decimals(f)) for f, _ in [(tf, total), *parts])
-    if abs(s - total) > tolerance:
+    allowed = sum(tolerance("万元", fact_decimals(f)) for f, _ in [(tf, total), *parts])
+    if abs(s - total) > allowed:
         yield ctx.finding(
             f"政府采购预算 {show(total, '万元')} ≠ 货物 + 工程 + 服务 {show(s, '万元')}",
             expected=yuan(s),

@@ -10,14 +10,14 @@ from auditor.rulekit import (
     agrees,
     fact_fen,
     fact_location,
+    fen_or_zero,
     first_fact,
-    is_blank,
+    is_missing,
     mismatch,
     ocr_note,
     ocr_twin_note,
     show,
     total_row,
-    value,
     yuan,
 )
 
@@ -40,14 +40,14 @@ def _loc(row, column=None):
         "table": "projects",
         "row": str(row["name"]),
         "column": column,
-        "line": None if is_blank(row.get("line")) else int(row["line"]),
-        "page": None if is_blank(row.get("page")) else int(row["page"]),
+        "line": None if is_missing(row.get("line")) else int(row["line"]),
+        "page": None if is_missing(row.get("page")) else int(row["page"]),
     }
 
 
 def _money(row, col):
     v = row.get(col)
-    return None if is_blank(v) else int(v)
+    return None if is_missing(v) else int(v)
 
 
 @rule(
@@ -191,7 +191,7 @@ def projects_within_total(budget, ctx):
         return
     amounts = [_money(r, "narrative_amount") or _money(r, "annual_request") or 0 for _, r in projects.iterrows()]
     s = sum(amounts)
-    limit = value(tr["project"])
+    limit = fen_or_zero(tr["project"])
     if s > limit:
         yield ctx.finding(
             f"项目经费情况说明的 {len(amounts)} 个项目合计 {show(s)}，超过项目支出 {show(limit)}",
@@ -200,8 +200,8 @@ def projects_within_total(budget, ctx):
             column="project",
             expected=f"≤ {yuan(limit)}",
             actual=yuan(s),
-            line=None if is_blank(tr.get("line")) else int(tr["line"]),
-            page=None if is_blank(tr.get("page")) else int(tr["page"]),
+            line=None if is_missing(tr.get("line")) else int(tr["line"]),
+            page=None if is_missing(tr.get("page")) else int(tr["page"]),
         )
 
 
@@ -257,7 +257,7 @@ def kpi_funds(budget, ctx):
     if fact is None or tr is None or fact_fen(fact) is None:
         return
     stated = fact_fen(fact)
-    limit = value(tr["project"])
+    limit = fen_or_zero(tr["project"])
     if stated > limit and not agrees(limit, stated, "万元", 2):
         yield ctx.finding(
             f"编报绩效目标的项目资金 {show(stated, '万元')} 超过项目支出 {show(limit)}",
@@ -336,7 +336,7 @@ def departments_agree(budget, ctx):
             ("narrative_implementing_unit", "implementing_unit", "实施单位"),
         ):
             prose, table = row.get(prose_col), row.get(table_col)
-            if is_blank(prose) or is_blank(table):
+            if is_missing(prose) or is_missing(table):
                 continue
             if label == "实施单位" and re.search(r"招投标|政府采购|公司|供应商|中标|服务单位", str(prose)):
                 continue  # the prose names the contractor, the table the budget unit that runs the project

@@ -10,12 +10,13 @@ from auditor.rulekit import (
     fact_fen,
     fact_location,
     fact_records,
+    fen_or_zero,
     first_fact,
-    is_blank,
+    is_missing,
     mismatch,
     row_location,
     show,
-    value,
+    tolerance,
     yuan,
 )
 
@@ -96,8 +97,8 @@ def components_add_up(budget, ctx):
     if row is None:
         return
     loc = row_location(row)
-    total = value(row["total"])
-    parts = value(row["outbound"]) + value(row["vehicle_total"]) + value(row["reception"])
+    total = fen_or_zero(row["total"])
+    parts = fen_or_zero(row["outbound"]) + fen_or_zero(row["vehicle_total"]) + fen_or_zero(row["reception"])
     if total != parts:
         yield mismatch(
             ctx,
@@ -108,8 +109,8 @@ def components_add_up(budget, ctx):
             actual=total,
             **{**loc, "row": "合计"},
         )
-    vt = value(row["vehicle_total"])
-    vparts = value(row["vehicle_purchase"]) + value(row["vehicle_operation"])
+    vt = fen_or_zero(row["vehicle_total"])
+    vparts = fen_or_zero(row["vehicle_purchase"]) + fen_or_zero(row["vehicle_operation"])
     if vt != vparts:
         yield mismatch(
             ctx,
@@ -170,9 +171,9 @@ def prose_equals_table(budget, ctx):
     ]:
         for fact in fact_records(budget, key):
             stated = fact_fen(fact)
-            if stated is None or is_blank(row[col]) and stated == 0:
+            if stated is None or is_missing(row[col]) and stated == 0:
                 continue
-            table = value(row[col])
+            table = fen_or_zero(row[col])
             if not agrees(table, stated, "万元", fact_decimals(fact)):
                 label = COMPONENTS.get(col, "“三公”经费合计" if col == "total" else "机关运行经费")
                 yield mismatch(
@@ -197,7 +198,7 @@ CHANGE_KEYS = {
 
 def _change(budget, key):
     fact = first_fact(budget, key)
-    if fact is None or is_blank(fact.get("value")):
+    if fact is None or is_missing(fact.get("value")):
         return None, None
     fen = to_fen(str(fact["value"]), "万元")
     return fen, fact
@@ -250,8 +251,8 @@ def changes_add_up(budget, ctx):
         if total is None or any(v is None for v in values):
             continue
         s = sum(values)
-        tolerance = len(parts) * 5000  # each part rounded to 0.01万元
-        if abs(total - s) > tolerance:
+        allowed = tolerance("万元", 2, terms=len(parts))  # each part printed to 0.01万元
+        if abs(total - s) > allowed:
             yield ctx.finding(
                 f"说明中{CHANGE_KEYS[whole]}变动 {show(total, '万元')} ≠ 各项变动之和 {show(s, '万元')}",
                 expected=yuan(s),
@@ -401,7 +402,7 @@ def sangong_cap(budget, ctx):
         if cap in (None, ""):
             continue
         cap_fen = to_fen(str(cap), "万元")
-        actual = value(row[col])
+        actual = fen_or_zero(row[col])
         if actual > cap_fen:
             yield ctx.finding(
                 f"“三公”经费 {COMPONENTS.get(col, '合计')} {show(actual, '万元')} 超过上限 {show(cap_fen, '万元')}",

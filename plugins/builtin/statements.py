@@ -17,7 +17,7 @@ from auditor.money import UNIT_FEN
 from auditor.parse.facts import NUMBER, read_number
 from auditor.parse.prose import normalise
 from auditor.parse.sentences import MARKER, paragraphs, snippet
-from auditor.rulekit import fact_records, is_blank, total_row, value
+from auditor.rulekit import fact_records, fen_or_zero, is_missing, total_row
 
 CHANGES = {
     "regulation": "部门预算编制说明与预算表一致；增减变化按所列金额计算",
@@ -212,17 +212,17 @@ def _fs(budget, side, word):
     if fs.empty:
         return None
     rows = fs[(fs["side"] == side) & fs["item"].astype(str).str.contains(word)]
-    return None if rows.empty else value(rows.iloc[0]["amount"])
+    return None if rows.empty else fen_or_zero(rows.iloc[0]["amount"])
 
 
 def _summary(budget, column):
     tr = total_row(budget.table("expenditure_summary"))
-    return None if tr is None else value(tr[column])
+    return None if tr is None else fen_or_zero(tr[column])
 
 
 def _fact_total(budget, key):
     rows = fact_records(budget, key)
-    if not rows or is_blank(rows[0].get("amount")):
+    if not rows or is_missing(rows[0].get("amount")):
         return None
     return int(rows[0]["amount"])
 
@@ -236,7 +236,7 @@ _TOTALS = [
     (
         r"一般公共预算",
         "一般公共预算支出",
-        lambda b: (lambda t: None if t is None else value(t["total"]))(total_row(b.table("gpb_function"))),
+        lambda b: (lambda t: None if t is None else fen_or_zero(t["total"]))(total_row(b.table("gpb_function"))),
     ),
     (r"财政拨款", "财政拨款收入", lambda b: _fs(b, "income", "财政拨款")),
     (r"收入", "收入总计", lambda b: _fs(b, "income", "收入总计")),
@@ -385,7 +385,7 @@ def reason_direction(budget, ctx):
 
 def _dec(fact):
     v = fact.get("value")
-    if is_blank(v) or is_blank(fact.get("unit")) or fact.get("unit") not in UNIT_FEN:
+    if is_missing(v) or is_missing(fact.get("unit")) or fact.get("unit") not in UNIT_FEN:
         return None
     return _yuan(Decimal(str(v)), fact["unit"]), _half(str(v), fact["unit"])
 
@@ -451,7 +451,7 @@ def two_amounts(budget, ctx):
         for r, (v, h) in rows[1:]:
             if abs(v - v0) <= h + h0:
                 continue
-            subject = first.get("subject") if "subject" in first and not is_blank(first.get("subject")) else None
+            subject = first.get("subject") if "subject" in first and not is_missing(first.get("subject")) else None
             yield ctx.finding(
                 f"同一{'科目' if subject else '项目'}{label}{'“' + subject + '”' if subject else ''}前后金额不一致："
                 f"{first['value']}{first['unit']} 与 {r['value']}{r['unit']}",
@@ -459,8 +459,8 @@ def two_amounts(budget, ctx):
                 actual=str(r.get("text") or r["value"]),
                 table="facts",
                 row=str(r["key"]),
-                line=None if is_blank(r.get("line")) else int(r["line"]),
-                page=None if is_blank(r.get("page")) else int(r["page"]),
+                line=None if is_missing(r.get("line")) else int(r["line"]),
+                page=None if is_missing(r.get("page")) else int(r["page"]),
             )
 
 

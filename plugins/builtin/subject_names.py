@@ -19,7 +19,7 @@ from auditor import hookimpl, rule
 from auditor.parse.facts import NUMBER, read_number
 from auditor.parse.prose import normalise
 from auditor.parse.sentences import paragraphs, snippet
-from auditor.rulekit import by_code, decimals_of, fact_records, is_blank, memo, printed_tolerance, row_location, value
+from auditor.rulekit import by_code, decimals_of, fact_records, fen_or_zero, is_missing, memo, row_location, tolerance
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -76,8 +76,12 @@ def _table_names(budget) -> dict[str, tuple[str, dict, int]]:
     out: dict[str, tuple[str, dict, int]] = {}
     for key in _FUNCTION_TABLES:
         for code, row in by_code(budget, key).items():
-            if code not in out and not is_blank(row.get("name")):
-                out[code] = (str(row["name"]).strip(), {"table": key, **row_location(row)}, value(row.get("total")))
+            if code not in out and not is_missing(row.get("name")):
+                out[code] = (
+                    str(row["name"]).strip(),
+                    {"table": key, **row_location(row)},
+                    fen_or_zero(row.get("total")),
+                )
     return out
 
 
@@ -206,13 +210,13 @@ def name_matches_table(budget, ctx):
             path = [_trim(m.group(1), known), m.group(2), m.group(3)]
             start = m.end(1) - len(path[0])
             am = _AMOUNT_AFTER.match(norm[m.end() :])
-            amount, tolerance = None, 0
+            amount, allowed = None, 0
             if am:
                 v, _ = read_number(am.group(1))
                 if v is not None:
                     amount = int(v * (1000000 if am.group(2) == "万元" else 100))
-                    tolerance = printed_tolerance(am.group(2), decimals_of(am.group(1)))
-            code = _match(path, amount, names, year, tolerance)
+                    allowed = tolerance(am.group(2), decimals_of(am.group(1)))
+            code = _match(path, amount, names, year, allowed)
             if code is None:
                 continue
             diffs = []
@@ -238,7 +242,7 @@ def name_matches_table(budget, ctx):
     # the 编制说明 list by 项 name only (“行政运行”科目): an old name there
     for fact in fact_records(budget, "item"):
         subject = fact.get("subject")
-        if is_blank(subject) or "(" in str(subject) or "（" in str(subject):
+        if is_missing(subject) or "(" in str(subject) or "（" in str(subject):
             continue
         old = superseded(str(subject).strip(), year)
         if old and not any(_same(str(subject), n) for n, _, _ in names.values()):
@@ -247,8 +251,8 @@ def name_matches_table(budget, ctx):
                 expected=old["new"],
                 actual=str(subject),
                 row=str(old["code"]),
-                line=None if is_blank(fact.get("line")) else int(fact["line"]),
-                page=None if is_blank(fact.get("page")) else int(fact["page"]),
+                line=None if is_missing(fact.get("line")) else int(fact["line"]),
+                page=None if is_missing(fact.get("page")) else int(fact["page"]),
             )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from auditor import hookimpl, rule
 from auditor.money import to_fen
-from auditor.rulekit import agrees, fact_decimals, fact_location, fact_records, is_blank, show, total_row, value, yuan
+from auditor.rulekit import (
+    agrees,
+    fact_decimals,
+    fact_location,
+    fact_records,
+    fen_or_zero,
+    is_missing,
+    show,
+    total_row,
+    yuan,
+)
 
 
 def _fiscal_income(budget):
@@ -12,7 +22,7 @@ def _fiscal_income(budget):
     if fs.empty:
         return None
     rows = fs[(fs["side"] == "income") & fs["item"].astype(str).str.contains("财政拨款收入")]
-    return None if rows.empty else value(rows.iloc[0]["amount"])
+    return None if rows.empty else fen_or_zero(rows.iloc[0]["amount"])
 
 
 def _fa_total(budget, column):
@@ -20,7 +30,7 @@ def _fa_total(budget, column):
     if fa.empty:
         return None
     rows = fa[(fa["side"] == "expenditure") & fa["item"].astype(str).str.contains("支出总计")]
-    return None if rows.empty else value(rows.iloc[0][column])
+    return None if rows.empty else fen_or_zero(rows.iloc[0][column])
 
 
 def _income_total(budget):
@@ -28,20 +38,20 @@ def _income_total(budget):
     if fs.empty:
         return None
     rows = fs[(fs["side"] == "income") & fs["item"].astype(str).str.contains("收入总计")]
-    return None if rows.empty else value(rows.iloc[0]["amount"])
+    return None if rows.empty else fen_or_zero(rows.iloc[0]["amount"])
 
 
 def _sangong(column):
     def get(budget):
         sg = budget.table("sangong")
-        return None if sg.empty else value(sg.iloc[0][column])
+        return None if sg.empty else fen_or_zero(sg.iloc[0][column])
 
     return get
 
 
 def _gpb_total(budget):
     tr = total_row(budget.table("gpb_function"))
-    return None if tr is None else value(tr["total"])
+    return None if tr is None else fen_or_zero(tr["total"])
 
 
 #: stated change fact -> (label, how to read the figure from a Budget)
@@ -129,9 +139,9 @@ def stated_change(budget, ctx):
     for key, (label, read) in CHANGES.items():
         for fact in fact_records(budget, key):
             compare_year = fact.get("compare_year")
-            if prev_year and not is_blank(compare_year) and int(compare_year) != int(prev_year):
+            if prev_year and not is_missing(compare_year) and int(compare_year) != int(prev_year):
                 continue
-            if is_blank(fact.get("value")):
+            if is_missing(fact.get("value")):
                 continue
             now, before = read(budget), read(previous)
             if now is None or before is None:

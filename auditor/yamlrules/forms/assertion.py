@@ -11,8 +11,8 @@ from ...expr import Env, Expr
 from ...findings import Finding
 from ...model import columns_for
 from ...rules import RuleContext
+from ...values import field_value, shown_or_none
 from ..common import OPS, frame_env, parse_tolerance, row_env, row_location, tol_series
-from ..templating import money_field, money_out
 
 if TYPE_CHECKING:
     from ..builder import Builder
@@ -56,14 +56,14 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
             if sides is not None:
                 lv, rv = sides[0].evaluate(env), sides[2].evaluate(env)
                 special = {
-                    "actual": money_out(lv, is_money),
-                    "expected": money_out(rv, is_money),
-                    "left": money_out(lv, is_money),
-                    "right": money_out(rv, is_money),
+                    "actual": shown_or_none(lv, is_money),
+                    "expected": shown_or_none(rv, is_money),
+                    "left": shown_or_none(lv, is_money),
+                    "right": shown_or_none(rv, is_money),
                 }
                 if isinstance(lv, int) and isinstance(rv, int):
-                    special["diff"] = money_out(lv - rv, is_money)
-                fields = {"expected": money_field(rv, is_money), "actual": money_field(lv, is_money)}
+                    special["diff"] = shown_or_none(lv - rv, is_money)
+                fields = {"expected": field_value(rv, is_money), "actual": field_value(lv, is_money)}
             else:
                 fields = {}
             return [ctx.finding(message.render(default_msg, env, special, money_cols), **fields)]
@@ -102,14 +102,14 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
             if sides is not None:
                 lv, rv = sides[0].evaluate(renv), sides[2].evaluate(renv)
                 special.update(
-                    actual=money_out(lv, is_money),
-                    expected=money_out(rv, is_money),
-                    left=money_out(lv, is_money),
-                    right=money_out(rv, is_money),
+                    actual=shown_or_none(lv, is_money),
+                    expected=shown_or_none(rv, is_money),
+                    left=shown_or_none(lv, is_money),
+                    right=shown_or_none(rv, is_money),
                 )
                 if isinstance(lv, int) and isinstance(rv, int):
-                    special["diff"] = money_out(lv - rv, is_money)
-                fields = {"expected": money_field(rv, is_money), "actual": money_field(lv, is_money)}
+                    special["diff"] = shown_or_none(lv - rv, is_money)
+                fields = {"expected": field_value(rv, is_money), "actual": field_value(lv, is_money)}
             out.append(
                 ctx.finding(
                     message.render(default_msg, renv, special, money_cols),

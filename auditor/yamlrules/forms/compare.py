@@ -13,8 +13,8 @@ from ...findings import Finding
 from ...model import columns_for
 from ...money import UNIT_FEN, fen_to_display
 from ...rules import RuleContext
+from ...values import field_value, shown_or_none
 from ..common import OPS, frame_env, parse_tolerance, row_location
-from ..templating import money_field, money_out
 
 if TYPE_CHECKING:
     from ..builder import Builder
@@ -201,7 +201,7 @@ def compare_check(
                 ok = OPS[op](Decimal(str(lv)), Decimal(str(rv)), tol)
             if ok:
                 continue
-            a, e = money_out(lv, money), money_out(rv, money)
+            a, e = shown_or_none(lv, money), shown_or_none(rv, money)
             special = {
                 "actual": a,
                 "expected": e,
@@ -211,7 +211,7 @@ def compare_check(
                 **loc,
             }
             if isinstance(lv, int) and isinstance(rv, int):
-                special["diff"] = money_out(lv - rv, money)
+                special["diff"] = shown_or_none(lv - rv, money)
             default = f"{left.desc} = {a}, expected {op} {right.desc} = {e}"
             out.append(
                 ctx.finding(
@@ -221,8 +221,8 @@ def compare_check(
                     column=loc.get("column"),
                     line=loc.get("line"),
                     page=loc.get("page"),
-                    expected=money_field(rv, money),
-                    actual=money_field(lv, money),
+                    expected=field_value(rv, money),
+                    actual=field_value(lv, money),
                 )
             )
         return out

@@ -11,6 +11,7 @@ from ...findings import Finding
 from ...model import columns_for
 from ...money import fen_to_display, fen_to_yuan_str
 from ...rules import RuleContext
+from ...values import fen_or_zero
 from ..common import parse_tolerance, row_location
 
 if TYPE_CHECKING:
@@ -46,9 +47,6 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
         rows = list(zip(df.index, df["code"].tolist(), *(df[c].tolist() for c in columns)))
         out: list[Finding] = []
 
-        def amount(v: Any) -> int:
-            return 0 if v is None or v is pd.NA else int(v)
-
         def emit(idx: Any, col: str, actual: int, expected: int, what: str) -> None:
             loc = row_location(df, idx)
             special = {
@@ -80,12 +78,12 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
                 if len(code) == child_len:
                     acc = sums.setdefault(code[:parent_len], [0] * len(columns))
                     for i, v in enumerate(vals):
-                        acc[i] += amount(v)
+                        acc[i] += fen_or_zero(v)
             for idx, code, vals in coded:
                 if len(code) != parent_len or code not in sums:
                     continue
                 for i, col in enumerate(columns):
-                    actual, expected = amount(vals[i]), sums[code][i]
+                    actual, expected = fen_or_zero(vals[i]), sums[code][i]
                     if abs(actual - expected) > tol:
                         emit(idx, col, actual, expected, "its children")
         if total and "name" in df.columns:
@@ -101,8 +99,8 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
             )
             if tops and total_idx is not None:
                 for i, col in enumerate(columns):
-                    actual = amount(df.at[total_idx, col])
-                    expected = sum(amount(v[i]) for v in tops)
+                    actual = fen_or_zero(df.at[total_idx, col])
+                    expected = sum(fen_or_zero(v[i]) for v in tops)
                     if abs(actual - expected) > tol:
                         emit(total_idx, col, actual, expected, f"the {levels[0]}-digit codes")
         return out

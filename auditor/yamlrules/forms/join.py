@@ -11,7 +11,8 @@ from ...expr import Env
 from ...findings import Finding
 from ...money import fen_to_display, fen_to_yuan_str
 from ...rules import RuleContext
-from ..common import frame_env, parse_tolerance, plain
+from ...values import plain
+from ..common import frame_env, parse_tolerance
 
 if TYPE_CHECKING:
     from ..builder import Builder
