@@ -532,3 +532,30 @@ def test_sangong_columns_placed_by_pdf_geometry():
     bare = [dataclasses.replace(ln, cell_x=()) for ln in [*header, data]]
     (row,), _ = parse_sangong(bare, "万元", present=None)
     assert (row["outbound"], row["reception"]) == (0, 1_000_000)
+
+
+def test_economic_row_without_amounts_then_sangong():
+    """An economic row that prints no amounts (a heading row) has no total: the 三公 twin check skips it."""
+    text = "\n".join(
+        [
+            "某某局2024年单位预算",
+            "2024年单位一般公共预算基本支出经济分类预算表",
+            "编制单位:某某局",
+            "单位:元",
+            "经济分类科目编码 科目名称 合计 人员经费 公用经费",
+            "302 商品和服务支出 150.00 150.00",
+            "302 17 公务接待费",
+            "302 01 办公费 150.00 150.00",
+            "合计 150.00 150.00",
+            "2024年单位“三公”经费和机关运行经费预算表",
+            "编制单位:某某局",
+            "单位:万元",
+            "合计 因公出国（境）费 公务用车购置及运行费 小计 购置费 运行费 公务接待费 机关运行经费",
+            "0.00 0.00 0.00 0.00 0.00 0.00 0.00",
+        ]
+    )
+    meta, frames = parse_text(text)
+    eco = frames["gpb_basic_economic"]
+    assert pd.isna(row(eco, "30217")["total"])
+    assert row(eco, "30201")["total"] == 15000
+    assert frames["sangong"].iloc[0]["total"] == 0

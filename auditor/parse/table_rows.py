@@ -100,7 +100,7 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
     Codes come before the name: the 类 code (3 digits, or 5/7 when printed joined), then 2-digit
     款/项 codes.  An amount is never printed before the name, so leading digits are codes.
     """
-    live = [(p, t) for p, t in enumerate(tokens) if t.kind != "blank"]
+    live = _split_leading_codes([(p, t) for p, t in enumerate(tokens) if t.kind != "blank"])
     if not live:
         return None
     codes: list[str] = []
@@ -139,6 +139,30 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
     if not re.search(r"[\u4e00-\u9fff]", name):
         return None
     return code, name, p
+
+
+#: codes run into the name of a row: `2010399其他政府办公厅事务支出`, `301 07绩效工资`, `302 17 公务接待费`
+_CODE_THEN_NAME = re.compile(r"^(\d{1,7}(?:\s+\d{1,2}){0,2})\s*([^\d\s,.，．%].*)$")
+
+
+def _split_leading_codes(live: list[tuple[int, Token]]) -> list[tuple[int, Token]]:
+    """Leading text cells that start with codes split into code cells and the name cell.
+
+    Only before the name (the first text cell), and only when what follows the digits is not a
+    number's continuation, so `2024年…` stays text unless 4 digits were a code length (they are not).
+    """
+    out: list[tuple[int, Token]] = []
+    for n, (p, t) in enumerate(live):
+        if t.kind == "text":
+            m = _CODE_THEN_NAME.match(t.text.strip())
+            if m and re.search(r"[\u4e00-\u9fff]", m.group(2)):
+                for code in m.group(1).split():
+                    out.append((p, Token("amount", code, t.index, t.start)))
+                out.append((p, Token("text", m.group(2).strip(), t.index, t.start)))
+                return out + live[n + 1 :]
+            return out + live[n:]
+        out.append((p, t))
+    return out
 
 
 _HEADER_WORDS = re.compile(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from ..document import Document, Line
 from ..model import NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from .table_rows import parse_coded_table
@@ -260,5 +262,6 @@ def _economic_twins(frames: dict) -> dict[str, bool] | None:
     eco = frames.get("gpb_basic_economic")
     if eco is None or eco.empty:
         return None
-    totals = {c: int(t) for c, t in zip(eco["code"], eco["total"]) if isinstance(c, str) and t is not None and t == t}
+    # a row that prints no amounts has a missing total (pd.NA): it shows nothing, so it is skipped
+    totals = {c: int(t) for c, t in zip(eco["code"], eco["total"]) if isinstance(c, str) and not pd.isna(t)}
     return {comp: any(totals.get(c, 0) > 0 for c in codes) for comp, codes in ECONOMIC_TWINS.items()}
