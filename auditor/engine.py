@@ -26,7 +26,7 @@ from .baseline import is_known, read_baseline
 from .config import Config
 from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
 from .findings import Finding, Location, Report
-from .rules import Rule
+from .rules import AuditContext, Rule
 from .yamlrules import load_pack
 
 #: File suffixes audited when a directory is given.
@@ -169,14 +169,14 @@ def internal_finding(
     )
 
 
-def run_rule_contained(rule: Rule, budget: Any, config: Config) -> list[Finding]:
+def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditContext | None = None) -> list[Finding]:
     """Run one rule with its configured params and severity; a crash or overrun becomes an internal finding."""
     document = getattr(getattr(budget, "meta", None), "source", None)
     params = config.params.get(rule.code)
     start = time.perf_counter()
     try:
         with time_limit(config.rule_timeout):
-            found = rule.run(budget, params)
+            found = rule.run(budget, params, audit=audit)
     except RuleTimeout:
         return [
             internal_finding(
@@ -240,23 +240,20 @@ def _load(source: Any) -> Any:
 def audit(source: Any, config: Config | None = None, *, previous: Any = None, engine: Engine | None = None) -> Report:
     """Audit one document (a path or a Budget) and return its Report.
 
-    `previous` (a path or Budget of last year's disclosure) is given to rules as ``budget.previous``.
+    `previous` (a path or Budget of last year's disclosure) is given to rules as ``ctx.previous``.
+    Neither budget is changed: what the audit derives lives in its AuditContext.
     Raises LoadError when the source cannot be read, RuleError/PluginError/ConfigError when the
     rules or plugins cannot be loaded.
     """
     config = config or Config()
     engine = engine or prepare(config)
     budget = _load(source)
-    if previous is not None or not hasattr(budget, "previous"):
-        budget.previous = _load(previous)
-    prev = budget.previous
-    for b in (budget, prev):
-        if b is not None:
-            b.__dict__.pop("_memo", None)  # views rules derived on an earlier audit may be stale
+    prev = _load(previous)
+    context = AuditContext(budget, prev)
     document = getattr(budget.meta, "source", None)
     findings: list[Finding] = []
     for r in engine.rules:
-        findings.extend(run_rule_contained(r, budget, config))
+        findings.extend(run_rule_contained(r, budget, config, context))
     report = Report(
         document=document_info(budget), findings=findings, budget=budget, rules=list(engine.rules), previous=prev
     )

@@ -222,9 +222,14 @@ class Meta:
         }
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Budget:
-    """A loaded disclosure: frames keyed as in PRODUCT.md, metadata, and the located source lines."""
+    """A loaded disclosure: frames keyed as in the data model, metadata, and the located source lines.
+
+    Read-only once loaded: rules and the engine never write to it (attributes cannot be assigned;
+    ``table()`` of a missing key returns an empty frame without adding it). What belongs to one
+    audit (last year's budget, derived views) lives in the audit context (``auditor.rules.AuditContext``).
+    """
 
     meta: Meta
     frames: dict[str, pd.DataFrame]
@@ -241,9 +246,8 @@ class Budget:
 
     def table(self, key: str) -> pd.DataFrame:
         """The frame for `key` (an empty, correctly typed frame when the document lacks it)."""
-        if key not in self.frames:
-            self.frames[key] = empty_frame(key)
-        return self.frames[key]
+        frame = self.frames.get(key)
+        return frame if frame is not None else empty_frame(key)
 
     def fact(self, key: str) -> pd.DataFrame:
         """Rows of the facts frame with this key."""

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .money import tolerance
+from .rules import current_audit
 from .values import fen_or_zero, is_missing, show, yuan
 
 __all__ = [  # the value helpers and the tolerance are defined once (values.py, money.py) and shared here
@@ -158,11 +159,13 @@ def row_location(row) -> dict:
 
 
 def memo(budget, name: str, compute):
-    """A view of the budget computed once per audit and shared by rules (the engine clears it)."""
-    store = budget.__dict__.setdefault("_memo", {})
-    if name not in store:
-        store[name] = compute(budget)
-    return store[name]
+    """A view of the budget computed once per audit and shared by rules.
+
+    Kept in the running audit's context (``ctx.audit``), never on the budget; outside a rule run
+    it is computed afresh.
+    """
+    audit = current_audit()
+    return compute(budget) if audit is None else audit.memo(budget, name, compute)
 
 
 def records(budget, key: str) -> list[dict]:

@@ -3,6 +3,12 @@
 A rule function takes ``(budget)`` or ``(budget, ctx)`` and yields or returns findings, dicts with the
 keyword names of :meth:`RuleContext.finding`, or a boolean mask over its ``table`` (False = failing
 row). YAML rules (``auditor.yamlrules``) become the same ``Rule`` objects with ``kind="yaml"``.
+
+A rule never writes to the budget. What belongs to one audit rather than to the document lives in
+the :class:`AuditContext` (``ctx.audit``): last year's budget (``ctx.previous``) and the views rules
+derive from the frames once and share (``ctx.memo(name, compute)``; the ``auditor.rulekit`` helpers
+``records``/``by_code``/``fact_records`` use it). The context is active while a rule runs, so those
+helpers find it from the budget alone; outside an audit they compute without caching.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +29,41 @@ from .values import int_or_none, is_missing, plain
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(eq=False)
+class AuditContext:
+    """One audit of one document: the budget, last year's budget, and the views rules share.
+
+    The engine makes one per ``audit()`` call and gives it to every rule (``ctx.audit``), so that a
+    view is computed once per audit and nothing is stored on the Budget. Views are kept only for the
+    audited budget and ``previous``; any other budget is computed afresh.
+    """
+
+    budget: Any
+    previous: Any = None
+    views: dict[tuple[bool, str], Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, budget: Any, name: str, compute: Callable[[Any], Any]) -> Any:
+        """``compute(budget)``, computed once per audit for this budget and `name`."""
+        if budget is self.budget:
+            key = (False, name)
+        elif budget is self.previous and budget is not None:
+            key = (True, name)
+        else:
+            return compute(budget)
+        views = self.views
+        if key not in views:
+            views[key] = compute(budget)
+        return views[key]
+
+
+_ACTIVE: ContextVar[AuditContext | None] = ContextVar("auditor_audit", default=None)
+
+
+def current_audit() -> AuditContext | None:
+    """The audit whose rule is running (None outside a rule run)."""
+    return _ACTIVE.get()
 
 
 @dataclass
@@ -95,16 +137,34 @@ class Rule:
             "line": self.line,
         }
 
-    def run(self, budget: Any, params: dict[str, Any] | None = None, *, severity: str | None = None) -> list[Finding]:
-        """Run the rule on one budget (no containment: exceptions propagate)."""
-        ctx = RuleContext(self, budget, params, severity=severity)
+    def run(
+        self,
+        budget: Any,
+        params: dict[str, Any] | None = None,
+        *,
+        severity: str | None = None,
+        audit: AuditContext | None = None,
+        previous: Any = None,
+    ) -> list[Finding]:
+        """Run the rule on one budget (no containment: exceptions propagate).
+
+        `audit` is the engine's context for this audit; without one the rule gets a fresh context
+        (with `previous` as last year's budget).
+        """
+        if audit is None:
+            audit = AuditContext(budget, previous)
+        ctx = RuleContext(self, budget, params, severity=severity, audit=audit)
         if self.func is None:
             return []
-        if _takes_ctx(self.func):
-            result = self.func(budget, ctx)
-        else:
-            result = self.func(budget)
-        return list(collect(result, ctx))
+        token = _ACTIVE.set(audit)
+        try:
+            if _takes_ctx(self.func):
+                result = self.func(budget, ctx)
+            else:
+                result = self.func(budget)
+            return list(collect(result, ctx))
+        finally:
+            _ACTIVE.reset(token)
 
     __call__ = run
 
@@ -206,13 +266,32 @@ def rule(
 
 
 class RuleContext:
-    """What a rule function gets besides the budget: its parameters and a finding factory."""
+    """What a rule function gets besides the budget: its parameters, a finding factory, and the audit
+    (``previous``, ``memo``)."""
 
-    def __init__(self, rule: Rule, budget: Any, params: dict[str, Any] | None = None, *, severity: str | None = None):
+    def __init__(
+        self,
+        rule: Rule,
+        budget: Any,
+        params: dict[str, Any] | None = None,
+        *,
+        severity: str | None = None,
+        audit: AuditContext | None = None,
+    ):
         self.rule = rule
         self.budget = budget
         self.params: dict[str, Any] = {**rule.params, **(params or {})}
         self.severity = severity or rule.severity
+        self.audit = audit if audit is not None else AuditContext(budget)
+
+    @property
+    def previous(self) -> Any:
+        """Last year's Budget of the same department (``--previous``), or None."""
+        return self.audit.previous
+
+    def memo(self, name: str, compute: Callable[[Any], Any]) -> Any:
+        """``compute(budget)`` computed once per audit and shared by the rules that ask for `name`."""
+        return self.audit.memo(self.budget, name, compute)
 
     @property
     def document(self) -> str | None:

@@ -65,6 +65,8 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
     empty, line}}, "sections": [key, ...] or {key: {title, line}}}, "tables": {key: [row, ...]},
     "facts": [...], "projects": [...], "indicators": [...], "text": "document text" or "lines": [...] or "pages": [[lines of page 1], ...],
     "previous": {... same shape ...}}``. Every table given (even with no rows) counts as printed.
+    The ``previous`` entry is last year's budget for the year-over-year rules: :func:`run_rule`
+    and :func:`previous_from_dict` read it; the Budget returned here is this year's only.
     """
     d = dict(d or {})
     meta_in = dict(d.get("meta") or {})
@@ -125,9 +127,13 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
         from .schemas import validate_frames
 
         schema_errors = validate_frames({k: v for k, v in frames.items() if not v.empty})
-    budget = Budget(meta=meta, frames=frames, document=document, schema_errors=schema_errors)
-    budget.previous = budget_from_dict(d["previous"], validate=validate) if d.get("previous") else None
-    return budget
+    return Budget(meta=meta, frames=frames, document=document, schema_errors=schema_errors)
+
+
+def previous_from_dict(d: dict[str, Any] | None, *, validate: bool = True) -> Budget | None:
+    """Last year's Budget of a budget_from_dict dict (its ``previous`` entry), or None."""
+    prev = (d or {}).get("previous")
+    return budget_from_dict(prev, validate=validate) if prev else None
 
 
 def find_rule(code: str) -> Rule:
@@ -154,14 +160,24 @@ def _default_config() -> Any:
 
 
 def run_rule(
-    rule_or_code: Rule | str, budget_or_dict: Budget | dict[str, Any], params: dict[str, Any] | None = None
+    rule_or_code: Rule | str,
+    budget_or_dict: Budget | dict[str, Any],
+    params: dict[str, Any] | None = None,
+    *,
+    previous: Budget | None = None,
 ) -> list[Finding]:
-    """Run one rule on a Budget (or a budget_from_dict dict) and return its findings (exceptions propagate)."""
+    """Run one rule on a Budget (or a budget_from_dict dict) and return its findings (exceptions propagate).
+
+    Last year's budget is `previous`, else the dict's ``previous`` entry.
+    """
     r = find_rule(rule_or_code) if isinstance(rule_or_code, str) else rule_or_code
-    budget = budget_from_dict(budget_or_dict) if isinstance(budget_or_dict, dict) else budget_or_dict
-    if not hasattr(budget, "previous"):
-        budget.previous = None
-    return r.run(budget, params)
+    if isinstance(budget_or_dict, dict):
+        budget = budget_from_dict(budget_or_dict)
+        if previous is None:
+            previous = previous_from_dict(budget_or_dict)
+    else:
+        budget = budget_or_dict
+    return r.run(budget, params, previous=previous)
 
 
 def check_rule_cases(rule: Rule) -> int:

@@ -148,7 +148,7 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
     def run(budget: Any, ctx: RuleContext) -> list[Finding]:
         target = budget
         if source == "previous":
-            target = getattr(budget, "previous", None)
+            target = ctx.previous
             if target is None:
                 return []
         if when is not None:

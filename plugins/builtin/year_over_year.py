@@ -132,7 +132,7 @@ CHANGES = {
     ],
 )
 def stated_change(budget, ctx):
-    previous = getattr(budget, "previous", None)
+    previous = ctx.previous
     if previous is None:
         return
     prev_year = previous.meta.year

@@ -71,7 +71,7 @@ class Ref:
     def resolve(self, budget: Any, ctx: RuleContext) -> tuple[Any, dict[str, Any]]:
         """(value, location) — value None when the document does not show it."""
         if self.source == "previous":
-            budget = getattr(budget, "previous", None)
+            budget = ctx.previous
             if budget is None:
                 return None, {}
         if self.kind == "table":
