@@ -74,6 +74,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "fact": (1, 1),
     "exists": (1, 1),
     "nrows": (1, 1),
+    "kind": (0, 0),
 }
 
 
@@ -417,6 +418,9 @@ class _Evaluator:
 
 
 def _call(name: str, args: list[Any], env: Env) -> Any:
+    if name == "kind":  # the kind of disclosure (部门预算, 单位预算, ...)
+        meta = getattr(env.budget, "meta", None)
+        return getattr(meta, "kind", None)
     a = args[0]
     if name == "abs":
         return a.abs() if _is_series(a) else (None if a is None else abs(a))

@@ -57,6 +57,8 @@ NINE_TABLES: dict[str, str] = {
     "gpb_basic_economic": "一般公共预算基本支出部门预算经济分类预算表",
     "sangong": "“三公”经费和机关运行经费预算表",
 }
+#: The unit a table's amounts are read in when it prints none (the template's: 三公 in 万元).
+DEFAULT_UNIT: dict[str, str] = {key: "元" for key in NINE_TABLES} | {"sangong": "万元"}
 
 PROJECT_COLUMNS = [
     "name",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
+from auditor.builtin import required_sections
 from auditor.parse.prose import prose_lines
-from auditor.parse.sections import REQUIRED_SECTIONS
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,23 @@ def test_prose_lines_skip_tables(minhang_text):
 def test_pdf_sections(name):
     meta, _ = narrative(pdf_doc(CORPUS / name))
     assert meta.missing_sections == []
-    assert set(REQUIRED_SECTIONS) <= set(meta.sections)
+    assert set(required_sections(meta.kind)) <= set(meta.sections)
     assert meta.sections["other_notes"].page > meta.sections["tables_part"].page
     assert "kpi_tables" not in meta.sections
+
+
+
+def test_parse_reports_the_sections_the_disclosure_rules_require(minhang_text, tmp_path):
+    """`auditor parse`'s missing sections and DS002/DS003 come from one list, so they agree."""
+    import auditor
+
+    lines = minhang_text.splitlines()
+    start = lines.index("四、绩效目标设置情况")
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(lines[:start] + lines[start + 4 :]), encoding="utf-8")
+    budget = auditor.load(path)
+    assert budget.meta.missing_sections == ["performance_notes"]
+    flagged = [f.expected for f in auditor.audit(budget).findings if f.rule in ("DS002", "DS003")]
+    assert flagged == ["绩效目标设置情况"]
+    assert required_sections("部门预算")[-1] == "project_notes"
+    assert "project_notes" not in required_sections("单位预算")

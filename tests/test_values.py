@@ -8,13 +8,19 @@ import pytest
 
 from auditor import rulekit
 from auditor.money import tolerance
-from auditor.values import field_value, fen_or_zero, int_or_none, is_missing, plain, show, shown, shown_or_none, yuan
+from auditor.values import fen_or_zero, field_value, int_or_none, is_missing, plain, show, shown, shown_or_none, yuan
 from auditor.yamlrules import parse_rules
 
 
 @pytest.mark.parametrize(
     ("unit", "decimals", "terms", "fen"),
-    [("万元", 2, 1, 10_000), ("万元", 2, 3, 30_000), ("元", 2, 1, 1), ("万元", 0, 1, 1_000_000), ("亿元", 2, 2, 200_000_000)],
+    [
+        ("万元", 2, 1, 10_000),
+        ("万元", 2, 3, 30_000),
+        ("元", 2, 1, 1),
+        ("万元", 0, 1, 1_000_000),
+        ("亿元", 2, 2, 200_000_000),
+    ],
 )
 def test_tolerance_is_printed_precision_times_terms(unit, decimals, terms, fen):
     assert tolerance(unit, decimals, terms) == fen

@@ -12,22 +12,6 @@ from ..document import Document, Line
 from ..model import NINE_TABLES, Meta, Section
 from .prose import is_table_row, normalise, strip_bullet
 
-#: Required sections and sub-sections (the disclosure-completeness rules check these).
-REQUIRED_SECTIONS = [
-    "functions",
-    "organisation",
-    "glossary",
-    "budget_notes",
-    "tables_part",
-    "other_notes",
-    "sangong_notes",
-    "operating_notes",
-    "procurement_notes",
-    "performance_notes",
-    "assets_notes",
-    "project_notes",
-]
-
 #: Sub-sections of 其他相关情况说明.
 OTHER_NOTES_PARTS = ["sangong_notes", "operating_notes", "procurement_notes", "performance_notes", "assets_notes"]
 
@@ -182,5 +166,7 @@ def parse_sections(doc: Document, meta: Meta) -> list[Heading]:
     if "tables_part" not in meta.sections and meta.tables:
         first = min(meta.tables.values(), key=lambda t: ((t.page or 0), (t.line or 0)))
         meta.sections["tables_part"] = Section("tables_part", first.title, first.line, first.page)
-    meta.missing_sections = [k for k in REQUIRED_SECTIONS if k not in meta.sections]
+    from ..builtin import required_sections  # the disclosure rules own the list
+
+    meta.missing_sections = [k for k in required_sections(meta.kind) if k not in meta.sections]
     return heads

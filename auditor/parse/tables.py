@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from ..document import Document, Line
-from ..model import NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
+from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong, parse_two_sided
 
@@ -54,9 +54,6 @@ _DEPT = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.*?)\s*(?:(?<!编制)�
 _NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
 _DOC_TITLE = re.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)预算(?:公开)?$")
 _OWNER = re.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s*(.+)$")
-
-#: money columns' default unit when a table prints none.
-DEFAULT_UNIT = {key: "元" for key in NINE_TABLES} | {"sangong": "万元"}
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

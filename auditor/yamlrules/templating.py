@@ -11,7 +11,7 @@ from ..values import shown
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 SPECIAL_PLACEHOLDERS = {
     "expected", "actual", "diff", "row", "table", "column", "line", "page", "left", "right",
-    "match", "text", "key", "missing", "tolerance",
+    "match", "text", "key", "missing", "tolerance", "label", "title", "assumed",
 }  # fmt: skip
 
 
