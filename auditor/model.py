@@ -7,12 +7,17 @@ Every row carries ``line`` and ``page`` (nullable) so a finding can point at its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import numbering
 from .document import Document
+from .numbering import Number
+
+if TYPE_CHECKING:
+    from .parse.sentences import Paragraph
 
 LOCATION_COLUMNS = ["line", "page"]
 
@@ -190,6 +195,16 @@ class Section:
     line: int | None = None
     page: int | None = None
 
+    @property
+    def number(self) -> Number | None:
+        """The heading's numbering (``一、`` ``（二）`` ``3.``: style, value, level), or None."""
+        return numbering.parse(self.title)
+
+    @property
+    def name(self) -> str:
+        """The heading without its numbering (``部门主要职能``)."""
+        return numbering.strip(self.title).strip()
+
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "line": self.line, "page": self.page}
 
@@ -255,6 +270,19 @@ class Budget:
         """Rows of the facts frame with this key."""
         facts = self.table("facts")
         return facts[facts["key"] == key]
+
+    def paragraphs(self) -> list[Paragraph]:
+        """The prose as located paragraphs: wrapped lines joined, table rows, blank lines and KPI
+        tables left out. Each has ``text``, ``norm`` (punctuation normalised), ``section`` (the key of
+        its section), ``number`` (its numbering, if it is a numbered item), ``sentences()`` and
+        ``where(offset)`` (the line and page of a character). Computed once per document; rules read
+        the prose here, never through the parser.
+        """
+        if self.document is None:
+            return []
+        from .parse.sentences import paragraphs  # the parser builds on the model, not the reverse
+
+        return paragraphs(self.document, self.meta)
 
     @property
     def path(self) -> str | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from narrative_helpers import CORPUS, MINHANG, fact, narrative, pdf_doc, text_doc
 
-from auditor.parse.facts import read_number
+from auditor.text import read_number
 
 
 def _df(frames):

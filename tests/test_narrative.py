@@ -6,7 +6,7 @@ import pytest
 from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
 from auditor.builtin import required_sections
-from auditor.parse.prose import prose_lines
+from auditor.parse.sections import prose_lines
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,6 @@ def test_pdf_sections(name):
     assert set(required_sections(meta.kind)) <= set(meta.sections)
     assert meta.sections["other_notes"].page > meta.sections["tables_part"].page
     assert "kpi_tables" not in meta.sections
-
 
 
 def test_parse_reports_the_sections_the_disclosure_rules_require(minhang_text, tmp_path):

@@ -9,17 +9,15 @@ becomes ``<key>_change`` with a signed value and the comparison year.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..money import UNIT_FEN, decimal_to_fen
-from .prose import Flow, normalise, split_items
+from ..text import NUMBER, normalise, read_number
+from .prose import Flow, split_items
 
-# A printed number: digits with commas, dots and OCR spaces inside (validated afterwards).
-NUMBER = r"\d(?:[\d,]|\.(?=\s*\d)|\s(?=[\d,.]))*"
 _MONEY_UNIT = r"万元|亿元|元|万(?![人个])"
 _MONEY = re.compile(rf"(?<![\d.,])({NUMBER})\s*({_MONEY_UNIT})")
-_WELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CHANGE_LEAD = re.compile(
     r"(?:比|较|与|同)(?:上年|(\d{4})年(?:度)?)[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低|多|少)[了]?$"
 )
@@ -27,30 +25,6 @@ _SAME_AFTER = re.compile(
     r"\s*[,。.]?\s*(?:比|较|与|同)(?:上年|(\d{4})年(?:度)?)[^,;。\d]{0,12}?(持平|相同|不变|一致|保持不变)"
 )
 _REASON = re.compile(r"主要原因(?:是|为)?[:]?")
-
-
-def read_number(printed: str) -> tuple[Decimal | None, bool]:
-    """(value, malformed) of a printed number; malformed numbers get their likely reading.
-
-    ``208, 293. 59`` is well formed (spaces only). ``4.820.58`` (two points), ``10,754,11`` (a comma
-    where the decimal point belongs) are malformed; the last separator followed by 1–2 digits is
-    read as the decimal point, the others as thousands separators.
-    """
-    s = re.sub(r"\s+", "", printed).rstrip(",.")
-    if _WELL.match(s):
-        try:
-            return Decimal(s.replace(",", "")), False
-        except InvalidOperation:
-            return None, False
-    m = re.match(r"^([\d,.]*?)[,.](\d{1,2})$", s)
-    if m:
-        whole = re.sub(r"[,.]", "", m.group(1))
-        if whole.isdigit():
-            return Decimal(f"{whole}.{m.group(2)}"), True
-    digits = re.sub(r"[,.]", "", s)
-    if digits.isdigit():
-        return Decimal(digits), True
-    return None, True
 
 
 def dec_str(value: Decimal | None) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..document import Line
-from .prose import normalise
+from ..text import normalise
 
 
 @functools.cache

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import numbering
 from ..document import Document, Line
 from ..model import Meta
+from ..text import normalise
 from . import facts as F
-from .prose import build_flow, normalise, strip_bullet
+from .prose import build_flow, strip_bullet
 from .sections import Heading, compact
 
 _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:经费)?情况说明$")
@@ -29,7 +31,7 @@ _FUND_ANY = re.compile(r"^\d[\d,.\s]*\d$|^\d$")
 
 def project_name(title: str) -> str:
     t = strip_bullet(title.strip())
-    t = re.sub(r"^[一二三四五六七八九十]+、", "", t)
+    t = numbering.strip(t)
     name = _TITLE_SUFFIX.sub("", t).strip()
     return name or t
 

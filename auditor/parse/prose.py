@@ -11,47 +11,15 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .. import numbering
 from ..document import Document, Line
-from ..model import Meta
+from ..text import normalise
 
-#: Punctuation normalised to ASCII, one character for one (offsets are preserved).
-_FULLWIDTH = str.maketrans(
-    {
-        "（": "(",
-        "）": ")",
-        "：": ":",
-        "，": ",",
-        "；": ";",
-        "“": '"',
-        "”": '"',
-        "＂": '"',
-        "．": ".",
-        "％": "%",
-        "　": " ",
-        "〔": "(",
-        "〕": ")",
-        "【": "[",
-        "】": "]",
-        "‘": "'",
-        "’": "'",
-        "﹪": "%",
-        "＜": "<",
-        "＞": ">",
-        "＝": "=",
-        "、": "、",
-    }
-)
 _BULLET = re.compile(r"^[\s\-•・*]+(?=\S)")
 _AMOUNT_CELL = re.compile(r"^-?\d[\d, ]*(?:\.\s*\d+)?$")
 _SENTENCE_END = "。;；!！?？:："
-
-
-def normalise(text: str) -> str:
-    """Full-width punctuation to ASCII, same length (so offsets map back to the printed text)."""
-    return text.translate(_FULLWIDTH)
 
 
 def strip_bullet(text: str) -> str:
@@ -165,9 +133,6 @@ def runs_to_margin(ln: Line, doc: Document) -> bool:
     return width is not None and _width(ln.text.rstrip()) >= width - 8
 
 
-_ITEM_START = re.compile(r"^(?:\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
-
-
 def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> Flow:
     """Join prose lines into a flow (table rows and blank lines skipped)."""
     flow = Flow(section=section)
@@ -200,7 +165,7 @@ def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> 
             and flow.lines
             and not prev_blank
             and runs_to_margin(flow.lines[-1], doc)
-            and not _ITEM_START.match(body)
+            and numbering.parse(body) is None
         ):
             joiner = ""  # hard-wrapped plain text: the previous line ran to the margin
         flow.add(ln, body, joiner)
@@ -222,37 +187,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ITEM_START = re.compile(r'(?:(?<=^)|(?<=[\n。]))\s*(\d{1,2})\s*[.、]\s*(?=["“「(（]|[^\d])')
-
-
 def split_items(text: str) -> list[tuple[int, int, int]]:
     """Numbered items (``1. ``, ``2、``) of a list: (number, start, end) spans, numbers ascending."""
-    marks = []
-    expected = 1
-    for m in re.finditer(r"(?:^|(?<=[\n。;；]))\s*(\d{1,2})\s*[.．、]\s*", text):
-        n = int(m.group(1))
-        if n == expected:
-            marks.append((n, m.start(), m.end()))
-            expected += 1
-    out = []
-    for i, (n, _s, e) in enumerate(marks):
-        end = marks[i + 1][1] if i + 1 < len(marks) else len(text)
-        out.append((n, e, end))
-    return out
-
-
-def prose_lines(doc: Document, meta: Meta) -> Iterator[tuple[Line, str | None]]:
-    """Every prose line (not a table row, not blank) with the key of the section it belongs to."""
-    from .sections import section_spans
-
-    spans = section_spans(doc, meta)
-    keys: list[str | None] = [None] * len(doc.lines)
-    for key, start, end in spans:
-        for i in range(start, end):
-            keys[i] = key
-    for i, ln in enumerate(doc.lines):
-        if not ln.text.strip() or is_table_row(ln, doc):
-            continue
-        if keys[i] in ("tables_part", "kpi_tables"):
-            continue
-        yield ln, keys[i]
+    return numbering.items(text, "1.")

@@ -6,16 +6,18 @@ Headings are looked for in the body, after the 目录 block (whose entries repea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import numbering
 from ..document import Document, Line
 from ..model import NINE_TABLES, Meta, Section
-from .prose import is_table_row, normalise, strip_bullet
+from ..text import normalise
+from .prose import is_table_row, strip_bullet
 
 #: Sub-sections of 其他相关情况说明.
 OTHER_NOTES_PARTS = ["sangong_notes", "operating_notes", "procurement_notes", "performance_notes", "assets_notes"]
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))\s*")
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("glossary", re.compile(r"^名词解释$")),
@@ -51,7 +53,7 @@ def heading_key(ln: Line) -> str | None:
         return None
     if _is_table_title(c):
         return "tables_part"
-    bare = _NUMBERING.sub("", c)
+    bare = _bare(c)
     for key, pat in _PATTERNS:
         if pat.search(bare):
             if key == "project_notes" and ("三公" in bare or bare.startswith("其他相关")):
@@ -60,8 +62,14 @@ def heading_key(ln: Line) -> str | None:
     return None
 
 
+def _bare(c: str) -> str:
+    """A heading without its item numbering (一、 （一） 1. …); 第X部分 stays, it names a part of the document."""
+    n = numbering.parse(c, items_only=True)
+    return c[n.end :] if n is not None else c
+
+
 def _is_table_title(c: str) -> bool:
-    bare = _NUMBERING.sub("", c)
+    bare = _bare(c)
     return any(bare.endswith(t) for t in _TABLE_TITLES) and len(bare) <= 45
 
 
@@ -74,7 +82,7 @@ def _looks_like_toc_entry(ln: Line) -> bool:
     if ln.text.lstrip().startswith("-"):
         return True
     raw = normalise(strip_bullet(ln.text.strip()))
-    return bool(_NUMBERING.match(c) or re.match(r"^\d{1,2}\s*[.、]", raw)) and len(c) <= 50
+    return bool(numbering.parse(c, items_only=True) or numbering.parse(raw, loose=True, items_only=True)) and len(c) <= 50
 
 
 def body_start(doc: Document, meta: Meta | None = None) -> int:
@@ -170,3 +178,18 @@ def parse_sections(doc: Document, meta: Meta) -> list[Heading]:
 
     meta.missing_sections = [k for k in required_sections(meta.kind) if k not in meta.sections]
     return heads
+
+
+def prose_lines(doc: Document, meta: Meta) -> Iterator[tuple[Line, str | None]]:
+    """Every prose line (not a table row, not blank) with the key of the section it belongs to."""
+    spans = section_spans(doc, meta)
+    keys: list[str | None] = [None] * len(doc.lines)
+    for key, start, end in spans:
+        for i in range(start, end):
+            keys[i] = key
+    for i, ln in enumerate(doc.lines):
+        if not ln.text.strip() or is_table_row(ln, doc):
+            continue
+        if keys[i] in ("tables_part", "kpi_tables"):
+            continue
+        yield ln, keys[i]

@@ -1,7 +1,7 @@
 """Paragraphs and sentences of the prose, each character traceable to its source line and page.
 
 The editorial and statement rules read the prose as a reader does: wrapped lines joined into
-paragraphs, paragraphs split into sentences. ``prose_lines`` (``auditor.parse.prose``) gives the
+paragraphs, paragraphs split into sentences. ``prose_lines`` (``auditor.parse.sections``) gives the
 prose lines with their section; this module joins them:
 
 - PDF text wraps at the right margin, even inside a number or a quotation; a line continues the
@@ -19,26 +19,22 @@ Offsets into ``Paragraph.text`` map back with ``line_at``.
 from __future__ import annotations
 
 import bisect
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .. import numbering
 from ..document import Document, Line
 from ..model import Meta
-from .prose import indented, is_layout_text, prose_lines, runs_to_margin, strip_bullet
-from .sections import find_headings
+from ..text import is_garbled, normalise
+from .prose import indented, is_layout_text, runs_to_margin, strip_bullet
+from .sections import find_headings, prose_lines
 
 #: Sentence-final punctuation (full-width and the ASCII forms OCR produces).
 FINAL = "。；！？：;!?:"
 #: Marks that close something and never open a paragraph.
 CLOSING = "。，、；：）)》】〕」』”’,;:.!?！？"
-#: A list or heading marker at the start of a line.
-MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十]+[部章节条])"
-)
-_HEADING_TAIL = re.compile(r"(?<=[。；;])\s*(?:[一二三四五六七八九十]+、|\d{1,2}、)[^。，,；;]{2,16}[:：]?$")
+#: A list or heading marker at the start of a line (the one numbering parser's pattern).
+MARKER = numbering.MARKER
 
 
 @dataclass
@@ -76,6 +72,16 @@ class Paragraph:
         """(start, end) spans of the sentences: split after 。！？ (and ；/; which close list items)."""
         return split_sentences(self.text)
 
+    @property
+    def norm(self) -> str:
+        """The text with full-width punctuation normalised (same length: offsets map back)."""
+        return normalise(self.text)
+
+    @property
+    def number(self) -> numbering.Number | None:
+        """The paragraph's numbering when it is a numbered item or heading (``一、`` ``（二）`` ``3.``)."""
+        return numbering.parse(self.text)
+
 
 def split_sentences(text: str, ends: str = "。！？!?；;") -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
@@ -88,25 +94,6 @@ def split_sentences(text: str, ends: str = "。！？!?；;") -> list[tuple[int,
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
-
-
-def snippet(text: str, start: int, end: int, pad: int = 10) -> str:
-    """The offending text with a little context either side (``…`` where cut)."""
-    a = max(0, start - pad)
-    b = min(len(text), end + pad)
-    return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
-
-
-@lru_cache(maxsize=8192)  # pure in the text; several rules ask about the same paragraphs
-def is_garbled(text: str) -> bool:
-    """An OCR line of noise (katakana, box symbols, stray letters) rather than Chinese prose."""
-    t = re.sub(r"\s+", "", text)
-    if len(t) < 6:
-        return False
-    kana = sum(1 for ch in t if "\u3040" <= ch <= "\u30ff")
-    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
-    odd = sum(1 for ch in t if unicodedata.category(ch) in ("So", "Co", "Cn") or ch == "\ufffd")
-    return kana >= 3 or (han / len(t) < 0.3 and odd + kana >= 2) or odd / len(t) > 0.2
 
 
 def _margins(doc: Document) -> dict[int | None, tuple[float, float, bool]]:
@@ -198,8 +185,3 @@ def iter_sentences(paras: list[Paragraph]) -> Iterator[tuple[Paragraph, int, int
     for p in paras:
         for s, e in p.sentences():
             yield p, s, e
-
-
-def strip_heading_tail(text: str) -> str:
-    """Drop a heading OCR glued to the end of a paragraph (``…执行项目预算。 五、实施周期``)."""
-    return _HEADING_TAIL.sub("", text)

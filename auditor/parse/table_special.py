@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import re
 
+from .. import numbering
 from ..document import Line
 from ..money import to_fen
 from .table_rows import Token, amount_text, tokenize
 
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
 _HEADER_WORDS = {
     "项目",
     "预算数",
@@ -54,7 +54,7 @@ def _is_header(tokens: list[Token]) -> bool:
     labels = [t.text for t in tokens if t.kind == "text"]
     if not labels:
         return True
-    return not any(_NUMBERED.match(x) for x in labels) and not any(
+    return not any(numbering.parse(x, loose=True, items_only=True) for x in labels) and not any(
         re.sub(r"\s+", "", x).endswith(("总计",)) for x in labels
     )
 

@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 
+from .. import numbering
 from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from .table_rows import parse_coded_table
@@ -117,9 +118,7 @@ def _toc(doc: Document) -> tuple[list[dict], int]:
             raw.startswith(("-", "•", "·"))
             or "…" in raw
             or "...." in raw
-            or bool(
-                re.match(r"^(?:[一二三四五六七八九十]+[、.．]|\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）])", raw)
-            )
+            or numbering.parse(raw, loose=True, items_only=True) is not None
         )
         if not entry_like:
             break

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, numbering, rule
 from auditor.rulekit import fen_or_zero, is_missing, mismatch, records, row_location, show
 
 STRUCTURE = {
@@ -17,13 +17,17 @@ STRUCTURE = {
     "sources": ["S5"],
 }
 
-_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
-_SUB = re.compile(r"^\s*\d+\s*[、.．]")
 _GRAND = re.compile(r"总计|合计")
 
 
 def _label(item) -> str:
-    return re.sub(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*", "", str(item or "")).strip()
+    return numbering.strip(str(item or "")).strip()
+
+
+def _style(item) -> str | None:
+    """The numbering style of an item (``一、`` for a top line, ``1.`` for a sub-line), or None."""
+    n = numbering.parse(str(item or ""))
+    return n.style if n else None
 
 
 def _side(budget, key, side):
@@ -39,7 +43,7 @@ def _sum_check(ctx, table, rows, column, title):
     """Top-level items (一、二、…) sum to the 总计 row; sub-items (1. 2. …) sum to their top-level item."""
     grand = _grand(rows)
     items = [r for r in rows if not _GRAND.search(str(r["item"]))]
-    top = [r for r in items if _TOP.match(str(r["item"]))]
+    top = [r for r in items if _style(str(r["item"])) == "一、"]
     if grand is not None and top:
         s = sum(fen_or_zero(r[column]) for r in top)
         g = fen_or_zero(grand[column])
@@ -56,7 +60,7 @@ def _sum_check(ctx, table, rows, column, title):
     current = None
     subs: list = []
     for row in [*items, None]:
-        if row is None or _TOP.match(str(row["item"])):
+        if row is None or _style(str(row["item"])) == "一、":
             if current is not None and subs and not is_missing(current[column]):
                 s = sum(fen_or_zero(r[column]) for r in subs)
                 c = fen_or_zero(current[column])
@@ -71,7 +75,7 @@ def _sum_check(ctx, table, rows, column, title):
                         **row_location(current),
                     )
             current, subs = row, []
-        elif _SUB.match(str(row["item"])):
+        elif _style(str(row["item"])) == "1.":
             subs.append(row)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, rule
+from auditor import hookimpl, numbering, rule
 from auditor.rulekit import (
     agrees,
     by_code,
@@ -446,12 +444,9 @@ def _int_or_zero(v):
         return 0
 
 
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十\d]+[)）])")
-
-
 def item_label(text) -> str:
     """An item label without its numbering (`一、公共安全支出` -> `公共安全支出`)."""
-    return _NUMBERING.sub("", str(text or "")).strip()
+    return numbering.strip(str(text or "")).strip()
 
 
 @rule(

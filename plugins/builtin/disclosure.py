@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, numbering, rule
 from auditor.model import NINE_TABLES
 
 
@@ -25,7 +25,7 @@ SECTION_REF = {
 
 
 def _norm_title(text: str) -> str:
-    text = re.sub(r"^\s*(?:[一二三四五六七八九十]+、|\d+\s*[.．、]\s*|表\s*\d+\s*)", "", str(text))
+    text = re.sub(r"^\s*表\s*\d+\s*", "", numbering.strip(str(text)))
     text = re.sub(r"\d{4}\s*年(?:度)?", "", text)
     text = re.sub(r"[\s\"“”'‘’「」…\.·]+|\d+$", "", text)
     return text.replace("单位", "部门")

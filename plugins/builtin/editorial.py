@@ -3,7 +3,7 @@
 Doubled or missing sentence-final punctuation, unbalanced quotation marks and brackets, an empty
 reason clause, template residue, the document's kind in its own words, blank or unreadable pages,
 and the budget / comparison year. The prose is read as paragraphs (wrapped lines joined, see
-``auditor.parse.sentences``); each finding quotes the offending text and points at its line (and
+``Budget.paragraphs()``); each finding quotes the offending text and points at its line (and
 page for PDFs).
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
-from auditor.parse.sentences import MARKER, is_garbled, paragraphs, snippet, strip_heading_tail
+from auditor import hookimpl, numbering, rule
+from auditor.text import is_garbled, snippet, strip_heading_tail
 
 QUALITY = {
     "regulation": "公开文本编校质量（无法律依据的质量规则）",
@@ -50,7 +50,7 @@ _TEXT_SECTIONS = {
 
 
 def _paras(budget):
-    return paragraphs(getattr(budget, "document", None), budget.meta)
+    return budget.paragraphs()
 
 
 def _checked(p) -> bool:
@@ -114,7 +114,7 @@ def _unterminated(p) -> bool:
     commas = len(re.findall(r"[，,]", text))
     if len(text) < 20 and not commas:
         return False  # a name, a title, a date range: not a sentence
-    if MARKER.match(text) and len(text) <= 30 and not commas:
+    if numbering.parse(text) and len(text) <= 30 and not commas:
         return False  # a numbered heading
     if _HEADINGISH.search(text) and len(text) <= 30 and not commas:
         return False

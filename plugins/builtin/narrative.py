@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, numbering, rule
 from auditor.rulekit import (
     agrees,
     by_code,
@@ -35,7 +35,7 @@ def _item(budget, key, side, labels):
     for row in records(budget, key):
         if row["side"] != side:
             continue
-        label = re.sub(r"^\s*(?:[一二三四五六七八九十]+、|\d+[.．、]\s*)", "", str(row["item"])).strip()
+        label = numbering.strip(str(row["item"])).strip()
         if label in labels:
             return row
     return None

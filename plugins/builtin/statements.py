@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, numbering, rule
 from auditor.money import UNIT_FEN
-from auditor.parse.facts import NUMBER, read_number
-from auditor.parse.prose import normalise
-from auditor.parse.sentences import MARKER, paragraphs, snippet
 from auditor.rulekit import fact_records, fen_or_zero, is_missing, total_row
+from auditor.text import NUMBER, read_number, snippet
 
 CHANGES = {
     "regulation": "部门预算编制说明与预算表一致；增减变化按所列金额计算",
@@ -59,8 +57,8 @@ def _fmt(x: Decimal, places: int = 2) -> str:
 
 
 def _sentences(budget):
-    for p in paragraphs(getattr(budget, "document", None), budget.meta):
-        norm = normalise(p.text)
+    for p in budget.paragraphs():
+        norm = p.norm
         for s, e in p.sentences():
             yield p, norm, s, e
 
@@ -147,7 +145,7 @@ def stated_change(budget, ctx):
             prior = prior[-1]
             candidates = [current[-1]]
             # the headline amount of a numbered item names the same budget line
-            head = _amounts(norm, 0, p.sentences()[0][1]) if MARKER.match(norm) else []
+            head = _amounts(norm, 0, p.sentences()[0][1]) if numbering.parse(norm) else []
             if head and head[0][0] is None and head[0][4] < s:
                 candidates.append(head[0])
             word = cm.group(2)
@@ -348,8 +346,8 @@ _LEAD_DIR = re.compile(r"(增加|减少|增长|下降|持平|不变)的$")
 )
 def reason_direction(budget, ctx):
     words = {1: "增加", -1: "减少", 0: "持平"}
-    for p in paragraphs(getattr(budget, "document", None), budget.meta):
-        norm = normalise(p.text)
+    for p in budget.paragraphs():
+        norm = p.norm
         changes = [(m.start(), _direction(m.group(2))) for m in _CHANGE.finditer(norm)]
         for rm in _REASON.finditer(norm):
             lead = _LEAD_DIR.search(norm[: rm.start()])

@@ -16,10 +16,8 @@ from importlib import resources
 import yaml
 
 from auditor import hookimpl, rule
-from auditor.parse.facts import NUMBER, read_number
-from auditor.parse.prose import normalise
-from auditor.parse.sentences import paragraphs, snippet
 from auditor.rulekit import by_code, decimals_of, fact_records, fen_or_zero, is_missing, memo, row_location, tolerance
+from auditor.text import NUMBER, read_number, snippet
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -204,8 +202,8 @@ def name_matches_table(budget, ctx):
         return
     year = budget.meta.year
     known = _known_lei(names, year)
-    for p in paragraphs(getattr(budget, "document", None), budget.meta):
-        norm = normalise(p.text)
+    for p in budget.paragraphs():
+        norm = p.norm
         for m in _PATH.finditer(norm):
             path = [_trim(m.group(1), known), m.group(2), m.group(3)]
             start = m.end(1) - len(path[0])
@@ -314,7 +312,7 @@ def superseded_names(budget, ctx):
                     else "rename of confidence M in the curated list: verify against 财政部《政府收支分类科目》",
                     **{"table": key, **row_location(row)},
                 )
-    for p in paragraphs(getattr(budget, "document", None), budget.meta):
+    for p in budget.paragraphs():
         for r in renames():
             if (year is not None and year < int(r["since"])) or r["old"] not in p.text:
                 continue

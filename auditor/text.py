@@ -1,0 +1,121 @@
+"""Text helpers for reading the prose, shared by the parser and by rules (which never import the parser).
+
+- ``normalise``: full-width punctuation to ASCII, one character for one (offsets map back to the print);
+  cached, since the parser and several rules normalise the same paragraphs and headings.
+- ``NUMBER`` / ``read_number``: a printed number and its exact value (malformed ones get their likely reading).
+- ``snippet``: the offending text with a little context, for a finding's ``actual``.
+- ``is_garbled``: an OCR line of noise rather than Chinese prose.
+- ``strip_heading_tail``: a heading OCR glued to the end of a paragraph, dropped.
+
+Numbering markers (一、 （一） 1. …) are read by :mod:`auditor.numbering`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from . import numbering
+
+#: Punctuation normalised to ASCII, one character for one (offsets are preserved).
+_FULLWIDTH = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "：": ":",
+        "，": ",",
+        "；": ";",
+        "“": '"',
+        "”": '"',
+        "＂": '"',
+        "．": ".",
+        "％": "%",
+        "　": " ",
+        "〔": "(",
+        "〕": ")",
+        "【": "[",
+        "】": "]",
+        "‘": "'",
+        "’": "'",
+        "﹪": "%",
+        "＜": "<",
+        "＞": ">",
+        "＝": "=",
+        "、": "、",
+    }
+)
+
+
+@lru_cache(maxsize=16384)
+def normalise(text: str) -> str:
+    """Full-width punctuation to ASCII, same length (so offsets map back to the printed text)."""
+    return text.translate(_FULLWIDTH)
+
+
+#: A printed number: digits with commas, dots and OCR spaces inside (validated by ``read_number``).
+#: At most 40 characters after the first digit (far beyond any real figure), so that a long run of
+#: digits cannot make every search start over it again: scanning stays linear in the text.
+NUMBER = r"\d(?:[\d,]|\.(?=\s*\d)|\s(?=[\d,.])){0,40}"
+_WELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def read_number(printed: str) -> tuple[Decimal | None, bool]:
+    """(value, malformed) of a printed number; malformed numbers get their likely reading.
+
+    ``208, 293. 59`` is well formed (spaces only). ``4.820.58`` (two points), ``10,754,11`` (a comma
+    where the decimal point belongs) are malformed; the last separator followed by 1–2 digits is
+    read as the decimal point, the others as thousands separators.
+    """
+    s = re.sub(r"\s+", "", printed).rstrip(",.")
+    if _WELL.match(s):
+        try:
+            return Decimal(s.replace(",", "")), False
+        except InvalidOperation:
+            return None, False
+    m = re.match(r"^([\d,.]*?)[,.](\d{1,2})$", s)
+    if m:
+        whole = re.sub(r"[,.]", "", m.group(1))
+        if whole.isdigit():
+            return Decimal(f"{whole}.{m.group(2)}"), True
+    digits = re.sub(r"[,.]", "", s)
+    if digits.isdigit():
+        return Decimal(digits), True
+    return None, True
+
+
+def snippet(text: str, start: int, end: int, pad: int = 10) -> str:
+    """The offending text with a little context either side (``…`` where cut)."""
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+@lru_cache(maxsize=8192)  # pure in the text; several rules ask about the same paragraphs
+def is_garbled(text: str) -> bool:
+    """An OCR line of noise (katakana, box symbols, stray letters) rather than Chinese prose."""
+    t = re.sub(r"\s+", "", text)
+    if len(t) < 6:
+        return False
+    kana = sum(1 for ch in t if "\u3040" <= ch <= "\u30ff")
+    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    odd = sum(1 for ch in t if unicodedata.category(ch) in ("So", "Co", "Cn") or ch == "\ufffd")
+    return kana >= 3 or (han / len(t) < 0.3 and odd + kana >= 2) or odd / len(t) > 0.2
+
+
+#: A short heading (一、实施周期 / 2、绩效目标) right after the last full stop of a paragraph, to its end.
+_TAIL_BODY = re.compile(r"[^。，,；;]{2,16}[:：]?$")
+
+
+def strip_heading_tail(text: str) -> str:
+    """Drop a heading OCR glued to the end of a paragraph (``…执行项目预算。 五、实施周期``)."""
+    cut = max(text.rfind(c) for c in "。；;")
+    if cut < 0:
+        return text
+    n = numbering.parse(text, cut + 1)
+    if n is None or n.separator != "、" or n.style not in ("一、", "1."):
+        return text
+    if not _TAIL_BODY.match(text, n.start + len(n.marker)):
+        return text
+    return text[: cut + 1]
