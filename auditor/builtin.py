@@ -110,6 +110,7 @@ def _schema_message(rec: dict) -> str:
     tags=["schema"],
     title="Every table passes its schema (code formats, non-negative money, required columns and names)",
     reference={"regulation": "PRODUCT.md canonical data model", "confidence": "high"},
+    kinds="all",
 )
 def schema_rule(budget, ctx):
     """Every table passes its pandera schema: code formats, non-negative money, required columns, names."""

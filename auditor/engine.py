@@ -227,6 +227,12 @@ def document_info(budget: Any, path: str | None = None) -> dict[str, Any]:
     }
 
 
+def applicable_rules(rules: Iterable[Rule], budget: Any) -> list[Rule]:
+    """The rules that apply to this document's kind (budget rules never run on a 决算, nor 决算 rules on a budget)."""
+    kind = getattr(getattr(budget, "meta", None), "kind", None)
+    return [r for r in rules if r.applies_to(kind)]
+
+
 def _load(source: Any) -> Any:
     if source is None:
         return None
@@ -252,11 +258,10 @@ def audit(source: Any, config: Config | None = None, *, previous: Any = None, en
     context = AuditContext(budget, prev)
     document = getattr(budget.meta, "source", None)
     findings: list[Finding] = []
-    for r in engine.rules:
+    applicable = applicable_rules(engine.rules, budget)
+    for r in applicable:
         findings.extend(run_rule_contained(r, budget, config, context))
-    report = Report(
-        document=document_info(budget), findings=findings, budget=budget, rules=list(engine.rules), previous=prev
-    )
+    report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
     findings = _modify(engine, report, findings, document)
     findings = apply_waivers(findings, config, document)
     if config.baseline:

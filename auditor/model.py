@@ -65,6 +65,59 @@ NINE_TABLES: dict[str, str] = {
 #: The unit a table's amounts are read in when it prints none (the template's: 三公 in 万元).
 DEFAULT_UNIT: dict[str, str] = {key: "元" for key in NINE_TABLES} | {"sangong": "万元"}
 
+_FA_FUND = ["code", "name", "opening", "income", "expenditure", "basic", "project", "closing"]
+_FA_SANGONG = ["total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception"]
+
+#: The 部门决算 (final accounts) tables: key -> (columns in order, money columns). Money is fen, read
+#: from 万元 printed with two decimals (so a cell is exact to ±50 元).
+FA_TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
+    "fa_summary": (["side", "item", "amount"], ["amount"]),
+    "fa_income": (
+        ["code", "name", "total", "fiscal", "superior_grant", "business", "operating", "affiliated", "other"],
+        ["total", "fiscal", "superior_grant", "business", "operating", "affiliated", "other"],
+    ),
+    "fa_expenditure": (
+        ["code", "name", "total", "basic", "project", "remit_superior", "operating", "subsidy_affiliated"],
+        ["total", "basic", "project", "remit_superior", "operating", "subsidy_affiliated"],
+    ),
+    "fa_fiscal_summary": (
+        ["side", "item", "parent", "total", "general_public", "gov_fund", "soe_capital"],
+        ["total", "general_public", "gov_fund", "soe_capital"],
+    ),
+    "fa_gpb_function": (["code", "name", "total", "basic", "project"], ["total", "basic", "project"]),
+    "fa_gpb_basic_economic": (["code", "name", "amount", "lane"], ["amount"]),
+    "fa_sangong": (["stage", *_FA_SANGONG], _FA_SANGONG),
+    "fa_gov_fund": (_FA_FUND, _FA_FUND[2:]),
+    "fa_soe_capital": (_FA_FUND, _FA_FUND[2:]),
+}
+
+#: The nine 决算 tables in template order, with their titles (without year / 部门 prefix).
+FA_NINE_TABLES: dict[str, str] = {
+    "fa_summary": "收入支出决算总表",
+    "fa_income": "收入决算表",
+    "fa_expenditure": "支出决算表",
+    "fa_fiscal_summary": "财政拨款收入支出决算总表",
+    "fa_gpb_function": "一般公共预算财政拨款支出决算表",
+    "fa_gpb_basic_economic": "一般公共预算财政拨款基本支出决算表",
+    "fa_sangong": "财政拨款“三公”经费支出决算表",
+    "fa_gov_fund": "政府性基金预算财政拨款收入支出决算表",
+    "fa_soe_capital": "国有资本经营预算财政拨款收入支出决算表",
+}
+
+#: Other 决算 frames: the 单位构成 table and the 说明五（三）items.
+FA_OTHER_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
+    "fa_units": (["seq", "name", "remark"], []),
+    "fa_items": (
+        [
+            "code", "lei", "kuan", "xiang", "purpose", "budget", "budget_kind", "final", "heading_amount",
+            "completion_rate", "comparison", "reason", "section",
+        ],
+        ["budget", "final", "heading_amount"],
+    ),
+}  # fmt: skip
+
+FA_TABLE_KEYS = [*FA_TABLE_COLUMNS, *FA_OTHER_COLUMNS, "facts"]
+
 PROJECT_COLUMNS = [
     "name",
     "narrative_amount",
@@ -102,6 +155,18 @@ INDICATOR_COLUMNS = ["project", "level1", "level2", "name", "value", "operator",
 FACT_COLUMNS = ["key", "text", "value", "unit", "amount", "section", "malformed", "likely"]
 
 TABLE_KEYS = [*TABLE_COLUMNS, "projects", "indicators", "facts"]
+#: Every frame key of either kind of disclosure (what rules and workbooks may name).
+ALL_TABLE_KEYS = [*TABLE_KEYS, *FA_TABLE_COLUMNS, *FA_OTHER_COLUMNS]
+
+
+def is_final(kind: str | None) -> bool:
+    """Whether ``meta.kind`` names final accounts (部门决算 / 单位决算)."""
+    return bool(kind) and kind.endswith("决算")
+
+
+def table_keys(kind: str | None) -> list[str]:
+    """The frame keys of a disclosure of this kind (budget keys when the kind is unknown)."""
+    return FA_TABLE_KEYS if is_final(kind) else TABLE_KEYS
 
 
 def empty_frame(key: str) -> pd.DataFrame:
@@ -111,8 +176,9 @@ def empty_frame(key: str) -> pd.DataFrame:
 
 def columns_for(key: str) -> tuple[list[str], list[str]]:
     """(all columns, money columns) of a frame key, location columns included."""
-    if key in TABLE_COLUMNS:
-        cols, money = TABLE_COLUMNS[key]
+    spec = TABLE_COLUMNS.get(key) or FA_TABLE_COLUMNS.get(key) or FA_OTHER_COLUMNS.get(key)
+    if spec is not None:
+        cols, money = spec
         return [*cols, *LOCATION_COLUMNS], money
     if key == "projects":
         return [*PROJECT_COLUMNS, *LOCATION_COLUMNS], PROJECT_MONEY
@@ -216,7 +282,8 @@ class Meta:
     source: str | None = None
     department: str | None = None
     year: int | None = None
-    kind: str | None = None  # "部门预算" | "单位预算"
+    kind: str | None = None  # "部门预算" | "单位预算" | "部门决算" | "单位决算"
+    unit: str | None = None  # the unit of the document's tables when one holds for all (决算: 万元)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     toc: list[dict[str, Any]] = field(default_factory=list)  # entries of 目录: {"title", "line", "page"}
@@ -230,6 +297,7 @@ class Meta:
             "department": self.department,
             "year": self.year,
             "kind": self.kind,
+            "unit": self.unit,
             "tables": {k: t.to_dict() for k, t in self.tables.items()},
             "sections": {k: s.to_dict() for k, s in self.sections.items()},
             "toc": list(self.toc),

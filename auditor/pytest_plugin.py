@@ -334,13 +334,15 @@ class BudgetFile(pytest.File):
         state = _state(self.config)
         assert state is not None
         try:
-            state.budget(self.document)
+            budget = state.budget(self.document)
         except LoadError as exc:
             yield LoadItem.from_parent(self, name="load", error=str(exc))
             return
         cfg = state.config
         codes = set()
-        for r in sorted(state.engine.rules, key=lambda r: r.code):
+        from .engine import applicable_rules
+
+        for r in sorted(applicable_rules(state.engine.rules, budget), key=lambda r: r.code):
             codes.add(r.code)
             yield AuditItem.from_parent(self, name=r.code, rule=r, code=r.code)
         # findings that come from no rule: expired waivers (CFG001), crashed modify hooks (PLUGIN)

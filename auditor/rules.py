@@ -30,6 +30,30 @@ from .values import int_or_none, is_missing, plain
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
+#: The kinds of disclosure a rule can target (``meta.kind`` of a loaded document).
+BUDGET_KINDS: tuple[str, ...] = ("部门预算", "单位预算")
+FINAL_KINDS: tuple[str, ...] = ("部门决算", "单位决算")
+ALL_KINDS: tuple[str, ...] = (*BUDGET_KINDS, *FINAL_KINDS)
+#: Shorthands a rule may write in ``kinds`` instead of listing the kinds.
+KIND_GROUPS: dict[str, tuple[str, ...]] = {"budget": BUDGET_KINDS, "final": FINAL_KINDS, "all": ALL_KINDS}
+
+
+def resolve_kinds(value: Any, *, code: str = "?", path: str | None = None, line: int | None = None) -> tuple[str, ...]:
+    """A rule's ``kinds`` declaration as a tuple of kinds: None means the budget kinds (the default)."""
+    if value is None:
+        return BUDGET_KINDS
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not items:
+        raise RuleError(f"rule {code}: kinds must be a kind or a non-empty list of kinds", path=path, line=line)
+    out: list[str] = []
+    for item in items:
+        group = KIND_GROUPS.get(item) if isinstance(item, str) else None
+        if group is None and item not in ALL_KINDS:
+            known = ", ".join([*KIND_GROUPS, *ALL_KINDS])
+            raise RuleError(f"rule {code}: unknown kind {item!r} (use one of {known})", path=path, line=line)
+        out.extend(k for k in (group or (item,)) if k not in out)
+    return tuple(out)
+
 
 @dataclass(eq=False)
 class AuditContext:
@@ -85,6 +109,12 @@ class Rule:
     line: int | None = None  # its line in that file
     kind: str = "python"  # "python" | "yaml"
     spec: dict[str, Any] | None = None  # a YAML rule's mapping, as written
+    #: the kinds of disclosure the rule applies to (budget rules never run on 决算 and vice versa)
+    kinds: tuple[str, ...] = BUDGET_KINDS
+
+    def applies_to(self, kind: str | None) -> bool:
+        """Whether the rule runs on a document of this ``meta.kind`` (an undetected kind reads as a budget)."""
+        return (kind or BUDGET_KINDS[0]) in self.kinds
 
     def reference_text(self) -> str | None:
         """The reference on one line: ``regulation article (confidence; sources)``."""
@@ -132,6 +162,7 @@ class Rule:
             "reference": self.reference_text(),
             "params": {k: _jsonable(v) for k, v in self.params.items()},
             "table": self.table,
+            "kinds": list(self.kinds),
             "kind": self.kind,
             "origin": self.origin,
             "line": self.line,
@@ -226,6 +257,7 @@ def rule(
     params: dict[str, Any] | None = None,
     cases: list[dict[str, Any]] | None = None,
     table: str | None = None,
+    kinds: str | Iterable[str] | None = None,
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Turn a function ``f(budget)`` or ``f(budget, ctx)`` into a :class:`Rule`.
 
@@ -233,6 +265,9 @@ def rule(
     ... def sangong_present(budget, ctx):
     ...     if budget.table("sangong").empty:
     ...         yield ctx.finding("三公经费表缺失", table="sangong")
+
+    `kinds` names the disclosures the rule applies to: kinds (``部门决算``) or the shorthands
+    ``budget`` (the default), ``final`` and ``all``.
     """
     tags = list(tags)
 
@@ -240,6 +275,12 @@ def rule(
         path = inspect.getsourcefile(func) if hasattr(func, "__code__") else None
         line = func.__code__.co_firstlineno if hasattr(func, "__code__") else None
         validate_meta(code, name, severity, tags, path=path, line=line)
+        applies = resolve_kinds(
+            None if kinds is None else list(kinds) if not isinstance(kinds, str) else kinds,
+            code=code,
+            path=path,
+            line=line,
+        )
         if isinstance(reference, str):
             ref: dict[str, Any] | None = {"regulation": reference}
         else:
@@ -260,6 +301,7 @@ def rule(
             origin=path,
             line=line,
             kind="python",
+            kinds=applies,
         )
 
     return decorate

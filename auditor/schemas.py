@@ -23,7 +23,17 @@ _CODE_PATTERNS = {
     "gov_fund_function": FUNCTION_CODE,
     "soe_capital_function": FUNCTION_CODE,
     "gpb_basic_economic": ECONOMIC_CODE,
+    # 部门决算
+    "fa_income": FUNCTION_CODE,
+    "fa_expenditure": FUNCTION_CODE,
+    "fa_gpb_function": FUNCTION_CODE,
+    "fa_gov_fund": FUNCTION_CODE,
+    "fa_soe_capital": FUNCTION_CODE,
+    "fa_gpb_basic_economic": ECONOMIC_CODE,
+    "fa_items": FUNCTION_CODE,
 }
+#: columns that take one of a few values
+_CHOICES = {"side": ["income", "expenditure"], "stage": ["budget", "final"], "lane": ["left", "right"]}
 
 #: Human names of the checks, used in schema finding messages.
 CHECK_LABELS = {
@@ -67,8 +77,8 @@ def build_schema(key: str) -> pa.DataFrameSchema:
             spec[c] = pa.Column(object, pa.Check.str_matches(_CODE_PATTERNS[key]), nullable=True)
         elif c in ("name", "item"):
             spec[c] = pa.Column(object, nullable=False)
-        elif c == "side":
-            spec[c] = pa.Column(object, pa.Check.isin(["income", "expenditure"]), nullable=False)
+        elif c in _CHOICES:
+            spec[c] = pa.Column(object, pa.Check.isin(_CHOICES[c]), nullable=False)
         elif c == "key":
             spec[c] = pa.Column(object, nullable=False)
         else:
@@ -115,8 +125,9 @@ def _clean(key: str, df: pd.DataFrame) -> bool:
     for c in ("name", "item", "key"):
         if c in cols and df[c].isna().any():
             return False
-    if "side" in cols and not df["side"].isin(["income", "expenditure"]).all():
-        return False
+    for c, choices in _CHOICES.items():
+        if c in cols and not df[c].isin(choices).all():
+            return False
     return True
 
 

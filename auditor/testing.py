@@ -16,8 +16,9 @@ from typing import Any
 from .document import Document, Line, lines_from_text
 from .findings import Finding
 from .model import (
+    ALL_TABLE_KEYS,
+    FA_NINE_TABLES,
     NINE_TABLES,
-    TABLE_KEYS,
     Budget,
     Meta,
     Section,
@@ -25,27 +26,30 @@ from .model import (
     columns_for,
     empty_frame,
     frame_from_records,
+    is_final,
+    table_keys,
 )
 from .money import UNIT_FEN, to_fen, yuan_str_to_fen
 from .rules import Rule
 
 
-def _money(v: Any) -> int | None:
+def _money(v: Any, unit: str = "元") -> int | None:
     if v is None or v == "":
         return None
     if isinstance(v, bool):
         raise ValueError(f"not an amount: {v!r}")
-    return yuan_str_to_fen(str(v).replace(",", ""))
+    text = str(v).replace(",", "")
+    return yuan_str_to_fen(text) if unit == "元" else to_fen(text, unit)
 
 
-def _frame(key: str, rows: list[dict[str, Any]]) -> Any:
+def _frame(key: str, rows: list[dict[str, Any]], unit: str = "元") -> Any:
     _, money = columns_for(key)
     recs = []
     for r in rows:
         rec = dict(r)
         for c in money:
             if c in rec:
-                rec[c] = _money(rec[c])
+                rec[c] = _money(rec[c], unit)
         if (
             key == "facts"
             and rec.get("amount") is None
@@ -59,7 +63,8 @@ def _frame(key: str, rows: list[dict[str, Any]]) -> Any:
 
 
 def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) -> Budget:
-    """A Budget from a small dict, money written in 元 (strings or numbers).
+    """A Budget from a small dict, money written in 元 (strings or numbers); for final accounts
+    (``meta.kind`` 部门决算 / 单位决算) in 万元, as those documents print it.
 
     Shape: ``{"meta": {"department", "year", "kind", "source", "tables": {key: {unit, department, notes,
     empty, line}}, "sections": [key, ...] or {key: {title, line}}}, "tables": {key: [row, ...]},
@@ -76,20 +81,23 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
         year=meta_in.get("year"),
         kind=meta_in.get("kind", "部门预算"),
     )
+    unit = "万元" if is_final(meta.kind) else "元"
+    meta.unit = meta_in.get("unit", "万元" if is_final(meta.kind) else None)
+    titles = {**NINE_TABLES, **FA_NINE_TABLES}
     tables = dict(d.get("tables") or {})
     frames: dict[str, Any] = {}
     for key, rows in tables.items():
-        if key not in TABLE_KEYS:
+        if key not in ALL_TABLE_KEYS:
             raise KeyError(f"unknown table {key!r}")
-        frames[key] = _frame(key, list(rows or []))
+        frames[key] = _frame(key, list(rows or []), unit)
         meta.tables[key] = TableInfo(
-            key=key, title=NINE_TABLES.get(key, key), unit="元", department=meta.department, empty=not rows
+            key=key, title=titles.get(key, key), unit=unit, department=meta.department, empty=not rows
         )
     for key in ("facts", "projects", "indicators"):
         if key in d:
-            frames[key] = _frame(key, list(d[key] or []))
+            frames[key] = _frame(key, list(d[key] or []), unit)
     for key, info in (meta_in.get("tables") or {}).items():
-        ti = meta.tables.get(key) or TableInfo(key=key, title=NINE_TABLES.get(key, key))
+        ti = meta.tables.get(key) or TableInfo(key=key, title=titles.get(key, key))
         for k, v in dict(info or {}).items():
             setattr(ti, k, v)
         meta.tables[key] = ti
@@ -104,7 +112,7 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
     for k in ("missing_tables", "missing_sections", "notes", "toc"):
         if k in meta_in:
             setattr(meta, k, list(meta_in[k]))
-    for key in TABLE_KEYS:
+    for key in table_keys(meta.kind):
         frames.setdefault(key, empty_frame(key))
     document = None
     if "text" in d or "lines" in d or "pages" in d:
@@ -172,12 +180,21 @@ def run_rule(
     """
     r = find_rule(rule_or_code) if isinstance(rule_or_code, str) else rule_or_code
     if isinstance(budget_or_dict, dict):
-        budget = budget_from_dict(budget_or_dict)
+        budget = budget_from_dict(_of_rule_kind(r, budget_or_dict))
         if previous is None:
             previous = previous_from_dict(budget_or_dict)
     else:
         budget = budget_or_dict
     return r.run(budget, params, previous=previous)
+
+
+def _of_rule_kind(rule: Rule, d: dict[str, Any]) -> dict[str, Any]:
+    """A case's budget dict, of the rule's first kind when the case names none and the rule is not a budget rule."""
+    meta = dict(d.get("meta") or {})
+    if "kind" in meta or rule.applies_to("部门预算"):
+        return d
+    meta["kind"] = rule.kinds[0]
+    return {**d, "meta": meta}
 
 
 def check_rule_cases(rule: Rule) -> int:

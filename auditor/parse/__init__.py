@@ -7,10 +7,19 @@ from ..errors import LoadError
 from ..model import TABLE_KEYS, Budget, Meta, empty_frame
 from ..schemas import validate_frames
 from . import narrative, tables
+from .kind import detect_final
 
 
 def parse_document(doc: Document) -> Budget:
-    """Parse every part of the disclosure the document holds; missing parts are recorded, not fatal."""
+    """Parse every part of the disclosure the document holds; missing parts are recorded, not fatal.
+
+    Final accounts (部门决算 / 单位决算) are read by :mod:`auditor.parse.final`; budgets here.
+    """
+    final = detect_final(doc)
+    if final is not None:
+        from .final import parse_final
+
+        return parse_final(doc, final)
     meta = Meta(source=doc.path)
     frames: dict = {}
     tables.parse_tables(doc, meta, frames)

@@ -13,14 +13,14 @@ import pandas as pd
 from ..errors import RuleError
 from ..expr import Env, Expr, compile_expr
 from ..findings import Finding
-from ..model import TABLE_KEYS, columns_for
-from ..rules import Rule, RuleContext, validate_meta
+from ..model import ALL_TABLE_KEYS, columns_for
+from ..rules import Rule, RuleContext, resolve_kinds, validate_meta
 from .forms import FORMS
 from .templating import PLACEHOLDER, SPECIAL_PLACEHOLDERS, Template
 
 META_KEYS = {
     "code", "name", "title", "description", "severity", "tags", "reference", "message", "params",
-    "tests", "table", "where", "nulls", "tolerance", "when", "expected", "actual", "source",
+    "tests", "table", "where", "nulls", "tolerance", "when", "expected", "actual", "source", "kinds",
 }  # fmt: skip
 
 
@@ -43,8 +43,8 @@ class Builder:
         return RuleError(prefix + problem, path=self.path, line=self.at(key))
 
     def table(self, name: Any, key: str) -> str:
-        if not isinstance(name, str) or name not in TABLE_KEYS:
-            raise self.error(f"unknown table {name!r} (known: {', '.join(TABLE_KEYS)})", key)
+        if not isinstance(name, str) or name not in ALL_TABLE_KEYS:
+            raise self.error(f"unknown table {name!r} (known: {', '.join(ALL_TABLE_KEYS)})", key)
         return name
 
     def columns(self, table: str) -> set[str]:
@@ -121,6 +121,7 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
             else "code"
         )
         raise RuleError(exc.args[0], path=path, line=b.at(key)) from None
+    kinds = resolve_kinds(spec.get("kinds"), code=code, path=path, line=b.at("kinds"))
     forms = [f for f in FORMS if f in spec]
     if len(forms) != 1:
         raise b.error(f"a rule needs exactly one check ({', '.join(FORMS)}); found {forms or 'none'}")
@@ -174,6 +175,7 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
         line=line,
         kind="yaml",
         spec=spec,
+        kinds=kinds,
     )
 
 

@@ -1,0 +1,86 @@
+"""Where each of the nine 决算 tables is: its title line, the lines of its block, unit and notes.
+
+A block runs from the title to the next table title or part heading; a repeated title (a table split
+over pages) is skipped. The lines are handed to the table readers unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...document import Document, Line
+from ...model import FA_NINE_TABLES
+from ..kind import squash
+
+#: normalised title -> key, longest first so that 财政拨款收入支出决算总表 wins over 收入支出决算总表
+_TITLES = sorted(((squash(t), k) for k, t in FA_NINE_TABLES.items()), key=lambda p: -len(p[0]))
+_PREFIX_END = re.compile(r"(年度?|部门|单位|决算|[一二三四五六七八九十]+、|\d+[.、．]|表\d*)$")
+_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
+_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+_END = re.compile(r"^第[一二三四]部分")
+
+
+@dataclass
+class Block:
+    """One table as printed: title line, body lines (no repeated titles), unit and notes."""
+
+    key: str
+    title: str
+    title_line: Line
+    lines: list[Line] = field(default_factory=list)
+    unit: str | None = None
+    notes: list[Line] = field(default_factory=list)
+
+
+def match_title(text: str) -> tuple[str, str] | None:
+    """(key, title as printed) when the line is one of the nine 决算 table titles."""
+    if "表" not in text:
+        return None
+    norm = squash(text)
+    if len(norm) > 70 or "。" in norm or "，" in norm or "…" in norm:
+        return None
+    for title, key in _TITLES:
+        if norm.endswith(title):
+            prefix = norm[: -len(title)]
+            if prefix and not _PREFIX_END.search(prefix) and len(prefix) > 4:
+                return None
+            return key, text.strip()
+    return None
+
+
+def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[str, Block]:
+    """The blocks of the nine tables found between line indices `start` and `stop`."""
+    lines = doc.lines
+    stop = len(lines) if stop is None else stop
+    titles: list[tuple[int, str, str]] = []
+    for i in range(start, stop):
+        hit = match_title(lines[i].text)
+        if hit is not None:
+            titles.append((i, *hit))
+    first: dict[str, tuple[int, str]] = {}
+    for i, key, title in titles:
+        first.setdefault(key, (i, title))
+    starts = sorted((i, key) for key, (i, _) in first.items())
+    title_lines = {i for i, _, _ in titles}
+    out: dict[str, Block] = {}
+    for n, (i, key) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else stop
+        block = Block(key=key, title=first[key][1], title_line=lines[i])
+        for j in range(i + 1, end):
+            ln = lines[j]
+            if j in title_lines:
+                continue
+            if _END.match(squash(ln.text)):
+                break
+            if _NOTE.match(ln.text.strip()):
+                block.notes.append(ln)
+                continue
+            if block.unit is None:
+                m = _UNIT.search(squash(ln.text))
+                if m:
+                    block.unit = m.group(1)
+                    continue
+            block.lines.append(ln)
+        out[key] = block
+    return out

@@ -1,0 +1,79 @@
+"""Which kind of disclosure a document is: a budget (部门预算/单位预算) or final accounts (部门决算/单位决算).
+
+Read from the cover title (``<部门> <Y> 年度部门决算``), else from the table titles and 目录 entries:
+final-accounts tables are titled ``…决算表`` / ``…决算总表``. Budgets keep their own detection in
+:mod:`auditor.parse.tables`; this module only says whether a document is final accounts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Document
+
+_SPACES = re.compile(r"[\s\u3000]+")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂]")
+#: ``上海市XX局2024年度部门决算``, ``2024年度单位决算``, ``2024年部门决算公开``
+_TITLE = re.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)(预算|决算)(?:公开)?$")
+#: the nine final-accounts table titles end like this (after spaces and quotes are removed)
+_FA_TITLE = re.compile(
+    r"(收入支出决算总表|收入决算表|支出决算表|财政拨款收入支出决算总表|财政拨款支出决算表|基本支出决算表|三公经费支出决算表|收入支出决算表)$"
+)
+#: how far into the document the cover and 目录 are looked for
+_HEAD_LINES = 120
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the cover says: the kind, the year and the department (None where not printed)."""
+
+    kind: str
+    year: int | None = None
+    department: str | None = None
+    line: int | None = None
+    page: int | None = None
+
+
+def squash(text: str) -> str:
+    """Text as compared against titles: no spaces, no quotes, full-width digits folded."""
+    text = _QUOTES.sub("", _SPACES.sub("", text))
+    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def cover_kind(doc: Document) -> Kind | None:
+    """The kind the cover title states (``…年度部门决算`` / ``…年部门预算``), with year and department."""
+    lines = doc.lines[:_HEAD_LINES]
+    for i, ln in enumerate(lines):
+        m = _TITLE.match(squash(ln.text))
+        if not m:
+            continue
+        owner = m.group(1)
+        if not owner:
+            # the department is printed above the year line, possibly wrapped over two or three lines
+            parts: list[str] = []
+            for prev in reversed(lines[max(0, i - 3) : i]):
+                text = squash(prev.text)
+                if not text or (ln.page is not None and prev.page != ln.page) or text in ("目录", "目次"):
+                    break
+                parts.insert(0, text)
+            owner = "".join(parts)
+        return Kind(f"{m.group(3)}{m.group(4)}", int(m.group(2)), owner or None, ln.line, ln.page)
+    return None
+
+
+def detect_final(doc: Document) -> Kind | None:
+    """A Kind when the document is final accounts (部门决算 or 单位决算), else None."""
+    cover = cover_kind(doc)
+    if cover is not None:
+        return cover if cover.kind.endswith("决算") else None
+    titles = 0
+    unit_words = 0
+    for ln in doc.lines:
+        norm = squash(ln.text)
+        if len(norm) <= 60 and "。" not in norm and _FA_TITLE.search(norm):
+            titles += 1
+            unit_words += "单位决算" in norm
+    if titles >= 3:
+        return Kind("单位决算" if unit_words > titles / 2 else "部门决算")
+    return None
