@@ -28,6 +28,7 @@ TAGS = (
     "assets",
     "year-over-year",
     "editorial",
+    "extraction",
     "internal",
 )
 
@@ -81,6 +82,10 @@ class Finding:
     document: str | None = None  # the source path
     note: str | None = None  # e.g. "likely OCR misreading: ..." or a waiver justification
     fingerprint_extra: str = ""
+    #: structured support for the finding, e.g. the identities a misprinted cell breaks:
+    #: ``[{"kind", "table", "row", "column", "identity", "parts": [{table,row,column,printed}], "sum",
+    #: "printed", "difference"}]`` (money as 元 strings); empty for most rules
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -97,6 +102,8 @@ class Finding:
             out["name"] = self.name
         if self.note:
             out["note"] = self.note
+        if self.evidence:
+            out["evidence"] = _plain(self.evidence)
         return out
 
     def fingerprint(self) -> str:

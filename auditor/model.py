@@ -237,6 +237,9 @@ class TableInfo:
     page: int | None = None
     empty: bool = False  # the table is printed with no data rows
     unit_assumed: str | None = None  # the unit the loader used when none was printed
+    #: fewest decimals printed on a non-zero amount (0 for whole 元); None when not known. A sum
+    #: of figures printed that way may differ from its printed total by their rounding.
+    decimals: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,6 +252,7 @@ class TableInfo:
             "page": self.page,
             "empty": self.empty,
             "unit_assumed": self.unit_assumed,
+            "decimals": self.decimals,
         }
 
 

@@ -354,6 +354,7 @@ class RuleContext:
         note: str | None = None,
         severity: str | None = None,
         tags: Iterable[str] | None = None,
+        evidence: list[dict[str, Any]] | None = None,
     ) -> Finding:
         """A Finding of this rule, with its code, name, severity, tags, reference and document filled in."""
         return Finding(
@@ -374,6 +375,7 @@ class RuleContext:
             name=self.rule.name,
             document=self.document,
             note=note,
+            evidence=list(evidence or []),
         )
 
     def money(self, fen: Any) -> str:

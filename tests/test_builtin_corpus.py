@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,11 +123,24 @@ def test_wanli_2024_empty_note_contradicts_data_and_sangong_increase():
 
 @needs_corpus
 def test_wanli_2025_one_yuan_rounding_defect():
+    """21201 is printed 94,995,790 in three tables while its 项, its columns and 212 make 94,995,789:
+    one finding per table, at 21201, none at 212; whole-元 figures, so within rounding (a warning)."""
     report = auditor.audit(CORPUS / "putuo-wanli-street-2025-budget.pdf")
-    errors = [f for f in report.findings if f.severity == "error"]
-    assert {f.rule for f in errors} == {"AR001", "AR002", "AR003", "AR011", "AR012"}
-    assert {f.location.row for f in errors} == {"212", "21201"}
-    assert all(abs(float(f.expected) - float(f.actual)) == 1 for f in errors)
+    assert [f for f in report.findings if f.severity == "error"] == []
+    ar = [f for f in report.findings if f.rule.startswith(("AR", "XT"))]
+    assert [(f.rule, f.location.table, f.location.row, f.location.column, f.severity) for f in ar] == [
+        ("AR001", "income_summary", "21201", "total", "warning"),
+        ("AR002", "expenditure_summary", "21201", "total", "warning"),
+        ("AR003", "gpb_function", "21201", "total", "warning"),
+    ]
+    assert all((f.expected, f.actual) == ("94995789.00", "94995790.00") for f in ar)
+    assert all("舍入" in f.message for f in ar)
+    exp = ar[1].to_dict()["evidence"]
+    assert [(e["kind"], e["row"], e["sum"], e["printed"], e["difference"]) for e in exp] == [
+        ("row", "21201", "94995789.00", "94995790.00", "1.00"),
+        ("hierarchy", "212", "154369327.00", "154369326.00", "-1.00"),
+        ("hierarchy", "21201", "94995789.00", "94995790.00", "1.00"),
+    ]
 
 
 @needs_corpus
@@ -226,3 +240,59 @@ def test_extracted_text_tables_equal_the_pdf(name, tool):
         a = pdf.frames[key][columns].reset_index(drop=True)
         b = text.frames[key][columns].reset_index(drop=True)
         assert a.equals(b), f"{key} differs between the PDF and its {tool} text"
+
+
+TABLES_TEXT = Path(__file__).parent / "data" / "tables"
+
+
+def test_misprinted_item_in_three_tables_is_reported_at_the_item(tmp_path):
+    """A 项 misprinted the same way in 收入预算总表, 支出预算总表 and the 一般公共预算 function table
+    (the 款 above it, its own columns and the other tables all say otherwise): one finding per table,
+    each at the 项, none at the 款 or 类 whose sums it breaks."""
+    text = (TABLES_TEXT / "putuo-wanli-street-2024-budget.txt").read_text(encoding="utf-8")
+    rows = [ln for ln in text.splitlines() if re.match(r"^212\s+01\s+01\s+行政运行", ln)]
+    assert len(rows) == 3
+    changed = text
+    for ln in rows:
+        # in the income table the 合计 and 财政拨款 columns print the same figure: both change
+        changed = changed.replace(ln, ln.replace("16,603,248", "16,608,248"), 1)
+    path = tmp_path / "wanli-2024-misprint.txt"
+    path.write_text(changed, encoding="utf-8")
+    report = auditor.audit(path)
+    ar = [f for f in report.findings if f.rule.startswith(("AR", "XT", "EX"))]
+    assert [(f.rule, f.location.table, f.location.row, f.severity) for f in ar] == [
+        ("AR001", "income_summary", "2120101", "error"),
+        ("AR002", "expenditure_summary", "2120101", "error"),
+        ("AR003", "gpb_function", "2120101", "error"),
+    ]
+    assert all((f.expected, f.actual) == ("16603248.00", "16608248.00") for f in ar)
+    evidence = ar[1].to_dict()["evidence"]
+    assert {(e["kind"], e["row"], e["difference"]) for e in evidence} == {
+        ("row", "2120101", "5000.00"),
+        ("hierarchy", "21201", "-5000.00"),
+    }
+
+
+def test_table_misread_throughout_is_one_extraction_warning(tmp_path):
+    """Every 项 row of the 支出预算总表 with its 基本/项目 amounts swapped into the wrong rows: no small set
+    of misprints explains it, so one EX001 warning and no arithmetic error for that table."""
+    text = (TABLES_TEXT / "putuo-wanli-street-2024-budget.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if "支出预算总表" in ln and "财政拨款" not in ln and i > 200)
+    rows = [
+        i
+        for i in range(start, start + 80)
+        if re.match(r"^\d{3}\s+\d{2}\s+\d{2}\s+\S+\s+[\d,]+\s+[\d,]+\s+[\d,]+$", lines[i])
+    ]
+    assert len(rows) >= 6
+    amounts = [lines[i].split()[-3:] for i in rows]
+    for n, i in enumerate(rows):  # each row gets the next row's amounts: the rows and amounts came apart
+        head = lines[i].rsplit(None, 3)[0]
+        lines[i] = head + "   " + "   ".join(amounts[(n + 1) % len(rows)])
+    path = tmp_path / "wanli-2024-misread.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = auditor.audit(path)
+    ex = by_rule(report, "EX001")
+    assert [(f.location.table, f.severity, f.tags) for f in ex] == [("expenditure_summary", "warning", ["extraction"])]
+    assert "未能可靠读取" in ex[0].message and ex[0].to_dict()["evidence"]
+    assert [f for f in report.findings if f.location.table == "expenditure_summary" and f.severity == "error"] == []

@@ -309,12 +309,27 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
             return list(pick)
         return None
 
+    def _fitting(kid: CodedRow, parent_vals: list[int | None] | None) -> tuple[int, ...]:
+        if not kid.candidates:
+            return ()
+        if parent_vals is not None:
+            for c in kid.candidates:
+                v = vals(kid, c)
+                if not any(v[j] and not parent_vals[j] for j in range(n)):
+                    return c
+        return kid.candidates[0]
+
     def settle(parent: CodedRow | None, key: str) -> None:
         kids = children.get(key, [])
         if not kids:
             return
-        solution = solve(vals(parent, chosen[id(parent)]), kids) if parent is not None else None
-        for kid, c in zip(kids, solution or [k.candidates[0] if k.candidates else () for k in kids]):
+        parent_vals = vals(parent, chosen[id(parent)]) if parent is not None else None
+        solution = solve(parent_vals, kids) if parent_vals is not None else None
+        if solution is None:
+            # the subtotal does not hold under any placement (a misprint): still keep each child's
+            # amounts out of the columns its parent leaves blank
+            solution = [_fitting(k, parent_vals) for k in kids]
+        for kid, c in zip(kids, solution):
             chosen[id(kid)] = c
         for kid in kids:
             settle(kid, kid.code)

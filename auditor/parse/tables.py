@@ -246,11 +246,31 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
         page=title_line.page,
         empty=not has_data,
         unit_assumed=None if unit else used,
+        decimals=printed_decimals(data_lines),
     )
     meta.notes.extend(table_notes)
     if not unit:
         meta.notes.append(f"{key}: no 单位 printed; amounts read in {used}")
     frames[key] = frame_from_records(key, records)
+
+
+#: an amount that is surely money, not a code: thousands separators or decimals
+_MONEY_TEXT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d,])")
+
+
+def printed_decimals(lines: list[Line]) -> int | None:
+    """The fewest decimals printed on a non-zero amount of the table's lines (None when none is surely money)."""
+    fewest: int | None = None
+    for ln in lines:
+        for m in _MONEY_TEXT.finditer(ln.text):
+            whole, frac = m.group(1), m.group(2)
+            if "," not in whole and frac is None:
+                continue  # a code, a small whole number: not evidence of the printing
+            if not any(ch not in "0," for ch in whole + (frac or "")):
+                continue  # zero
+            n = len(frac or "")
+            fewest = n if fewest is None else min(fewest, n)
+    return fewest
 
 
 def _economic_twins(frames: dict) -> dict[str, bool] | None:
