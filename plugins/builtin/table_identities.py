@@ -5,8 +5,9 @@ The identities of the coded tables and the same code's figures in the other tabl
 together (``auditor.diagnosis``): a misprinted cell is reported once, at that cell, by the
 hierarchy rule of its table when it breaks a subtotal, else by the row-identity rule, with the
 identities it breaks as evidence. A table whose broken identities no small set of corrected cells
-explains is reported once as not reliably read (EX001, tag ``extraction``), and the document errors
-computed from it are withheld: a misread table is not a defect of the document.
+explains is reported once as not reliably read (EX001, tag ``extraction``), and the arithmetic and
+cross-table errors computed from it (AR0xx, XT001) are withheld: a misread table is not a defect of
+the document.
 """
 
 from __future__ import annotations
@@ -289,8 +290,8 @@ def _misread_case() -> dict:
     description=(
         "A coded table whose broken identities no small set of corrected cells explains was most likely "
         "misread from the source (columns shifted, rows lost or joined). It is reported once, naming the "
-        "lines and the identities that do not hold; the document errors computed from the table are "
-        "withheld, since the fault is the reading, not the document."
+        "lines and the identities that do not hold; the arithmetic and cross-table errors computed from "
+        "the table (AR001–AR015, XT001) are withheld, since the fault is the reading, not the document."
     ),
     cases=[
         {
@@ -318,19 +319,6 @@ def table_not_reliably_read(budget, ctx):
             page=pages[0] if pages else None,
             evidence=[d.evidence(i) for i in broken[:20]],
         )
-
-
-@hookimpl
-def auditor_modify_findings(report, findings):
-    """Withhold the document errors located in a table that EX001 says was not reliably read."""
-    misread = {f.location.table for f in findings if f.rule == "EX001"}
-    if not misread:
-        return None
-    return [
-        f
-        for f in findings
-        if not (f.location.table in misread and f.severity == "error" and "extraction" not in f.tags)
-    ]
 
 
 @hookimpl
