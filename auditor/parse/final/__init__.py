@@ -14,6 +14,7 @@ from ...schemas import validate_frames
 from ..kind import Kind
 from .locate import locate_tables
 from .structure import parse_structure, record_structure
+from .tables import read_tables
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{1,2}$")
 
@@ -27,7 +28,10 @@ def parse_final(doc: Document, kind: Kind) -> Budget:
     stop = structure.parts.get("fa_part3")
     blocks = locate_tables(doc, start, stop if stop is not None and stop > start else None)
     frames: dict = {}
+    read_tables(blocks, meta, frames)
     for key, block in blocks.items():
+        if key in meta.tables:
+            continue
         has_figures = any(_AMOUNT.match(w) for ln in block.lines for c in ln.cells for w in c.split())
         meta.tables[key] = TableInfo(
             key=key,

@@ -1,0 +1,283 @@
+"""Coded 决算 tables (收入决算表, 支出决算表, 一般公共预算财政拨款支出决算表, the two fund tables).
+
+A row starts at a line that begins with a function code (``201``, ``201 06 01``, ``2080501``) or
+with the 合计 label. Names wrapped over several lines are joined: a table's layout is told from its
+fragments — names set above the code line (text extracted line by line), below it (a PDF whose
+figures sit off the baseline) or centred on it (both) — and every fragment goes to its row.
+Figures go under their header column by x position in a PDF; in text, by the row identity (合计 =
+the sum of the other columns) restricted to the columns the 合计 row uses, ties broken by the
+hierarchy (a parent equals the sum of its children).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ...document import Line
+from .tokens import Word, has_geometry, words
+
+_CODE_HEAD = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_PART = re.compile(r"^\d{2}$")
+_HEADER_WORDS = {"类", "款", "项"}
+_HEADER = re.compile(r"(科目编码|科目名称|功能分类|项目|决算数|^类款项$)")
+#: rounding allowance of a printed identity: 0.005 万元 per printed term, in fen
+_HALF_CENT = 5_000
+
+
+@dataclass
+class Row:
+    code: str | None
+    line: Line
+    inline: list[str] = field(default_factory=list)
+    pre: list[str] = field(default_factory=list)
+    post: list[str] = field(default_factory=list)
+    amounts: list[Word] = field(default_factory=list)
+    values: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return "".join([*self.pre, *self.inline, *self.post]) or ("合计" if self.code is None else "")
+
+
+@dataclass
+class Reading:
+    records: list[dict]
+    notes: list[str]
+    #: rows whose figures could not be placed consistently (extraction, not a document defect)
+    unplaced: list[Row]
+
+
+def _split_codes(ws: list[Word]) -> tuple[str | None, list[Word]]:
+    if not ws or not _CODE_HEAD.match(ws[0].text):
+        return None, ws
+    code = ws[0].text
+    i = 1
+    while len(code) < 7 and i < len(ws) and _CODE_PART.match(ws[i].text) and len(code) in (3, 5):
+        code += ws[i].text
+        i += 1
+    return code, ws[i:]
+
+
+def _rows(lines: list[Line]) -> tuple[list[Line], list[tuple[str, object]]]:
+    """Header lines, then the body as a sequence of ('row', Row) and ('frag', text) items."""
+    body_start = len(lines)
+    for i, ln in enumerate(lines):
+        ws = words(ln)
+        code, rest = _split_codes(ws)
+        if code is not None or any(w.is_amount for w in ws) or ln.text.replace(" ", "").startswith("合计"):
+            body_start = i
+            break
+    header = lines[:body_start]
+    items: list[tuple[str, object]] = []
+    orphans: list[Word] = []
+    for ln in lines[body_start:]:
+        ws = words(ln)
+        code, rest = _split_codes(ws)
+        amounts = [w for w in rest if w.is_amount]
+        text = [w.text for w in rest if not w.is_amount and w.text not in _HEADER_WORDS]
+        joined = "".join(text)
+        if code is not None:
+            items.append(("row", Row(code=code, line=ln, inline=[joined] if joined else [], amounts=amounts)))
+        elif joined.startswith("合计"):
+            row = Row(code=None, line=ln, amounts=amounts)
+            if not amounts and orphans:
+                row.amounts, orphans = orphans, []
+            items.append(("row", row))
+        elif amounts and not joined:
+            last = items[-1][1] if items and items[-1][0] == "row" else None
+            if isinstance(last, Row) and last.code is None and not last.amounts:
+                last.amounts = amounts
+            else:
+                orphans = amounts  # a 合计 label on the next line takes them
+        elif joined and not _HEADER.search(joined):
+            items.append(("frag", joined))
+    return header, items
+
+
+def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
+    """Give every name fragment to its row, by the layout the table's fragments show."""
+    rows = [r for kind, r in items if kind == "row"]
+    coded = [i for i, (kind, r) in enumerate(items) if kind == "row" and r.code is not None]
+    if not coded:
+        return rows
+    gaps = []
+    for a, b in zip(coded, coded[1:]):
+        gaps.append(b - a - 1)
+    tail = 0
+    for kind, _ in items[coded[-1] + 1 :]:
+        if kind != "frag":
+            break
+        tail += 1
+    head = sum(1 for kind, _ in items[: coded[0]] if kind == "frag")
+    centred = any(g >= 2 for g in gaps) or (head and tail)
+    pre_only = head > 0 and not centred
+    current: Row | None = None
+    pending: list[str] = []
+    idx = 0
+    while idx < len(items):
+        kind, obj = items[idx]
+        if kind == "row":
+            row = obj
+            if row.code is not None:
+                row.pre, pending = pending, []
+                current = row
+            else:
+                if current is not None and pending:
+                    current.post.extend(pending)
+                pending = []
+                current = None
+            idx += 1
+            continue
+        # a run of fragments up to the next item
+        run = []
+        while idx < len(items) and items[idx][0] == "frag":
+            run.append(items[idx][1])
+            idx += 1
+        nxt_is_coded = idx < len(items) and items[idx][0] == "row" and items[idx][1].code is not None
+        if current is None:
+            pending = run
+        elif not nxt_is_coded:
+            current.post.extend(run)
+        elif pre_only:
+            pending = run
+        elif centred:
+            keep = min(len(run), len(current.pre)) if current.pre else 0
+            if keep == len(run) and not items[idx][1].inline:
+                keep -= 1  # the next row prints no name on its code line: the last fragment is its name
+            current.post.extend(run[:keep])
+            pending = run[keep:]
+        else:
+            current.post.extend(run)
+    return rows
+
+
+def column_anchors(header: list[Line], keywords: dict[str, tuple[str, ...]]) -> dict[str, float]:
+    """x centre of each column's header label (the first word starting with one of its keywords)."""
+    anchors: dict[str, float] = {}
+    ws = [w for ln in header for w in words(ln)]
+    for col, keys in keywords.items():
+        for w in ws:
+            if any(w.text.startswith(k) for k in keys) and not any(abs(w.centre - x) < 5 for x in anchors.values()):
+                anchors[col] = w.centre
+                break
+    return anchors
+
+
+def _place_by_x(row: Row, anchors: dict[str, float]) -> dict[str, int] | None:
+    placed: dict[str, int] = {}
+    for w in row.amounts:
+        col = min(anchors, key=lambda c: abs(anchors[c] - w.centre))
+        if col in placed:
+            return None
+        placed[col] = w.fen()
+    return placed
+
+
+def _identity_ok(values: dict[str, int], total: str, parts: list[str]) -> bool:
+    if total not in values:
+        return False
+    n = sum(1 for p in parts if p in values)
+    return abs(values[total] - sum(values.get(p, 0) for p in parts)) <= _HALF_CENT * (n + 1)
+
+
+def _candidates(row: Row, columns: list[str], allowed: list[str], total: str, parts: list[str]) -> list[dict]:
+    figures = [w.fen() for w in row.amounts]
+    pool = [c for c in columns if c in allowed] or columns
+    out = []
+    for combo in itertools.combinations(pool, len(figures)):
+        values = dict(zip(combo, figures))
+        if _identity_ok(values, total, parts):
+            out.append(values)
+    return out
+
+
+def _parent(code: str) -> str | None:
+    return code[:-2] if len(code) > 3 else None
+
+
+def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], columns: list[str]) -> None:
+    """Pick, for each ambiguous row, the placement that lets its parent and children add up."""
+    by_code = {r.code: r for r in rows if r.code}
+    children: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.code and _parent(r.code) in by_code:
+            children.setdefault(_parent(r.code), []).append(r)
+
+    def holds(parent: Row) -> int:
+        kids = children.get(parent.code or "", [])
+        if not kids or not parent.values:
+            return 0
+        score = 0
+        for c in columns:
+            got = sum(k.values.get(c) or 0 for k in kids)
+            score += 1 if abs(got - (parent.values.get(c) or 0)) <= _HALF_CENT * (len(kids) + 1) else -1
+        return score
+
+    for _ in range(2):
+        for idx, opts in options.items():
+            row = rows[idx]
+            if len(opts) < 2:
+                continue
+            best, best_score = None, None
+            for opt in opts:
+                row.values = opt
+                related = [row] + ([by_code[_parent(row.code)]] if row.code and _parent(row.code) in by_code else [])
+                score = sum(holds(p) for p in related)
+                if best_score is None or score > best_score:
+                    best, best_score = opt, score
+            row.values = best
+
+
+def read_coded(
+    lines: list[Line],
+    columns: list[str],
+    keywords: dict[str, tuple[str, ...]],
+    total: str,
+    parts: list[str],
+    known_totals: dict[str, int] | None = None,
+) -> Reading:
+    """Rows of a coded table as records (code, name, money columns in fen, line, page)."""
+    header, items = _rows(lines)
+    rows = _assign_names(items)
+    if any(r.code is None and r.amounts for r in rows):
+        rows = [r for r in rows if r.code is not None or r.amounts]  # a 合计 header cell, not the row
+    notes: list[str] = []
+    unplaced: list[Row] = []
+    first_code = next((i for i, ln in enumerate(lines) if _split_codes(words(ln))[0] is not None), len(lines))
+    anchors = column_anchors(lines[:first_code], keywords) if has_geometry(lines) else {}
+    if anchors and len(anchors) >= max(2, len(columns) - 1):
+        for r in rows:
+            placed = _place_by_x(r, {c: x for c, x in anchors.items() if c in columns})
+            if placed is None:
+                unplaced.append(r)
+                placed = {}
+            r.values = placed
+    else:
+        total_row = next((r for r in rows if r.code is None and r.amounts), None)
+        allowed = list(columns)
+        if known_totals:
+            allowed = [c for c in columns if c == total or known_totals.get(c)]
+        elif total_row is not None:
+            opts = _candidates(total_row, columns, columns, total, parts)
+            if len(opts) == 1:
+                allowed = list(opts[0])
+        options: dict[int, list[dict]] = {}
+        for i, r in enumerate(rows):
+            opts = _candidates(r, columns, allowed, total, parts) if r.amounts else [{}]
+            if not opts:
+                unplaced.append(r)
+                opts = [dict(zip(columns, (w.fen() for w in r.amounts)))]
+            options[i] = opts
+            r.values = opts[0]
+        _resolve_by_hierarchy(rows, options, columns)
+    records = []
+    for r in rows:
+        rec = {"code": r.code, "name": r.name, "line": r.line.line, "page": r.line.page}
+        for c in columns:
+            rec[c] = r.values.get(c)
+        records.append(rec)
+    if unplaced:
+        notes.append(f"{len(unplaced)} row(s) whose figures could not be placed under their columns")
+    return Reading(records=records, notes=notes, unplaced=unplaced)

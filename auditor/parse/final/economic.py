@@ -1,0 +1,108 @@
+"""一般公共预算财政拨款基本支出决算表: two lanes (301/303 left, 302/310 right) of economic codes.
+
+Each lane is read as a stream: a class code (``301``) or a full code (``30101``, ``301 01``) starts
+a row; a name, a 款 code or a figure on a following line completes the row that lacks it (figures
+set off the baseline put codes and names on separate lines). Names wrapped around the code line
+are joined by the same rule as in the function tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...document import Line
+from .tokens import Word, has_geometry, words
+
+CLASSES = {"301": "工资福利支出", "302": "商品和服务支出", "303": "对个人和家庭的补助", "310": "资本性支出"}
+_HEAD = re.compile(r"^3\d{2}(?:\d{2})?$")
+_PART = re.compile(r"^\d{2}$")
+_TOTALS = {"人员经费合计": "left", "公用经费合计": "right"}
+
+
+@dataclass
+class _Rec:
+    code: str
+    lane: str
+    line: Line
+    name: str = ""
+    amount: int | None = None
+    is_class: bool = False
+
+
+def _lane_split(lines: list[Line]) -> float | None:
+    for ln in lines:
+        heads = [w for w in words(ln) if w.text in ("经济分类", "科目编码", "科目名称")]
+        xs = sorted({round(w.x0) for w in heads if w.text == heads[0].text})
+        if len(xs) >= 2:
+            return xs[1] - 20  # codes may start a little left of their header
+    return None
+
+
+def _lanes(ln: Line, split: float | None) -> list[tuple[str, list[Word]]]:
+    ws = [w for w in words(ln) if w.text not in ("类", "款")]
+    if split is not None:
+        return [("left", [w for w in ws if w.x0 < split]), ("right", [w for w in ws if w.x0 >= split])]
+    # text: the right lane starts at the second code of the line
+    starts = [i for i, w in enumerate(ws) if _HEAD.match(w.text) and i > 0]
+    if starts:
+        return [("left", ws[: starts[0]]), ("right", ws[starts[0] :])]
+    return [("left", ws)]
+
+
+def read_economic(lines: list[Line]) -> list[dict]:
+    """Rows (code, name, amount, lane) and the 人员经费合计 / 公用经费合计 rows."""
+    split = _lane_split(lines) if has_geometry(lines) else None
+    current: dict[str, _Rec | None] = {"left": None, "right": None}
+    seen_class: set[str] = set()
+    recs: list[_Rec] = []
+    totals: list[dict] = []
+    for ln in lines:
+        joined = ln.text.replace(" ", "")
+        if any(t in joined for t in _TOTALS):
+            for w_text, lane in _TOTALS.items():
+                ws = words(ln)
+                idx = next((i for i, w in enumerate(ws) if w.text.startswith(w_text)), None)
+                if idx is None:
+                    continue
+                amt = next((w for w in ws[idx + 1 :] if w.is_amount), None)
+                totals.append(
+                    {"code": None, "name": w_text, "amount": amt.fen() if amt else None, "lane": lane,
+                     "line": ln.line, "page": ln.page}
+                )  # fmt: skip
+            continue
+        for lane, ws in _lanes(ln, split):
+            if not ws:
+                continue
+            rec = current[lane]
+            i = 0
+            if _HEAD.match(ws[0].text):
+                code = ws[0].text
+                i = 1
+                if len(code) == 3 and len(ws) > 1 and _PART.match(ws[1].text):
+                    code += ws[1].text
+                    i = 2
+                rec = _Rec(code=code, lane=lane, line=ln)
+                if len(code) == 3 and code not in seen_class:
+                    rec.is_class = True
+                    seen_class.add(code)
+                recs.append(rec)
+                current[lane] = rec
+            elif rec is not None and _PART.match(ws[0].text) and len(rec.code) == 3 and not rec.is_class:
+                rec.code += ws[0].text
+                i = 1
+            if rec is None:
+                continue
+            for w in ws[i:]:
+                if w.is_amount:
+                    if rec.amount is None:
+                        rec.amount = w.fen()
+                elif not _PART.match(w.text):
+                    rec.name += w.text
+    out = []
+    for r in recs:
+        name = r.name or (CLASSES.get(r.code, "") if r.is_class else "")
+        out.append(
+            {"code": r.code, "name": name, "amount": r.amount, "lane": r.lane, "line": r.line.line, "page": r.line.page}
+        )
+    return out + totals

@@ -1,0 +1,69 @@
+"""Words of a table line with their x extent, and what each word is (code, amount, text).
+
+PDF lines carry each cell's x extent; a cell holding several words ("基本支出 项目支出",
+"2,106.66 1,503.52") is split and its extent shared out by character width. Text lines have no
+geometry: their words get the character offset as x, which only layout text makes meaningful.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ...document import Line
+from ...money import to_fen
+
+AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+_DECIMAL = re.compile(r"\.\d{1,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    line: Line
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def is_amount(self) -> bool:
+        """A printed figure: grouped or with decimals (a bare 1-2 digit integer is a code part)."""
+        return bool(AMOUNT.match(self.text)) and (bool(_DECIMAL.search(self.text)) or "," in self.text)
+
+    def fen(self) -> int:
+        """The figure in fen, read as 万元."""
+        return to_fen(self.text.replace(",", ""), "万元")
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def words(ln: Line) -> list[Word]:
+    """The words of a line, left to right, with x extents (PDF points, or character offsets in text)."""
+    out: list[Word] = []
+    if ln.cell_x and len(ln.cell_x) == len(ln.cells):
+        for cell, (x0, x1) in zip(ln.cells, ln.cell_x):
+            parts = cell.split()
+            if not parts:
+                continue
+            total = sum(_width(c) for c in cell) or 1
+            scale = (x1 - x0) / total
+            for part in re.finditer(r"\S+", cell):
+                before = sum(_width(c) for c in cell[: part.start()])
+                w = sum(_width(c) for c in part.group())
+                out.append(Word(part.group(), x0 + before * scale, x0 + (before + w) * scale, ln))
+        return out
+    for part in re.finditer(r"\S+", ln.text):
+        x0 = sum(_width(c) for c in ln.text[: part.start()])
+        out.append(Word(part.group(), float(x0), float(x0 + sum(_width(c) for c in part.group())), ln))
+    return out
+
+
+def has_geometry(lines: list[Line]) -> bool:
+    """Whether the lines come from a PDF (their x positions place values under header columns)."""
+    return any(ln.cell_x for ln in lines)
