@@ -82,10 +82,10 @@ _STATE: _State | None = None
 
 
 def _setup(config: Config, previous: Any) -> _State:
-    from .engine import _load, prepare
+    from .engine import prepare
 
     engine = prepare(config)
-    prev = _load(previous) if previous is not None else None
+    prev = engine.budget(previous)
     return _State(config, engine, prev)
 
 
@@ -110,9 +110,7 @@ def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Rep
 
     path = Path(path)
     try:
-        from .engine import _load
-
-        budget = _load(path)
+        budget = state.engine.load(path)
     except LoadError as exc:
         return Report(document={"path": str(path)}, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the batch

@@ -1,4 +1,4 @@
-"""The built-in plugin: the repository's rule pack and rule plugins, the loaders, and SCH001.
+"""The built-in plugin: the repository's rule pack and rule plugins, and SCH001.
 
 Registered through the entry point ``[project.entry-points.auditor] builtin = "auditor.builtin"``
 (and directly by the plugin manager, so a source checkout works without reinstalling). It is an
@@ -82,15 +82,6 @@ def _required_sections(kind: str | None) -> tuple[str, ...]:
 def auditor_rule_paths():
     d = rules_dir()
     return [d] if d.is_dir() else []
-
-
-@hookimpl
-def auditor_register_loaders():
-    from .loaders.pdf import PdfLoader
-    from .loaders.text import TextLoader
-    from .loaders.workbook import JsonLoader, WorkbookLoader
-
-    return [PdfLoader(), WorkbookLoader(), JsonLoader(), TextLoader()]
 
 
 def _schema_message(rec: dict) -> str:

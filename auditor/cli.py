@@ -246,7 +246,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     engine = prepare(config)
     fmt = args.format
     table_fmt = fmt if fmt in TABULAR_FORMATS and fmt not in engine.reporters else None
-    render = None if table_fmt else _reporter(engine, fmt)
+    render = None if table_fmt else engine.reporter(fmt)
     if table_fmt == "parquet":
         require_pyarrow()
         if not args.output:
@@ -297,9 +297,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if not stream:
         previous = None
         if args.previous and keep_budget:  # workers drop it from the reports; the charts want it
-            from .engine import _load
-
-            previous = _load(args.previous)
+            previous = engine.budget(args.previous)
         options = _options(args, engine, previous)
         text = render(kept, options)
         if fmt == "text" and stats.documents > 1:
@@ -324,21 +322,9 @@ def _options(args: argparse.Namespace, engine: Any, previous: Any) -> Any:
     )
 
 
-def _reporter(engine: Any, name: str) -> Any:
-    if name in engine.reporters:
-        return engine.reporters[name]
-    try:
-        from .report import get_reporter
-
-        return get_reporter(name, engine.pm)
-    except KeyError:
-        known = ", ".join(sorted(engine.reporters)) or "text, json"
-        raise AuditorError(f"unknown format {name!r} (known: {known})") from None
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
     from . import export
-    from .loaders import load
+    from .engine import load
 
     budget = load(args.path)
     if args.format == "xlsx":

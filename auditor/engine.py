@@ -1,4 +1,5 @@
-"""Running rules on budgets: rule collection from plugins, containment, waivers, baselines.
+"""The Engine (plugins, rules, loaders and reporters of one configuration) and running rules on budgets:
+containment, waivers, baselines.
 
 ``audit(source, config)`` is the library entry point; ``audit_paths(paths, config)`` audits many
 documents, yielding a Report with ``error`` set for a document that cannot be loaded so that one bad
@@ -17,7 +18,6 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,82 +37,176 @@ class RuleTimeout(BaseException):
     """Raised inside a rule that overran its time limit (a BaseException, so `except Exception` in a rule cannot swallow it)."""
 
 
-@dataclass
 class Engine:
-    """The rules and plugins of one configuration, prepared once and reused for every document."""
+    """The plugin manager of one configuration and everything resolved from it, once.
 
-    config: Config
-    pm: Any
-    rules: list[Rule]  # the selected rules, in run order
-    all_rules: list[Rule] = field(default_factory=list)  # every loaded rule, selected or not
-    reporters: dict[str, Any] = field(default_factory=dict)
+    Built from a Config: it registers the plugins (built-ins, then entry points, then the config's
+    and ``--plugin`` files), calls ``auditor_configure``, and resolves what the plugins provide with
+    one precedence, **later overrides earlier**:
+
+    - ``reporters``: a format name maps to the reporter of the last plugin that registers it;
+    - ``loaders``: tried newest plugin first, so a plugin's loader is asked before the built-ins
+      (a loader with the name of an earlier one replaces it);
+    - ``rules``: collected in registration order; a rule code may be defined only once (a duplicate
+      is a RuleError naming both places), so a rule is replaced by ignoring it and adding another.
+
+    ``auditor.load``, ``auditor.audit`` and ``auditor.render`` use :func:`default_engine`;
+    :func:`prepare` returns the engine of a given Config (built once per Config object).
+    """
+
+    def __init__(self, config: Config | None = None):
+        self.config = config = config or Config()
+        self.pm = plugins_mod.build_manager(
+            plugin_files=config.plugins, builtin=config.builtin, entry_points=config.entry_points
+        )
+        self.loaders: list[Any] = self._resolve_loaders()
+        plugins_mod.call_hook(self.pm, "auditor_configure", config=config)
+        self.all_rules: list[Rule] = self._resolve_rules()  # every loaded rule, selected or not
+        self.reporters: dict[str, Any] = {}
+        for _plugin, table in plugins_mod.call_hook(self.pm, "auditor_register_reporters"):
+            self.reporters.update(table)
+        known = {r.code for r in self.all_rules}
+        for code in [*config.severity, *config.params]:
+            if code not in known:
+                raise ConfigError(
+                    f"config names unknown rule {code} (see `auditor rules`)",
+                    path=str(config.path) if config.path else None,
+                )
+        self.rules: list[Rule] = [r for r in self.all_rules if config.is_selected(r)]  # in run order
+
+    def _resolve_loaders(self) -> list[Any]:
+        groups = [list(found) for _plugin, found in plugins_mod.call_hook(self.pm, "auditor_register_loaders")]
+        out: list[Any] = []
+        for group in reversed(groups):  # the newest plugin first
+            out.extend(ld for ld in group if all(ld.name != o.name for o in out))
+        return out
+
+    def _resolve_rules(self) -> list[Rule]:
+        rules: list[Rule] = []
+        seen: dict[str, Rule] = {}
+
+        def add(r: Any, origin: str) -> None:
+            if not isinstance(r, Rule):
+                raise PluginError(
+                    f"auditor_register_rules returned {type(r).__name__}, not a Rule (use @auditor.rule)", path=origin
+                )
+            other = seen.get(r.code)
+            if other is r:
+                return
+            if other is not None:
+                raise RuleError(
+                    f"duplicate rule code {r.code} (also defined at {other.where()})",
+                    path=r.origin or origin,
+                    line=r.line,
+                )
+            seen[r.code] = r
+            rules.append(r)
+
+        for plugin, result in plugins_mod.call_hook(self.pm, "auditor_register_rules"):
+            origin = plugins_mod.plugin_label(self.pm, plugin)
+            for r in [result] if isinstance(result, Rule) else result:
+                add(r, origin)
+        paths: list[Path] = []
+        for _plugin, result in plugins_mod.call_hook(self.pm, "auditor_rule_paths"):
+            paths.extend(Path(p) for p in ([result] if isinstance(result, (str, Path)) else result))
+        paths.extend(Path(p) for p in self.config.rules)
+        for p in paths:
+            for r in load_pack(p):
+                add(r, str(p))
+        return rules
 
     def rule(self, code: str) -> Rule | None:
+        """A loaded rule by code (selected or not)."""
         return next((r for r in self.all_rules if r.code == code), None)
+
+    def load(self, path: str | Path) -> Any:
+        """Load a disclosure with the first of this engine's loaders that claims it."""
+        from .loaders import load
+
+        return load(path, self.loaders)
+
+    def budget(self, source: Any) -> Any:
+        """A Budget from a path (loaded) or a Budget (as given); None stays None."""
+        if source is None:
+            return None
+        return self.load(source) if isinstance(source, (str, Path)) else source
+
+    def reporter(self, name: str) -> Any:
+        """The render callable of a ``--format`` name (ConfigError naming the known formats)."""
+        found = self.reporters.get(name)
+        if found is None:
+            raise ConfigError(f"unknown format {name!r} (known: {', '.join(self.formats())})")
+        return found
+
+    def formats(self) -> list[str]:
+        """The format names, the built-ins first, then plugins' in name order."""
+        from .report import available_formats
+
+        return available_formats(self.reporters)
+
+    def render(self, reports: Any, format: str = "text", options: Any = None) -> str:
+        """Render one Report or a list of them with this engine's reporter for `format`."""
+        from .report import render
+
+        return render(reports, format, options, table=self.reporters)
+
+    def audit(self, source: Any, *, previous: Any = None) -> Report:
+        """Audit one document (a path or a Budget); see :func:`audit`."""
+        config = self.config
+        budget = self.budget(source)
+        prev = self.budget(previous)
+        context = AuditContext(budget, prev)
+        document = getattr(budget.meta, "source", None)
+        findings: list[Finding] = []
+        applicable = applicable_rules(self.rules, budget)
+        for r in applicable:
+            findings.extend(run_rule_contained(r, budget, config, context))
+        report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
+        findings = self._modify(report, findings, document)
+        findings = apply_waivers(findings, config, document)
+        if config.baseline:
+            known = read_baseline(config.baseline)
+            findings = [f for f in findings if "internal" in f.tags or not is_known(f, known, document)]
+        findings.sort(key=Finding.sort_key)
+        report.findings = findings
+        return report
+
+    def _modify(self, report: Report, findings: list[Finding], document: str | None) -> list[Finding]:
+        """auditor_modify_findings as a pipeline; a crashing implementation becomes an internal finding."""
+        crashes: list[Finding] = []
+        results = plugins_mod.call_hook(
+            self.pm,
+            "auditor_modify_findings",
+            chain="findings",
+            on_error=lambda message, _exc: crashes.append(internal_finding("PLUGIN", message, document=document)),
+            report=report,
+            findings=list(findings),
+        )
+        return [*(list(results[-1][1]) if results else findings), *crashes]
 
 
 _ENGINES: dict[int, tuple[Config, Engine]] = {}
+_DEFAULT: Engine | None = None
 
 
 def prepare(config: Config | None = None) -> Engine:
-    """Load plugins and rule packs for `config` (cached per Config object)."""
-    config = config or Config()
+    """The Engine of `config`, built on first use and reused (the default engine when None)."""
+    if config is None:
+        return default_engine()
     cached = _ENGINES.get(id(config))
     if cached is not None and cached[0] is config:
         return cached[1]
-    pm = plugins_mod.build_manager(
-        plugin_files=config.plugins, builtin=config.builtin, entry_points=config.entry_points
-    )
-    from .loaders import register_loader
-
-    for _plugin, loaders in plugins_mod.call_each(pm, "auditor_register_loaders"):
-        for ld in loaders:
-            register_loader(ld)
-    plugins_mod.call_each(pm, "auditor_configure", config=config)
-    rules: list[Rule] = []
-    seen: dict[str, Rule] = {}
-
-    def add(r: Any, origin: str) -> None:
-        if not isinstance(r, Rule):
-            raise PluginError(
-                f"auditor_register_rules returned {type(r).__name__}, not a Rule (use @auditor.rule)", path=origin
-            )
-        if r.code in seen:
-            other = seen[r.code]
-            if other is r:
-                return
-            raise RuleError(
-                f"duplicate rule code {r.code} (also defined at {other.where()})", path=r.origin or origin, line=r.line
-            )
-        seen[r.code] = r
-        rules.append(r)
-
-    for plugin, result in plugins_mod.call_each(pm, "auditor_register_rules"):
-        origin = plugins_mod.plugin_label(pm, plugin)
-        if isinstance(result, Rule):
-            result = [result]
-        for r in result:
-            add(r, origin)
-    paths: list[Path] = []
-    for _plugin, result in plugins_mod.call_each(pm, "auditor_rule_paths"):
-        paths.extend(Path(p) for p in ([result] if isinstance(result, (str, Path)) else result))
-    paths.extend(Path(p) for p in config.rules)
-    for p in paths:
-        for r in load_pack(p):
-            add(r, str(p))
-    reporters: dict[str, Any] = {}
-    for _plugin, result in plugins_mod.call_each(pm, "auditor_register_reporters"):
-        reporters.update(result)
-    for code in list(config.severity) + list(config.params):
-        if code not in seen:
-            raise ConfigError(
-                f"config names unknown rule {code} (see `auditor rules`)",
-                path=str(config.path) if config.path else None,
-            )
-    selected = [r for r in rules if config.is_selected(r)]
-    engine = Engine(config=config, pm=pm, rules=selected, all_rules=rules, reporters=reporters)
+    engine = Engine(config)
     _ENGINES[id(config)] = (config, engine)
     return engine
+
+
+def default_engine() -> Engine:
+    """The engine of the default Config, built once per process (``auditor.load/audit/render``)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Engine(Config())
+    return _DEFAULT
 
 
 # ----------------------------------------------------------------------------------------------
@@ -233,66 +327,26 @@ def applicable_rules(rules: Iterable[Rule], budget: Any) -> list[Rule]:
     return [r for r in rules if r.applies_to(kind)]
 
 
-def _load(source: Any) -> Any:
-    if source is None:
-        return None
-    if isinstance(source, (str, Path)):
-        from .loaders import load
+def load(path: str | Path) -> Any:
+    """Load a disclosure (text, PDF, workbook or JSON) into a Budget with the default engine's loaders."""
+    return default_engine().load(path)
 
-        return load(source)
-    return source
+
+def render(reports: Any, format: str = "text", options: Any = None) -> str:
+    """Render one Report or a list of them with the default engine's reporter for `format`."""
+    return default_engine().render(reports, format, options)
 
 
 def audit(source: Any, config: Config | None = None, *, previous: Any = None, engine: Engine | None = None) -> Report:
     """Audit one document (a path or a Budget) and return its Report.
 
     `previous` (a path or Budget of last year's disclosure) is given to rules as ``ctx.previous``.
-    Neither budget is changed: what the audit derives lives in its AuditContext.
+    Neither budget is changed: what the audit derives lives in its AuditContext. Uses `engine`,
+    else the engine of `config`, else the default engine (built once and reused).
     Raises LoadError when the source cannot be read, RuleError/PluginError/ConfigError when the
     rules or plugins cannot be loaded.
     """
-    config = config or Config()
-    engine = engine or prepare(config)
-    budget = _load(source)
-    prev = _load(previous)
-    context = AuditContext(budget, prev)
-    document = getattr(budget.meta, "source", None)
-    findings: list[Finding] = []
-    applicable = applicable_rules(engine.rules, budget)
-    for r in applicable:
-        findings.extend(run_rule_contained(r, budget, config, context))
-    report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
-    findings = _modify(engine, report, findings, document)
-    findings = apply_waivers(findings, config, document)
-    if config.baseline:
-        known = read_baseline(config.baseline)
-        findings = [f for f in findings if "internal" in f.tags or not is_known(f, known, document)]
-    findings.sort(key=Finding.sort_key)
-    report.findings = findings
-    return report
-
-
-def _modify(engine: Engine, report: Report, findings: list[Finding], document: str | None) -> list[Finding]:
-    caller = engine.pm.hook.auditor_modify_findings
-    for impl in reversed(caller.get_hookimpls()):
-        args = {k: v for k, v in {"report": report, "findings": list(findings)}.items() if k in impl.argnames}
-        try:
-            result = impl.function(**args)
-        except Exception as exc:  # noqa: BLE001
-            label = plugins_mod.plugin_label(engine.pm, impl.plugin)
-            frames = traceback.extract_tb(exc.__traceback__)
-            site = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else label
-            findings.append(
-                internal_finding(
-                    "PLUGIN",
-                    f"plugin {label} crashed in auditor_modify_findings: {type(exc).__name__}: {exc} at {site}",
-                    document=document,
-                )
-            )
-            continue
-        if result is not None:
-            findings = list(result)
-    return findings
+    return (engine or prepare(config)).audit(source, previous=previous)
 
 
 WAIVER_RULE = "CFG001"
@@ -363,16 +417,15 @@ def audit_paths(paths: Iterable[str | Path], config: Config | None = None, *, pr
 
     Rule and plugin loading errors (RuleError, PluginError, ConfigError) still raise: they affect every document.
     """
-    config = config or Config()
     engine = prepare(config)
-    prev = _load(previous) if previous is not None else None
+    prev = engine.budget(previous)
     for p in expand_paths(paths):
         try:
-            budget = _load(p)
+            budget = engine.load(p)
         except LoadError as exc:
             yield Report(document={"path": str(p)}, error=str(exc))
             continue
-        yield audit(budget, config, previous=prev, engine=engine)
+        yield engine.audit(budget, previous=prev)
 
 
 def exit_code(reports: Iterable[Report], config: Config) -> int:

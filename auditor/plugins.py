@@ -1,20 +1,24 @@
 """The plugin manager: built-in plugins, entry points (group ``auditor``), and plugin files.
 
-Load order: the built-in plugin (``auditor.builtin``, which also brings the repository's
-``plugins/builtin/*.py`` files and its ``rules/`` pack), the reporters (``auditor.report``), then
+Registration order: the built-in plugin (``auditor.builtin``, which also brings the repository's
+``plugins/builtin/*.py`` files and its ``rules/`` pack; left out with ``Config(builtin=False)``),
+the reporters (``auditor.report``) and the loaders (``auditor.loaders``), then
 installed packages with an ``auditor`` entry point, then plugin files from the config, then
 ``--plugin FILE.py``. Every plugin is loaded in isolation: one that cannot be imported or registered
 is a PluginError naming it (exit 2), never a silent skip.
+
+Hooks are called only through :func:`call_hook`, which runs the implementations in registration
+order (``tryfirst`` ones before, ``trylast`` ones after). The engine (``auditor.engine.Engine``)
+owns the manager and resolves what the hooks return; this module knows nothing of it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import importlib.util
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,8 +29,6 @@ from . import hookspecs
 from .errors import AuditorError, PluginError
 
 PROJECT = "auditor"
-#: Modules registered before entry points, in order (the reporters module is optional while it is written).
-DEFAULT_PLUGINS = ("auditor.builtin", "auditor.report")
 
 
 def new_manager() -> pluggy.PluginManager:
@@ -132,13 +134,12 @@ def build_manager(
         register(pm, builtin_module, name="builtin", origin=builtin_module.__file__)
         for f in builtin_module.plugin_files():
             register_file(pm, f)
-    try:
-        report_module = importlib.import_module("auditor.report")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("auditor.report",):
-            raise PluginError(f"cannot load the reporters: {exc}", path="auditor/report") from exc
-    else:
-        register(pm, report_module, name="report", origin=getattr(report_module, "__file__", None))
+    # the built-in formats and loaders: registered even without the built-in rules
+    from . import loaders as loaders_module
+    from . import report as report_module
+
+    register(pm, report_module, name="report", origin=report_module.__file__)
+    register(pm, loaders_module, name="loaders", origin=loaders_module.__file__)
     if entry_points:
         load_entry_points(pm)
     for f in plugin_files:
@@ -152,29 +153,60 @@ def plugin_label(pm: pluggy.PluginManager, plugin: Any) -> str:
     return f or pm.get_name(plugin) or repr(plugin)
 
 
-def call_each(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[Any, Any]]:
-    """Call every implementation of a hook separately, so that a failure names its plugin.
-
-    Returns (plugin, result) pairs for non-None results, in registration order. A failing
-    implementation raises PluginError naming the plugin file and line.
+def hook_impls(pm: pluggy.PluginManager, hook: str) -> list[Any]:
+    """The implementations of `hook` in the order auditor calls them: registration order, with
+    ``tryfirst`` implementations before the others and ``trylast`` ones after (each group in
+    registration order). pluggy itself calls the last registered first; auditor never relies on that.
     """
-    caller = getattr(pm.hook, hook)
+    impls = getattr(pm.hook, hook).get_hookimpls()
+    wrappers = [i for i in impls if i.hookwrapper or getattr(i, "wrapper", False)]
+    if wrappers:
+        raise PluginError(f"hook wrappers are not supported ({hook})", path=plugin_label(pm, wrappers[0].plugin))
+    # pluggy keeps [trylast (newest first), plain (oldest first), tryfirst (oldest first)]
+    first = [i for i in impls if i.tryfirst]
+    last = [i for i in impls if i.trylast][::-1]
+    plain = [i for i in impls if not (i.tryfirst or i.trylast)]
+    return [*first, *plain, *last]
+
+
+def call_hook(
+    pm: pluggy.PluginManager,
+    hook: str,
+    *,
+    chain: str | None = None,
+    on_error: Callable[[str, BaseException], None] | None = None,
+    **kwargs: Any,
+) -> list[tuple[Any, Any]]:
+    """Call every implementation of `hook` separately, in the order of :func:`hook_impls`.
+
+    Returns (plugin, result) pairs for the implementations that returned something other than None.
+    Each implementation gets the subset of `kwargs` it names. With `chain`, a non-None result
+    replaces ``kwargs[chain]`` for the implementations after it (a pipeline: the last result is the
+    outcome). A failing implementation raises PluginError naming its file and line; with `on_error`,
+    ``on_error(message, exc)`` is called instead and the next implementation runs.
+    """
     out = []
-    for impl in reversed(caller.get_hookimpls()):  # pluggy stores LIFO; we want registration order
+    for impl in hook_impls(pm, hook):
         args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
         try:
             result = impl.function(**args)
         except AuditorError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a plugin's failure is reported with its place
             label = plugin_label(pm, impl.plugin)
-            raise PluginError(
-                f"plugin hook {hook} failed: {type(exc).__name__}: {exc}",
-                path=label,
-                line=_where(exc, label if Path(str(label)).exists() else None),
-            ) from exc
+            frames = traceback.extract_tb(exc.__traceback__)
+            line = _where(exc, label if Path(str(label)).exists() else None)
+            if on_error is None:
+                raise PluginError(
+                    f"plugin hook {hook} failed: {type(exc).__name__}: {exc}", path=label, line=line
+                ) from exc
+            site = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else label
+            on_error(f"plugin {label} crashed in {hook}: {type(exc).__name__}: {exc} at {site}", exc)
+            continue
         if result is not None:
             out.append((impl.plugin, result))
+            if chain is not None:
+                kwargs[chain] = result
     return out
 
 
@@ -186,18 +218,3 @@ def hook_names() -> list[str]:
 def hook_docs() -> dict[str, str]:
     """Hook name -> its one-line docstring."""
     return {n: (getattr(hookspecs, n).__doc__ or "").strip().splitlines()[0] for n in hook_names()}
-
-
-_DEFAULT_PM: pluggy.PluginManager | None = None
-
-
-def get_plugin_manager() -> pluggy.PluginManager:
-    """The manager of the most recently prepared engine, else one with the default plugins."""
-    global _DEFAULT_PM
-    from . import engine
-
-    if engine._ENGINES:
-        return list(engine._ENGINES.values())[-1][1].pm
-    if _DEFAULT_PM is None:
-        _DEFAULT_PM = build_manager()
-    return _DEFAULT_PM

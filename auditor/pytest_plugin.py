@@ -347,10 +347,11 @@ class BudgetFile(pytest.File):
             yield AuditItem.from_parent(self, name=r.code, rule=r, code=r.code)
         # findings that come from no rule: expired waivers (CFG001), crashed modify hooks (PLUGIN)
         from .engine import WAIVER_RULE
+        from .plugins import hook_impls
 
         if cfg.waivers and WAIVER_RULE not in codes:
             yield AuditItem.from_parent(self, name=WAIVER_RULE, rule=None, code=WAIVER_RULE)
-        if state.engine.pm.hook.auditor_modify_findings.get_hookimpls() and "PLUGIN" not in codes:
+        if hook_impls(state.engine.pm, "auditor_modify_findings") and "PLUGIN" not in codes:
             yield AuditItem.from_parent(self, name="PLUGIN", rule=None, code="PLUGIN")
 
 

@@ -146,25 +146,12 @@ def previous_from_dict(d: dict[str, Any] | None, *, validate: bool = True) -> Bu
 
 def find_rule(code: str) -> Rule:
     """A loaded rule by code (built-in rules, installed plugins, the built-in rule pack)."""
-    from .engine import prepare
+    from .engine import default_engine
 
-    engine = prepare(_default_config())
-    r = engine.rule(code)
+    r = default_engine().rule(code)
     if r is None:
         raise KeyError(f"no rule {code}")
     return r
-
-
-_CONFIG = None
-
-
-def _default_config() -> Any:
-    global _CONFIG
-    if _CONFIG is None:
-        from .config import Config
-
-        _CONFIG = Config()
-    return _CONFIG
 
 
 def run_rule(
@@ -237,12 +224,12 @@ def disclosure_paths(*paths: Any) -> list[Any]:
 def load_budget(path: Any) -> Budget:
     """Load a disclosure once per process (cached by path, modification time and size).
 
-    Raises LoadError like :func:`auditor.loaders.load`. The cached Budget is shared: do not modify it.
+    Raises LoadError like :func:`auditor.load` (the default engine's loaders). The cached Budget is
+    shared (Budgets are read-only).
     """
     from pathlib import Path
 
-    from .engine import prepare
-    from .loaders import load
+    from .engine import load
 
     p = Path(path)
     try:
@@ -251,7 +238,6 @@ def load_budget(path: Any) -> Budget:
     except OSError:
         return load(p)  # raises the LoadError naming the problem
     if key not in _BUDGETS:
-        prepare(_default_config())  # plugins register their loaders
         _BUDGETS[key] = load(p)
     return _BUDGETS[key]
 

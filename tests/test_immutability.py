@@ -13,8 +13,8 @@ from corpus import CORPUS, needs_corpus
 
 import auditor
 from auditor.engine import audit
-from auditor.rules import AuditContext, current_audit
 from auditor.rulekit import records
+from auditor.rules import AuditContext, current_audit
 from auditor.testing import budget_from_dict, run_rule
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"

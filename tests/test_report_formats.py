@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-import pluggy
 import pytest
 
-from auditor import hookspecs
 from auditor.findings import Finding, Location, Report
-from auditor.hookspecs import hookimpl
 from auditor.report import ReportOptions, available_formats, base, get_reporter, render
 from auditor.report.sample import SAMPLE_RULES, sample_report
 
@@ -36,24 +33,23 @@ def test_unknown_format_names_the_known_ones():
         get_reporter("yaml")
 
 
-def test_plugin_can_add_a_format_through_the_hook():
-    import auditor.report as builtin
+def test_plugin_can_add_a_format_through_the_hook(tmp_path):
+    from auditor.config import Config
+    from auditor.engine import Engine
 
-    pm = pluggy.PluginManager("auditor")
-    pm.add_hookspecs(hookspecs)
-    pm.register(builtin, name="builtin-reporters")
-
-    class CsvPlugin:
-        @hookimpl
-        def auditor_register_reporters(self):
-            return {
-                "csv": lambda reports, options: "rule\n" + "".join(f.rule + "\n" for r in reports for f in r.findings)
-            }
-
-    pm.register(CsvPlugin())
-    assert "csv" in available_formats(pm)
-    assert get_reporter("csv", pm)([sample_report()], OPTIONS).startswith("rule\nA001")
-    assert get_reporter("json", pm) is not None
+    plugin = tmp_path / "csv_plugin.py"
+    plugin.write_text(
+        "from auditor import hookimpl\n\n"
+        "@hookimpl\n"
+        "def auditor_register_reporters():\n"
+        "    return {'csv': lambda reports, options: 'rule\\n' + ''.join(f.rule + '\\n' for r in reports for f in r.findings)}\n",
+        encoding="utf-8",
+    )
+    table = Engine(Config(builtin=False, entry_points=False, plugins=[plugin])).reporters
+    assert "csv" in available_formats(table) and available_formats(table)[-1] == "csv"
+    assert get_reporter("csv", table)([sample_report()], OPTIONS).startswith("rule\nA001")
+    assert get_reporter("json", table) is get_reporter("json")
+    assert "csv" not in available_formats()  # without a table: the built-ins
 
 
 # --- shared helpers ------------------------------------------------------------------------

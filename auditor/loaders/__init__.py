@@ -1,15 +1,19 @@
-"""Loaders turn a source file into a Budget; they are registered so that plugins can add more.
+"""Loaders turn a source file into a Budget; plugins add more through ``auditor_register_loaders``.
 
-``load(path)`` asks each registered loader whether it claims the file (by extension and
-content), in registration order, and uses the first that does.
+``load(path, loaders)`` asks each loader whether it claims the file (by extension and content), in
+the order given, and uses the first that does. The engine owns the list (``Engine.loaders``: the
+built-in loaders and the plugins', resolved once); ``auditor.load(path)`` uses the default engine's.
+Without a list, ``load`` tries the built-in loaders only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import LoadError
+from ..hookspecs import hookimpl
 from ..model import Budget
 
 
@@ -25,38 +29,24 @@ class Loader(Protocol):
         """Read the file into a Budget; raise LoadError with a clear message when it cannot."""
 
 
-_REGISTRY: list[Loader] = []
-
-
-def register_loader(loader: Loader, *, first: bool = False) -> None:
-    """Add a loader (plugins call this through the `auditor_register_loaders` hook)."""
-    if any(existing.name == loader.name for existing in _REGISTRY):
-        return
-    if first:
-        _REGISTRY.insert(0, loader)
-    else:
-        _REGISTRY.append(loader)
-
-
-def registered_loaders() -> list[Loader]:
-    """The loaders in the order they are tried."""
-    _ensure_builtin()
-    return list(_REGISTRY)
-
-
-def _ensure_builtin() -> None:
-    if any(getattr(ld, "builtin", False) for ld in _REGISTRY):
-        return
+def builtin_loaders() -> list[Loader]:
+    """The built-in loaders, in the order they are tried."""
     from .pdf import PdfLoader
     from .text import TextLoader
     from .workbook import JsonLoader, WorkbookLoader
 
-    for loader in (PdfLoader(), WorkbookLoader(), JsonLoader(), TextLoader()):
-        register_loader(loader)
+    return [PdfLoader(), WorkbookLoader(), JsonLoader(), TextLoader()]
 
 
-def load(path: str | Path) -> Budget:
-    """Load a disclosure (text, PDF, workbook or JSON) into a validated Budget."""
+@hookimpl
+def auditor_register_loaders():
+    """The built-in loaders: this package is itself the plugin that registers them, like a third party's."""
+    return builtin_loaders()
+
+
+def load(path: str | Path, loaders: Sequence[Loader] | None = None) -> Budget:
+    """Load a disclosure (text, PDF, workbook or JSON) into a validated Budget with the first of
+    `loaders` (default: the built-in ones) that claims it."""
     p = Path(path)
     if not p.exists():
         raise LoadError("no such file", path=str(p))
@@ -69,7 +59,7 @@ def load(path: str | Path) -> Budget:
         raise LoadError(f"cannot read file ({exc.strerror})", path=str(p)) from exc
     if not head:
         raise LoadError("file is empty", path=str(p))
-    for loader in registered_loaders():
+    for loader in builtin_loaders() if loaders is None else loaders:
         if loader.sniff(p, head):
             return loader.load(p)
     raise LoadError("not a format auditor can read (expected text, PDF, .xlsx or .json)", path=str(p))

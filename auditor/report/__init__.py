@@ -8,13 +8,16 @@ registers the built-in formats, so a third-party plugin adds a format exactly th
     def auditor_register_reporters():
         return {"csv": render_csv}
 
-``get_reporter(name)`` finds a format through the plugin manager when one is given (or set up by
-``auditor.plugins``) and otherwise among the built-ins, so the reporters work standalone.
+The engine resolves the one reporter table (``Engine.reporters``: these built-ins, then each
+plugin's formats in registration order, a later plugin's format replacing an earlier one of the
+same name). ``get_reporter(name, table)`` and ``render(..., table=...)`` look formats up in such a
+table, or among the built-ins when none is given, so the reporters work standalone;
+``auditor.render`` uses the default engine's table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..hookspecs import hookimpl
@@ -85,56 +88,39 @@ def auditor_register_reporters():
     return dict(BUILTIN_FORMATS)
 
 
-def _default_plugin_manager():
-    """The process-wide plugin manager of ``auditor.plugins`` when it exists, else None."""
-    try:
-        from .. import plugins  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    for name in ("get_plugin_manager", "plugin_manager", "get_pm"):
-        fn = getattr(plugins, name, None)
-        if callable(fn):
-            try:
-                return fn()
-            except TypeError:
-                continue
-    return None
+def reporters(table: Mapping[str, Reporter] | None = None) -> Mapping[str, Reporter]:
+    """The reporter table: `table` (an engine's ``Engine.reporters``: the built-ins overridden or
+    extended by plugins) or, without one, the built-in formats."""
+    return BUILTIN_FORMATS if table is None else table
 
 
-def reporters(pm: Any = None) -> dict[str, Reporter]:
-    """Every registered format: the built-ins, overridden or extended by plugins."""
-    found: dict[str, Reporter] = dict(BUILTIN_FORMATS)
-    pm = pm if pm is not None else _default_plugin_manager()
-    if pm is not None:
-        # pluggy calls the last registered plugin first: apply results in reverse so that a
-        # plugin registered after the built-ins wins over them.
-        for result in reversed(pm.hook.auditor_register_reporters() or []):
-            if result:
-                found.update(result)
-    return found
-
-
-def available_formats(pm: Any = None) -> list[str]:
+def available_formats(table: Mapping[str, Reporter] | None = None) -> list[str]:
     """Names accepted by ``--format``: the built-ins first, then plugins' in name order."""
-    names = list(reporters(pm))
+    names = list(reporters(table))
     builtin = [n for n in BUILTIN_FORMATS if n in names]
     return builtin + sorted(n for n in names if n not in BUILTIN_FORMATS)
 
 
-def get_reporter(name: str, pm: Any = None) -> Reporter:
-    """The render callable of a format; ``KeyError`` naming the known formats when unknown."""
-    found = reporters(pm)
+def get_reporter(name: str, table: Mapping[str, Reporter] | None = None) -> Reporter:
+    """The render callable of a format in `table` (see :func:`reporters`); ``KeyError`` naming the
+    known formats when unknown."""
+    found = reporters(table)
     try:
         return found[name]
     except KeyError:
-        known = ", ".join(available_formats(pm))
+        known = ", ".join(available_formats(table))
         raise KeyError(f"unknown report format {name!r} (known: {known})") from None
 
 
-def render(reports: Any, format: str = "text", options: ReportOptions | None = None, pm: Any = None) -> str:
-    """Render one Report or a list of them in ``format``."""
+def render(
+    reports: Any,
+    format: str = "text",
+    options: ReportOptions | None = None,
+    table: Mapping[str, Reporter] | None = None,
+) -> str:
+    """Render one Report or a list of them in ``format`` (looked up in `table`, see :func:`reporters`)."""
     from ..findings import Report
 
     if isinstance(reports, Report):
         reports = [reports]
-    return get_reporter(format, pm)(list(reports), options or ReportOptions())
+    return get_reporter(format, table)(list(reports), options or ReportOptions())
