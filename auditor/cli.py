@@ -105,8 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-progress", action="store_true", help="no progress bar (there is none when stderr is not a terminal)"
     )
 
+    _ocr_arguments(a)
+
     pa = sub.add_parser("parse", help="show what the loader reads from a disclosure")
     pa.add_argument("path", metavar="FILE")
+    _ocr_arguments(pa)
+    pa.add_argument("--jobs", "-j", type=int, metavar="N", help="OCR worker processes (default: all cores)")
     pa.add_argument("--format", "-f", choices=["json", "table", "xlsx"], default="json")
     pa.add_argument("--output", "-o", metavar="PATH")
 
@@ -123,6 +127,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--plugin", action="append", default=[], metavar="FILE.py")
     e.add_argument("--config", metavar="FILE")
     return p
+
+
+def _ocr_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("scanned PDFs (the ocr extra; docs/ocr.md)")
+    g.add_argument(
+        "--ocr",
+        choices=["auto", "always", "never"],
+        help="recognise pages without a text layer (auto, default), every page (always), or none (never)",
+    )
+    g.add_argument("--cache-dir", metavar="DIR", help="cache of recognised pages (default: the user cache directory)")
 
 
 def _split(values: list[str]) -> list[str]:
@@ -153,6 +167,14 @@ def resolve_config(args: argparse.Namespace) -> Any:
         if args.rule_timeout <= 0:
             raise ConfigError("--rule-timeout must be positive")
         changes["rule_timeout"] = args.rule_timeout
+    if getattr(args, "ocr", None):
+        changes["ocr"] = args.ocr
+    if getattr(args, "cache_dir", None):
+        changes["cache_dir"] = Path(args.cache_dir).expanduser()
+    if getattr(args, "jobs", None):
+        changes["ocr_jobs"] = args.jobs
+    if getattr(args, "quiet", False) or getattr(args, "no_progress", False):
+        changes["ocr_progress"] = False
     if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
         raise ConfigError("baseline file does not exist", path=args.baseline)
     return cfg.replace(**changes) if changes else cfg
@@ -326,7 +348,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from . import export
     from .engine import load
 
-    budget = load(args.path)
+    if args.jobs is not None and args.jobs < 1:
+        raise AuditorError("--jobs must be at least 1")
+    budget = load(args.path, ocr=args.ocr, jobs=args.jobs, cache_dir=args.cache_dir)
     if args.format == "xlsx":
         if not args.output:
             raise AuditorError("--format xlsx needs --output FILE.xlsx")

@@ -10,6 +10,8 @@ Keys (all optional)::
     rule_timeout = 10                   # seconds per rule
     baseline = "auditor-baseline.json"
     show_waived = false
+    ocr = "auto"                        # scanned pages: auto | always | never (docs/ocr.md)
+    cache_dir = "~/.cache/budget-auditor"  # recognised pages are cached here (OCR)
     [tool.auditor.severity]             # severity overrides per code
     NV003 = "warning"
     [tool.auditor.params.SG003]         # parameters per rule
@@ -38,8 +40,9 @@ from .findings import SEVERITIES, Finding
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select", "ignore", "fail_on", "rules", "plugins", "rule_timeout", "baseline", "show_waived",
-    "severity", "params", "waivers",
+    "severity", "params", "waivers", "ocr", "cache_dir",
 }  # fmt: skip
+OCR_MODES = ("auto", "always", "never")
 
 
 @dataclass
@@ -97,6 +100,18 @@ class Config:
     #: whether the built-in rules and plugins (entry points) are loaded; tests turn these off.
     builtin: bool = True
     entry_points: bool = True
+    #: scanned PDF pages: "auto" (pages without a text layer), "always" or "never" (docs/ocr.md)
+    ocr: str = "auto"
+    #: worker processes recognising pages (None: the cores this process may use)
+    ocr_jobs: int | None = None
+    #: cache of recognised pages (None: the user cache directory)
+    cache_dir: Path | None = None
+    #: a progress bar per recognised page (None: when stderr is a terminal)
+    ocr_progress: bool | None = None
+
+    def load_options(self) -> dict[str, Any]:
+        """The loader settings of this run (for ``auditor.load``)."""
+        return {"ocr": self.ocr, "jobs": self.ocr_jobs, "cache_dir": self.cache_dir, "progress": self.ocr_progress}
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -216,6 +231,12 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
     if data.get("baseline"):
         cfg.baseline = base / str(data["baseline"])
     cfg.show_waived = bool(data.get("show_waived", False))
+    ocr = data.get("ocr", "auto")
+    if ocr not in OCR_MODES:
+        raise err(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}", "ocr")
+    cfg.ocr = ocr
+    if data.get("cache_dir"):
+        cfg.cache_dir = (base / Path(str(data["cache_dir"])).expanduser()).resolve()
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
         raise err('severity must be a table of CODE = "error|warning|info"', "severity")

@@ -37,6 +37,10 @@ class Document:
     #: pages (1-based) with no extractable text: blank, or an image without a text layer.
     empty_pages: list[int] = field(default_factory=list)
     encoding: str | None = None
+    #: "ocr" when the text was read by OCR (ours, or an OCR tool's text layer); None for a text layer
+    extraction: str | None = None
+    #: OCR provenance: {"engine", "pages" (1-based), "confidence": {(page, line): per-cell confidence}}
+    ocr: dict | None = None
     #: derived views that rules share (e.g. prose paragraphs), computed once per document;
     #: not an init field, so a copy made with dataclasses.replace starts empty
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)

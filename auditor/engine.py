@@ -119,11 +119,14 @@ class Engine:
         """A loaded rule by code (selected or not)."""
         return next((r for r in self.all_rules if r.code == code), None)
 
-    def load(self, path: str | Path) -> Any:
-        """Load a disclosure with the first of this engine's loaders that claims it."""
+    def load(self, path: str | Path, **options: Any) -> Any:
+        """Load a disclosure with the first of this engine's loaders that claims it; `options`
+        (``ocr``, ``jobs``, ``cache_dir``, ``progress``) override the config's loader settings."""
         from .loaders import load
 
-        return load(path, self.loaders)
+        settings = self.config.load_options()
+        settings.update({k: v for k, v in options.items() if v is not None})
+        return load(path, self.loaders, **settings)
 
     def budget(self, source: Any) -> Any:
         """A Budget from a path (loaded) or a Budget (as given); None stays None."""
@@ -161,6 +164,10 @@ class Engine:
         applicable = applicable_rules(self.rules, budget)
         for r in applicable:
             findings.extend(run_rule_contained(r, budget, config, context))
+        if getattr(getattr(budget, "meta", None), "from_ocr", False):
+            from .ocr_notes import annotate  # figures read by OCR: say where a misreading is possible
+
+            findings = annotate(findings, budget) or findings
         report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
         findings = self._modify(report, findings, document)
         findings = apply_waivers(findings, config, document)
@@ -327,9 +334,10 @@ def applicable_rules(rules: Iterable[Rule], budget: Any) -> list[Rule]:
     return [r for r in rules if r.applies_to(kind)]
 
 
-def load(path: str | Path) -> Any:
-    """Load a disclosure (text, PDF, workbook or JSON) into a Budget with the default engine's loaders."""
-    return default_engine().load(path)
+def load(path: str | Path, **options: Any) -> Any:
+    """Load a disclosure (text, PDF, workbook or JSON) into a Budget with the default engine's loaders;
+    `options` are the OCR settings of scanned PDFs (``ocr``, ``jobs``, ``cache_dir``; docs/ocr.md)."""
+    return default_engine().load(path, **options)
 
 
 def render(reports: Any, format: str = "text", options: Any = None) -> str:

@@ -294,6 +294,13 @@ class Meta:
     missing_tables: list[str] = field(default_factory=list)
     missing_sections: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # loader remarks (inferences, repairs)
+    #: "ocr" when the text was read by OCR (auditor's own, or an OCR tool's text layer), else None
+    extraction: str | None = None
+
+    @property
+    def from_ocr(self) -> bool:
+        """Whether the figures were read by OCR, so a misreading is possible (the one predicate)."""
+        return self.extraction == "ocr"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -308,6 +315,7 @@ class Meta:
             "missing_tables": list(self.missing_tables),
             "missing_sections": list(self.missing_sections),
             "notes": list(self.notes),
+            "extraction": self.extraction,
         }
 
 

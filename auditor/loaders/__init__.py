@@ -44,10 +44,29 @@ def auditor_register_loaders():
     return builtin_loaders()
 
 
-def load(path: str | Path, loaders: Sequence[Loader] | None = None) -> Budget:
+def load(
+    path: str | Path,
+    loaders: Sequence[Loader] | None = None,
+    *,
+    ocr: str | None = None,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool | None = None,
+) -> Budget:
     """Load a disclosure (text, PDF, workbook or JSON) into a validated Budget with the first of
-    `loaders` (default: the built-in ones) that claims it."""
-    p = Path(path)
+    `loaders` (default: the built-in ones) that claims it.
+
+    Scanned PDF pages are recognised by OCR (``ocr``: "auto" — pages without a text layer —,
+    "always" or "never"; ``jobs`` worker processes; ``cache_dir`` for recognised pages; see
+    docs/ocr.md). Settings left None keep the current ones (the run's, or the defaults).
+    """
+    from .ocr_stage import options_from, using
+
+    with using(options_from(ocr=ocr, jobs=jobs, cache_dir=cache_dir, progress=progress)):
+        return _load(Path(path), loaders)
+
+
+def _load(p: Path, loaders: Sequence[Loader] | None) -> Budget:
     if not p.exists():
         raise LoadError("no such file", path=str(p))
     if p.is_dir():

@@ -144,8 +144,18 @@ def _wide(ch: str) -> bool:
 
 def page_lines(textpage, page_no: int) -> list[Line]:
     """The located lines of one page, in reading order (top to bottom)."""
+    return lines_from_glyphs(_page_chars(textpage), page_no)
+
+
+#: A positioned glyph (text in a box, PDF points, y upwards): what a text layer or OCR gives.
+Glyph = _Char
+
+
+def lines_from_glyphs(chars: list[_Char], page_no: int) -> list[Line]:
+    """Located lines from positioned glyphs, top to bottom: the seam that the text layer and the OCR
+    stage (`auditor.loaders.ocr`) share, so the parsers read both alike."""
     out: list[Line] = []
-    for n, row in enumerate(_group_rows(_page_chars(textpage)), start=1):
+    for n, row in enumerate(_group_rows(chars), start=1):
         cells, spans = _row_cells(row)
         out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans))
     return out
@@ -171,8 +181,9 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
 
 
-def read_document(path: str | Path) -> Document:
-    """Read a text-layer PDF into a located Document (no parsing)."""
+def read_document(path: str | Path, *, require_text: bool = True) -> Document:
+    """Read a text-layer PDF into a located Document (no parsing); with `require_text` off, a PDF of
+    images only gives a Document without lines (its pages in `empty_pages`) for the OCR stage."""
     path = Path(path)
     pdf = _open(path)
     try:
@@ -197,7 +208,7 @@ def read_document(path: str | Path) -> Document:
             lines.extend(got)
     finally:
         pdf.close()
-    if not lines:
+    if not lines and require_text:
         raise LoadError(
             f"PDF has no text layer ({n_pages} page{'s' if n_pages != 1 else ''} of images or blank); "
             "OCR it first (e.g. ocrmypdf) and load the result",
@@ -217,5 +228,6 @@ class PdfLoader:
 
     def load(self, path: Path) -> Budget:
         from ..parse import parse_document
+        from .ocr_stage import complete_with_ocr
 
-        return parse_document(read_document(path))
+        return parse_document(complete_with_ocr(read_document(path, require_text=False), path))

@@ -19,8 +19,10 @@ def parse_document(doc: Document) -> Budget:
     if final is not None:
         from .final import parse_final
 
-        return parse_final(doc, final)
-    meta = Meta(source=doc.path)
+        budget = parse_final(doc, final)
+        budget.meta.extraction = doc.extraction
+        return budget
+    meta = Meta(source=doc.path, extraction=doc.extraction)
     frames: dict = {}
     tables.parse_tables(doc, meta, frames)
     narrative.parse_narrative(doc, meta, frames)

@@ -1,0 +1,216 @@
+"""The OCR stage: scanned copies of corpus pages read to the same tables as their text layers.
+
+OCR costs seconds of CPU per page, so these tests recognise five pages in all (a session-scoped
+cache lets each scan be recognised once); whole scanned documents are in ``make bench``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pypdfium2 as pdfium
+import pytest
+from corpus import CORPUS, needs_corpus
+
+from auditor.errors import LoadError
+from auditor.loaders import load
+from auditor.loaders.ocr_stage import complete_with_ocr, survey
+from auditor.loaders.pdf import read_document
+
+WANLI = CORPUS / "putuo-wanli-street-2024-budget.pdf"
+COMMERCE = CORPUS / "putuo-commerce-2025-budget.pdf"
+LOCATION = {"line", "page"}
+
+
+def _subset(src: Path, pages: list[int], dst: Path) -> Path:
+    """A text-layer PDF of some pages of `src` (1-based)."""
+    out = pdfium.PdfDocument.new()
+    with pdfium.PdfDocument(str(src)) as pdf:
+        out.import_pages(pdf, [p - 1 for p in pages])
+    out.save(str(dst))
+    out.close()
+    return dst
+
+
+def _tables(budget) -> dict[str, pd.DataFrame]:
+    """The non-empty frames of the nine tables without their locations (line numbers may differ)."""
+    out = {}
+    for key, info in budget.meta.tables.items():
+        frame = budget.frames[key]
+        if len(frame):
+            out[key] = frame.drop(columns=[c for c in frame.columns if c in LOCATION]).reset_index(drop=True)
+    return out
+
+
+def _assert_same_tables(scanned, original) -> None:
+    got, want = _tables(scanned), _tables(original)
+    assert sorted(got) == sorted(want)
+    for key in want:
+        pd.testing.assert_frame_equal(got[key], want[key], check_dtype=False, obj=key)
+
+
+# ----------------------------------------------------------------------------------------------
+# without the extra (always runs)
+
+
+def _image_pdf(dst: Path) -> Path:
+    from PIL import Image
+
+    Image.new("L", (200, 280), 255).save(dst, format="PDF")
+    return dst
+
+
+@pytest.fixture
+def no_ocr_extra(monkeypatch):
+    """Make the recogniser's import fail, as on a machine without the ``ocr`` extra."""
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    monkeypatch.delitem(sys.modules, "auditor.loaders.ocr", raising=False)
+
+
+def test_scan_without_the_extra_is_one_clear_line_and_exit_2(tmp_path, no_ocr_extra, capsys):
+    pytest.importorskip("PIL")
+    scan = _image_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(LoadError, match=r"pip install 'budget-auditor\[ocr\]'"):
+        load(scan)
+    from auditor.cli import main
+
+    assert main(["audit", str(scan)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pip install 'budget-auditor[ocr]'" in err[0] and "scan.pdf" in err[0]
+
+
+def test_ocr_never_keeps_the_no_text_layer_error(tmp_path):
+    pytest.importorskip("PIL")
+    scan = _image_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(LoadError, match="no text layer"):
+        load(scan, ocr="never")
+
+
+def test_bad_ocr_mode_is_a_load_error(tmp_path):
+    with pytest.raises(LoadError, match="--ocr must be one of"):
+        load(tmp_path / "x.pdf", ocr="sometimes")
+
+
+@needs_corpus
+def test_text_layer_pdf_is_not_ocr():
+    doc = complete_with_ocr(read_document(WANLI, require_text=False), WANLI)
+    assert doc.extraction is None and doc.ocr is None
+
+
+def test_invisible_text_over_an_image_is_an_ocr_tools_layer(tmp_path):
+    """A text layer in render mode 3 over a page image (what ocrmypdf writes) counts as OCR."""
+    pytest.importorskip("PIL")
+    import pypdfium2.raw as c
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(200, 200)
+    from PIL import Image
+
+    img = pdfium.PdfImage.new(pdf)
+    img.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (20, 20), (255, 255, 255))))
+    img.set_matrix(pdfium.PdfMatrix().scale(200, 200))
+    page.insert_obj(img)
+    font = c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    text = c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
+    value = "1,234.00"
+    buf = (c.FPDF_WCHAR * (len(value) + 1))(*[ord(ch) for ch in value], 0)
+    c.FPDFText_SetText(text, buf)
+    c.FPDFTextObj_SetTextRenderMode(text, c.FPDF_TEXTRENDERMODE_INVISIBLE)
+    c.FPDFPageObj_Transform(text, 1, 0, 0, 1, 20, 100)
+    c.FPDFPage_InsertObject(page.raw, text)
+    page.gen_content()
+    dst = tmp_path / "ocrd.pdf"
+    pdf.save(str(dst))
+    del font
+    assert survey(dst).hidden_text_pages == {1}
+    doc = complete_with_ocr(read_document(dst, require_text=False), dst)
+    assert doc.extraction == "ocr" and doc.lines and doc.lines[0].cells == ("1,234.00",)
+
+
+# ----------------------------------------------------------------------------------------------
+# with the extra: a few real pages
+
+ocr_extra = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("rapidocr") is None, reason="needs the ocr extra"
+)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("ocr-cache")
+
+
+@pytest.fixture(scope="module")
+def wanli_p10(tmp_path_factory) -> tuple[Path, Path]:
+    """The 财务收支预算总表 page: its text layer, and a scan of it (150 dpi, 1°, noise, JPEG 60)."""
+    from auditor.scancopy import make_scan
+
+    d = tmp_path_factory.mktemp("wanli")
+    text = _subset(WANLI, [10], d / "text.pdf")
+    return text, make_scan(text, d / "scan.pdf", skew=1.0)
+
+
+@needs_corpus
+@ocr_extra
+def test_scanned_table_page_parses_to_the_same_table(wanli_p10, cache):
+    text, scan = wanli_p10
+    original = load(text)
+    scanned = load(scan, cache_dir=cache, jobs=1)
+    assert scanned.meta.extraction == "ocr" and scanned.meta.from_ocr and not original.meta.from_ocr
+    _assert_same_tables(scanned, original)
+    assert scanned.fiscal_summary["amount"].notna().sum() >= 10
+    info = scanned.document.ocr["page_info"][1]
+    assert info["rotation"] == 0 and 0.8 <= abs(info["skew"]) <= 1.2
+    # every cell carries the recogniser's confidence
+    conf = scanned.document.ocr["confidence"]
+    for ln in scanned.document.lines:
+        assert len(conf[(ln.page, ln.line)]) == len(ln.cells)
+        assert all(0.5 <= c <= 1.0 for c in conf[(ln.page, ln.line)])
+
+
+@needs_corpus
+@ocr_extra
+def test_second_load_of_a_scan_comes_from_the_cache(wanli_p10, cache):
+    _, scan = wanli_p10
+    first = load(scan, cache_dir=cache, jobs=1)  # recognised by the test above, or now
+    started = time.perf_counter()
+    again = load(scan, cache_dir=cache, jobs=1)
+    assert time.perf_counter() - started < 1.0
+    assert again.document.ocr["page_info"][1]["cached"] is True
+    assert [ln.cells for ln in again.document.lines] == [ln.cells for ln in first.document.lines]
+
+
+@needs_corpus
+@ocr_extra
+def test_page_turned_90_degrees_is_turned_back(tmp_path, wanli_p10, cache):
+    from auditor.scancopy import make_scan
+
+    text, _ = wanli_p10
+    scan = make_scan(text, tmp_path / "sideways.pdf", skew=0.5, rotate=90)
+    scanned = load(scan, cache_dir=cache, jobs=1)
+    assert scanned.document.ocr["page_info"][1]["rotation"] == 270
+    _assert_same_tables(scanned, load(text))
+
+
+@needs_corpus
+@ocr_extra
+def test_mixed_pdf_reads_text_pages_and_recognises_scanned_ones(tmp_path, cache):
+    """A text-layer 财务收支预算总表 page and a scanned 三公 page (万元, two decimals) at 100 dpi."""
+    from auditor.scancopy import make_scan
+
+    text = _subset(COMMERCE, [9, 21], tmp_path / "text.pdf")
+    sangong = make_scan(_subset(COMMERCE, [21], tmp_path / "p21.pdf"), tmp_path / "p21-scan.pdf", dpi=100)
+    mixed = pdfium.PdfDocument.new()
+    for src, index in ((text, 0), (sangong, 0)):
+        with pdfium.PdfDocument(str(src)) as pdf:
+            mixed.import_pages(pdf, [index])
+    mixed.save(str(tmp_path / "mixed.pdf"))
+    mixed.close()
+    scanned = load(tmp_path / "mixed.pdf", cache_dir=cache, jobs=1)
+    assert scanned.document.ocr["pages"] == [2]  # page 1 kept its text layer
+    assert scanned.meta.from_ocr
+    _assert_same_tables(scanned, load(text))
+    assert scanned.sangong["total"].notna().any()
