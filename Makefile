@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/minhang-police-2024-budget.txt
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-ocr clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ocr.py
+
+# OCR seconds/page, pages/s, peak memory, cached re-audit (one whole scanned corpus budget; --all: every one)
+bench-ocr: $(STAMP)
+	$(BIN)/python benchmarks/ocr.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -38,7 +38,7 @@ def _subset(src: Path, pages: list[int], dst: Path) -> Path:
 def _tables(budget) -> dict[str, pd.DataFrame]:
     """The non-empty frames of the nine tables without their locations (line numbers may differ)."""
     out = {}
-    for key, info in budget.meta.tables.items():
+    for key in budget.meta.tables:
         frame = budget.frames[key]
         if len(frame):
             out[key] = frame.drop(columns=[c for c in frame.columns if c in LOCATION]).reset_index(drop=True)
@@ -133,9 +133,7 @@ def test_invisible_text_over_an_image_is_an_ocr_tools_layer(tmp_path):
 # ----------------------------------------------------------------------------------------------
 # with the extra: a few real pages
 
-ocr_extra = pytest.mark.skipif(
-    __import__("importlib").util.find_spec("rapidocr") is None, reason="needs the ocr extra"
-)
+ocr_extra = pytest.mark.skipif(__import__("importlib").util.find_spec("rapidocr") is None, reason="needs the ocr extra")
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +212,54 @@ def test_mixed_pdf_reads_text_pages_and_recognises_scanned_ones(tmp_path, cache)
     assert scanned.meta.from_ocr
     _assert_same_tables(scanned, load(text))
     assert scanned.sangong["total"].notna().any()
+
+
+# ----------------------------------------------------------------------------------------------
+# provenance on findings (no recognition needed: a recognised document is built by hand)
+
+
+def _ocr_budget(conf: float):
+    from auditor.document import Document, Line
+    from auditor.model import Budget, Meta
+
+    lines = [Line("合计  1,234.00", line=3, page=2, cells=("合计", "1,234.00"), cell_x=((10, 40), (90, 130)))]
+    doc = Document(
+        path="scan.pdf",
+        lines=lines,
+        kind="pdf",
+        pages=2,
+        extraction="ocr",
+        ocr={"engine": "rapidocr", "confidence": {(2, 3): (0.99, conf)}},
+    )
+    return Budget(meta=Meta(source="scan.pdf", extraction="ocr"), frames={}, document=doc)
+
+
+def _finding(expected, actual):
+    from auditor.findings import Finding, Location
+
+    return Finding(
+        "AR001", "error", "sum differs", location=Location(table="t", line=3, page=2), expected=expected, actual=actual
+    )
+
+
+def test_low_confidence_value_says_it_may_be_misread():
+    from auditor.ocr_notes import annotate
+
+    [f] = annotate([_finding("1,500.00", "1,234.00")], _ocr_budget(0.62))
+    assert f.note == "可能是识别错误（识别置信度 0.62），请核对原件"
+
+
+def test_one_digit_off_says_it_may_be_misread_even_when_confident():
+    from auditor.ocr_notes import annotate
+
+    [f] = annotate([_finding("1,284.00", "1,234.00")], _ocr_budget(0.99))
+    assert f.note == "可能是识别错误（与应有值只差一位数字，识别置信度 0.99），请核对原件"
+
+
+def test_confident_value_far_off_and_text_layer_documents_get_no_note():
+    from auditor.ocr_notes import annotate
+
+    assert annotate([_finding("9,999.00", "1,234.00")], _ocr_budget(0.99)) is None
+    budget = _ocr_budget(0.5)
+    budget.meta.extraction = None
+    assert annotate([_finding("1,284.00", "1,234.00")], budget) is None
