@@ -263,3 +263,53 @@ def test_confident_value_far_off_and_text_layer_documents_get_no_note():
     budget = _ocr_budget(0.5)
     budget.meta.extraction = None
     assert annotate([_finding("1,284.00", "1,234.00")], budget) is None
+
+
+# ----------------------------------------------------------------------------------------------
+# hygiene steps on their own (cheap: no recognition)
+
+
+@ocr_extra
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        ("119, 385, 303", "119,385,303"),
+        ("1，867，397．54", "1,867,397.54"),
+        ("397. 54", "397.54"),
+        ("１２３", "123"),
+        ("增加10，2024年", "增加10，2024年"),  # a full-width comma in prose before a year stays
+        ("1. 一般公共预算资金", "1. 一般公共预算资金"),
+        ("2023、2024", "2023、2024"),
+    ],
+)
+def test_numbers_are_normalised_only_inside_numbers(raw, want):
+    from auditor.loaders.ocr_hygiene import normalise
+
+    assert normalise(raw) == want
+
+
+@ocr_extra
+def test_box_straddling_a_rule_is_split_and_kept_clear_of_it():
+    from auditor.loaders.ocr_hygiene import Box, TableRule, split_at_rules
+
+    merged = Box("1,867,397.5466,410,000.00", 100, 350, 10, 40, 0.97)  # 25 narrow characters, 10 px each
+    rule = TableRule(x=220, top=0, bottom=100)
+    left, right = split_at_rules([merged], [rule])
+    assert (left.text, right.text) == ("1,867,397.54", "66,410,000.00")
+    assert left.right <= 220 - 0.45 * 30 and right.left >= 220 + 0.45 * 30
+    # a rule that does not reach the box's row changes nothing
+    assert split_at_rules([merged], [TableRule(x=220, top=50, bottom=100)]) == [merged]
+
+
+@ocr_extra
+@pytest.mark.parametrize("angle", [-1.5, 0.7])
+def test_skew_is_found_by_projection_profile(angle):
+    import numpy as np
+
+    from auditor.loaders.ocr_hygiene import rotate, skew_angle
+
+    page = np.full((600, 800), 255, np.uint8)
+    for y in range(60, 560, 40):  # rows of "text": dashes with gaps, as table rows print
+        for x in range(60, 740, 30):
+            page[y : y + 14, x : x + 20] = 0
+    assert skew_angle(rotate(page, angle)) == pytest.approx(-angle, abs=0.1)

@@ -70,7 +70,7 @@ def skew_angle(gray: np.ndarray, max_deg: float = MAX_SKEW) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class TableRule:
     """A vertical table rule: its x and vertical extent, in pixels."""
 
     x: float
@@ -78,7 +78,7 @@ class Rule:
     bottom: float
 
 
-def table_rules(gray: np.ndarray, min_len: int) -> tuple[list[Rule], np.ndarray]:
+def table_rules(gray: np.ndarray, min_len: int) -> tuple[list[TableRule], np.ndarray]:
     """The vertical table rules (strokes at least `min_len` pixels long and a few wide) and a mask of
     every rule, vertical or horizontal, to erase before recognition: a 一 that touches a rule is
     read as part of it and dropped (一般行政管理事务 came out as 般行政管理事务)."""
@@ -88,11 +88,11 @@ def table_rules(gray: np.ndarray, min_len: int) -> tuple[list[Rule], np.ndarray]
         mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, 2 * min_len), 1))
     )
     n, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    rules: list[Rule] = []
+    rules: list[TableRule] = []
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
         if h >= min_len and w <= max(6, min_len // 6):
-            rules.append(Rule(x + w / 2, float(y), float(y + h)))
+            rules.append(TableRule(x + w / 2, float(y), float(y + h)))
     erase = cv2.dilate(vertical | horizontal, np.ones((3, 3), np.uint8))
     return rules, erase
 
@@ -121,7 +121,7 @@ class Box:
     conf: float
 
 
-def split_at_rules(boxes: list[Box], rules: list[Rule], pad: float = 0.45, margin: float = 3.0) -> list[Box]:
+def split_at_rules(boxes: list[Box], rules: list[TableRule], pad: float = 0.45, margin: float = 3.0) -> list[Box]:
     """Split each box where a vertical rule crosses it (between the characters nearest the rule),
     and keep every box `pad` of its height clear of the rules beside it.
 

@@ -200,7 +200,8 @@ def complete_with_ocr(doc: Document, path: Path) -> Document:
             "is scanned" if len(pages) == n_pages else f"has {len(pages)} scanned page{'s' if len(pages) > 1 else ''}"
         )
         raise LoadError(
-            f"PDF {what} (no text layer); reading it needs the OCR extra: {INSTALL_HINT} ({exc.name or exc})",
+            f"PDF {what} (no text layer); reading it needs the OCR extra: {INSTALL_HINT} "
+            f"({exc.name or 'rapidocr'} is not installed)",
             path=str(path),
         ) from exc
     result = ocr.recognise(path, pages, opts)
@@ -224,7 +225,7 @@ def complete_with_ocr(doc: Document, path: Path) -> Document:
 def _mark_ocr_text_layer(doc: Document, path: Path, info: PdfSurvey | None = None) -> Document:
     """A text layer that an OCR tool added (its producer says so, or it is invisible text over
     images) is OCR output: its figures can be misread like ours."""
-    info = info or survey(path, pages=[p for p in range(1, (doc.pages or 0) + 1)][:3])
+    info = info or survey(path, pages=[1] if doc.pages else [])  # an OCR tool writes every page alike
     hidden = sorted(info.hidden_text_pages)
     if not info.ocr_producer and not hidden:
         return doc
