@@ -280,6 +280,8 @@ def test_confident_value_far_off_and_text_layer_documents_get_no_note():
         ("增加10，2024年", "增加10，2024年"),  # a full-width comma in prose before a year stays
         ("1. 一般公共预算资金", "1. 一般公共预算资金"),
         ("2023、2024", "2023、2024"),
+        ("1. 2025年部门收入预算总表", "1. 2025年部门收入预算总表"),  # a list number before a year
+        ("4．2025年", "4．2025年"),
     ],
 )
 def test_numbers_are_normalised_only_inside_numbers(raw, want):

@@ -22,11 +22,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import version as _version
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-import rapidocr
+import rapidocr  # noqa: F401 - the extra: an ImportError here is the clear message of ocr_stage
 
 from ..document import Line
 from ..errors import LoadError
@@ -56,11 +57,10 @@ ORIENTATION_SAMPLES = 8
 
 SETTINGS = {
     "engine": "rapidocr",
-    "version": getattr(rapidocr, "__version__", None) or "3.10.0",
+    "version": _version("rapidocr"),
     "dpi": DPI,
     "angle_classifier": False,
     "hygiene": HYGIENE_VERSION,
-    "glyph_height": GLYPH_HEIGHT,
     "min_score": MIN_SCORE,
 }
 
@@ -131,7 +131,7 @@ def _recognise(gray: np.ndarray, dpi: int) -> _Reading:
             if score < MIN_SCORE or not text.strip():
                 continue
             x0, x1, y0, y1 = _axis_box(quad)
-            boxes.append(Box(normalise(text.strip()), x0, x1, y0, y1, float(score)))
+            boxes.append(Box(text.strip(), x0, x1, y0, y1, float(score)))
     return _Reading(gray, skew, split_at_rules(boxes, rules))
 
 
@@ -214,7 +214,8 @@ def glyphs_of(boxes: list[list]) -> list[_OcrGlyph]:
     """Each box's characters spread over its width (a CJK character twice a digit's width), at the
     height a text layer's glyph would have."""
     out: list[_OcrGlyph] = []
-    for text, left, right, bottom, top, conf in boxes:
+    for raw, left, right, bottom, top, conf in boxes:
+        text = normalise(raw)  # here, not in the worker: the cache keeps what the recogniser read
         mid = (top + bottom) / 2
         half = (top - bottom) * GLYPH_HEIGHT / 2
         weights = [char_weight(c) for c in text]

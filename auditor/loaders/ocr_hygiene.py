@@ -183,8 +183,9 @@ def _cut(box: Box, cuts: list[float]) -> list[Box]:
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: a thousands separator: a comma (either width) before exactly three digits, spaces around it dropped
 _GROUP = re.compile(r"(?<=\d)[ \t]*[,，][ \t]*(?=\d{3}(?!\d))")
-#: a decimal point (either width) between digits, spaces around it dropped
-_POINT = re.compile(r"(?<=\d)[ \t]*[.．][ \t]*(?=\d)")
+#: a decimal point (either width) before the one or two decimals of an amount, spaces around it
+#: dropped; a list number before a year (``1. 2025年``, ``4．2025年``) is not a decimal point
+_POINT = re.compile(r"(?<=\d)[ \t]*[.．][ \t]*(?=\d{1,2}(?!\d))")
 
 
 def normalise(text: str) -> str:
