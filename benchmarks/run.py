@@ -8,7 +8,9 @@
 (c) a generated corpus of text disclosures (benchmarks/generate.py): documents/s with --jobs 1 and
     --jobs 2, and peak RSS of the auditor process tree for 100 vs 400 documents;
 (d) cold start of ``auditor audit examples/minhang-police-2024-budget.txt`` vs
-    ``python -c "import pandera.pandas"`` (median of 5 subprocesses each).
+    ``python -c "import pandas"``: CPU time (user + system) of each subprocess, median of 7 runs each,
+    alternated, with byte-code caching on (as in an installed package) after one warm-up run each.
+    CPU time, not wall time, so that other load on the machine does not skew the ratio.
 Targets are printed next to the figures; nothing here is asserted by the test suite.
 """
 
@@ -157,17 +159,42 @@ def corpus(small: int, large: int, tmp: Path) -> dict:
     return out
 
 
-def cold_start(runs: int) -> dict:
-    def sub(cmd):
-        return lambda: subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def child_cpu(cmd: list[str]) -> float:
+    """CPU seconds (user + system) a subprocess used, with byte-code caching on."""
+    import resource
 
-    sub([AUDITOR, "audit", str(EXAMPLE), "-q"])()
-    ours, _ = median_time(sub([AUDITOR, "audit", str(EXAMPLE), "-q"]), runs)
-    pandera, _ = median_time(sub([sys.executable, "-c", "import pandera.pandas"]), runs)
-    imp, _ = median_time(
-        sub([sys.executable, "-c", "import auditor.cli, auditor.engine, auditor.loaders.text, auditor.parse"]), runs
-    )
-    return {"auditor_s": ours, "import_pandera_s": pandera, "import_auditor_s": imp, "ratio": ours / pandera}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+COLD_TARGET = 1.2  # `auditor audit` cold start at most 1.2x `python -c "import pandas"`
+
+
+def cold_start(runs: int = 7) -> dict:
+    commands = {
+        "auditor": [AUDITOR, "audit", str(EXAMPLE), "-q"],
+        "pandas": [sys.executable, "-c", "import pandas"],
+        "imports": [sys.executable, "-c", "import auditor.cli, auditor.engine, auditor.loaders.text, auditor.parse"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for cmd in commands.values():
+        child_cpu(cmd)  # warm-up: byte-code written, files in the page cache
+    for _ in range(runs):  # alternated, so that a burst of load hits both alike
+        for name, cmd in commands.items():
+            times[name].append(child_cpu(cmd))
+    ours, pandas = statistics.median(times["auditor"]), statistics.median(times["pandas"])
+    return {
+        "runs": runs,
+        "auditor_cpu_s": ours,
+        "import_pandas_cpu_s": pandas,
+        "import_auditor_cpu_s": statistics.median(times["imports"]),
+        "ratio": ours / pandas,
+        "target": COLD_TARGET,
+        "all": times,
+    }
 
 
 def row(name: str, value: str, target: str, ok: bool | None) -> list[str]:
@@ -180,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small", type=int, default=100)
     ap.add_argument("--large", type=int, default=400)
     ap.add_argument("--quick", action="store_true", help="fewer runs and a smaller corpus (a smoke test of the script)")
+    ap.add_argument("--cold-start", action="store_true", help="only figure (d), the cold start")
     args = ap.parse_args(argv)
     if args.quick:
         args.runs, args.small, args.large = 5, 20, 60
@@ -197,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError:
         pass
     print(f"budget-auditor benchmark: {results['cores']} cores, Python {results['python']}", flush=True)
+    if args.cold_start:
+        d = cold_start()
+        print(
+            f"(d) cold start: auditor audit {d['auditor_cpu_s']:.2f} s CPU vs import pandas {d['import_pandas_cpu_s']:.2f} s"
+            f" = {d['ratio']:.2f}× (target ≤ {COLD_TARGET}×; imports alone {d['import_auditor_cpu_s']:.2f} s)"
+        )
+        return 0
     results["a_in_process"] = a = in_process(max(15, args.runs))
     print(f"(a) done: {a['full_ms']:.0f} ms", flush=True)
     results["b_pdf"] = b = pdf_vs_plumber(5)
@@ -204,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         results["c_corpus"] = c = corpus(args.small, args.large, Path(tmp))
     print("(c) done", flush=True)
-    results["d_cold_start"] = d = cold_start(5)
+    results["d_cold_start"] = d = cold_start()
 
     from tabulate import tabulate
 
@@ -246,10 +281,11 @@ def main(argv: list[str] | None = None) -> int:
             big["peak_tree_mb"] <= j2["peak_tree_mb"] * 1.15 + 20,
         ),
         row(
-            "(d) cold start `auditor audit` example vs import pandera.pandas",
-            f"{d['auditor_s']:.2f} s vs {d['import_pandera_s']:.2f} s = {d['ratio']:.2f}× (imports alone {d['import_auditor_s']:.2f} s)",
-            "≤ 2×",
-            d["ratio"] <= 2,
+            "(d) cold start `auditor audit` example vs `python -c 'import pandas'`, CPU, median",
+            f"{d['auditor_cpu_s']:.2f} s vs {d['import_pandas_cpu_s']:.2f} s = {d['ratio']:.2f}× "
+            f"(auditor's imports alone {d['import_auditor_cpu_s']:.2f} s; {d['runs']} runs)",
+            f"≤ {COLD_TARGET}×",
+            d["ratio"] <= COLD_TARGET,
         ),
     ]
     print(
