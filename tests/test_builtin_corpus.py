@@ -214,7 +214,14 @@ DATA = Path(__file__).resolve().parent / "data"
 @needs_corpus
 @pytest.mark.parametrize("tool", ["tables", "plumber"])  # pdftotext -layout text; pdfplumber extract_text()
 @pytest.mark.parametrize(
-    "name", ["putuo-commerce-2025-budget", "putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget"]
+    "name",
+    [
+        "putuo-commerce-2025-budget",
+        "putuo-government-office-2025-budget",
+        "putuo-government-office-2025-unit-budget",
+        "putuo-wanli-street-2024-budget",
+        "putuo-wanli-street-2025-budget",
+    ],
 )
 def test_extracted_text_audits_like_the_pdf(name, tool):
     """Text extracted by common tools (wrapped lines, indented or not) gets the PDF's findings, rule by rule."""
@@ -228,7 +235,14 @@ def test_extracted_text_audits_like_the_pdf(name, tool):
 @needs_corpus
 @pytest.mark.parametrize("tool", ["tables", "plumber"])
 @pytest.mark.parametrize(
-    "name", ["putuo-commerce-2025-budget", "putuo-wanli-street-2024-budget", "putuo-wanli-street-2025-budget"]
+    "name",
+    [
+        "putuo-commerce-2025-budget",
+        "putuo-government-office-2025-budget",
+        "putuo-government-office-2025-unit-budget",
+        "putuo-wanli-street-2024-budget",
+        "putuo-wanli-street-2025-budget",
+    ],
 )
 def test_extracted_text_tables_equal_the_pdf(name, tool):
     """Every table read from extracted text equals the table read from the PDF (locations aside)."""

@@ -37,7 +37,9 @@ def test_markers(text, style, value, rest):
     assert text[n.start : n.start + len(n.marker)] == n.marker
 
 
-@pytest.mark.parametrize("text", ["3.5万元", "2024年预算", "三公经费", "一次性补助", "1.2024年部门预算", "", "（2024）"])
+@pytest.mark.parametrize(
+    "text", ["3.5万元", "2024年预算", "三公经费", "一次性补助", "1.2024年部门预算", "", "（2024）"]
+)
 def test_not_markers(text):
     assert numbering.parse(text) is None and numbering.strip(text) == text
 
@@ -49,7 +51,14 @@ def test_loose_lists_of_titles_take_a_year_after_the_number():
 
 def test_levels_and_chinese_numbers():
     assert [numbering.parse(t).level for t in ("一、a", "（一）a", "1.a", "（1）a", "①a")] == [1, 2, 3, 4, 5]
-    assert [numbering.chinese_number(t) for t in ("一", "十", "十二", "二十", "一百零五", "x")] == [1, 10, 12, 20, 105, None]
+    assert [numbering.chinese_number(t) for t in ("一", "十", "十二", "二十", "一百零五", "x")] == [
+        1,
+        10,
+        12,
+        20,
+        105,
+        None,
+    ]
 
 
 def test_items_run_in_order():

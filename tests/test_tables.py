@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -559,3 +560,65 @@ def test_economic_row_without_amounts_then_sangong():
     assert pd.isna(row(eco, "30217")["total"])
     assert row(eco, "30201")["total"] == 15000
     assert frames["sangong"].iloc[0]["total"] == 0
+
+
+def test_amount_glued_to_the_next_label_and_name_wrapped_around_its_code_line():
+    """pdfplumber text: `一、一般公共预算资金 91,016,775.35一、一般公共服务支出 …` (no space after the income
+    amount), and a 项 name wrapped above and below a code line that prints only amounts."""
+    text = "\n".join(
+        [
+            "某某局2025年部门预算",
+            "2025年部门财政拨款收支预算总表",
+            "单位:元",
+            "项目 预算数 项目 预算数",
+            "一、一般公共预算资金 91,016,775.35一、一般公共服务支出 91,016,775.35 91,016,775.35",
+            "收入总计 91,016,775.35 支出总计 91,016,775.35 91,016,775.35",
+            "2025年部门支出预算总表",
+            "单位:元",
+            "201 一般公共服务支出 23,927,295.58 3,807,295.58 20,120,000.00",
+            "201 03 政府办公厅（室）及相关机构事务 23,927,295.58 3,807,295.58 20,120,000.00",
+            "201 03 50 事业运行 3,807,295.58 3,807,295.58",
+            "其他政府办公厅（室）及相关机构事",
+            "201 03 99 20,120,000.00 20,120,000.00",
+            "务支出",
+            "合计 23,927,295.58 3,807,295.58 20,120,000.00",
+        ]
+    )
+    meta, frames = parse_text(text)
+    fa = frames["fiscal_appropriation_summary"]
+    assert fa[["side", "item", "total"]].values.tolist() == [
+        ["income", "一、一般公共预算资金", 9101677535],
+        ["expenditure", "一、一般公共服务支出", 9101677535],
+        ["income", "收入总计", 9101677535],
+        ["expenditure", "支出总计", 9101677535],
+    ]
+    exp = frames["expenditure_summary"]
+    assert row(exp, "2010350")["name"] == "事业运行"
+    assert row(exp, "2010399")["name"] == "其他政府办公厅（室）及相关机构事务支出"
+    assert row(exp, "2010399")["project"] == 2012000000
+    assert hierarchy_problems("expenditure_summary", exp) == []
+
+
+def _layouts(text: str) -> dict[str, str]:
+    """The same text as other extractors lay it out: single-spaced cells, one cell per line, CRLF, tabs."""
+    lines = text.splitlines()
+    # (the layouts as extracted are audited against their PDFs in test_builtin_corpus)
+    return {
+        "single-spaced": "\n".join(" ".join(ln.split()) for ln in lines),
+        "one cell per line": "\n".join(c for ln in lines for c in re.split(r" {2,}|\t", ln.strip()) if c),
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*DATA.glob("*.txt"), *(DATA.parent / "plumber").glob("*.txt")]) + ([MINHANG] if MINHANG.is_file() else []),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
+def test_every_layout_loads_without_crash(path, tmp_path):
+    """Every corpus budget's extracted text, in the other layouts text extractors produce (pdftotext
+    without -layout puts one cell per line), loads."""
+    for name, text in _layouts(path.read_text(encoding="utf-8")).items():
+        target = tmp_path / f"{name.replace(' ', '-')}.txt"
+        target.write_bytes(text.encode("utf-8"))
+        budget = auditor.load(target)
+        assert budget.meta.kind in ("部门预算", "单位预算"), name

@@ -36,9 +36,17 @@ class Token:
         return self.kind == "amount"
 
 
+#: an amount glued to the label that follows it (`12,345,678一、社会保障和就业支出`): separators or decimals
+#: make it surely an amount, and the next character starts a label
+_GLUED = re.compile(r"((?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}))(?=[\u4e00-\u9fff（(])")
+
+
 def tokenize(line: Line) -> list[Token]:
-    """The line's cells as tokens; mixed cells (`189,767,551 一、一般公共服务支出`) are split."""
+    """The line's cells as tokens; mixed cells (`189,767,551 一、一般公共服务支出`) are split, and an
+    amount glued to the next label (`12,345,678一、社会保障和就业支出`) is parted from it."""
     cells = line.cells or (line.text,)
+    if any(_GLUED.search(c) for c in cells):
+        cells = tuple(_GLUED.sub(r"\1 ", c) for c in cells)
     out: list[Token] = []
     cursor = 0
     for i, raw in enumerate(cells):
@@ -383,12 +391,16 @@ def parse_coded_table(
     rows: list[CodedRow] = []
     pending: CodedRow | None = None
     previous: CodedRow | None = None  # the data row on the line just before (blank lines skipped)
+    lent: tuple[CodedRow, int] | None = None  # a fragment just added to a row's name, which may be the next row's
+    above: str | None = None  # a name fragment on the line just before, belonging to no row yet
     for ln in lines:
         toks = tokenize(ln)
         if not ln.text.strip():
             continue
         read = read_coded_row(toks, code_lengths)
         if read is None:
+            if lent is not None and (any(t.is_amount for t in toks) or len([t for t in toks if t.kind == "text"]) != 1):
+                lent = None
             amts = [t for t in toks if t.is_amount]
             texts = [t for t in toks if t.kind == "text"]
             if (
@@ -398,9 +410,14 @@ def parse_coded_table(
                 and len(texts) == 1
                 and _name_fragment(texts[0].text)
             ):
-                # a long name wrapped onto the next line
+                # a long name wrapped onto the next line (or the head of the next row's name, when
+                # that row prints its code and amounts with no name: the name wraps around it)
                 previous.name += texts[0].text.strip()
+                lent = (previous, len(texts[0].text.strip()))
                 previous = None
+                continue
+            if not amts and len(texts) == 1 and _name_fragment(texts[0].text) and previous is None and lent is None:
+                above = texts[0].text.strip()  # a name fragment above a row that prints no name
                 continue
             previous = None
             if pending is not None and amts and not texts:
@@ -412,6 +429,13 @@ def parse_coded_table(
             continue
         code, name, p = read
         amts = [t for t in toks[p + 1 :] if t.is_amount]
+        if not name and code is not None:
+            if lent is not None:
+                owner, size = lent
+                name, owner.name = owner.name[-size:], owner.name[:-size]
+            elif above is not None:
+                name = above
+        lent = above = None
         row = CodedRow(code=code, name=name, amounts=amts, line=ln, name_index=toks[p].index)
         if code is None and not amts:
             pending = None
