@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import numbering
 from .document import Document
+from .money import MAX_FEN, ValueOutOfRange
 from .numbering import Number
 
 if TYPE_CHECKING:
@@ -195,6 +196,9 @@ def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     Extra keys in the records are kept as extra columns (e.g. ``inferred`` notes). Text and other
     columns are ``object`` with None for blanks; flags (``has_kpi_table``, ``malformed``) stay bool
     when every row has one. Built column by column: this runs a dozen times per document.
+
+    Raises ValueOutOfRange (naming the row's line) for an amount beyond ``MAX_FEN`` or a line/page
+    number beyond ``MAX_LOCATION``.
     """
     cols, money = columns_for(key)
     extra = list(dict.fromkeys(k for r in records for k in r if k not in cols))
@@ -204,8 +208,11 @@ def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
         values = [r.get(c) for r in records]
         if c in integer:
             mask = np.array([not _present(v) for v in values], dtype=bool)
-            ints = np.array([0 if m else int(v) for v, m in zip(values, mask)], dtype=np.int64)
-            data[c] = pd.arrays.IntegerArray(ints, mask)
+            ints = [0 if m else _as_int(v) for v, m in zip(values, mask)]
+            limit = MAX_FEN if c in money else MAX_LOCATION
+            if ints and (max(ints) > limit or min(ints) < -limit):
+                _out_of_range(key, c, records, ints, limit)
+            data[c] = pd.arrays.IntegerArray(np.array(ints, dtype=np.int64), mask)
         elif c in _FLAGS and values and all(isinstance(v, bool) for v in values):
             data[c] = pd.Series(values, dtype=bool)
         else:
@@ -214,6 +221,29 @@ def frame_from_records(key: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 _FLAGS = ("has_kpi_table", "malformed")
+
+#: The largest line or page number a frame holds.
+MAX_LOCATION = 10**12
+
+
+def _as_int(v: Any) -> int:
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        raise ValueOutOfRange(f"value {v} is out of range")
+    return int(v)
+
+
+def _out_of_range(key: str, column: str, records: list[dict[str, Any]], ints: list[int], limit: int) -> None:
+    i = next(i for i, v in enumerate(ints) if abs(v) > limit)
+    rec = records[i]
+    line, page = rec.get("line"), rec.get("page")
+    line = line if isinstance(line, int) and abs(line) <= MAX_LOCATION else None
+    page = page if isinstance(page, int) and abs(page) <= MAX_LOCATION else None
+    what = "amount" if limit == MAX_FEN else "number"
+    text = str(ints[i])
+    text = text if len(text) <= 30 else f"{text[:20]}…({len(text)} digits)"
+    raise ValueOutOfRange(
+        f"{key} row {i + 1}, column {column}: {what} {text} is out of range", line=line, page=page
+    )
 
 
 def _present(v: Any) -> bool:

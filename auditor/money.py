@@ -8,6 +8,19 @@ from decimal import Decimal, InvalidOperation
 #: fen per unit of each printed unit.
 UNIT_FEN = {"元": 100, "万元": 1_000_000, "亿元": 10_000_000_000}
 
+#: The largest amount the model holds: 100万亿元 (10**16 fen), far above any public budget, and small
+#: enough that sums of hundreds of rows stay exact in int64 columns.
+MAX_FEN = 10**16
+
+
+class ValueOutOfRange(ValueError):
+    """An amount (or line/page number) too large for the model; loaders report it as a LoadError."""
+
+    def __init__(self, message: str, *, line: int | None = None, page: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.page = page
+
 _SPACES = re.compile(r"[\s\u3000]+")
 # A well-formed amount once spaces are gone: 1,234,567.89 or 1234567.89 or 0 or -12.5
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -51,9 +64,22 @@ def to_fen(text: str, unit: str = "元") -> int | None:
 
 
 def decimal_to_fen(value: Decimal, unit: str = "元") -> int:
-    """Convert an exact decimal in `unit` to integer fen (exact: 万元 with two decimals is whole fen)."""
-    fen = value * UNIT_FEN[unit]
-    return int(fen.to_integral_value())
+    """Convert an exact decimal in `unit` to integer fen (exact: 万元 with two decimals is whole fen).
+
+    Raises ValueOutOfRange beyond :data:`MAX_FEN` (checked on the exponent first, so a figure of a
+    million digits costs no more than a short one).
+    """
+    if not value.is_finite() or value.adjusted() > 24:
+        raise ValueOutOfRange(f"amount {_figure(value)}{unit} is out of range")
+    fen = int((value * UNIT_FEN[unit]).to_integral_value())
+    if abs(fen) > MAX_FEN:
+        raise ValueOutOfRange(f"amount {_figure(value)}{unit} is out of range (over 100万亿元)")
+    return fen
+
+
+def _figure(value: Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
 
 
 def tolerance(unit: str = "元", decimals: int = 2, terms: int = 1) -> int:

@@ -9,15 +9,24 @@ from ..errors import LoadError
 from ..model import Budget
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+#: The largest text file read: a whole disclosure's text is well under 1 MiB.
+MAX_TEXT_BYTES = 16 << 20
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM) or GB18030; return (text, encoding)."""
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030; return (text, encoding).
+
+    Bytes that do not decode are a LoadError naming the offset (never a UnicodeDecodeError).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if b"\x00" in data[:4096]:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
             return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            why = "the text is cut off" if exc.start >= len(data) - 3 else "bad bytes"
+            raise LoadError(f"cannot decode UTF-16 text ({why} at byte offset {exc.start})", path=path) from None
+    if b"\x00" in data[:4096]:
         raise LoadError("binary file, not a text disclosure", path=path)
     try:
         return data.decode("utf-8"), "utf-8"
@@ -26,7 +35,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise LoadError(f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path) from exc
+        raise LoadError(
+            f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path
+        ) from None
 
 
 class TextLoader:
@@ -42,6 +53,12 @@ class TextLoader:
         from ..parse import parse_document
 
         try:
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:
+                raise LoadError(
+                    f"text file too large for a disclosure ({size / 2**20:.0f} MiB; the limit is {MAX_TEXT_BYTES >> 20} MiB)",
+                    path=str(path),
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc

@@ -20,10 +20,14 @@ from ..document import Document
 from ..errors import LoadError
 from ..export import DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, META_SHEET, MIXED, MONEY, SCHEMA_SHEET
 from ..model import TABLE_COLUMNS, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, frame_from_records
-from ..money import parse_decimal
+from ..model import MAX_LOCATION
+from ..money import MAX_FEN, parse_decimal
+from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, schema_problem
 from ..schemas import validate_frames
 
 _ZIP_MAGIC = b"PK\x03\x04"
+#: The largest JSON export read (a disclosure's export is a few MiB at most).
+MAX_JSON_BYTES = 256 << 20
 
 
 class _BadValue(ValueError):
@@ -36,8 +40,12 @@ def _to_fen(value: Any) -> int | None:
     if isinstance(value, bool):
         raise _BadValue(f"bad money value {value!r}")
     if isinstance(value, int):
+        if abs(value) > MAX_FEN:
+            raise _BadValue(f"money value {_shown(value)} is out of range")
         dec = Decimal(value)
     elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _BadValue(f"money value {value!r} is not a finite number")
         dec = Decimal(repr(value))
     elif isinstance(value, Decimal):
         dec = value
@@ -47,10 +55,19 @@ def _to_fen(value: Any) -> int | None:
             raise _BadValue(f'bad money value {value!r} (expected 元 such as "1234.56")')
     else:
         raise _BadValue(f"bad money value {value!r}")
+    if not dec.is_finite() or dec.adjusted() > 24:
+        raise _BadValue(f"money value {_shown(value)} is out of range")
     fen = dec * 100
     if fen != fen.to_integral_value():
-        raise _BadValue(f"bad money value {value!r} (more precise than one fen)")
+        raise _BadValue(f"bad money value {_shown(value)} (more precise than one fen)")
+    if abs(fen) > MAX_FEN:
+        raise _BadValue(f"money value {_shown(value)} is out of range (over 100万亿元)")
     return int(fen)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}…({len(text)} characters)"
 
 
 def _to_location(value: Any) -> int | None:
@@ -58,13 +75,15 @@ def _to_location(value: Any) -> int | None:
         return None
     if isinstance(value, bool):
         raise _BadValue(f"bad line/page number {value!r}")
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise _BadValue(f"bad line/page number {value!r}")
+        value = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 20:
+        value = int(value.strip())
+    if isinstance(value, int) and 0 <= value <= MAX_LOCATION:
+        return value
+    if isinstance(value, int):
+        raise _BadValue(f"line/page number {_shown(value)} is out of range")
+    raise _BadValue(f"bad line/page number {_shown(value)}")
 
 
 def _restore(kind: str | None, value: Any, *, from_cells: bool) -> Any:
@@ -77,16 +96,19 @@ def _restore(kind: str | None, value: Any, *, from_cells: bool) -> Any:
         return None
     if kind == DECIMAL:
         try:
-            return Decimal(str(value))
+            dec = Decimal(str(value))
         except InvalidOperation as exc:
-            raise _BadValue(f"bad decimal value {value!r}") from exc
+            raise _BadValue(f"bad decimal value {_shown(value)}") from exc
+        if not dec.is_finite() or abs(dec.adjusted()) > 24:
+            raise _BadValue(f"decimal value {_shown(value)} is out of range")
+        return dec
     if kind in (JSON, MIXED) and from_cells:
         if not isinstance(value, str):
             return value
         try:
             return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise _BadValue(f"bad JSON value {value!r}") from exc
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            raise _BadValue(f"bad JSON value {_shown(value)}") from exc
     if kind in (JSON, MIXED) and isinstance(value, list):
         return value
     if kind == FLOAT and isinstance(value, int) and not isinstance(value, bool):
@@ -94,6 +116,19 @@ def _restore(kind: str | None, value: Any, *, from_cells: bool) -> Any:
     if kind == INT and isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _cell(key: str, column: str, kind: str | None, value: Any, *, from_cells: bool) -> Any:
+    """A stored value restored and checked against the model (raises _BadValue naming the problem)."""
+    if from_cells and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if cell_problem(key, column, kind, "") is None and cell_problem(key, column, kind, value) is not None:
+            # a spreadsheet turned a code such as 204 into a number: it is text in the model
+            value = str(int(value)) if isinstance(value, int) or value.is_integer() else str(value)
+    restored = _restore(kind, value, from_cells=from_cells)
+    problem = cell_problem(key, column, kind, restored)
+    if problem:
+        raise _BadValue(problem)
+    return restored
 
 
 def _kinds(key: str, schema: dict[str, dict] | None) -> dict[str, str]:
@@ -172,7 +207,14 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
             'JSON is not an auditor budget export (expected an object with "meta" and "tables")',
             path=str(path),
         )
-    schema_all = data.get("schema") if isinstance(data.get("schema"), dict) else {}
+    schema_all = data.get("schema") or {}
+    problem = schema_problem(schema_all)
+    if problem:
+        raise LoadError(f"JSON schema{problem[0]}: {problem[1]}", path=str(path))
+    meta = data.get("meta")
+    problem = meta_problem(meta) if meta is not None else None
+    if problem:
+        raise LoadError(f"JSON meta{problem[0]}: {problem[1]}", path=str(path))
     tables = data.get("tables") or {}
     if not isinstance(tables, dict):
         raise LoadError('JSON "tables" must be an object keyed by table name', path=str(path))
@@ -195,15 +237,16 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
             rec = {}
             for col, value in row.items():
                 try:
-                    rec[col] = _restore(kinds.get(col), value, from_cells=False)
+                    rec[col] = _cell(key, col, kinds.get(col), value, from_cells=False)
                 except _BadValue as exc:
                     raise LoadError(f"{where}[{i}].{col}: {exc}", path=str(path)) from exc
             records.append(rec)
         frames[key] = _build_frame(key, records, schema)
-    meta = data.get("meta")
-    if meta is not None and not isinstance(meta, dict):
-        raise LoadError('JSON "meta" must be an object', path=str(path))
     return _budget(path, "json", meta_from_dict(meta, str(path)), frames)
+
+
+def _no_constant(name: str) -> Any:
+    raise _BadValue(f"{name} is not a JSON value (JSON numbers are finite)")
 
 
 class JsonLoader:
@@ -220,17 +263,25 @@ class JsonLoader:
 
     def load(self, path: Path) -> Budget:
         try:
+            if path.stat().st_size > MAX_JSON_BYTES:
+                raise LoadError(f"JSON file too large (the limit is {MAX_JSON_BYTES >> 20} MiB)", path=str(path))
             raw = path.read_bytes()
         except OSError as exc:
             raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
+            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
         except UnicodeDecodeError as exc:
-            raise LoadError(f"JSON is not UTF-8 (bad byte at offset {exc.start})", path=str(path)) from exc
+            raise LoadError(f"JSON is not UTF-8 (bad byte at offset {exc.start})", path=str(path)) from None
         except json.JSONDecodeError as exc:
             raise LoadError(
                 f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=str(path)
-            ) from exc
+            ) from None
+        except _BadValue as exc:
+            raise LoadError(f"not valid JSON: {exc}", path=str(path)) from None
+        except RecursionError:
+            raise LoadError("not valid JSON: nested too deeply", path=str(path)) from None
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            raise LoadError(f"not valid JSON: {str(exc)[:200]}", path=str(path)) from None
         return budget_from_dict(data, path)
 
 
@@ -292,7 +343,7 @@ class WorkbookLoader:
                     if not col:
                         continue
                     try:
-                        rec[col] = _restore(kinds.get(col), value, from_cells=True)
+                        rec[col] = _cell(key, col, kinds.get(col), value, from_cells=True)
                     except _BadValue as exc:
                         raise LoadError(f"sheet '{key}', row {r}, column '{col}': {exc}", path=str(path)) from exc
                 records.append(rec)
@@ -303,13 +354,19 @@ class WorkbookLoader:
     @staticmethod
     def _schema(path: Path, rows: list[list[Any]] | None) -> dict[str, dict[str, dict]]:
         out: dict[str, dict[str, dict]] = {}
-        for values in (rows or [])[1:]:
+        for r, values in enumerate((rows or [])[1:], start=2):
             values = list(values) + [None] * 5
             sheet, col, kind, dtype, missing = values[:5]
             if sheet and col:
                 spec = {"kind": kind, "dtype": dtype}
                 if missing:
                     spec["missing"] = missing
+                problem = column_spec_problem(spec)
+                if problem:
+                    raise LoadError(
+                        f"sheet '{SCHEMA_SHEET}', row {r}, column '{problem[0].lstrip('.')}': {problem[1]}",
+                        path=str(path),
+                    )
                 out.setdefault(str(sheet), {})[str(col)] = spec
         return out
 
@@ -322,9 +379,18 @@ class WorkbookLoader:
             if not field:
                 continue
             try:
-                out[str(field)] = json.loads(value) if isinstance(value, str) else value
+                parsed = json.loads(value, parse_constant=_no_constant) if isinstance(value, str) else value
             except json.JSONDecodeError as exc:
                 raise LoadError(
                     f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({exc.msg})", path=str(path)
-                ) from exc
+                ) from None
+            except (_BadValue, RecursionError, ValueError) as exc:
+                why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+                raise LoadError(f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({why})", path=str(path)) from None
+            problem = meta_field_problem(str(field), parsed)
+            if problem:
+                raise LoadError(
+                    f"sheet '{META_SHEET}', row {r} ({field}{problem[0]}), column 'value': {problem[1]}", path=str(path)
+                )
+            out[str(field)] = parsed
         return out

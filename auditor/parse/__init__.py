@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..document import Document
 from ..errors import LoadError
 from ..model import TABLE_KEYS, Budget, Meta, empty_frame
+from ..money import ValueOutOfRange
 from ..schemas import validate_frames
 from . import narrative, tables
 from .kind import detect_final
@@ -24,8 +25,12 @@ def parse_document(doc: Document) -> Budget:
         return budget
     meta = Meta(source=doc.path, extraction=doc.extraction)
     frames: dict = {}
-    tables.parse_tables(doc, meta, frames)
-    narrative.parse_narrative(doc, meta, frames)
+    try:
+        tables.parse_tables(doc, meta, frames)
+        narrative.parse_narrative(doc, meta, frames)
+    except ValueOutOfRange as exc:
+        where = f"page {exc.page}, " if exc.page else ""
+        raise LoadError(f"{where}{exc}", path=doc.path, line=exc.line) from None
     if not meta.tables and not meta.sections:
         raise LoadError(
             "not a budget disclosure: none of the nine budget tables and no 部门预算 section headings found",

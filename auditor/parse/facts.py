@@ -8,11 +8,12 @@ becomes ``<key>_change`` with a signed value and the comparison year.
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 from typing import Any
 
-from ..money import UNIT_FEN, decimal_to_fen
+from ..money import UNIT_FEN, ValueOutOfRange, decimal_to_fen
 from ..text import NUMBER, normalise, read_number
 from .prose import Flow, split_items
 
@@ -58,8 +59,12 @@ class FactSink:
     ) -> dict[str, Any]:
         ln = flow.line_at(start)
         if isinstance(value, Decimal):
+            try:
+                amount = decimal_to_fen(abs(value), unit) if unit in UNIT_FEN else None
+            except ValueOutOfRange as exc:
+                exc.line, exc.page = ln.line, ln.page
+                raise
             vstr = dec_str(value)
-            amount = decimal_to_fen(abs(value), unit) if unit in UNIT_FEN else None
         else:
             vstr = value
             amount = None
@@ -80,9 +85,35 @@ class FactSink:
         return rec
 
 
-def _clause_start(norm: str, pos: int) -> int:
+def _clause_start(norm: str, pos: int, cuts: list[int] | None = None) -> int:
+    """Where the clause holding `pos` starts (after the last 。 ; or line break before it).
+
+    With `cuts` (the sorted positions of those marks, from :func:`_cuts`) this is a binary search.
+    """
+    if cuts is not None:
+        k = bisect.bisect_left(cuts, pos)
+        return cuts[k - 1] + 1 if k else 0
     cut = max(norm.rfind(c, 0, pos) for c in "。;\n")
     return cut + 1
+
+
+_CUT = re.compile(r"[。;\n]")
+#: The longest reason clause kept (a reason runs to the end of its clause; real ones are a sentence).
+MAX_REASON = 500
+#: How far before an amount its label is looked for (labels are short and end at the amount).
+_LEAD_WINDOW = 200
+
+
+def _cuts(norm: str, lo: int, hi: int) -> list[int]:
+    """Sorted positions of the clause marks in norm[lo:hi], after the last one before `lo` (if any)."""
+    before = max(norm.rfind(c, 0, lo) for c in "。;\n")
+    return ([before] if before != -1 else []) + [m.start() for m in _CUT.finditer(norm, lo, hi)]
+
+
+def _next_cut(cuts: list[int], pos: int, default: int) -> int:
+    """The first clause mark at or after `pos` (else `default`)."""
+    k = bisect.bisect_left(cuts, pos)
+    return cuts[k] if k < len(cuts) and cuts[k] < default else default
 
 
 def _best_label(lead: str, labels: list[tuple[str, re.Pattern]]) -> str | None:
@@ -113,18 +144,21 @@ def scan_labelled(
     norm = flow.norm
     hi = len(norm) if hi is None else hi
     extra = extra or {}
+    cuts = _cuts(norm, lo, hi)
     reason_spans: list[tuple[int, int]] = []
     for m in _REASON.finditer(norm, lo, hi):
-        end = min([p for p in (norm.find(c, m.end(), hi) for c in "。;\n") if p != -1] or [hi])
-        reason_spans.append((m.start(), end))
+        reason_spans.append((m.start(), _next_cut(cuts, m.end(), min(hi, m.end() + MAX_REASON))))
     last_key: str | None = None
     last_end = lo
     labelled: list[tuple[int, str]] = []
+    in_reason = 0  # reason spans end in order: one pointer walks them (linear, not spans x amounts)
     for m in _MONEY.finditer(norm, lo, hi):
         s, e = m.start(), m.end()
-        if any(a <= s < b for a, b in reason_spans):
+        while in_reason < len(reason_spans) and reason_spans[in_reason][1] <= s:
+            in_reason += 1
+        if in_reason < len(reason_spans) and reason_spans[in_reason][0] <= s:
             continue
-        cstart = max(_clause_start(norm, s), last_end if last_key else lo)
+        cstart = max(_clause_start(norm, s, cuts), last_end if last_key else lo, s - _LEAD_WINDOW)
         lead = norm[cstart:s]
         value, malformed = read_number(m.group(1))
         if value is None:
@@ -167,12 +201,14 @@ def scan_labelled(
                 flow, f"{key}_change", sm.start(), sm.end(), Decimal(0), unit, compare_year=_year(sm.group(1)), **extra
             )
     if reason_key:
+        offsets = [off for off, _ in labelled]
         for a, b in reason_spans:
             # the component the reason is about: the last labelled fact before it
-            comp = next((k for off, k in reversed(labelled) if off < a), None)
+            before = bisect.bisect_left(offsets, a)
+            comp = labelled[before - 1][1] if before else None
             m = _REASON.match(norm, a)
             reason = flow.text[m.end() : b].strip() if m else ""
-            ss = _clause_start(norm, a)
+            ss = _clause_start(norm, a, cuts)
             rec = sink.add(flow, reason_key, ss, min(b + 1, len(flow.text)), reason, None, **extra)
             if reason_key != "reason":
                 rec["component"] = comp
@@ -269,6 +305,11 @@ def budget_notes_facts(flow: Flow, sink: FactSink) -> None:
         item_facts(flow, sink, no, s, e)
 
 
+_LEAD_TAIL = 40
+_PRIOR_LEAD = re.compile(r"(\d{4})年(?:度)?(?:当年)?预算执行数为?$|(\d{4})年(?:度)?(?:预算)?(?:执行数|决算数)为?$")
+_BUDGET_LEAD = re.compile(r"(\d{4})年(?:度)?预算安排$")
+_ITEM_PCT = re.compile(r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%")
+_ITEM_SAME = re.compile(r"(?:比|较|与)(\d{4})年[^,;。\d]{0,12}?(持平|相同|不变)")
 _SUBJECT = re.compile(r'\s*["\'「]([^"\']{1,80})["\'」]\s*(?:科目)?')
 
 
@@ -284,12 +325,20 @@ def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:
     value, malformed = read_number(m.group(1))
     extra = {"item_no": no, "subject": subject}
     sink.add(flow, "item", s, m.end(), value, unit_of(m.group(2)), malformed=malformed, **extra)
+    clause = _clause_start(norm, m.end())
+    scanned = m.end()
     for mm in _MONEY.finditer(norm, m.end(), e):
-        lead = norm[_clause_start(norm, mm.start()) : mm.start()]
+        # the clause start moves forward only: scan each character once (linear in the item)
+        cut = max(norm.rfind(c, scanned, mm.start()) for c in "。;\n")
+        if cut != -1:
+            clause = cut + 1
+        scanned = mm.start()
+        lead = norm[max(clause, mm.start() - _LEAD_WINDOW) : mm.start()]
         v, bad = read_number(mm.group(1))
         if v is None:
             continue
-        ym = re.search(r"(\d{4})年(?:度)?(?:当年)?预算执行数为?$|(\d{4})年(?:度)?(?:预算)?(?:执行数|决算数)为?$", lead)
+        tail = lead[-_LEAD_TAIL:]  # the year phrases below end the lead and are short
+        ym = _PRIOR_LEAD.search(tail)
         if ym:
             sink.add(
                 flow,
@@ -303,7 +352,7 @@ def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:
                 **extra,
             )
             continue
-        if re.search(r"(\d{4})年(?:度)?预算安排$", lead):
+        if _BUDGET_LEAD.search(tail):
             sink.add(
                 flow, "item_budget", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra
             )
@@ -311,11 +360,7 @@ def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:
         sink.add(
             flow, "item_other_amount", mm.start() - len(lead), mm.end(), v, unit_of(mm.group(2)), malformed=bad, **extra
         )
-    for pm in re.finditer(
-        r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%", norm[:e]
-    ):
-        if pm.start() < s:
-            continue
+    for pm in _ITEM_PCT.finditer(norm, s, e):
         v, bad = read_number(pm.group(3))
         sign = -1 if pm.group(2) in ("减少", "下降", "降低") else 1
         sink.add(
@@ -329,12 +374,11 @@ def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:
             compare_year=int(pm.group(1)),
             **extra,
         )
-    for pm in re.finditer(r"(?:比|较|与)(\d{4})年[^,;。\d]{0,12}?(持平|相同|不变)", norm[:e]):
-        if pm.start() < s:
-            continue
+    for pm in _ITEM_SAME.finditer(norm, s, e):
         sink.add(flow, "item_change_pct", pm.start(), pm.end(), Decimal(0), "%", compare_year=int(pm.group(1)), **extra)
+    cuts = _cuts(norm, s, e)
     for rm in _REASON.finditer(norm, s, e):
-        end = min([p for p in (norm.find(c, rm.end(), e) for c in "。;\n") if p != -1] or [e])
+        end = _next_cut(cuts, rm.end(), min(e, rm.end() + MAX_REASON))
         sink.add(flow, "item_reason", rm.start(), min(end + 1, e), flow.text[rm.end() : end].strip(), None, **extra)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import numbering
 from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
+from ..money import ValueOutOfRange
 from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong, parse_two_sided
 
@@ -225,14 +226,20 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
             notes.append(text)
     used = unit or DEFAULT_UNIT[key]
     data_lines = [ln for ln in block if not _NOTE.match(ln.text.strip())]
-    if key in ("fiscal_summary", "fiscal_appropriation_summary"):
-        records, table_notes = parse_two_sided(data_lines, key, used)
-    elif key == "sangong":
-        records, table_notes = parse_sangong(data_lines, used, _economic_twins(frames))
-    else:
-        columns = [c for c in TABLE_COLUMNS[key][1]]
-        lengths = (3, 5) if key == "gpb_basic_economic" else (3, 5, 7)
-        records, table_notes = parse_coded_table(data_lines, columns, used, key, lengths)
+    try:
+        if key in ("fiscal_summary", "fiscal_appropriation_summary"):
+            records, table_notes = parse_two_sided(data_lines, key, used)
+        elif key == "sangong":
+            records, table_notes = parse_sangong(data_lines, used, _economic_twins(frames))
+        else:
+            columns = [c for c in TABLE_COLUMNS[key][1]]
+            lengths = (3, 5) if key == "gpb_basic_economic" else (3, 5, 7)
+            records, table_notes = parse_coded_table(data_lines, columns, used, key, lengths)
+    except ValueOutOfRange as exc:  # a figure no budget holds: the load error names the table
+        if exc.line is None:
+            exc.line, exc.page = title_line.line, title_line.page
+        exc.args = (f"table {key}: {exc.args[0]}",)
+        raise
     has_data = any(
         any(r.get(c) not in (None, 0) for c in TABLE_COLUMNS[key][1]) or (r.get("code") is not None) for r in records
     )

@@ -292,16 +292,15 @@ def function_economic_pairs(budget, ctx):
         ok = a == b if relation == "==" else a >= b
         if not ok:
             first = fn[shown_f[0]]
-            yield mismatch(
-                ctx,
+            message = (
                 f"功能科目 {'+'.join(shown_f)} 基本支出 {show(a)} {'≠' if relation == '==' else '<'} "
-                f"经济科目 {'+'.join(shown_e)} {show(b)}",
-                table="gpb_function",
-                column="basic",
-                expected=b if relation == "==" else f"≥ {yuan(b)}",
-                actual=a,
-                **row_location(first),
+                f"经济科目 {'+'.join(shown_e)} {show(b)}"
             )
+            where = {"table": "gpb_function", "column": "basic", **row_location(first)}
+            if relation == "==":
+                yield mismatch(ctx, message, expected=b, actual=a, **where)
+            else:  # a bound, not a figure to agree with: formatted once, never parsed back
+                yield ctx.finding(message, expected=f"≥ {yuan(b)}", actual=yuan(a), **where)
 
 
 SANGONG_ECONOMIC = {

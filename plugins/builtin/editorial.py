@@ -195,17 +195,21 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of unbalanced marks: 'unclosed', 'unopened', 'mixed' (（…) or (…）)."""
     out: list[tuple[str, int, int]] = []
     stack: list[tuple[str, int]] = []
+    open_count: dict[str, int] = {}  # openers of each family on the stack: an unopened closer costs O(1)
     for i, ch in enumerate(text):
         if ch in _PAIRS:
             stack.append((ch, i))
+            open_count[_FAMILY[ch]] = open_count.get(_FAMILY[ch], 0) + 1
         elif ch in _CLOSERS:
             fam = _FAMILY[ch]
-            depth = next((k for k in range(len(stack) - 1, -1, -1) if _FAMILY[stack[k][0]] == fam), None)
-            if depth is None:
+            if not open_count.get(fam):
                 out.append(("unopened", i, i + 1))
                 continue
+            depth = next(k for k in range(len(stack) - 1, -1, -1) if _FAMILY[stack[k][0]] == fam)
             for _opener, pos in stack[depth + 1 :]:
                 out.append(("unclosed", pos, i))
+            for opener_, _pos in stack[depth:]:
+                open_count[_FAMILY[opener_]] -= 1
             opener, pos = stack[depth]
             del stack[depth:]
             if _PAIRS[opener] != ch:
@@ -218,6 +222,9 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
         out.append(("unpaired", quotes[-1], quotes[-1] + 1))
     return out
 
+
+#: Unbalanced marks reported one by one in a paragraph; more are reported as one count.
+MAX_PER_PARAGRAPH = 5
 
 _MESSAGES = {
     "unclosed": "有左无右：“{mark}”没有对应的右引号/括号",
@@ -262,7 +269,16 @@ def unbalanced(budget, ctx):
             continue
         if any(is_garbled(ln.text) for ln in p.lines):
             continue
-        for kind, s, e in bracket_problems(p.text):
+        problems = bracket_problems(p.text)
+        if len(problems) > MAX_PER_PARAGRAPH:
+            # a paragraph that is mostly unbalanced marks (a damaged extraction): the first few, then a count
+            kind, s, _e = problems[MAX_PER_PARAGRAPH]
+            yield ctx.finding(
+                f"本段另有{len(problems) - MAX_PER_PARAGRAPH}处引号/括号不成对",
+                actual=snippet(p.text, s, s + 1, pad=14),
+                **p.where(s),
+            )
+        for kind, s, e in problems[:MAX_PER_PARAGRAPH]:
             mark = p.text[s] if kind != "mixed" else p.text[s:e]
             if kind == "mixed":
                 mark = p.text[s] + "…" + p.text[e - 1]

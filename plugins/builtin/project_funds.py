@@ -360,6 +360,15 @@ FIELD_LABELS = {
 }
 
 
+def _same_figure(printed: str, kept: int) -> bool:
+    from auditor.money import ValueOutOfRange, to_fen
+
+    try:
+        return to_fen(printed) == kept
+    except ValueOutOfRange:  # a "figure" no budget holds is not the same as the kept one
+        return False
+
+
 @rule(
     "PF006",
     name="project-figure-ocr-twins",
@@ -402,8 +411,6 @@ FIELD_LABELS = {
     ],
 )
 def ocr_twins(budget, ctx):
-    from auditor.money import to_fen
-
     projects = budget.table("projects")
     if "ocr_twins" not in projects:
         return
@@ -415,7 +422,7 @@ def ocr_twins(budget, ctx):
             field = twin.get("field")
             kept = _money(row, field) if field in row else None
             printed = twin.get("printed")
-            if kept is None or not printed or to_fen(str(printed)) == kept:
+            if kept is None or not printed or _same_figure(str(printed), kept):
                 continue
             if re.sub(r"\D", "", str(printed)) == str(abs(kept)):
                 continue  # same digits, only the OCR lost the separators: the same figure

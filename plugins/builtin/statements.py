@@ -9,8 +9,10 @@ printed decimal of each figure, carried through the computation).
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
+from typing import Any
 
 from auditor import hookimpl, numbering, rule
 from auditor.money import UNIT_FEN
@@ -61,6 +63,14 @@ def _sentences(budget):
         norm = p.norm
         for s, e in p.sentences():
             yield p, norm, s, e
+
+
+def _last(items: list, keep) -> Any:
+    """The last item that `keep` accepts among the last few (a sentence compares nearby amounts)."""
+    return next((a for a in reversed(items[-_NEARBY:]) if keep(a)), None)
+
+
+_NEARBY = 24
 
 
 def _amounts(norm: str, s: int, e: int):
@@ -134,18 +144,25 @@ def _amounts(norm: str, s: int, e: int):
 )
 def stated_change(budget, ctx):
     year = budget.meta.year
+    heads: dict[int, list] = {}  # the headline amounts of the current paragraph
     for p, norm, s, e in _sentences(budget):
+        sentence: list | None = None  # the sentence's amounts, read once however many changes it states
         for cm in _CHANGE.finditer(norm, s, e):
             cy = int(cm.group(1)) if cm.group(1) else (year - 1 if year else None)
-            before = _amounts(norm, s, cm.start())
-            prior = [a for a in before if a[0] is not None and a[0] == cy]
-            current = [a for a in before if a[0] is not None and a[0] != cy]
-            if not prior or not current:
+            if sentence is None:
+                sentence = _amounts(norm, s, e)
+                ends = [a[5] for a in sentence]
+            before = sentence[: bisect.bisect_right(ends, cm.start())]
+            prior = _last(before, lambda a: a[0] is not None and a[0] == cy)
+            current = _last(before, lambda a: a[0] is not None and a[0] != cy)
+            if prior is None or current is None:
                 continue
-            prior = prior[-1]
-            candidates = [current[-1]]
+            candidates = [current]
             # the headline amount of a numbered item names the same budget line
-            head = _amounts(norm, 0, p.sentences()[0][1]) if numbering.parse(norm) else []
+            if id(p) not in heads:
+                heads.clear()
+                heads[id(p)] = _amounts(norm, 0, p.sentences()[0][1]) if numbering.parse(norm) else []
+            head = heads[id(p)]
             if head and head[0][0] is None and head[0][4] < s:
                 candidates.append(head[0])
             word = cm.group(2)
