@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/minhang-police-2024-budget.txt
 
-.PHONY: demo test bench bench-ocr clean
+.PHONY: demo test bench bench-ocr fuzz clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ bench: $(STAMP)
 # OCR seconds/page, pages/s, peak memory, cached re-audit (one whole scanned corpus budget; --all: every one)
 bench-ocr: $(STAMP)
 	$(BIN)/python benchmarks/ocr.py
+
+# The long fuzz profile: 20,000 mutated inputs in 2 workers (niced); summary and repros in fuzz-out/
+fuzz: $(STAMP)
+	nice -n 10 $(BIN)/python tools/fuzz.py --count $(or $(FUZZ_COUNT),20000) --jobs $(or $(FUZZ_JOBS),2)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -228,16 +228,30 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    state = {"fired": 0, "done": False}
+
     def on_alarm(signum: int, frame: Any) -> None:
+        if state["done"]:
+            return
+        state["fired"] += 1
         raise RuleTimeout()
 
     old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # after the first alarm, again every 50 ms: a rule that swallows RuleTimeout is interrupted again
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
+        while True:  # an alarm may land on this very line: once `done` is set, none raises
+            try:
+                state["done"] = True
+                break
+            except RuleTimeout:
+                continue
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+    if state["fired"]:  # the block swallowed the timeout and returned: it still overran
+        raise RuleTimeout()
 
 
 def _raise_site(exc: BaseException, rule: Rule) -> str:
@@ -287,7 +301,9 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditCont
                 name=rule.name,
             )
         ]
-    except Exception as exc:  # noqa: BLE001 - containment is the point
+    except KeyboardInterrupt:
+        raise  # a real Ctrl-C stops the run
+    except BaseException as exc:  # noqa: BLE001 - containment is the point: SystemExit, GeneratorExit, ... too
         site = _raise_site(exc, rule)
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         msg = f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}{': ' + detail if detail else ''} at {site}"

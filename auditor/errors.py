@@ -9,6 +9,18 @@ EXIT_USAGE = 2  # bad input, bad rule, bad config, bad command line
 EXIT_CRASH = 3  # a rule or plugin crashed (reported as an `internal` finding)
 
 
+#: The longest message an error carries (one line on a terminal, however hostile its input).
+MAX_MESSAGE = 500
+
+
+def clip(message: str, limit: int = MAX_MESSAGE) -> str:
+    """`message` cut to `limit` characters, saying how much was cut."""
+    message = str(message)
+    if len(message) <= limit:
+        return message
+    return f"{message[: limit - 40]}… ({len(message) - limit + 40} more characters)"
+
+
 class AuditorError(Exception):
     """Base class: an error with a message fit for one line on stderr."""
 
@@ -17,7 +29,7 @@ class AuditorError(Exception):
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
         self.path = path
         self.line = line
-        super().__init__(message)
+        super().__init__(clip(message))
 
     def __str__(self) -> str:
         where = ""

@@ -29,6 +29,10 @@ from .values import is_missing, plain
 MAX_NUMBER = 10**24
 MAX_EXPONENT = 64
 MAX_STRING = 10_000
+#: How deep an expression may nest (a sum of 30 terms is 31 deep; real rules stay under 15).
+MAX_DEPTH = 64
+#: The most items a list value (a parameter) may have in an expression.
+MAX_ITEMS = 10_000
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -116,16 +120,36 @@ def compile_expr(
         raise RuleError(f"expression must be a non-empty string, got {text!r}", path=path, line=line)
     if len(text) > MAX_STRING:
         raise RuleError("expression too long", path=path, line=line)
+    shown = text if len(text) <= 80 else text[:60] + "…"
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise RuleError(f"bad expression syntax in {text!r}: {exc.msg}", path=path, line=line) from None
+        raise RuleError(f"bad expression syntax in {shown!r}: {exc.msg}", path=path, line=line) from None
+    except (RecursionError, MemoryError):
+        raise RuleError(f"expression nests too deeply: {shown!r}", path=path, line=line) from None
+    depth = _depth(tree.body)
+    if depth > MAX_DEPTH:
+        raise RuleError(
+            f"expression nests {depth} levels deep (the limit is {MAX_DEPTH}): {shown!r}", path=path, line=line
+        )
     expr = Expr(text=text, tree=tree)
     try:
         _Checker(expr, columns).visit(tree.body)
     except ExprError as exc:
-        raise RuleError(f"{exc} in expression {text!r}", path=path, line=line) from None
+        raise RuleError(f"{exc} in expression {shown!r}", path=path, line=line) from None
     return expr
+
+
+def _depth(root: ast.AST) -> int:
+    """How deep the tree nests (without recursion: the tree may be deeper than Python's stack)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class _Checker(ast.NodeVisitor):
@@ -233,6 +257,11 @@ class _Checker(ast.NodeVisitor):
         for a in node.args:
             if isinstance(a, ast.Starred):
                 raise ExprError("* arguments are not allowed")
+        if name in ("yuan", "wan") and isinstance(node.args[0], ast.Constant):
+            try:
+                to_fen(node.args[0].value, 100 if name == "yuan" else 1_000_000)
+            except ExprError as exc:
+                raise ExprError(f"{name}(): {exc}") from None
         if name == "matches":
             pat = node.args[1]
             if isinstance(pat, ast.Constant) and isinstance(pat.value, str):
@@ -271,6 +300,11 @@ def _is_series(x: Any) -> bool:
     return isinstance(x, pd.Series)
 
 
+def _text_series(x: Any) -> bool:
+    """A column of text (or of mixed objects): `*` on it would repeat every string."""
+    return _is_series(x) and not (pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_bool_dtype(x.dtype))
+
+
 def _check_size(x: Any) -> Any:
     if isinstance(x, int) and not isinstance(x, bool) and abs(x) > MAX_NUMBER:
         raise ExprError("arithmetic result too large")
@@ -285,11 +319,16 @@ def to_fen(value: Any, unit_fen: int) -> Any:
         return value * unit_fen
     if value is None:
         return None
+    text = str(value).replace(",", "").strip()
+    if len(text) > 64:
+        raise ExprError(f"not an amount: {text[:30]!r}… ({len(text)} characters)")
     try:
-        d = Decimal(str(value).replace(",", "").strip())
+        d = Decimal(text)
     except InvalidOperation:
         raise ExprError(f"not an amount: {value!r}") from None
-    return int((d * unit_fen).to_integral_value())
+    if not d.is_finite() or d.adjusted() > 24:
+        raise ExprError(f"amount {text!r} is out of range")
+    return _check_size(int((d * unit_fen).to_integral_value()))
 
 
 def _bool_series(x: Any) -> Any:
@@ -352,16 +391,25 @@ class _Evaluator:
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         left = self.visit(node.left)
         right = self.visit(node.right)
+        if isinstance(left, (list, tuple, dict, set, bytes)) or isinstance(right, (list, tuple, dict, set, bytes)):
+            raise ExprError("arithmetic on lists is not allowed")
+        if _text_series(left) or _text_series(right):
+            if not isinstance(node.op, ast.Add):
+                raise ExprError("arithmetic on text is not allowed")
         if isinstance(left, str) or isinstance(right, str):
             if isinstance(node.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
                 if len(left) + len(right) > MAX_STRING:
                     raise ExprError("string result too long")
                 return left + right
             raise ExprError("arithmetic on text is not allowed")
+        for operand in (left, right):
+            _check_size(operand)
         try:
             result = _BINOPS[type(node.op)](left, right)
         except ZeroDivisionError:
             return None
+        except OverflowError:
+            raise ExprError("arithmetic result too large") from None
         return _check_size(result)
 
     def visit_Compare(self, node: ast.Compare) -> Any:

@@ -190,9 +190,9 @@ def call_hook(
         args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
         try:
             result = impl.function(**args)
-        except AuditorError:
+        except (AuditorError, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - a plugin's failure is reported with its place
+        except BaseException as exc:  # noqa: BLE001 - reported with its place (SystemExit too: it must not end the run)
             label = plugin_label(pm, impl.plugin)
             frames = traceback.extract_tb(exc.__traceback__)
             line = _where(exc, label if Path(str(label)).exists() else None)

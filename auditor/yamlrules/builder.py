@@ -141,7 +141,11 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
     if nulls not in ("zero", "skip", "keep"):
         raise b.error(f"nulls must be zero, skip or keep, not {nulls!r}", "nulls")
     when = b.expr(spec["when"], "when", None) if "when" in spec else None
-    check = FORMS[form](b, spec, table)
+    try:
+        check = FORMS[form](b, spec, table)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # a value of the wrong shape (require: {tables: 5}) that no check of the form anticipated
+        raise b.error(f"{form}: a value has the wrong type or shape ({type(exc).__name__}: {exc})", form) from None
     source = spec.get("source", "current")
     if source not in ("current", "previous"):
         raise b.error("source must be current or previous", "source")

@@ -64,15 +64,64 @@ def load_file(path: str | Path) -> list[Rule]:
     return rules
 
 
+#: The largest rule file read (the built-in packs are a few KiB each).
+MAX_RULE_FILE = 2_000_000
+
+
+#: How many values a rule file may hold once its aliases are expanded (the built-in packs: a few thousand).
+MAX_EXPANDED = 100_000
+
+
+def _expanded_size(root: yaml.Node, path: str) -> int:
+    """How many nodes the document holds with every alias written out (linear in the distinct nodes)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            if known < 0:
+                raise RuleError("YAML alias refers to itself (a recursive structure)", path=path, line=node.start_mark.line + 1)
+            return known
+        sizes[id(node)] = -1
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+def _limit_aliases(node: yaml.Node | None, path: str) -> None:
+    """Aliases may repeat a value (a shared reference list); they may not multiply a file into gigabytes."""
+    if node is None:
+        return
+    total = _expanded_size(node, path)
+    if total > MAX_EXPANDED:
+        raise RuleError(
+            f"YAML aliases expand this file to {total:,} values (the limit is {MAX_EXPANDED:,}): write it out",
+            path=path,
+        )
+
+
 def parse_rules(text: str, path: str = "<string>") -> list[Rule]:
     """Parse YAML text holding one rule or a list of rules."""
+    if len(text) > MAX_RULE_FILE:
+        raise RuleError(f"rule file too large ({len(text)} characters; the limit is {MAX_RULE_FILE})", path=path)
     try:
         node = yaml.compose(text, Loader=_LOADER)
+        if "*" in text:
+            _limit_aliases(node, path)
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise RuleError("malformed YAML: nested too deeply", path=path) from None
     if data is None:
         return []
     if isinstance(data, dict):

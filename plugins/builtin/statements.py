@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditor import hookimpl, numbering, rule
@@ -402,7 +402,13 @@ def _dec(fact):
     v = fact.get("value")
     if is_missing(v) or is_missing(fact.get("unit")) or fact.get("unit") not in UNIT_FEN:
         return None
-    return _yuan(Decimal(str(v)), fact["unit"]), _half(str(v), fact["unit"])
+    try:
+        d = Decimal(str(v))
+    except InvalidOperation:  # a value that is not a figure (a hand-edited export): nothing to compare
+        return None
+    if not d.is_finite():
+        return None
+    return _yuan(d, fact["unit"]), _half(str(v), fact["unit"])
 
 
 @rule(

@@ -1,0 +1,223 @@
+"""Minimal repros of hostile rule files and misbehaving plugins: refused at load (RuleError at file:line)
+or contained as an internal finding naming the rule, never a hang, a memory bomb or the end of the run."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import MAX_MESSAGE, RuleError
+from auditor.yamlrules import parse_rules
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"
+
+LAUGHS = """- code: LOL001
+  name: lol
+  tags: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+RULE = """- code: T001
+  name: t
+  table: gpb_function
+  assert: "{expr}"
+"""
+
+RULE_WITH_PARAMS = """- code: T001
+  name: t
+  table: gpb_function
+  params: {{lst: [1, 2], big: 100000000000000000000}}
+  assert: "{expr}"
+"""
+
+
+def _rule_error(text: str) -> RuleError:
+    with pytest.raises(RuleError) as err:
+        parse_rules(text, "pack.yaml")
+    assert str(err.value).startswith("pack.yaml"), str(err.value)
+    assert len(str(err.value)) <= MAX_MESSAGE + 40
+    return err.value
+
+
+def test_billion_laughs_is_refused_in_under_a_second():
+    start = time.process_time()
+    err = _rule_error(LAUGHS)
+    assert time.process_time() - start < 1
+    assert "aliases expand" in str(err)
+
+
+def test_laughs_in_tags_are_refused_by_rules_and_explain(tmp_path, capsys):
+    from auditor.cli import main
+
+    pack = tmp_path / "laughs.yaml"
+    pack.write_text(LAUGHS, encoding="utf-8")
+    for argv in (["rules", "--rules", str(pack), "--format", "json"], ["explain", "LOL001", "--rules", str(pack)]):
+        start = time.process_time()
+        assert main(argv) == 2
+        assert time.process_time() - start < 5
+        err = capsys.readouterr().err
+        assert "aliases expand" in err and len(err) < 1000
+
+
+def test_a_recursive_alias_is_refused():
+    assert "itself" in str(_rule_error("- &a\n  code: X001\n  name: x\n  tags: [*a]\n  assert: 'total >= 0'\n"))
+
+
+def test_a_shared_reference_through_a_merge_key_still_loads():
+    text = """- code: M001
+  name: m
+  table: gpb_function
+  reference: &ref
+    regulation: 某办法
+  assert: "total >= 0"
+- code: M002
+  name: m2
+  table: gpb_function
+  reference:
+    <<: *ref
+  assert: "total >= 0"
+"""
+    assert [r.code for r in parse_rules(text, "pack.yaml")] == ["M001", "M002"]
+
+
+def test_an_enormous_error_message_is_cut():
+    err = _rule_error("- code: '" + "X" * 1_000_000 + "'\n  name: x\n  assert: 'total >= 0'\n")
+    assert "more characters" in str(err)
+
+
+@pytest.mark.parametrize(
+    "expr, what",
+    [
+        ("total >= yuan('1e999990')", "out of range"),
+        ("not " * 2000 + "total", "nests"),
+        (" + ".join(["total"] * 1600) + " >= 0", "too long"),
+        (" + ".join(["total"] * 600) + " >= 0", "nests"),
+        ("(" * 500 + "total" + ")" * 500, "nested"),
+    ],
+)
+def test_huge_literals_and_deep_expressions_are_rule_errors_at_file_line(expr, what):
+    start = time.process_time()
+    err = _rule_error(RULE.format(expr=expr))
+    assert time.process_time() - start < 2
+    assert what in str(err) and err.line == 4
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["require: {tables: 5}", "require: {sections: 5}", "require: {values: 7}", "require: {facts: 3}"],
+)
+def test_require_of_the_wrong_shape_is_a_rule_error(body):
+    err = _rule_error(f"- code: R001\n  name: r\n  {body}\n")
+    assert err.line is not None
+
+
+@pytest.mark.parametrize(
+    "expr, params",
+    [
+        ("len(params.lst * 1000000000) > 0", {"lst": [1, 2]}),
+        ("len(name * 1000000000) > 0", {}),
+        ("total * params.big * params.big > 0", {"big": 10**20}),
+    ],
+)
+def test_expressions_cannot_build_huge_values(expr, params):
+    from auditor.rules import Rule
+    from auditor.testing import budget_from_dict, run_rule
+
+    rule: Rule = parse_rules(RULE_WITH_PARAMS.format(expr=expr), "pack.yaml")[0]
+    budget = budget_from_dict(
+        {"tables": {"gpb_function": [{"code": "204", "name": "公共安全", "total": "1.00", "basic": "1.00"}]}}
+    )
+    from auditor.expr import ExprError
+
+    start = time.process_time()
+    with pytest.raises(ExprError):
+        run_rule(rule, budget, params=params)
+    assert time.process_time() - start < 2
+
+
+# ------------------------------------------------------------------------------ plugins
+
+
+PLUGIN = '''
+import auditor
+
+
+@auditor.rule("{code}", name="misbehaves", title="t", severity="error", tags=["editorial"], reference="r")
+def misbehaves(budget, ctx):
+{body}
+    return []
+
+
+@auditor.hookimpl
+def auditor_register_rules():
+    return [misbehaves]
+'''
+
+
+def _audit_with(tmp_path: Path, body: str, code: str = "ZZ001", extra: list[str] | None = None):
+    from auditor.cli import main
+
+    plugin = tmp_path / "bad_plugin.py"
+    plugin.write_text(PLUGIN.format(code=code, body=body), encoding="utf-8")
+    out = tmp_path / "report.json"
+    argv = ["audit", str(EXAMPLE), "--plugin", str(plugin), "--format", "json", "--output", str(out), "--fail-on", "never"]
+    rc = main(argv + (extra or []))
+    return rc, json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def clean_findings(tmp_path_factory):
+    from auditor.cli import main
+
+    out = tmp_path_factory.mktemp("clean") / "report.json"
+    assert main(["audit", str(EXAMPLE), "--format", "json", "--output", str(out), "--fail-on", "never"]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
+@pytest.mark.parametrize(
+    "body, what",
+    [
+        ("    import sys\n    sys.exit(0)", "SystemExit"),
+        ("    raise SystemExit(2)", "SystemExit"),
+        ("    raise GeneratorExit()", "GeneratorExit"),
+        ("    class Odd(BaseException):\n        pass\n    raise Odd('x')", "Odd"),
+    ],
+)
+def test_a_plugin_that_exits_gives_exit_3_an_internal_finding_and_every_other_finding(
+    tmp_path, clean_findings, body, what
+):
+    rc, report = _audit_with(tmp_path, body)
+    assert rc == 3
+    internal = [f for f in report["findings"] if "internal" in f["tags"]]
+    assert len(internal) == 1 and internal[0]["rule"] == "ZZ001"
+    assert what in internal[0]["message"] and "bad_plugin.py" in internal[0]["message"]
+    others = [f for f in report["findings"] if "internal" not in f["tags"]]
+    assert others == clean_findings
+
+
+def test_a_rule_that_swallows_the_timeout_is_still_stopped(tmp_path):
+    body = "    x = 0\n    while True:\n        try:\n            x = x + 1\n        except BaseException:\n            pass"
+    start = time.monotonic()
+    rc, report = _audit_with(tmp_path, body, extra=["--rule-timeout", "0.3"])
+    assert time.monotonic() - start < 60
+    assert rc == 3
+    internal = [f for f in report["findings"] if "internal" in f["tags"]]
+    assert [f["rule"] for f in internal] == ["ZZ001"] and "time limit" in internal[0]["message"]
+
+
+def test_a_rule_that_catches_the_timeout_once_and_returns_is_reported_as_overrunning(tmp_path):
+    body = "    import time\n    try:\n        time.sleep(5)\n    except BaseException:\n        pass"
+    rc, report = _audit_with(tmp_path, body, extra=["--rule-timeout", "0.2"])
+    assert rc == 3
+    internal = [f for f in report["findings"] if "internal" in f["tags"]]
+    assert "time limit" in internal[0]["message"]
