@@ -14,13 +14,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from typing import TYPE_CHECKING
 
 from ..document import Document, Line
 from ..errors import LoadError
 from ..model import Budget
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pypdfium2 as pdfium
+
+
+def _pdfium():
+    """pypdfium2 and its raw bindings, imported when a PDF is read (not when any file is sniffed)."""
+    import pypdfium2
+    import pypdfium2.raw
+
+    return pypdfium2, pypdfium2.raw
+
 
 #: A gap wider than this many line heights between two characters separates table cells.
 CELL_GAP = 1.0
@@ -53,6 +63,7 @@ class _Row:
 
 def _page_chars(textpage) -> list[_Char]:
     """Every visible character of a page with its loose box (generated and control chars skipped)."""
+    _, pdfium_c = _pdfium()
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     rect = pdfium_c.FS_RECTF()
@@ -162,6 +173,7 @@ def lines_from_glyphs(chars: list[_Char], page_no: int) -> list[Line]:
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
+    pdfium, pdfium_c = _pdfium()
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -185,6 +197,7 @@ def read_document(path: str | Path, *, require_text: bool = True) -> Document:
     """Read a text-layer PDF into a located Document (no parsing); with `require_text` off, a PDF of
     images only gives a Document without lines (its pages in `empty_pages`) for the OCR stage."""
     path = Path(path)
+    pdfium, _ = _pdfium()
     pdf = _open(path)
     try:
         n_pages = len(pdf)
