@@ -13,6 +13,7 @@ helpers find it from the budget alone; outside an audit they compute without cac
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable
@@ -210,6 +211,7 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
+@functools.lru_cache(maxsize=1024)  # inspect.signature is slow; a rule's signature never changes
 def _takes_ctx(func: Callable[..., Any]) -> bool:
     try:
         params = [

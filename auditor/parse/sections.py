@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import numbering
 from ..document import Document, Line
@@ -36,9 +37,14 @@ _KPI_TITLE = re.compile(r"目标申报.?表|绩效目标表$")
 _TABLE_TITLES = [normalise(t).replace("“", '"').replace("”", '"') for t in NINE_TABLES.values()]
 
 
+@lru_cache(maxsize=16384)  # pure in the text; every line is asked about, headings repeat in the 目录
 def compact(text: str) -> str:
     """Heading text without bullets, whitespace, tabs; punctuation normalised."""
-    return re.sub(r"[\s\u3000]+", "", normalise(strip_bullet(text.strip())))
+    return _SPACE.sub("", normalise(strip_bullet(text.strip())))
+
+
+_SPACE = re.compile(r"[\s\u3000]+")
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 
 
 def heading_key(ln: Line) -> str | None:
@@ -46,11 +52,22 @@ def heading_key(ln: Line) -> str | None:
     c = compact(ln.text)
     if not c:
         return None
-    kc = re.sub(r"[^\u4e00-\u9fff]", "", c)
-    if _KPI_TITLE.search(kc) and len(kc) <= 30 and "详见" not in c and "见" != c[:1]:
+    if _is_kpi_title(c):
         return "kpi_tables"
     if len(c) > 50 or c.endswith("。") or is_table_row(ln):
         return None
+    return _text_key(c)
+
+
+@lru_cache(maxsize=16384)
+def _is_kpi_title(c: str) -> bool:
+    kc = _NOT_HAN.sub("", c)
+    return bool(_KPI_TITLE.search(kc)) and len(kc) <= 30 and "详见" not in c and "见" != c[:1]
+
+
+@lru_cache(maxsize=16384)
+def _text_key(c: str) -> str | None:
+    """The section key of a compacted heading text that is not a table row."""
     if _is_table_title(c):
         return "tables_part"
     bare = _bare(c)
@@ -82,7 +99,9 @@ def _looks_like_toc_entry(ln: Line) -> bool:
     if ln.text.lstrip().startswith("-"):
         return True
     raw = normalise(strip_bullet(ln.text.strip()))
-    return bool(numbering.parse(c, items_only=True) or numbering.parse(raw, loose=True, items_only=True)) and len(c) <= 50
+    return (
+        bool(numbering.parse(c, items_only=True) or numbering.parse(raw, loose=True, items_only=True)) and len(c) <= 50
+    )
 
 
 def body_start(doc: Document, meta: Meta | None = None) -> int:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
-from auditor.rulekit import coded_rows, fact_fen, fact_location, fact_records, fen_or_zero, show, total_row, yuan
+from auditor.rulekit import (
+    coded_rows,
+    fact_fen,
+    fact_location,
+    fact_records,
+    fen_or_zero,
+    records,
+    show,
+    total_record,
+    total_row,
+    yuan,
+)
 
 DISC_010 = {
     "regulation": "财预〔2016〕143号（没有数据的表格应当列出空表并说明）；上海区级模板空表说明",
@@ -193,13 +204,15 @@ def category_consistent(budget, ctx):
     for label, places, fact_keys in CATEGORIES.values():
         seen = []  # (description, amount fen, location kwargs)
         for key, col in places:
-            df = budget.table(key)
-            if df.empty or col not in df:
+            rows = records(budget, key)  # dicts, once per audit: no pandas per row
+            if not rows or col not in rows[0]:
                 continue
-            tr = total_row(df) if "code" in df else None
             if key == "fiscal_appropriation_summary":
-                rows = df[(df["side"] == "expenditure") & df["item"].astype(str).str.contains("支出总计")]
-                tr = None if rows.empty else rows.iloc[0]
+                tr = next(
+                    (r for r in rows if r.get("side") == "expenditure" and "支出总计" in str(r.get("item"))), None
+                )
+            else:
+                tr = total_record(rows) if "code" in rows[0] else None
             if tr is None:
                 continue
             seen.append(

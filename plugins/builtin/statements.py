@@ -16,7 +16,7 @@ from typing import Any
 
 from auditor import hookimpl, numbering, rule
 from auditor.money import UNIT_FEN
-from auditor.rulekit import fact_records, fen_or_zero, is_missing, total_row
+from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, total_row
 from auditor.text import NUMBER, read_number, snippet
 
 CHANGES = {
@@ -398,6 +398,11 @@ def reason_direction(budget, ctx):
 # --- ST004 one item, two amounts ----------------------------------------------------------------------
 
 
+#: The sections that may state one figure twice, and the fact keys that are not such figures.
+_TWICE_SECTIONS = {"sangong_notes", "operating_notes", "procurement_notes", "budget_notes"}
+_NOT_TWICE = re.compile("item|_change|reason|vehicles|units|date|project|kpi_")
+
+
 def _dec(fact):
     v = fact.get("value")
     if is_missing(v) or is_missing(fact.get("unit")) or fact.get("unit") not in UNIT_FEN:
@@ -447,24 +452,25 @@ def _dec(fact):
     ],
 )
 def two_amounts(budget, ctx):
-    facts = budget.table("facts")
-    if facts.empty:
+    facts = records(budget, "facts")  # rows as dicts, once per audit: no pandas per row
+    if not facts:
         return
     groups = []
-    if "item_no" in facts:
-        items = facts[facts["key"].isin(["item", "item_budget"]) & facts["item_no"].notna()]
-        for no, g in items.groupby("item_no"):
-            groups.append((f"第{int(no)}项", g))
-    other = facts[
-        ~facts["key"].astype(str).str.contains("item|_change|reason|vehicles|units|date|project|kpi_", regex=True)
-    ]
-    if "section" in other:
-        other = other[other["section"].isin(["sangong_notes", "operating_notes", "procurement_notes", "budget_notes"])]
-        for (_, key), g in other.groupby(["section", "key"]):
-            if len(g) > 1:
-                groups.append((str(key), g))
+    items: dict = {}
+    for r in facts:
+        if r["key"] in ("item", "item_budget") and not is_missing(r.get("item_no")):
+            items.setdefault(r["item_no"], []).append(r)
+    for no in sorted(items):
+        groups.append((f"第{int(no)}项", items[no]))
+    other: dict = {}
+    for r in facts:
+        if r.get("section") in _TWICE_SECTIONS and not _NOT_TWICE.search(str(r["key"])):
+            other.setdefault((r["section"], r["key"]), []).append(r)
+    for section_key in sorted(other):
+        if len(other[section_key]) > 1:
+            groups.append((str(section_key[1]), other[section_key]))
     for label, g in groups:
-        rows = [(r, _dec(r)) for _, r in g.iterrows()]
+        rows = [(r, _dec(r)) for r in g]
         rows = [(r, d) for r, d in rows if d is not None]
         if len(rows) < 2:
             continue

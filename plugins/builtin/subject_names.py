@@ -109,17 +109,18 @@ def _same(prose: str, table: str) -> bool:
 def _match(path: list[str | None], amount_fen: int | None, names: dict, year, tolerance: int = 0) -> str | None:
     """The code a 类/款/项 path means: best name agreement, the amount breaking ties and name slips."""
     depth = 7 if path[2] else 5 if path[1] else 3
+    # the codes of each level whose table name agrees with the path's name at that level
+    agree = [
+        {c for c, (name, _, _) in names.items() if len(c) == 3 + 2 * i and (_same(n, name) or superseded(n, None, c))}
+        if n is not None
+        else set()
+        for i, n in enumerate(path)
+    ]
     best: list[tuple[int, str]] = []
     for code, (_, _, total) in names.items():
         if len(code) != depth:
             continue
-        score = 0
-        for i, n in enumerate(path):
-            if n is None:
-                continue
-            c = code[: 3 + 2 * i]
-            if c in names and (_same(n, names[c][0]) or superseded(n, None, c)):
-                score += 1
+        score = sum(1 for i, level in enumerate(agree) if code[: 3 + 2 * i] in level)
         if amount_fen is not None and abs(total - amount_fen) <= tolerance:
             score += 2
         best.append((score, code))
