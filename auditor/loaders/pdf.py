@@ -10,6 +10,7 @@ splits cells. Spaces PDFium invents between objects are ignored; the gaps speak 
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -62,33 +63,76 @@ class _Row:
 
 
 def _page_chars(textpage) -> list[_Char]:
-    """Every visible character of a page with its loose box (generated and control chars skipped)."""
+    """Every visible character of a page with its loose box (generated and control chars skipped).
+
+    The characters come from one ``FPDFText_GetText`` call for the page (PDFium writes one UTF-16
+    unit per character index); only the boxes are asked for per character. When the text does not
+    line up with the indices (characters outside the BMP), each character is asked for its code.
+    The characters PDFium generates (``FPDFText_IsGenerated``) are spaces and line breaks, which the
+    whitespace test drops, so they need no call of their own.
+    """
     _, pdfium_c = _pdfium()
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
-    rect = pdfium_c.FS_RECTF()
+    if count <= 0:
+        return []
+    text = _page_text(raw, count)
+    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom — read in one slice
+    page = ctypes.cast(raw, ctypes.c_void_p).value
+    ref = ctypes.addressof(box)
     get_unicode = pdfium_c.FPDFText_GetUnicode
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
-    is_generated = pdfium_c.FPDFText_IsGenerated
-    ref = ctypes.byref(rect)
+    get_box = _loose_char_box(pdfium_c)
+    skip = _SKIP
     out: list[_Char] = []
     append = out.append
     for i in range(count):
-        code = get_unicode(raw, i)
-        if code <= 0x20 or code in (0xA0, 0x3000, 0xFEFF, 0xFFFE, 0xFFFF):
+        ch = text[i] if text is not None else chr(get_unicode(raw, i))
+        if ch in skip or ch <= " ":
             continue  # spaces and control characters: gaps carry the layout
-        if is_generated(raw, i):
+        if ch not in _VISIBLE and not _visible(ch):
             continue
-        if not get_box(raw, i, ref):
+        if not get_box(page, i, ref):
             continue
-        ch = chr(code)
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
-            continue
-        top, bottom = rect.top, rect.bottom
+        left, top, right, bottom = box[:]
         if top < bottom:
             top, bottom = bottom, top
-        append(_Char(ch, rect.left, rect.right, bottom, top))
+        append(_Char(ch, left, right, bottom, top))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _loose_char_box(pdfium_c):
+    """FPDFText_GetLooseCharBox through a plain prototype (addresses as integers), made once: it runs
+    once per character, and pypdfium2's typed binding spends more time checking pointer types than
+    PDFium spends finding the box."""
+    return ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+        ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    )
+
+
+#: Spaces PDFium reports as characters (no-break, ideographic, BOM) and non-characters.
+_SKIP = frozenset("\u00a0\u3000\ufeff\ufffe\uffff")
+_VISIBLE: set[str] = set()
+
+
+def _visible(ch: str) -> bool:
+    """Not a control, format, surrogate or private-use character (remembered once seen)."""
+    if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+        return False
+    _VISIBLE.add(ch)
+    return True
+
+
+def _page_text(raw, count: int) -> str | None:
+    """The page's characters, one per index, or None when UTF-16 units and indices do not line up."""
+    _, pdfium_c = _pdfium()
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units = max(0, written - 1)  # the count includes the terminating NUL
+    if units != count:
+        return None
+    text = buffer.raw[: units * 2].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == count and not any("\ud800" <= c <= "\udfff" for c in text) else None
 
 
 def _group_rows(chars: list[_Char]) -> list[_Row]:
@@ -96,22 +140,25 @@ def _group_rows(chars: list[_Char]) -> list[_Row]:
     chars = sorted(chars, key=lambda c: -(c.top + c.bottom))
     rows: list[_Row] = []
     for c in chars:
-        height = c.top - c.bottom
+        ct, cb = c.top, c.bottom
+        height = ct - cb
         best = None
         best_ratio = 0.0
         # a character can only belong to one of the last few rows (sorted by centre)
         for row in rows[-4:]:
-            overlap = min(row.top, c.top) - max(row.bottom, c.bottom)
+            rt, rb = row.top, row.bottom
+            overlap = (rt if rt < ct else ct) - (rb if rb > cb else cb)
             if overlap <= 0:
                 continue
-            smaller = min(height, row.top - row.bottom) or 1e-6
+            rh = rt - rb
+            smaller = (height if height < rh else rh) or 1e-6
             ratio = overlap / smaller
             if ratio > best_ratio:
                 best, best_ratio = row, ratio
         if best is not None and best_ratio >= SAME_LINE:
             best.chars.append(c)
         else:
-            rows.append(_Row(c.bottom, c.top, [c]))
+            rows.append(_Row(cb, ct, [c]))
     rows.sort(key=lambda r: -(r.top + r.bottom))
     return rows
 
