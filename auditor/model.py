@@ -6,6 +6,7 @@ Every row carries ``line`` and ``page`` (nullable) so a finding can point at its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -390,9 +391,20 @@ class Budget:
         """
         if self.document is None:
             return []
-        from .parse.sentences import paragraphs  # the parser builds on the model, not the reverse
+        if _PARAGRAPHS is None:
+            raise RuntimeError("Budget.paragraphs() needs the prose reader: import auditor.parse first")
+        return _PARAGRAPHS(self.document, self.meta)
 
-        return paragraphs(self.document, self.meta)
+
+#: How prose becomes paragraphs, handed to the model by the parser (``auditor.parse.sentences``
+#: registers it when imported) so that the model never imports the parser that builds on it.
+_PARAGRAPHS: Callable[[Document, Meta], list[Paragraph]] | None = None
+
+
+def set_paragraph_reader(reader: Callable[[Document, Meta], list[Paragraph]]) -> None:
+    """Install the function ``Budget.paragraphs()`` segments the prose with (the parser does this)."""
+    global _PARAGRAPHS
+    _PARAGRAPHS = reader
 
     @property
     def path(self) -> str | None:

@@ -30,6 +30,7 @@ from .model import (
     table_keys,
 )
 from .money import UNIT_FEN, to_fen, yuan_str_to_fen
+from .parse import sentences as _sentences  # noqa: F401 - Budget.paragraphs() of constructed budgets
 from .rules import Rule
 
 

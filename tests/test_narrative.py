@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from narrative_helpers import CORPUS, MINHANG, narrative, pdf_doc, text_doc
 
-from auditor.builtin import required_sections
+from auditor.bundle import required_sections
 from auditor.parse.sections import prose_lines
 
 

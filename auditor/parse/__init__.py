@@ -8,6 +8,7 @@ from ..model import TABLE_KEYS, Budget, Meta, empty_frame
 from ..money import ValueOutOfRange
 from ..schemas import validate_frames
 from . import narrative, tables
+from . import sentences as sentences  # hands Budget.paragraphs() its prose reader
 from .kind import detect_final
 
 

@@ -193,7 +193,7 @@ def parse_sections(doc: Document, meta: Meta) -> list[Heading]:
     if "tables_part" not in meta.sections and meta.tables:
         first = min(meta.tables.values(), key=lambda t: ((t.page or 0), (t.line or 0)))
         meta.sections["tables_part"] = Section("tables_part", first.title, first.line, first.page)
-    from ..builtin import required_sections  # the disclosure rules own the list
+    from ..bundle import required_sections  # the disclosure rules own the list
 
     meta.missing_sections = [k for k in required_sections(meta.kind) if k not in meta.sections]
     return heads

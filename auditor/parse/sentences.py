@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .. import numbering
 from ..document import Document, Line
-from ..model import Meta
+from ..model import Meta, set_paragraph_reader
 from ..text import is_garbled, normalise
 from .prose import indented, is_layout_text, runs_to_margin, strip_bullet
 from .sections import find_headings, prose_lines
@@ -185,3 +185,6 @@ def iter_sentences(paras: list[Paragraph]) -> Iterator[tuple[Paragraph, int, int
     for p in paras:
         for s, e in p.sentences():
             yield p, s, e
+
+
+set_paragraph_reader(paragraphs)
