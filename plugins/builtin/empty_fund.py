@@ -6,15 +6,14 @@ import re
 
 from auditor import hookimpl, rule
 from auditor.rulekit import (
-    coded_rows,
     fact_fen,
     fact_location,
     fact_records,
     fen_or_zero,
+    is_missing,
     records,
     show,
     total_record,
-    total_row,
     yuan,
 )
 
@@ -33,16 +32,16 @@ OPTIONAL_TABLES = ("gov_fund_function", "soe_capital_function", "sangong")
 
 
 def _has_data(budget, key) -> bool:
-    df = budget.table(key)
-    if df.empty:
+    rows = records(budget, key)  # dicts, once per audit
+    if not rows:
         return False
     if key == "sangong":
         cols = ["total", "outbound", "vehicle_total", "reception", "operating_expenses"]
-        return any(fen_or_zero(v) != 0 for c in cols for v in df[c])
-    if not coded_rows(df).empty:
+        return any(fen_or_zero(r.get(c)) != 0 for c in cols for r in rows)
+    if any(not is_missing(r.get("code")) for r in rows):
         return True
-    tr = total_row(df)
-    return tr is not None and fen_or_zero(tr["total"]) != 0
+    tr = total_record(rows) if "code" in rows[0] else None
+    return tr is not None and fen_or_zero(tr.get("total")) != 0
 
 
 def _empty_note(info) -> str | None:

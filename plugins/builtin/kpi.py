@@ -317,8 +317,7 @@ def _norm(text) -> str:
     ],
 )
 def annual_copies_overall(budget, ctx):
-    projects = budget.table("projects")
-    for _, row in projects.iterrows():
+    for row in records(budget, "projects"):
         a, b = _norm(row.get("overall_goal")), _norm(row.get("annual_goal"))
         if a and a == b:
             yield ctx.finding(

@@ -16,6 +16,7 @@ from auditor.rulekit import (
     mismatch,
     ocr_note,
     ocr_twin_note,
+    records,
     show,
     total_row,
     yuan,
@@ -86,7 +87,7 @@ def _money(row, col):
     ],
 )
 def funding_block(budget, ctx):
-    for _, row in budget.table("projects").iterrows():
+    for row in records(budget, "projects"):
         checks = [
             ("total_funds", ["fiscal_funds", "other_funds"], "项目资金总额", "财政资金 + 其他资金"),
             (
@@ -133,7 +134,7 @@ def funding_block(budget, ctx):
     ],
 )
 def prose_equals_table(budget, ctx):
-    for _, row in budget.table("projects").iterrows():
+    for row in records(budget, "projects"):
         stated = _money(row, "narrative_amount")
         table = _money(row, "annual_request")
         if table is None:
@@ -189,7 +190,7 @@ def projects_within_total(budget, ctx):
     tr = total_row(budget.table("expenditure_summary"))
     if projects.empty or tr is None:
         return
-    amounts = [_money(r, "narrative_amount") or _money(r, "annual_request") or 0 for _, r in projects.iterrows()]
+    amounts = [_money(r, "narrative_amount") or _money(r, "annual_request") or 0 for r in records(budget, "projects")]
     s = sum(amounts)
     limit = fen_or_zero(tr["project"])
     if s > limit:
@@ -330,7 +331,7 @@ def same_department(prose, table) -> bool:
     ],
 )
 def departments_agree(budget, ctx):
-    for _, row in budget.table("projects").iterrows():
+    for row in records(budget, "projects"):
         for prose_col, table_col, label in (
             ("narrative_competent_dept", "competent_dept", "主管部门"),
             ("narrative_implementing_unit", "implementing_unit", "实施单位"),
@@ -414,7 +415,7 @@ def ocr_twins(budget, ctx):
     projects = budget.table("projects")
     if "ocr_twins" not in projects:
         return
-    for _, row in projects.iterrows():
+    for row in records(budget, "projects"):
         twins = row.get("ocr_twins")
         if not isinstance(twins, list):
             continue
