@@ -110,9 +110,6 @@ def describe(component: list[str], edges: dict[str, set[str]]) -> str:
 #: Function-level imports that still close a cycle, each with who removes it. The list may only
 #: shrink: a new cycle fails the test, and so does an entry whose import is gone (delete it then).
 KNOWN_LAZY_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    # Budget.paragraphs() segments the prose with the parser, which reads the model: the model
-    # should be handed its paragraphs (or the segmenter move below the model)
-    ("auditor.model", "auditor.parse.sentences"): "rulekit (issue 11 part 2)",
     # the PDF loader hands image pages to the OCR stage, whose recogniser reuses the PDF loader's
     # line builder: the shared glyph/line code belongs in a module of its own below both
     ("auditor.loaders.pdf", "auditor.loaders.ocr_stage"): "ocr (issue 15)",
