@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from auditor import hookimpl, rule
 from auditor.money import to_fen
 from auditor.rulekit import (
@@ -281,12 +283,22 @@ def changes_add_up(budget, ctx):
             "budget": {"facts": [{"key": "sangong_total_change", "value": "-10", "unit": "万元"}]},
         },
         {
-            "name": "increase with reason",
+            "name": "increase with reason (info)",
             "fires": 1,
             "budget": {
                 "facts": [
                     {"key": "sangong_total_change", "value": "25", "unit": "万元", "text": "比2023年预算增加25万元"},
                     {"key": "sangong_reason", "value": "购置公务用车", "component": "sangong_total"},
+                ]
+            },
+        },
+        {
+            "name": "increase whose reason restates it (warning)",
+            "fires": 1,
+            "budget": {
+                "facts": [
+                    {"key": "reception_change", "value": "2", "unit": "万元", "text": "比2023年预算增加2万元"},
+                    {"key": "sangong_reason", "value": "公务接待费增加", "component": "reception"},
                 ]
             },
         },
@@ -315,7 +327,47 @@ def sangong_increase(budget, ctx):
         reason = "；".join(dict.fromkeys(r for r in reasons if r))
         msg = f"{CHANGE_KEYS[key]}比上年增加 {show(change, '万元')}（“三公”经费只减不增）"
         msg += f"；说明的原因：{reason}" if reason else "；未说明原因"
-        yield ctx.finding(msg, expected="≤ 0", actual=f"+{yuan(change)}", **fact_location(fact))
+        # disclosed with a real reason and figures that add up: for the reader's information only
+        explained = bool(reason) and not _circular(reason) and _sangong_adds_up(budget)
+        if explained:
+            msg += "（已说明原因，表内数字相符）"
+        elif reason and _circular(reason):
+            msg += "（原因只是重复增加本身）"
+        yield ctx.finding(
+            msg,
+            expected="≤ 0",
+            actual=f"+{yuan(change)}",
+            severity="info" if explained else None,
+            **fact_location(fact),
+        )
+
+
+_RESTATED = re.compile(
+    r"[“”\"「」]|三公经费|三公|因公出国（境）费|因公出国\(境\)费|因公出国费|公务用车购置及运行费|公务用车购置费|"
+    r"公务用车运行费|公务接待费|经费|费用|预算|比上年|较上年|增加|增长|上升|减少|下降|有所|主要|原因|是|为|[：:，,。；;、\s]"
+)
+
+
+def _circular(reason: str) -> bool:
+    """A reason that only restates the change (“公务接待费增加”): nothing is left once the item's
+    name and the change words are taken out."""
+    return len(_RESTATED.sub("", reason)) < 2
+
+
+def _sangong_adds_up(budget) -> bool:
+    """The 三公 table's own sums hold: 合计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行 (or no table)."""
+    df = budget.table("sangong")
+    if df.empty:
+        return True
+    r = df.iloc[0]
+    v = {
+        c: fen_or_zero(r[c])
+        for c in ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
+        if c in df
+    }
+    return v.get("total", 0) == v.get("outbound", 0) + v.get("vehicle_total", 0) + v.get("reception", 0) and v.get(
+        "vehicle_total", 0
+    ) == v.get("vehicle_purchase", 0) + v.get("vehicle_operation", 0)
 
 
 def _reason(budget, component):
