@@ -37,7 +37,8 @@ class Document:
     #: pages (1-based) with no extractable text: blank, or an image without a text layer.
     empty_pages: list[int] = field(default_factory=list)
     encoding: str | None = None
-    #: "ocr" when the text was read by OCR (ours, or an OCR tool's text layer); None for a text layer
+    #: how the text was obtained: "ocr" (auditor's OCR, or an OCR tool's text layer), "text-layer"
+    #: (a PDF's own text), None when the source does not say (text files, workbooks)
     extraction: str | None = None
     #: OCR provenance: {"engine", "pages" (1-based), "confidence": {(page, line): per-cell confidence}}
     ocr: dict | None = None

@@ -325,7 +325,8 @@ class Meta:
     missing_tables: list[str] = field(default_factory=list)
     missing_sections: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # loader remarks (inferences, repairs)
-    #: "ocr" when the text was read by OCR (auditor's own, or an OCR tool's text layer), else None
+    #: how the text was obtained: "ocr" (auditor's OCR, or a text layer an OCR tool wrote),
+    #: "text-layer" (a PDF's own text), None when the source does not say (text files, workbooks)
     extraction: str | None = None
 
     @property

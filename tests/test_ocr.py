@@ -97,7 +97,9 @@ def test_bad_ocr_mode_is_a_load_error(tmp_path):
 @needs_corpus
 def test_text_layer_pdf_is_not_ocr():
     doc = complete_with_ocr(read_document(WANLI, require_text=False), WANLI)
-    assert doc.extraction is None and doc.ocr is None
+    assert doc.extraction == "text-layer" and doc.ocr is None
+    meta = load(WANLI).meta
+    assert meta.extraction == "text-layer" and not meta.from_ocr
 
 
 def test_invisible_text_over_an_image_is_an_ocr_tools_layer(tmp_path):

@@ -31,7 +31,7 @@ class Loader(Protocol):
 
 def builtin_loaders() -> list[Loader]:
     """The built-in loaders, in the order they are tried."""
-    from .pdf import PdfLoader
+    from .ocr_stage import PdfLoader  # the text layer, and OCR for scanned pages
     from .text import TextLoader
     from .workbook import JsonLoader, WorkbookLoader
 
@@ -60,7 +60,7 @@ def load(
     "always" or "never"; ``jobs`` worker processes; ``cache_dir`` for recognised pages; see
     docs/ocr.md). Settings left None keep the current ones (the run's, or the defaults).
     """
-    from .ocr_stage import options_from, using
+    from .ocr_options import options_from, using
 
     with using(options_from(ocr=ocr, jobs=jobs, cache_dir=cache_dir, progress=progress)):
         return _load(Path(path), loaders)

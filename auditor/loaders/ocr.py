@@ -43,7 +43,7 @@ from .ocr_hygiene import (
     split_at_rules,
     table_rules,
 )
-from .ocr_stage import OcrOptions
+from .ocr_options import OcrOptions
 from .pdf import Glyph, lines_from_glyphs
 
 DPI = 150

@@ -4,7 +4,7 @@
 (scans), page by page, so a mixed PDF keeps its text layer where it has one; ``always`` recognises
 every page (ignoring the text layer); ``never`` reads the text layer only, as before. The options
 come from ``auditor.load(path, ocr=..., jobs=..., cache_dir=...)`` or the run's Config (the CLI's
-``--ocr``, ``--jobs``, ``--cache-dir``); they are held in a context variable for the duration of one
+``--ocr``, ``--jobs``, ``--cache-dir``), held in a context variable (``ocr_options``) for the duration of one
 load, so that the loader protocol (``load(path)``) stays the same for every loader.
 
 This module is light: the recogniser (``auditor.loaders.ocr``, the optional ``ocr`` extra) is only
@@ -13,87 +13,23 @@ imported when a page needs it, and its absence is one clear LoadError naming the
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..document import Document
 from ..errors import LoadError
+from ..model import Budget
+from .ocr_options import current_options
+from .pdf import PdfLoader as _TextLayerPdfLoader
+from .pdf import _open, read_document
 
-MODES = ("auto", "always", "never")
 INSTALL_HINT = "pip install 'budget-auditor[ocr]'"
 
 #: Producers (or creators) of PDFs whose text layer is itself the output of an OCR engine.
 _OCR_PRODUCERS = re.compile(
     r"ocrmypdf|tesseract|abbyy|finereader|omnipage|readiris|paddleocr|rapidocr|ocr", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True)
-class OcrOptions:
-    """How scanned pages are read (see the module docstring)."""
-
-    mode: str = "auto"
-    #: worker processes recognising pages in parallel (None: the cores this process may use)
-    jobs: int | None = None
-    #: where recognised pages are cached (None: the user cache directory; see auditor.loaders.ocr_cache)
-    cache_dir: Path | None = None
-    #: a progress bar per page on a terminal (None: when stderr is a terminal)
-    progress: bool | None = None
-    #: cache recognised pages at all
-    cache: bool = True
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise LoadError(f"--ocr must be one of {', '.join(MODES)}, not {self.mode!r}")
-        if self.jobs is not None and self.jobs < 1:
-            raise LoadError("--jobs must be at least 1")
-
-
-_OPTIONS: ContextVar[OcrOptions] = ContextVar("auditor_ocr_options", default=OcrOptions())  # noqa: B039 - frozen
-
-
-def current_options() -> OcrOptions:
-    """The OCR options of the load in progress."""
-    return _OPTIONS.get()
-
-
-@contextlib.contextmanager
-def using(options: OcrOptions | None) -> Iterator[OcrOptions]:
-    """Make `options` current for the loads inside the block (None keeps the current ones)."""
-    if options is None:
-        yield _OPTIONS.get()
-        return
-    token = _OPTIONS.set(options)
-    try:
-        yield options
-    finally:
-        _OPTIONS.reset(token)
-
-
-def options_from(
-    base: OcrOptions | None = None,
-    *,
-    ocr: str | None = None,
-    jobs: int | None = None,
-    cache_dir: str | Path | None = None,
-    progress: bool | None = None,
-) -> OcrOptions:
-    """`base` (default: the current options) with the given settings changed."""
-    opts = base or _OPTIONS.get()
-    changes: dict = {}
-    if ocr is not None:
-        changes["mode"] = str(ocr).lower()
-    if jobs is not None:
-        changes["jobs"] = int(jobs)
-    if cache_dir is not None:
-        changes["cache_dir"] = Path(cache_dir).expanduser()
-    if progress is not None:
-        changes["progress"] = progress
-    return replace(opts, **changes) if changes else opts
 
 
 # ----------------------------------------------------------------------------------------------
@@ -119,8 +55,6 @@ def survey(path: Path, pages: list[int] | None = None) -> PdfSurvey:
     (such a page is neither a scan nor hidden OCR text), so a text-layer PDF costs little."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
-
-    from .pdf import _open
 
     pdf = _open(path)
     try:
@@ -181,7 +115,7 @@ def complete_with_ocr(doc: Document, path: Path) -> Document:
     if opts.mode == "never":
         if not doc.lines:
             raise LoadError(_no_text_message(n_pages), path=str(path))
-        return doc
+        return _mark_ocr_text_layer(doc, path)
     if opts.mode == "auto" and not doc.empty_pages:
         return _mark_ocr_text_layer(doc, path)
     info = survey(path)
@@ -223,12 +157,13 @@ def complete_with_ocr(doc: Document, path: Path) -> Document:
 
 
 def _mark_ocr_text_layer(doc: Document, path: Path, info: PdfSurvey | None = None) -> Document:
-    """A text layer that an OCR tool added (its producer says so, or it is invisible text over
-    images) is OCR output: its figures can be misread like ours."""
+    """The document's extraction: a text layer that an OCR tool added (its producer says so, or it
+    is invisible text over images) is OCR output, its figures can be misread like ours ("ocr");
+    any other is the printer's own text ("text-layer")."""
     info = info or survey(path, pages=[1] if doc.pages else [])  # an OCR tool writes every page alike
     hidden = sorted(info.hidden_text_pages)
     if not info.ocr_producer and not hidden:
-        return doc
+        return replace_document(doc, extraction="text-layer")
     by = info.ocr_producer or "an invisible text layer over page images"
     return replace_document(doc, extraction="ocr", ocr={"engine": by, "pages": hidden, "confidence": {}})
 
@@ -236,3 +171,12 @@ def _mark_ocr_text_layer(doc: Document, path: Path, info: PdfSurvey | None = Non
 def replace_document(doc: Document, **changes) -> Document:
     """A copy of `doc` with fields changed (its derived-view cache starts empty)."""
     return replace(doc, **changes)
+
+
+class PdfLoader(_TextLayerPdfLoader):
+    """The PDF loader with its OCR stage: the text layer where there is one, OCR where there is not."""
+
+    def load(self, path: Path) -> Budget:
+        from ..parse import parse_document
+
+        return parse_document(complete_with_ocr(read_document(path, require_text=False), path))

@@ -288,6 +288,5 @@ class PdfLoader:
 
     def load(self, path: Path) -> Budget:
         from ..parse import parse_document
-        from .ocr_stage import complete_with_ocr
 
-        return parse_document(complete_with_ocr(read_document(path, require_text=False), path))
+        return parse_document(read_document(path))
