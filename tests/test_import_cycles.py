@@ -109,12 +109,7 @@ def describe(component: list[str], edges: dict[str, set[str]]) -> str:
 
 #: Function-level imports that still close a cycle, each with who removes it. The list may only
 #: shrink: a new cycle fails the test, and so does an entry whose import is gone (delete it then).
-KNOWN_LAZY_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    # the PDF loader hands image pages to the OCR stage, whose recogniser reuses the PDF loader's
-    # line builder: the shared glyph/line code belongs in a module of its own below both
-    ("auditor.loaders.pdf", "auditor.loaders.ocr_stage"): "ocr (issue 15)",
-    ("auditor.loaders.ocr_stage", "auditor.loaders.ocr"): "ocr (issue 15)",
-}
+KNOWN_LAZY_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 
 
 def test_no_import_cycle_at_module_level():
