@@ -105,7 +105,32 @@ def _strip(report: Report, keep_budget: bool) -> Report:
 
 
 def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Report:
-    """Audit one document; never raises for the document's own problems."""
+    """Audit one document within its CPU budget (``config.document_timeout``, loading included);
+    never raises for the document's own problems. A document over its budget is stopped and
+    reported as that document's error."""
+    from .engine import DocumentTimeout, cpu_budget
+
+    limit = state.config.document_timeout
+    try:
+        with cpu_budget(limit):
+            return _audit_one(path, state, keep_budget)
+    except DocumentTimeout:
+        msg = f"stopped after {limit:g} s of CPU time (loading and auditing); see --document-timeout"
+        return Report(document={"path": str(path)}, error=f"{path}: {msg}")
+
+
+def _limit_worker_cpu(limit: float) -> None:
+    """In a worker process: a hard CPU limit a little past the document's budget, so that even code
+    that never returns to Python (a C-level hang) ends the worker, which is then reported as died."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    cap = int(spent + 2 * limit + 10)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, cap + 5))
+
+
+def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:
     from .engine import audit, internal_finding
 
     path = Path(path)
@@ -127,6 +152,8 @@ def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Rep
 
 def _work(path: str, keep_budget: bool) -> Report:
     assert _STATE is not None, "worker not initialised"
+    if _STATE.config.document_timeout:
+        _limit_worker_cpu(_STATE.config.document_timeout)
     return audit_one(path, _STATE, keep_budget)
 
 

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--write-baseline", metavar="FILE", help="write the findings to a baseline file")
     a.add_argument("--show-waived", action="store_true", help="keep waived findings (as info, with the justification)")
     a.add_argument("--rule-timeout", type=float, metavar="SECONDS", help="time limit per rule (default 10)")
+    a.add_argument(
+        "--document-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="CPU time one document may take, loading included (default 300; 0: no limit)",
+    )
     a.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     a.add_argument("--verbose", "-v", action="store_true", help="add references and source excerpts")
     a.add_argument(
@@ -175,6 +181,10 @@ def resolve_config(args: argparse.Namespace) -> Any:
         changes["ocr_jobs"] = args.jobs
     if getattr(args, "quiet", False) or getattr(args, "no_progress", False):
         changes["ocr_progress"] = False
+    if getattr(args, "document_timeout", None) is not None:
+        if args.document_timeout < 0:
+            raise ConfigError("--document-timeout must not be negative")
+        changes["document_timeout"] = args.document_timeout
     if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
         raise ConfigError("baseline file does not exist", path=args.baseline)
     return cfg.replace(**changes) if changes else cfg

@@ -91,6 +91,8 @@ class Config:
     rules: list[Path] = field(default_factory=list)
     plugins: list[Path] = field(default_factory=list)
     rule_timeout: float = 10.0
+    #: CPU seconds one document may take, loading and auditing together (0: no limit)
+    document_timeout: float = 300.0
     baseline: Path | None = None
     show_waived: bool = False
     severity: dict[str, str] = field(default_factory=dict)

@@ -33,6 +33,42 @@ from .yamlrules import load_pack
 SOURCE_SUFFIXES = {".txt", ".pdf", ".xlsx", ".json"}
 
 
+class DocumentTimeout(BaseException):
+    """Raised when a document overran its CPU budget (loading and auditing together); never contained by a rule."""
+
+
+@contextmanager
+def cpu_budget(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block with DocumentTimeout after `seconds` of CPU time (SIGPROF; main thread only).
+
+    CPU time, not wall time: a busy machine does not make a document fail. Rule time limits
+    (SIGALRM) nest inside it.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or not seconds or seconds <= 0:
+        yield
+        return
+    state = {"done": False}
+
+    def on_prof(signum: int, frame: Any) -> None:
+        if not state["done"]:
+            raise DocumentTimeout()
+
+    old = signal.signal(signal.SIGPROF, on_prof)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.05)
+    try:
+        yield
+    finally:
+        while True:
+            try:
+                state["done"] = True
+                break
+            except DocumentTimeout:
+                continue
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
+
+
 class RuleTimeout(BaseException):
     """Raised inside a rule that overran its time limit (a BaseException, so `except Exception` in a rule cannot swallow it)."""
 
@@ -242,14 +278,19 @@ def time_limit(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
+        pending: BaseException | None = None
         while True:  # an alarm may land on this very line: once `done` is set, none raises
             try:
                 state["done"] = True
                 break
             except RuleTimeout:
                 continue
+            except BaseException as exc:  # noqa: BLE001 - e.g. the document's budget: disarm first, then raise it
+                pending = exc
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if pending is not None:
+            raise pending
     if state["fired"]:  # the block swallowed the timeout and returned: it still overran
         raise RuleTimeout()
 
@@ -301,8 +342,8 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditCont
                 name=rule.name,
             )
         ]
-    except KeyboardInterrupt:
-        raise  # a real Ctrl-C stops the run
+    except (KeyboardInterrupt, DocumentTimeout):
+        raise  # a real Ctrl-C stops the run; the document's budget stops the whole document
     except BaseException as exc:  # noqa: BLE001 - containment is the point: SystemExit, GeneratorExit, ... too
         site = _raise_site(exc, rule)
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

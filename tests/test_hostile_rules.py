@@ -221,3 +221,24 @@ def test_a_rule_that_catches_the_timeout_once_and_returns_is_reported_as_overrun
     assert rc == 3
     internal = [f for f in report["findings"] if "internal" in f["tags"]]
     assert "time limit" in internal[0]["message"]
+
+
+def test_a_document_over_its_cpu_budget_is_stopped_and_reported_as_its_error(tmp_path):
+    body = "    x = 0\n    while True:\n        try:\n            x = x + 1\n        except BaseException:\n            pass"
+    rc, report = _audit_with(tmp_path, body, extra=["--rule-timeout", "1000", "--document-timeout", "2"])
+    assert rc == 2
+    assert "CPU time" in report["error"] and report["findings"] == []
+
+
+def test_the_cpu_budget_covers_loading(monkeypatch):
+    from auditor.batch import _setup, audit_one
+    from auditor.config import Config
+
+    def endless_loader(source):
+        while True:
+            sum(range(10000))
+
+    state = _setup(Config(document_timeout=0.5), None)
+    monkeypatch.setattr(state.engine, "load", endless_loader)
+    report = audit_one(EXAMPLE, state)
+    assert report.error and "CPU time" in report.error and str(EXAMPLE) in report.error

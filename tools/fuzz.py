@@ -56,10 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     last = [time.monotonic()]
 
+    args.out.mkdir(parents=True, exist_ok=True)
+
     def progress(summary) -> None:
         if time.monotonic() - last[0] > 30:
             last[0] = time.monotonic()
             print(f"{summary.inputs}/{args.count} {dict(sorted(summary.counts.items()))}", file=sys.stderr, flush=True)
+            # the figures so far, so that a long run can be read (or stopped) at any time
+            partial = summary.to_dict() | {"seed": args.seed, "partial": True}
+            (args.out / "summary.json").write_text(json.dumps(partial, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     summary, firsts = run_campaign(
         seeds,
