@@ -276,3 +276,22 @@ def test_xt003_reports_a_lower_bound_without_parsing_its_own_text():
     rule = prepare(config).rule("XT003")
     found = run_rule_contained(rule, budget, config)
     assert [(f.rule, f.expected, f.actual) for f in found] == [("XT003", "≥ 8.00", "5.00")]
+
+
+@needs_corpus
+@pytest.mark.parametrize("meta", ["null", "empty", "fields null", "table entries empty"])
+def test_null_or_empty_meta_loads_and_no_rule_crashes_on_it(tmp_path, meta):
+    from auditor.engine import audit
+    from auditor.export import budget_to_dict
+
+    data = json.loads(json.dumps(budget_to_dict(load(CORPUS / "minhang-police-2024-budget.txt"))))
+    data["meta"] = {
+        "null": None,
+        "empty": {},
+        "fields null": dict.fromkeys(data["meta"]),
+        "table entries empty": dict(data["meta"], tables={k: {} for k in data["meta"]["tables"]}),
+    }[meta]
+    path = tmp_path / "meta.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = audit(load(path))
+    assert [f.message for f in report.findings if "internal" in f.tags] == []

@@ -43,12 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only is not None:
         import tempfile
 
-        from auditor.config import Config
         from auditor.engine import prepare
-        from auditor.fuzz.harness import run_input
+        from auditor.fuzz.harness import fuzz_config, run_input
         from auditor.fuzz.inputs import make_input
 
-        config = Config()
+        config = fuzz_config()
         inp = make_input(seeds, args.seed, args.only)
         with tempfile.TemporaryDirectory() as tmp:
             out = run_input(inp, prepare(config), config, Path(tmp))

@@ -22,7 +22,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-from .harness import FAILURES, Outcome, classify, minimise_text, run_input
+from .harness import FAILURES, Outcome, classify, fuzz_config, minimise_text, run_input
 from .inputs import Seeds, make_input
 
 
@@ -74,13 +74,12 @@ def _rss_mb() -> float:
 
 
 def _worker(conn: Any, seeds: Seeds, seed: int, memory_mb: int) -> None:
-    from ..config import Config
     from ..engine import prepare
 
     if memory_mb:
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    config = Config()
+    config = fuzz_config()
     engine = prepare(config)
     with tempfile.TemporaryDirectory(prefix="auditor-fuzz-") as tmp:
         while True:
@@ -179,11 +178,10 @@ def run_campaign(
 
 def write_repros(seeds: Seeds, seed: int, firsts: dict[str, int], folder: Path, *, budget_s: float = 60.0) -> list[Path]:
     """Write each failure's first input (minimised when it is text) with a note of how it was made."""
-    from ..config import Config
     from ..engine import prepare
 
     folder.mkdir(parents=True, exist_ok=True)
-    config = Config()
+    config = fuzz_config()
     engine = prepare(config)
     written = []
     with tempfile.TemporaryDirectory(prefix="auditor-fuzz-min-") as tmp:

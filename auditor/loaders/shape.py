@@ -50,6 +50,8 @@ def _location(v: Any) -> str | None:
 
 
 def _text_list(v: Any) -> tuple[str, str] | None:
+    if v is None:
+        return None
     if not isinstance(v, list):
         return "", f"expected a list of text, got {_type_name(v)}"
     for i, item in enumerate(v):
@@ -103,6 +105,8 @@ def _year(v: Any) -> str | None:
 
 def _mapping_of(spec: dict[str, Any]):
     def check(v: Any) -> tuple[str, str] | str | None:
+        if v is None:
+            return None
         if not isinstance(v, dict):
             return f"expected an object, got {_type_name(v)}"
         for k, item in v.items():
@@ -116,6 +120,8 @@ def _mapping_of(spec: dict[str, Any]):
 
 def _list_of(spec: dict[str, Any]):
     def check(v: Any) -> tuple[str, str] | str | None:
+        if v is None:
+            return None
         if not isinstance(v, list):
             return f"expected a list, got {_type_name(v)}"
         for i, item in enumerate(v):

@@ -170,6 +170,9 @@ def meta_from_dict(data: dict[str, Any] | None, source: str | None = None) -> Me
     data = dict(data or {})
     names = {f.name for f in dataclasses.fields(Meta)}
     kwargs = {k: v for k, v in data.items() if k in names and k not in ("tables", "sections")}
+    for k in ("toc", "missing_tables", "missing_sections", "notes"):
+        if k in kwargs:  # null is an empty list (as Meta's default), never None for rules to trip on
+            kwargs[k] = list(kwargs[k] or [])
     info_fields = {f.name for f in dataclasses.fields(TableInfo)}
     section_fields = {f.name for f in dataclasses.fields(Section)}
     tables = {}
