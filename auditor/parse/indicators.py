@@ -46,8 +46,12 @@ _NAME_END = "率性数度量"
 _SIDE = re.compile(r"^(?:项目)?(?:绩效)?(?:指标|目标)?$|^项目绩效目标$|^绩效指标$|^绩效$|^指标$")
 
 
+@lru_cache(maxsize=16384)  # pure in the cell text; the same cells are cleaned many times per table
 def _clean(c: str) -> str:
-    return re.sub(r"\s+", "", normalise(c)).strip(":;,.!|")
+    return _SPACES.sub("", normalise(c)).strip(":;,.!|")
+
+
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
