@@ -5,9 +5,8 @@ Nothing in rule text is ever passed to ``eval``/``exec``. ``compile_expr`` refus
 whitelist at load time (attribute access other than ``params.x``, dunders, imports, lambdas,
 comprehensions, calls of unknown functions, huge exponents), so a hostile rule file fails before any of
 it runs. Evaluation walks the checked tree: names are columns (pandas Series) or ``params``; ``and``,
-``or`` and ``not`` map to ``&``, ``|`` and ``~``.
-
-Money columns hold integer fen; ``yuan("1000.00")`` and ``wan("1.5")`` write money literals.
+``or`` and ``not`` map to ``&``, ``|`` and ``~``. Money columns hold integer fen; ``yuan("1000.00")``
+and ``wan("1.5")`` write money literals.
 """
 
 from __future__ import annotations
@@ -467,8 +466,7 @@ class _Evaluator:
 
 def _call(name: str, args: list[Any], env: Env) -> Any:
     if name == "kind":  # the kind of disclosure (部门预算, 单位预算, ...)
-        meta = getattr(env.budget, "meta", None)
-        return getattr(meta, "kind", None)
+        return getattr(getattr(env.budget, "meta", None), "kind", None)
     a = args[0]
     if name == "abs":
         return a.abs() if _is_series(a) else (None if a is None else abs(a))
