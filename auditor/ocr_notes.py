@@ -34,11 +34,18 @@ def _significant(value: Any) -> str:
 
 
 def one_digit_apart(a: Any, b: Any) -> bool:
-    """True when two printed figures have the same digits but one (a single misread digit)."""
-    da, db = _significant(a), _significant(b)
-    if not da or not db or len(da) != len(db):
+    """True when two printed figures have the same digits but one (a single misread digit):
+    compared as printed (``…797.42`` / ``…797.40``), else without trailing zero decimals
+    (``1,234`` / ``1,284.00``)."""
+    if a is None or b is None:
         return False
-    return sum(1 for x, y in zip(da, db) if x != y) == 1
+    for da, db in (
+        ("".join(_DIGITS.findall(str(a))).lstrip("0"), "".join(_DIGITS.findall(str(b))).lstrip("0")),
+        (_significant(a), _significant(b)),
+    ):
+        if da and db and len(da) == len(db):
+            return sum(1 for x, y in zip(da, db) if x != y) == 1
+    return False
 
 
 def cell_confidence(budget: Any, page: int | None, line: int | None, value: Any = None) -> float | None:

@@ -258,6 +258,22 @@ def test_one_digit_off_says_it_may_be_misread_even_when_confident():
     assert f.note == "可能是识别错误（与应有值只差一位数字，识别置信度 0.99），请核对原件"
 
 
+@pytest.mark.parametrize(
+    "a, b, apart",
+    [
+        ("82,096,797.42", "82,096,797.40", True),  # a misread last decimal (measured on a scan)
+        ("1,234", "1,284.00", True),
+        ("1,234.00", "1,234.00", False),
+        ("1,234.00", "12,340.00", False),
+        ("1,234.00", "1,243.00", False),  # two digits differ
+    ],
+)
+def test_one_digit_apart(a, b, apart):
+    from auditor.ocr_notes import one_digit_apart
+
+    assert one_digit_apart(a, b) is apart
+
+
 def test_confident_value_far_off_and_text_layer_documents_get_no_note():
     from auditor.ocr_notes import annotate
 
@@ -284,6 +300,9 @@ def test_confident_value_far_off_and_text_layer_documents_get_no_note():
         ("2023、2024", "2023、2024"),
         ("1. 2025年部门收入预算总表", "1. 2025年部门收入预算总表"),  # a list number before a year
         ("4．2025年", "4．2025年"),
+        ("(一)部门主要职能", "（一）部门主要职能"),  # brackets touching Chinese text are full-width
+        ("机关运行经费(万元)", "机关运行经费（万元）"),
+        ("(2024)", "(2024)"),
     ],
 )
 def test_numbers_are_normalised_only_inside_numbers(raw, want):

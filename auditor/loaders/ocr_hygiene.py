@@ -14,7 +14,8 @@ JPEG quality 60, noise, ±1° skew); docs/ocr.md gives the numbers.
   column and the detector merges it with the next cell (``1,867,397.5466,410,000.00``,
   ``371,514,655.00一、…``); a box that straddles a vertical rule is split there.
 - ``normalise``: digit groups the recogniser spaced apart (``119, 385, 303``) are glued and
-  full-width digits and separators inside a number become ASCII, as in a text layer.
+  full-width digits and separators inside a number become ASCII, as in a text layer; brackets
+  touching Chinese text become full-width (the recogniser writes ``(`` for ``（``).
 """
 
 from __future__ import annotations
@@ -188,6 +189,13 @@ _GROUP = re.compile(r"(?<=\d)[ \t]*[,，][ \t]*(?=\d{3}(?!\d))")
 _POINT = re.compile(r"(?<=\d)[ \t]*[.．][ \t]*(?=\d{1,2}(?!\d))")
 
 
+_CJK = "\u4e00-\u9fff\u3007（）"
+#: a bracket touching Chinese text: the recogniser writes ASCII brackets for the full-width ones
+#: Chinese text prints, and cannot tell the two apart, so they are read as the full-width form
+_OPEN = re.compile(rf"\((?=[{_CJK}])|(?<=[{_CJK}])\(")
+_CLOSE = re.compile(rf"\)(?=[{_CJK}])|(?<=[{_CJK}])\)")
+
+
 def normalise(text: str) -> str:
     """Digits and the separators between them as a text layer prints them (see the module doc).
 
@@ -195,6 +203,8 @@ def normalise(text: str) -> str:
     comma in prose (``增加10，2024年``) stays as printed.
     """
     text = text.translate(_FULLWIDTH_DIGITS)
+    if "(" in text or ")" in text:
+        text = _CLOSE.sub("）", _OPEN.sub("（", text))
     if not any(c.isdigit() for c in text):
         return text
     return _POINT.sub(".", _GROUP.sub(",", text))
