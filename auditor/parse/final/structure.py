@@ -188,9 +188,9 @@ def record_structure(doc: Document, structure: Structure, meta: Meta) -> None:
     for name, ln in structure.terms.items():
         key = f"fa_term:{name}"
         meta.sections[key] = Section(key=key, title=name, line=ln.line, page=ln.page)
-    required = [*PARTS, *OVERVIEW, *NOTE_SECTIONS, *OTHER_MATTERS]
-    meta.missing_sections = [k for k in required if k not in meta.sections]
-    meta.missing_sections += [f"fa_term:{t}" for t in TERMS if f"fa_term:{t}" not in meta.sections]
+    from ...builtin import required_sections  # the disclosure rules own the list
+
+    meta.missing_sections = [k for k in required_sections(meta.kind) if k not in meta.sections]
 
 
 def section_spans(doc: Document, structure: Structure) -> dict[str, tuple[int, int]]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...expr import table_present
 from ...findings import Finding
-from ...model import DEFAULT_UNIT, NINE_TABLES
+from ...model import DEFAULT_UNIT, FA_NINE_TABLES, NINE_TABLES
 from ...rules import RuleContext
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
     for k in body:
         if k not in allowed:
             raise b.error(f"unknown require key {k!r} (use {', '.join(sorted(allowed))})", "require")
-    tables = {b.table(t, "require"): NINE_TABLES.get(t, t) for t in body.get("tables", [])}
+    titles = {**NINE_TABLES, **FA_NINE_TABLES}
+    tables = {b.table(t, "require"): titles.get(t, t) for t in body.get("tables", [])}
     notes = [b.table(t, "require") for t in body.get("notes", [])]
     sections = _labelled(b, body.get("sections"), "sections")
     facts = list(body.get("facts", []))

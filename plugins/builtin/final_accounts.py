@@ -1,0 +1,580 @@
+"""部门决算 (final accounts) rules: the tables' arithmetic, the same figure across tables, empty tables,
+and tables the loader could not read. They apply to final accounts only (``kinds="final"``).
+
+Tolerance: a sum of n printed parts may differ from its printed total by the printing of the parts
+(``money.tolerance`` in 万元 with two decimals, one unit per part). A non-zero difference inside it is an
+``info`` rounding hint; outside it an ``error``. Two prints of the same figure in different tables
+round the same 元 amount, so any difference there is a defect (``warning`` at 0.01万元, else ``error``).
+"""
+
+from __future__ import annotations
+
+from auditor import hookimpl, rule
+from auditor.money import tolerance
+from auditor.rulekit import fen_or_zero, is_missing, records, row_location, show, yuan
+
+TEMPLATE = {
+    "regulation": "部门决算公开模板（上海区级，附件2）：九张决算表的表式与勾稽关系",
+    "article": "R4",
+    "confidence": "H",
+}
+PUBLICATION = {
+    "regulation": "财预〔2016〕143号《地方预决算公开操作规程》：没有数据的表格应当列出空表并说明",
+    "article": "R3/R6",
+    "confidence": "H",
+}
+_CENT = 10_000  # 0.01万元 in fen
+
+
+def _wan(fen) -> str:
+    return show(fen, "万元")
+
+
+def _sum_finding(ctx, what: str, total, parts: list, **location):
+    """A finding when `total` differs from the sum of `parts` (None when it agrees exactly)."""
+    if is_missing(total) and not any(not is_missing(p) for p in parts):
+        return None
+    got = sum(fen_or_zero(p) for p in parts)
+    want = fen_or_zero(total)
+    diff = abs(got - want)
+    if diff == 0:
+        return None
+    terms = max(1, sum(1 for p in parts if not is_missing(p) and fen_or_zero(p)))
+    rounding = diff <= tolerance("万元", 2, terms)
+    text = f"{what}：合计 {_wan(want)} ≠ 各项之和 {_wan(got)}（差 {_wan(diff)}）"
+    if rounding:
+        text += "，在印刷精度之内，属舍入差"
+    return ctx.finding(
+        text,
+        severity="info" if rounding else None,
+        expected=yuan(got),
+        actual=yuan(want),
+        **location,
+    )
+
+
+def _loc(key: str, row: dict, column: str | None = None) -> dict:
+    return {"table": key, "column": column, **row_location(row)}
+
+
+def _items(budget, key: str, side: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for r in records(budget, key):
+        if r["side"] == side and (r.get("parent") is None or is_missing(r.get("parent"))):
+            out.setdefault(r["item"], r)
+    return out
+
+
+_INCOME_SOURCES = [
+    "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
+    "事业收入", "经营收入", "附属单位上缴收入", "其他收入",
+]  # fmt: skip
+_NOT_CATEGORIES = {"本年支出合计", "结余分配", "年末结转和结余", "总计", "年末财政拨款结转和结余"}
+
+
+@rule(
+    "FA101",
+    name="fa-summary-balances",
+    title="收入支出决算总表：本年收入、本年支出、两边总计各自相加，收入总计 = 支出总计",
+    severity="error",
+    tags=["arithmetic"],
+    reference=TEMPLATE,
+    kinds="final",
+    cases=[
+        {
+            "name": "balanced",
+            "fires": 0,
+            "budget": {"tables": {"fa_summary": [
+                {"side": "income", "item": "一般公共预算财政拨款收入", "amount": "10.00"},
+                {"side": "income", "item": "本年收入合计", "amount": "10.00"},
+                {"side": "income", "item": "年初结转和结余", "amount": "1.00"},
+                {"side": "income", "item": "总计", "amount": "11.00"},
+                {"side": "expenditure", "item": "一般公共服务支出", "amount": "9.50"},
+                {"side": "expenditure", "item": "本年支出合计", "amount": "9.50"},
+                {"side": "expenditure", "item": "年末结转和结余", "amount": "1.50"},
+                {"side": "expenditure", "item": "总计", "amount": "11.00"},
+            ]}},
+        },
+        {
+            "name": "a 类 figure changed",
+            "fires": 1,
+            "budget": {"tables": {"fa_summary": [
+                {"side": "expenditure", "item": "一般公共服务支出", "amount": "9.40"},
+                {"side": "expenditure", "item": "本年支出合计", "amount": "9.50"},
+            ]}},
+        },
+        {
+            "name": "totals differ",
+            "fires": 2,
+            "budget": {"tables": {"fa_summary": [
+                {"side": "income", "item": "本年收入合计", "amount": "10.00"},
+                {"side": "income", "item": "总计", "amount": "10.00"},
+                {"side": "expenditure", "item": "本年支出合计", "amount": "10.00"},
+                {"side": "expenditure", "item": "总计", "amount": "11.00"},
+            ]}},
+        },
+    ],
+)  # fmt: skip
+def fa_summary_balances(budget, ctx):
+    """本年收入合计 = Σ 收入项目; 本年支出合计 = Σ 类; 总计 = 本年 + 结余/结转 (both sides); 收入总计 = 支出总计."""
+    key = "fa_summary"
+    inc, exp = _items(budget, key, "income"), _items(budget, key, "expenditure")
+    if "本年收入合计" in inc and any(i in inc for i in _INCOME_SOURCES):
+        f = _sum_finding(ctx, "本年收入合计", inc["本年收入合计"]["amount"],
+                         [inc[i]["amount"] for i in _INCOME_SOURCES if i in inc], **_loc(key, inc["本年收入合计"], "amount"))  # fmt: skip
+        if f:
+            yield f
+    cats = [r["amount"] for i, r in exp.items() if i not in _NOT_CATEGORIES]
+    if "本年支出合计" in exp and cats:
+        f = _sum_finding(
+            ctx, "本年支出合计", exp["本年支出合计"]["amount"], cats, **_loc(key, exp["本年支出合计"], "amount")
+        )
+        if f:
+            yield f
+    for side, items, parts in (
+        ("收入总计", inc, ["本年收入合计", "使用非财政拨款结余（含专用结余）", "年初结转和结余"]),
+        ("支出总计", exp, ["本年支出合计", "结余分配", "年末结转和结余"]),
+    ):
+        if "总计" in items and parts[0] in items:
+            f = _sum_finding(ctx, side, items["总计"]["amount"], [items[p]["amount"] for p in parts if p in items],
+                             **_loc(key, items["总计"], "amount"))  # fmt: skip
+            if f:
+                yield f
+    if "总计" in inc and "总计" in exp and fen_or_zero(inc["总计"]["amount"]) != fen_or_zero(exp["总计"]["amount"]):
+        a, b = fen_or_zero(inc["总计"]["amount"]), fen_or_zero(exp["总计"]["amount"])
+        yield ctx.finding(f"收入支出决算总表：收入总计 {_wan(a)} ≠ 支出总计 {_wan(b)}", expected=yuan(b), actual=yuan(a),
+                          **_loc(key, inc["总计"], "amount"))  # fmt: skip
+
+
+_FISCAL_FUNDS = ["general_public", "gov_fund", "soe_capital"]
+
+
+@rule(
+    "FA102",
+    name="fa-fiscal-summary-balances",
+    title="财政拨款收入支出决算总表：各行合计 = 三类财政拨款之和，各栏相加，收入总计 = 支出总计",
+    severity="error",
+    tags=["arithmetic"],
+    reference=TEMPLATE,
+    kinds="final",
+    cases=[
+        {
+            "name": "balanced",
+            "fires": 0,
+            "budget": {"tables": {"fa_fiscal_summary": [
+                {"side": "income", "item": "一般公共预算财政拨款", "total": "10.00"},
+                {"side": "income", "item": "本年收入合计", "total": "10.00"},
+                {"side": "income", "item": "总计", "total": "10.00"},
+                {"side": "expenditure", "item": "一般公共服务支出", "total": "10.00", "general_public": "10.00"},
+                {"side": "expenditure", "item": "本年支出合计", "total": "10.00", "general_public": "10.00"},
+                {"side": "expenditure", "item": "总计", "total": "10.00", "general_public": "10.00"},
+            ]}},
+        },
+        {
+            "name": "row does not add up",
+            "fires": 1,
+            "budget": {"tables": {"fa_fiscal_summary": [
+                {"side": "expenditure", "item": "一般公共服务支出", "total": "10.00", "general_public": "9.00"},
+            ]}},
+        },
+    ],
+)  # fmt: skip
+def fa_fiscal_summary_balances(budget, ctx):
+    """Row 合计 = 一般公共 + 基金 + 国资; 本年收入合计 = 一+二+三; 年初 = its three sub-rows; column sums; 总计 both sides."""
+    key = "fa_fiscal_summary"
+    rows = records(budget, key)
+    for r in rows:
+        if r["side"] == "expenditure":
+            f = _sum_finding(ctx, f"{r['item']}（合计 = 一般公共预算 + 政府性基金 + 国有资本经营）", r["total"],
+                             [r[c] for c in _FISCAL_FUNDS], **_loc(key, r, "total"))  # fmt: skip
+            if f:
+                yield f
+    inc, exp = _items(budget, key, "income"), _items(budget, key, "expenditure")
+    subs = [r for r in rows if r["side"] == "income" and not is_missing(r.get("parent"))]
+    if "本年收入合计" in inc:
+        parts = [
+            inc[i]["total"]
+            for i in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+            if i in inc
+        ]
+        f = _sum_finding(
+            ctx, "财政拨款本年收入合计", inc["本年收入合计"]["total"], parts, **_loc(key, inc["本年收入合计"], "total")
+        )
+        if f:
+            yield f
+    if "年初财政拨款结转和结余" in inc and subs:
+        r = inc["年初财政拨款结转和结余"]
+        f = _sum_finding(ctx, "年初财政拨款结转和结余", r["total"], [s["total"] for s in subs], **_loc(key, r, "total"))
+        if f:
+            yield f
+    if "本年支出合计" in exp:
+        total = exp["本年支出合计"]
+        cats = [r for i, r in exp.items() if i not in _NOT_CATEGORIES]
+        for col in ["total", *_FISCAL_FUNDS]:
+            f = _sum_finding(
+                ctx, f"财政拨款本年支出合计（{col}）", total[col], [r[col] for r in cats], **_loc(key, total, col)
+            )
+            if f:
+                yield f
+    if "总计" in inc and "总计" in exp and fen_or_zero(inc["总计"]["total"]) != fen_or_zero(exp["总计"]["total"]):
+        a, b = fen_or_zero(inc["总计"]["total"]), fen_or_zero(exp["总计"]["total"])
+        yield ctx.finding(f"财政拨款收入支出决算总表：收入总计 {_wan(a)} ≠ 支出总计 {_wan(b)}", expected=yuan(b), actual=yuan(a),
+                          **_loc(key, inc["总计"], "total"))  # fmt: skip
+
+
+#: (table, total column, the columns adding up to it, name)
+_CODED = [
+    ("fa_income", "total", ["fiscal", "superior_grant", "business", "operating", "affiliated", "other"], "收入决算表"),
+    (
+        "fa_expenditure",
+        "total",
+        ["basic", "project", "remit_superior", "operating", "subsidy_affiliated"],
+        "支出决算表",
+    ),
+    ("fa_gpb_function", "total", ["basic", "project"], "一般公共预算财政拨款支出决算表"),
+    ("fa_gov_fund", "expenditure", ["basic", "project"], "政府性基金预算财政拨款收入支出决算表"),
+    ("fa_soe_capital", "expenditure", ["basic", "project"], "国有资本经营预算财政拨款收入支出决算表"),
+]
+
+
+def _coded_columns(key: str) -> list[str]:
+    from auditor.model import FA_TABLE_COLUMNS
+
+    return FA_TABLE_COLUMNS[key][1]
+
+
+@rule(
+    "FA103",
+    name="fa-coded-tables-add-up",
+    title="收入、支出、一般公共预算及两张基金表：每行合计 = 各栏之和；类 = Σ款 = Σ项；合计行 = Σ类；年初 + 收入 − 支出 = 年末",
+    severity="error",
+    tags=["arithmetic"],
+    reference=TEMPLATE,
+    kinds="final",
+    cases=[
+        {
+            "name": "consistent",
+            "fires": 0,
+            "budget": {"tables": {"fa_gpb_function": [
+                {"code": None, "name": "合计", "total": "10.00", "basic": "6.00", "project": "4.00"},
+                {"code": "201", "name": "一般公共服务支出", "total": "10.00", "basic": "6.00", "project": "4.00"},
+                {"code": "20106", "name": "财政事务", "total": "10.00", "basic": "6.00", "project": "4.00"},
+                {"code": "2010601", "name": "行政运行", "total": "6.00", "basic": "6.00"},
+                {"code": "2010602", "name": "一般行政管理事务", "total": "4.00", "project": "4.00"},
+            ]}},
+        },
+        {
+            "name": "a 项 figure changed breaks its row and its parent",
+            "fires": 2,
+            "budget": {"tables": {"fa_gpb_function": [
+                {"code": "20106", "name": "财政事务", "total": "10.00", "basic": "6.00", "project": "4.00"},
+                {"code": "2010601", "name": "行政运行", "total": "6.50", "basic": "6.00"},
+                {"code": "2010602", "name": "一般行政管理事务", "total": "4.00", "project": "4.00"},
+            ]}},
+        },
+        {
+            "name": "fund row does not carry over",
+            "fires": 1,
+            "budget": {"tables": {"fa_gov_fund": [
+                {"code": "212", "name": "城乡社区支出", "opening": "1.00", "income": "5.00", "expenditure": "4.00",
+                 "basic": "4.00", "closing": "1.00"},
+            ]}},
+        },
+    ],
+)  # fmt: skip
+def fa_coded_tables_add_up(budget, ctx):
+    """Row identities, the 类/款/项 hierarchy and the 合计 row of the five coded 决算 tables."""
+    for key, total, parts, name in _CODED:
+        rows = records(budget, key)
+        if not rows:
+            continue
+        money = _coded_columns(key)
+        for r in rows:
+            f = _sum_finding(
+                ctx, f"{name} {r['code'] or '合计'} 行", r[total], [r[c] for c in parts], **_loc(key, r, total)
+            )
+            if f:
+                yield f
+            if key in ("fa_gov_fund", "fa_soe_capital"):
+                flows = [r["opening"], r["income"]]
+                if any(not is_missing(v) for v in [*flows, r["expenditure"], r["closing"]]):
+                    carried = fen_or_zero(r["opening"]) + fen_or_zero(r["income"]) - fen_or_zero(r["expenditure"])
+                    if abs(carried - fen_or_zero(r["closing"])) > tolerance("万元", 2, 3):
+                        yield ctx.finding(
+                            f"{name} {r['code'] or '合计'}：年初 + 本年收入 − 本年支出 = {_wan(carried)}，年末结转和结余印 {_wan(r['closing'])}",
+                            expected=yuan(carried), actual=yuan(fen_or_zero(r["closing"])), **_loc(key, r, "closing"),
+                        )  # fmt: skip
+        coded = [r for r in rows if isinstance(r["code"], str)]
+        for parent in coded:
+            kids = [
+                k for k in coded if len(k["code"]) == len(parent["code"]) + 2 and k["code"].startswith(parent["code"])
+            ]
+            if not kids:
+                continue
+            for col in money:
+                f = _sum_finding(ctx, f"{name} {parent['code']} {col}（= 其下级科目之和）", parent[col],
+                                 [k[col] for k in kids], **_loc(key, parent, col))  # fmt: skip
+                if f:
+                    yield f
+        totals = [r for r in rows if r["code"] is None]
+        classes = [r for r in coded if len(r["code"]) == 3]
+        if totals and classes:
+            for col in money:
+                f = _sum_finding(ctx, f"{name} 合计行 {col}（= 各类之和）", totals[0][col], [c[col] for c in classes],
+                                 **_loc(key, totals[0], col))  # fmt: skip
+                if f:
+                    yield f
+
+
+@rule(
+    "FA104",
+    name="fa-economic-table-adds-up",
+    title="基本支出决算表：类 = Σ款；人员经费合计 = 301 + 303；公用经费合计 = 302 + 310",
+    severity="error",
+    tags=["arithmetic"],
+    reference={**TEMPLATE, "confidence": "M"},
+    kinds="final",
+    cases=[
+        {
+            "name": "consistent",
+            "fires": 0,
+            "budget": {"tables": {"fa_gpb_basic_economic": [
+                {"code": "301", "name": "工资福利支出", "amount": "5.00", "lane": "left"},
+                {"code": "30101", "name": "基本工资", "amount": "5.00", "lane": "left"},
+                {"code": "302", "name": "商品和服务支出", "amount": "2.00", "lane": "right"},
+                {"code": "30201", "name": "办公费", "amount": "2.00", "lane": "right"},
+                {"code": None, "name": "人员经费合计", "amount": "5.00", "lane": "left"},
+                {"code": None, "name": "公用经费合计", "amount": "2.00", "lane": "right"},
+            ]}},
+        },
+        {
+            "name": "a 款 figure changed",
+            "fires": 1,
+            "budget": {"tables": {"fa_gpb_basic_economic": [
+                {"code": "301", "name": "工资福利支出", "amount": "5.00", "lane": "left"},
+                {"code": "30101", "name": "基本工资", "amount": "4.00", "lane": "left"},
+            ]}},
+        },
+    ],
+)  # fmt: skip
+def fa_economic_adds_up(budget, ctx):
+    key = "fa_gpb_basic_economic"
+    rows = records(budget, key)
+    coded = {r["code"]: r for r in rows if isinstance(r["code"], str)}
+    for cls in ("301", "302", "303", "310"):
+        if cls not in coded:
+            continue
+        kids = [r["amount"] for c, r in coded.items() if len(c) == 5 and c.startswith(cls)]
+        if kids:
+            f = _sum_finding(
+                ctx,
+                f"基本支出决算表 {cls}（= 其下各款之和）",
+                coded[cls]["amount"],
+                kids,
+                **_loc(key, coded[cls], "amount"),
+            )
+            if f:
+                yield f
+    named = {r["name"]: r for r in rows if r["code"] is None}
+    for total, classes in (("人员经费合计", ("301", "303")), ("公用经费合计", ("302", "310"))):
+        if total in named:
+            parts = [coded[c]["amount"] for c in classes if c in coded]
+            f = _sum_finding(ctx, f"基本支出决算表{total}（= {' + '.join(classes)}）", named[total]["amount"], parts,
+                             **_loc(key, named[total], "amount"))  # fmt: skip
+            if f:
+                yield f
+
+
+@rule(
+    "FA105",
+    name="fa-sangong-adds-up",
+    title="三公经费决算表（预算数、决算数各自）：合计 = 出国 + 公务用车 + 接待；公务用车 = 购置 + 运行",
+    severity="error",
+    tags=["arithmetic", "sangong"],
+    reference=TEMPLATE,
+    kinds="final",
+    cases=[
+        {"name": "consistent", "fires": 0, "budget": {"tables": {"fa_sangong": [
+            {"stage": "budget", "total": "2.85", "reception": "2.85"},
+            {"stage": "final", "total": "1.39", "vehicle_total": "1.00", "vehicle_operation": "1.00", "reception": "0.39"}]}}},
+        {"name": "决算数 component changed", "fires": 1, "budget": {"tables": {"fa_sangong": [
+            {"stage": "final", "total": "0.39", "reception": "0.49"}]}}},
+    ],
+)  # fmt: skip
+def fa_sangong_adds_up(budget, ctx):
+    key = "fa_sangong"
+    for r in records(budget, key):
+        stage = "预算数" if r["stage"] == "budget" else "决算数"
+        f = _sum_finding(
+            ctx,
+            f"三公经费{stage}",
+            r["total"],
+            [r["outbound"], r["vehicle_total"], r["reception"]],
+            **_loc(key, r, "total"),
+        )
+        if f:
+            yield f
+        f = _sum_finding(ctx, f"公务用车购置及运行费{stage}", r["vehicle_total"], [r["vehicle_purchase"], r["vehicle_operation"]],
+                         **_loc(key, r, "vehicle_total"))  # fmt: skip
+        if f:
+            yield f
+
+
+def _same(ctx, what: str, a, b, **location):
+    """Two prints of one figure: any difference is a defect (warning at 0.01万元, error above)."""
+    if is_missing(a) and is_missing(b):
+        return None
+    x, y = fen_or_zero(a), fen_or_zero(b)
+    if x == y:
+        return None
+    severity = "warning" if abs(x - y) <= _CENT else None
+    return ctx.finding(
+        f"{what}：{_wan(x)} 与 {_wan(y)} 不一致", severity=severity, expected=yuan(y), actual=yuan(x), **location
+    )
+
+
+@rule(
+    "FA201",
+    name="fa-tables-agree",
+    title="同一数字在各决算表中一致：总表与收入/支出决算表、财政拨款总表与一般公共预算表、基本支出与人员/公用经费",
+    severity="error",
+    tags=["cross-table"],
+    reference=TEMPLATE,
+    kinds="final",
+    cases=[
+        {"name": "agree", "fires": 0, "budget": {"tables": {
+            "fa_summary": [{"side": "expenditure", "item": "一般公共服务支出", "amount": "10.00"},
+                           {"side": "expenditure", "item": "本年支出合计", "amount": "10.00"}],
+            "fa_expenditure": [{"code": None, "name": "合计", "total": "10.00"},
+                               {"code": "201", "name": "一般公共服务支出", "total": "10.00"}]}}},
+        {"name": "a 类 off by 0.01", "fires": 1, "budget": {"tables": {
+            "fa_summary": [{"side": "expenditure", "item": "社会保障和就业支出", "amount": "326.71"}],
+            "fa_expenditure": [{"code": "208", "name": "社会保障和就业支出", "total": "326.72"}]}}},
+    ],
+)  # fmt: skip
+def fa_tables_agree(budget, ctx):
+    summary_inc = _items(budget, "fa_summary", "income")
+    summary_exp = _items(budget, "fa_summary", "expenditure")
+    inc_total = next((r for r in records(budget, "fa_income") if r["code"] is None), None)
+    exp_rows = records(budget, "fa_expenditure")
+    exp_total = next((r for r in exp_rows if r["code"] is None), None)
+    if inc_total and "本年收入合计" in summary_inc:
+        r = summary_inc["本年收入合计"]
+        f = _same(
+            ctx,
+            "总表本年收入合计 vs 收入决算表合计",
+            r["amount"],
+            inc_total["total"],
+            **_loc("fa_summary", r, "amount"),
+        )
+        if f:
+            yield f
+    if exp_total and "本年支出合计" in summary_exp:
+        r = summary_exp["本年支出合计"]
+        f = _same(
+            ctx,
+            "总表本年支出合计 vs 支出决算表合计",
+            r["amount"],
+            exp_total["total"],
+            **_loc("fa_summary", r, "amount"),
+        )
+        if f:
+            yield f
+    classes = {r["name"]: r for r in exp_rows if isinstance(r["code"], str) and len(r["code"]) == 3}
+    for item, r in summary_exp.items():
+        if item in classes:
+            f = _same(ctx, f"总表“{item}” vs 支出决算表 {classes[item]['code']}", r["amount"], classes[item]["total"],
+                      **_loc("fa_summary", r, "amount"))  # fmt: skip
+            if f:
+                yield f
+    gpb = records(budget, "fa_gpb_function")
+    gpb_classes = {r["name"]: r for r in gpb if isinstance(r["code"], str) and len(r["code"]) == 3}
+    for item, r in _items(budget, "fa_fiscal_summary", "expenditure").items():
+        if item in gpb_classes:
+            f = _same(ctx, f"财政拨款总表“{item}”一般公共预算 vs 一般公共预算财政拨款支出决算表 {gpb_classes[item]['code']}",
+                      r["general_public"], gpb_classes[item]["total"], **_loc("fa_fiscal_summary", r, "general_public"))  # fmt: skip
+            if f:
+                yield f
+    gpb_total = next((r for r in gpb if r["code"] is None), None)
+    eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r["code"] is None}
+    if gpb_total and "人员经费合计" in eco and "公用经费合计" in eco:
+        both = fen_or_zero(eco["人员经费合计"]["amount"]) + fen_or_zero(eco["公用经费合计"]["amount"])
+        f = _same(ctx, "一般公共预算基本支出合计 vs 人员经费合计 + 公用经费合计", gpb_total["basic"], both,
+                  **_loc("fa_gpb_function", gpb_total, "basic"))  # fmt: skip
+        if f:
+            yield f
+
+
+_EMPTY_NOTE = ("无", "没有", "未")
+
+
+@rule(
+    "FA011",
+    name="fa-empty-table-note",
+    title="空表（三公、政府性基金、国有资本经营）须附说明；有数据的表不应写“本表无数据”",
+    severity="error",
+    tags=["disclosure", "empty-fund"],
+    reference=PUBLICATION,
+    kinds="final",
+    cases=[
+        {"name": "empty with note", "fires": 0, "budget": {"meta": {"tables": {"fa_gov_fund": {
+            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": ["注：本单位无政府性基金预算财政拨款支出，故本表无数据。"]}}}}},
+        {"name": "empty without note", "fires": 1, "budget": {"meta": {"tables": {"fa_gov_fund": {
+            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": ["注：本表反映部门本年度政府性基金预算财政拨款收入支出情况。"]},
+            "fa_summary": {"title": "收入支出决算总表", "empty": False}}}}},
+        {"name": "a blank form is not judged", "fires": 0, "budget": {"meta": {"tables": {"fa_gov_fund": {
+            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": []},
+            "fa_summary": {"title": "收入支出决算总表", "empty": True}}}}},
+    ],
+)  # fmt: skip
+def fa_empty_table_note(budget, ctx):
+    """An empty table says why; a blank form (no 决算 table holds a figure, e.g. the template) is not judged."""
+    if all(t.empty for k, t in budget.meta.tables.items() if k.startswith("fa_")):
+        return
+    for key in ("fa_sangong", "fa_gov_fund", "fa_soe_capital"):
+        ti = budget.meta.tables.get(key)
+        if ti is None:
+            continue
+        says_empty = [n for n in ti.notes if any(w in n for w in _EMPTY_NOTE) and ("无数据" in n or "支出" in n)]
+        if ti.empty and not says_empty:
+            yield ctx.finding(f"“{ti.title}”为空表，未说明原因（应注明“…无…，故本表无数据”）", table=key, line=ti.line, page=ti.page,
+                              expected="注：…无…，故本表无数据")  # fmt: skip
+        elif not ti.empty and any("无数据" in n for n in says_empty):
+            yield ctx.finding(f"“{ti.title}”有数据，却注明本表无数据", table=key, line=ti.line, page=ti.page)
+
+
+@rule(
+    "FA901",
+    name="fa-table-unreadable",
+    title="决算表有无法可靠读取的行（提取问题，非文件缺陷）",
+    severity="warning",
+    tags=["extraction"],
+    reference={"regulation": "budget-auditor: 读取质量提示", "confidence": "H"},
+    kinds="final",
+    cases=[
+        {"name": "read", "fires": 0, "budget": {"meta": {"notes": []}}},
+        {"name": "rows not placed", "fires": 1, "budget": {"meta": {"notes": ["fa_expenditure: figures of 2 row(s) could not be placed under their columns"]}}},
+    ],
+)  # fmt: skip
+def fa_table_unreadable(budget, ctx):
+    """A 决算 table whose figures could not all be placed under their columns: check the page by hand."""
+    for note in budget.meta.notes:
+        key, _, text = str(note).partition(": ")
+        if key.startswith("fa_") and ("could not be placed" in text or "do not fit" in text or "more than one" in text):
+            ti = budget.meta.tables.get(key)
+            yield ctx.finding(f"{ti.title if ti else key}：部分数字无法确定所在栏目（{text}），相关核对可能不可靠",
+                              table=key, page=ti.page if ti else None, line=ti.line if ti else None)  # fmt: skip
+
+
+@hookimpl
+def auditor_register_rules():
+    return [
+        fa_summary_balances,
+        fa_fiscal_summary_balances,
+        fa_coded_tables_add_up,
+        fa_economic_adds_up,
+        fa_sangong_adds_up,
+        fa_tables_agree,
+        fa_empty_table_note,
+        fa_table_unreadable,
+    ]

@@ -1,0 +1,115 @@
+"""决算 rules on the corpus documents and on constructed variants of them, one defect each."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from corpus import CORPUS, needs_corpus
+
+from auditor import audit
+from auditor.loaders.pdf import read_document
+from auditor.parse import parse_document
+
+FINANCE = CORPUS / "putuo-finance-bureau-2024-final-accounts.pdf"
+PLANNING = CORPUS / "putuo-planning-resources-2024-final-accounts.pdf"
+
+
+def summary(report):
+    return sorted((f.rule, f.severity, f.location.table, f.location.page) for f in report.findings)
+
+
+@pytest.fixture(scope="module")
+def finance_doc():
+    return read_document(FINANCE)
+
+
+def variant(doc, page, match, change):
+    """The document with one line changed (`change(line) -> line`, or None to drop it)."""
+    lines = []
+    hits = 0
+    for ln in doc.lines:
+        if ln.page == page and match in ln.text:
+            hits += 1
+            ln = change(ln)
+            if ln is None:
+                continue
+        lines.append(ln)
+    assert hits == 1, f"{match!r} on p.{page}: {hits} lines"
+    return parse_document(dataclasses.replace(doc, lines=lines))
+
+
+def replace_figure(old, new):
+    def change(ln):
+        cells = tuple(c.replace(old, new) for c in ln.cells)
+        return dataclasses.replace(ln, text=ln.text.replace(old, new), cells=cells)
+
+    return change
+
+
+@needs_corpus
+def test_finance_bureau_findings_are_the_reals_ones(finance_doc):
+    # 326.71 (总表, 财政拨款总表) vs 326.72 (支出决算表, GPB table): the same 类 printed two ways
+    # (warnings); the 合计 rows and 302 differ from their parts by a cent or two (rounding, info).
+    got = summary(audit(parse_document(finance_doc)))
+    assert [g for g in got if g[1] != "info"] == [
+        ("FA201", "warning", "fa_fiscal_summary", 12),
+        ("FA201", "warning", "fa_summary", 6),
+    ]
+    assert {g[0] for g in got if g[1] == "info"} == {"FA103", "FA104"}
+
+
+@needs_corpus
+def test_planning_findings():
+    got = summary(audit(PLANNING))
+    assert [g for g in got if g[1] != "info"] == [
+        ("FA201", "warning", "fa_fiscal_summary", 12),
+        ("FA201", "warning", "fa_summary", 7),
+        ("FA201", "warning", "fa_summary", 7),
+    ]
+
+
+@needs_corpus
+def test_a_changed_function_figure_is_one_error_at_its_page(finance_doc):
+    b = variant(finance_doc, 15, "一般行政管理事务", replace_figure("10.00", "11.00"))
+    errors = [f for f in audit(b).findings if f.severity == "error"]
+    assert errors and {(f.rule, f.location.table, f.location.page) for f in errors} == {
+        ("FA103", "fa_gpb_function", 15)
+    }
+
+
+@needs_corpus
+def test_a_changed_summary_figure_is_found(finance_doc):
+    b = variant(finance_doc, 7, "年初结转和结余", replace_figure("49.14", "49.41"))
+    errors = [(f.rule, f.location.page) for f in audit(b).findings if f.severity == "error"]
+    assert ("FA101", 7) in errors
+
+
+@needs_corpus
+def test_a_changed_economic_figure_is_found(finance_doc):
+    b = variant(finance_doc, 17, "人员经费合计", replace_figure("2,152.26", "2,152.96"))
+    rules = {(f.rule, f.location.page) for f in audit(b).findings if f.severity == "error"}
+    assert ("FA104", 17) in rules and any(r == "FA201" for r, _ in rules)
+
+
+@needs_corpus
+def test_a_changed_sangong_figure_is_found(finance_doc):
+    b = variant(finance_doc, 18, "0.95", lambda ln: dataclasses.replace(
+        ln, text=ln.text.replace("0.95", "0.59", 1), cells=("0.59", *ln.cells[1:])))  # fmt: skip
+    assert ("FA105", 18) in {(f.rule, f.location.page) for f in audit(b).findings if f.severity == "error"}
+
+
+@needs_corpus
+def test_a_removed_table_and_a_removed_section_are_reported(finance_doc):
+    b = variant(finance_doc, 18, "财政拨款“三公”经费支出决算表", lambda ln: None)
+    assert "fa_sangong" in b.meta.missing_tables
+    assert ("FA001", "error") in {(f.rule, f.severity) for f in audit(b).findings}
+    b = variant(finance_doc, 23, "七、财政拨款“三公”经费支出决算情况说明", lambda ln: None)
+    found = [f for f in audit(b).findings if f.rule == "FA002"]
+    assert [f.expected for f in found] == ["七、财政拨款“三公”经费支出决算情况说明"]
+
+
+@needs_corpus
+def test_an_empty_fund_table_without_its_note(finance_doc):
+    b = variant(finance_doc, 19, "注：上海市普陀区财政局无政府性基金", lambda ln: None)
+    assert [(f.rule, f.location.page) for f in audit(b).findings if f.rule == "FA011"] == [("FA011", 19)]
