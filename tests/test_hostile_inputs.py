@@ -295,3 +295,16 @@ def test_null_or_empty_meta_loads_and_no_rule_crashes_on_it(tmp_path, meta):
     path.write_text(json.dumps(data), encoding="utf-8")
     report = audit(load(path))
     assert [f.message for f in report.findings if "internal" in f.tags] == []
+
+
+@needs_corpus
+def test_a_figure_too_large_in_final_accounts_is_a_load_error(tmp_path):
+    from auditor.fuzz.inputs import document_text
+
+    text = document_text(load(CORPUS / "putuo-planning-resources-2024-final-accounts.pdf").document)
+    lines = text.split("\n")
+    at = next(i for i, ln in enumerate(lines) if "30101" in ln)
+    lines[at] = lines[at].replace("30101", "30101\t1,234,567,890,123,456,789,012.34", 1)
+    path = tmp_path / "final.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert "out of range" in _load_error(path)

@@ -17,19 +17,19 @@ def parse_document(doc: Document) -> Budget:
 
     Final accounts (部门决算 / 单位决算) are read by :mod:`auditor.parse.final`; budgets here.
     """
-    final = detect_final(doc)
-    if final is not None:
-        from .final import parse_final
-
-        budget = parse_final(doc, final)
-        budget.meta.extraction = doc.extraction
-        return budget
-    meta = Meta(source=doc.path, extraction=doc.extraction)
-    frames: dict = {}
     try:
+        final = detect_final(doc)
+        if final is not None:
+            from .final import parse_final
+
+            budget = parse_final(doc, final)
+            budget.meta.extraction = doc.extraction
+            return budget
+        meta = Meta(source=doc.path, extraction=doc.extraction)
+        frames: dict = {}
         tables.parse_tables(doc, meta, frames)
         narrative.parse_narrative(doc, meta, frames)
-    except ValueOutOfRange as exc:
+    except ValueOutOfRange as exc:  # a figure no budget holds: one load error naming its place
         where = f"page {exc.page}, " if exc.page else ""
         raise LoadError(f"{where}{exc}", path=doc.path, line=exc.line) from None
     if not meta.tables and not meta.sections:
