@@ -1,8 +1,9 @@
 """Baselines: accept today's findings so that CI reports only new ones (``--baseline``/``--write-baseline``).
 
 A baseline file is JSON: ``{"version": 1, "findings": [{"document", "rule", "fingerprint", "message"}]}``.
-A finding is known when its document's file name and its ``Finding.fingerprint()`` are in the file
-(the fingerprint is rule + location + actual value, so re-wording a message does not break it).
+A finding is known when its document's file name and its ``Finding.fingerprint()`` are in the file.
+The fingerprint is made of the rule, the document, the table, row and column and the normalised
+message — never the line or page — so lines inserted above a finding do not bring it back.
 """
 
 from __future__ import annotations
@@ -68,5 +69,9 @@ def read_baseline(path: str | Path) -> set[tuple[str, str]]:
 
 
 def is_known(finding: Finding, known: set[tuple[str, str]], document: str | None) -> bool:
-    fp = finding.fingerprint()
-    return (_doc_name(finding.document or document), fp) in known or ("", fp) in known
+    """Whether the baseline holds this finding (by its fingerprint, or the pre-0.2 form of it)."""
+    doc = _doc_name(finding.document or document)
+    for fp in (finding.fingerprint(), finding.legacy_fingerprint()):
+        if (doc, fp) in known or ("", fp) in known:
+            return True
+    return False

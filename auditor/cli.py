@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--format",
         "-f",
-        default="text",
-        help="text (default), json, jsonl, markdown, sarif, junit, html, csv, parquet (all findings as one table)",
+        default=None,
+        help="text (default), json, jsonl, markdown, sarif, junit, html, csv, parquet (all findings as one table), "
+        "checklist (the 检查表 workbook); inferred from --output's extension when not given",
     )
     a.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     a.add_argument(
@@ -93,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)"
     )
+    rep = a.add_argument_group("reports")
+    rep.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report (default: zh)")
+    rep.add_argument("--url", metavar="URL", help="where the disclosure is published (the checklist's 公开网址)")
+    rep.add_argument(
+        "--checklist-severity",
+        choices=["error", "warning", "info"],
+        default="warning",
+        help="lowest severity that makes a checklist part 否 (default: warning)",
+    )
+    rep.add_argument("--checklist-template", metavar="FILE.xlsx", help="fill this 检查表 workbook instead of a new one")
     b = a.add_argument_group("batch runs")
     b.add_argument(
         "--jobs",
@@ -274,9 +285,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .engine import exit_code, prepare
     from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
 
+    from .report import format_for_output
+
     config = resolve_config(args)
     engine = prepare(config)
-    fmt = args.format
+    fmt = args.format or format_for_output(args.output)
+    if fmt == "checklist" and not args.output:
+        raise AuditorError("--format checklist needs --output FILE.xlsx (or DIR/ for one workbook per document)")
     table_fmt = fmt if fmt in TABULAR_FORMATS and fmt not in engine.reporters else None
     render = None if table_fmt else engine.reporter(fmt)
     if table_fmt == "parquet":
@@ -287,7 +302,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     keep_budget = _needs_budget(engine, fmt, args.verbose, table_fmt)
     stream = table_fmt is not None or fmt == "jsonl"  # written document by document, in constant memory
     bar = _progress_bar(args, len(files))
-    line_options = _options(args, engine, None)
+    line_options = _options(args, engine, None, config)
     stats = batch.CorpusStats()
     code = EXIT_OK
     kept: list[Any] = []  # what the baseline and whole-corpus reporters need
@@ -330,11 +345,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
         previous = None
         if args.previous and keep_budget:  # workers drop it from the reports; the charts want it
             previous = engine.budget(args.previous)
-        options = _options(args, engine, previous)
-        text = render(kept, options)
-        if fmt == "text" and stats.documents > 1:
-            text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
-        _write(text, args.output)
+        options = _options(args, engine, previous, config)
+        if fmt == "checklist":  # a workbook (or a directory of them), not text
+            from .report.checklist import write_checklists
+
+            write_checklists(kept, args.output, options)
+        else:
+            text = render(kept, options)
+            if fmt == "text" and stats.documents > 1:
+                text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
+            _write(text, args.output)
     elif stats.documents > 1 and not args.quiet and sys.stderr.isatty():
         print(stats.text(), file=sys.stderr)
     if code == EXIT_CRASH:
@@ -342,7 +362,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return code
 
 
-def _options(args: argparse.Namespace, engine: Any, previous: Any) -> Any:
+def _options(args: argparse.Namespace, engine: Any, previous: Any, config: Any = None) -> Any:
     from .report import ReportOptions
 
     return ReportOptions(
@@ -351,6 +371,11 @@ def _options(args: argparse.Namespace, engine: Any, previous: Any) -> Any:
         quiet=args.quiet,
         rules={r.code: r for r in engine.all_rules},
         previous=previous,
+        lang=args.lang,
+        url=args.url,
+        fail_on=getattr(config, "fail_on", None) or "error",
+        checklist_severity=args.checklist_severity,
+        checklist_template=args.checklist_template,
     )
 
 

@@ -22,6 +22,7 @@ Keys (all optional)::
     justification = "OCR misread; the printed PDF is correct"
     owner = "审计局 张三"
     expires = 2026-12-31
+    # or: fingerprint = "3f2a9c0d1b7e4a55"  (the finding's JSON "fingerprint"; survives moved lines)
 """
 
 from __future__ import annotations
@@ -55,12 +56,15 @@ class Waiver:
     owner: str | None = None
     expires: dt.date | None = None
     document: str | None = None  # glob of the document path (optional)
+    fingerprint: str | None = None  # Finding.fingerprint() (stable when lines move)
 
     def expired(self, today: dt.date | None = None) -> bool:
         return self.expires is not None and self.expires < (today or dt.date.today())
 
     def matches(self, finding: Finding) -> bool:
         if finding.rule != self.rule:
+            return False
+        if self.fingerprint and finding.fingerprint() != self.fingerprint:
             return False
         if (
             self.document
@@ -261,7 +265,7 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
 def _waiver(w: Any, err: Any) -> Waiver:
     if not isinstance(w, dict):
         raise err("each waiver is a table with rule, location, justification, owner, expires", "waivers")
-    unknown = set(w) - {"rule", "location", "justification", "owner", "expires", "document"}
+    unknown = set(w) - {"rule", "location", "justification", "owner", "expires", "document", "fingerprint"}
     if unknown:
         raise err(f"unknown waiver key {sorted(unknown)[0]!r}", sorted(unknown)[0])
     if not w.get("rule"):
@@ -291,4 +295,5 @@ def _waiver(w: Any, err: Any) -> Waiver:
         owner=w.get("owner"),
         expires=exp,
         document=w.get("document"),
+        fingerprint=str(w["fingerprint"]) if w.get("fingerprint") else None,
     )

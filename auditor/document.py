@@ -24,6 +24,9 @@ class Line:
     cells: tuple[str, ...] = ()
     #: (left, right) x extent of each cell in PDF points, when the source has geometry (PDFs).
     cell_x: tuple[tuple[float, float], ...] = ()
+    #: (left, bottom, right, top) of the whole line on its page in PDF points (origin bottom left),
+    #: when the source has geometry; a cell's box is its ``cell_x`` extent between this bottom and top.
+    bbox: tuple[float, float, float, float] | None = None
 
 
 @dataclass(slots=True)

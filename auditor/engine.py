@@ -26,6 +26,7 @@ from .baseline import is_known, read_baseline
 from .config import Config
 from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
 from .findings import Finding, Location, Report
+from .locate import attach_boxes
 from .rules import AuditContext, Rule
 from .yamlrules import load_pack
 
@@ -205,6 +206,7 @@ class Engine:
 
             findings = annotate(findings, budget) or findings
         report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
+        findings = attach_boxes(findings, budget)  # location.bbox on PDFs, before plugins see the findings
         findings = self._modify(report, findings, document)
         findings = apply_waivers(findings, config, document)
         if config.baseline:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,15 @@ TAGS = (
 )
 
 
+#: Source positions quoted inside a message ("line 42", "第12行", "p.3", "第3页"): left out of fingerprints.
+_POSITIONS = re.compile(r"(?:\blines?\s*\d+|\bl\.\s*\d+|\bp\.\s*\d+|\bpage\s+\d+|第\s*\d+\s*[行页])", re.IGNORECASE)
+
+
+def normalise_message(message: str) -> str:
+    """A message as fingerprints see it: positions removed, whitespace collapsed."""
+    return " ".join(_POSITIONS.sub("", message or "").split())
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a finding points: a table cell and/or a source line or page."""
@@ -42,9 +53,21 @@ class Location:
     column: str | None = None
     line: int | None = None
     page: int | None = None
+    #: (left, bottom, right, top) of the line or cell on its PDF page, in PDF points (origin at the
+    #: page's bottom left); None when the source has no geometry (text files) or it is unknown.
+    bbox: tuple[float, float, float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "row": self.row, "column": self.column, "line": self.line, "page": self.page}
+        out: dict[str, Any] = {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "line": self.line,
+            "page": self.page,
+        }
+        if self.bbox is not None:
+            out["bbox"] = [round(float(v), 1) for v in self.bbox]
+        return out
 
     def key(self) -> str:
         """A stable text form used by waivers and baselines (`table/row/column@page:line`)."""
@@ -97,6 +120,7 @@ class Finding:
             "expected": _plain(self.expected),
             "actual": _plain(self.actual),
             "reference": self.reference,
+            "fingerprint": self.fingerprint(),
         }
         if self.name:
             out["name"] = self.name
@@ -107,7 +131,21 @@ class Finding:
         return out
 
     def fingerprint(self) -> str:
-        """Identity for baselines: rule + location + what was found (not the message wording)."""
+        """A stable identity for baselines and waivers: 16 hex digits.
+
+        Made of the rule, the document's file name, the table, row and column, and the message
+        normalised (whitespace collapsed, line and page numbers taken out), never the line or
+        page a finding sits on: a blank line inserted at the top of a document, which moves every
+        line, leaves every fingerprint as it was.
+        """
+        loc = self.location
+        doc = self.document.replace("\\", "/").rsplit("/", 1)[-1] if self.document else ""
+        parts = [self.rule, doc, *("" if v is None else str(v) for v in (loc.table, loc.row, loc.column))]
+        parts += [normalise_message(self.message), self.fingerprint_extra]
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+    def legacy_fingerprint(self) -> str:
+        """The fingerprint of baselines written before 0.2 (rule, location with its line, actual value)."""
         return f"{self.rule}|{self.location.key()}|{_plain(self.actual)}|{self.fingerprint_extra}"
 
     def sort_key(self) -> tuple:

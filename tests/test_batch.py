@@ -13,7 +13,7 @@ from auditor.cli import run
 from auditor.config import Config
 from auditor.engine import exit_code
 from auditor.export import budget_to_json
-from auditor.report.tabular import TABLE_COLUMNS, findings_frame, render_csv, write_table
+from auditor.report.tabular import BOM, TABLE_COLUMNS, findings_frame, render_csv, write_table
 from auditor.testing import budget_from_dict
 
 DATA = Path(__file__).parent / "data"
@@ -114,7 +114,7 @@ def test_table_has_every_finding_and_reads_back(corpus, tmp_path):
     assert set(df["department"]) <= {f"部门{i}" for i in range(6)} and set(df["year"]) == {2024}
     frame = findings_frame(reports)
     assert frame["rule"].tolist() == df["rule"].tolist() and str(frame["line"].dtype) == "Int64"
-    assert render_csv(reports).splitlines()[0] == ",".join(TABLE_COLUMNS)
+    assert render_csv(reports).splitlines()[0] == BOM + ",".join(TABLE_COLUMNS)  # Excel reads UTF-8 by the BOM
     pytest.importorskip("pyarrow")
     pq = tmp_path / "f.parquet"
     assert write_table(reports, "parquet", pq) == n

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import xml.etree.ElementTree as ET
 
@@ -195,7 +197,7 @@ def test_markdown_several_documents():
 
 
 def test_junit_one_testcase_per_document_and_rule():
-    xml = render([sample_report(), failed_load()], "junit", OPTIONS)
+    xml = render([sample_report(), failed_load()], "junit", replace(OPTIONS, fail_on="info"))
     root = ET.fromstring(xml.encode("utf-8"))
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
@@ -214,6 +216,26 @@ def test_junit_one_testcase_per_document_and_rule():
     assert "line 11" in a001.find("failure").text and a001.find("failure").get("type") == "error"
     assert root.get("tests") == "8" and root.get("failures") == "5" and root.get("errors") == "2"
     assert suites[1].find("testcase/error").text.endswith("no text layer")
+
+
+def test_junit_counts_failures_by_fail_on_like_the_exit_code():
+    def counts(fail_on):
+        root = ET.fromstring(render([sample_report()], "junit", replace(OPTIONS, fail_on=fail_on)).encode("utf-8"))
+        suite = root.find("testsuite")
+        failing = sorted(c.get("name").split()[0] for c in suite.findall("testcase") if c.find("failure") is not None)
+        below = [c for c in suite.findall("testcase") if c.find("system-out") is not None]
+        return int(suite.get("failures")), failing, len(below)
+
+    findings = sample_report().findings
+    by_rule = {}
+    for f in findings:
+        if "internal" not in f.tags:
+            by_rule.setdefault(f.rule, set()).add(f.severity)
+    for fail_on, levels in (("error", {"error"}), ("warning", {"error", "warning"}), ("info", {"error", "warning", "info"})):
+        n, failing, _ = counts(fail_on)
+        assert failing == sorted(code for code, sevs in by_rule.items() if sevs & levels) and n == len(failing)
+    n, failing, below = counts("never")
+    assert n == 0 and failing == [] and below == len(by_rule)
 
 
 def test_wrap_display_counts_wide_characters_twice():

@@ -215,7 +215,8 @@ def lines_from_glyphs(chars: list[_Char], page_no: int) -> list[Line]:
     out: list[Line] = []
     for n, row in enumerate(_group_rows(chars), start=1):
         cells, spans = _row_cells(row)
-        out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans))
+        box = (spans[0][0], round(row.bottom, 1), spans[-1][1], round(row.top, 1)) if spans else None
+        out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans, bbox=box))
     return out
 
 

@@ -25,7 +25,15 @@ from .base import ReportOptions
 
 Reporter = Callable[[Sequence[Any], ReportOptions], str]
 
-__all__ = ["ReportOptions", "Reporter", "available_formats", "get_reporter", "render", "BUILTIN_FORMATS"]
+__all__ = [
+    "ReportOptions",
+    "Reporter",
+    "available_formats",
+    "format_for_output",
+    "get_reporter",
+    "render",
+    "BUILTIN_FORMATS",
+]
 
 
 def _text(reports, options=None):
@@ -80,6 +88,31 @@ BUILTIN_FORMATS: dict[str, Reporter] = {
     "junit": _junit,
     "html": _html,
 }
+
+#: The format an ``--output`` file name implies when ``--format`` is not given.
+EXTENSION_FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
+
+
+def format_for_output(output: str | None, default: str = "text") -> str:
+    """The format implied by an output path's extension; ``default`` otherwise."""
+    if not output:
+        return default
+    from pathlib import Path
+
+    return EXTENSION_FORMATS.get(Path(output).suffix.lower(), default)
 
 
 @hookimpl

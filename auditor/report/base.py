@@ -36,6 +36,16 @@ class ReportOptions:
     previous: Any = None
     #: lines of context on each side of a finding's source excerpt.
     context: int = 2
+    #: language of labels and headings: "zh" (default) or "en" (see auditor.i18n).
+    lang: str = "zh"
+    #: where the disclosure is published (the checklist's URL cell); None when unknown.
+    url: str | None = None
+    #: the run's --fail-on: JUnit counts a rule as failed only for findings at or above it.
+    fail_on: str = "error"
+    #: lowest severity that makes a checklist part 否.
+    checklist_severity: str = "warning"
+    #: a bureau's own 检查表 workbook to fill instead of a new one.
+    checklist_template: str | None = None
 
 
 def severity_rank(severity: str) -> int:

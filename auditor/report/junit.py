@@ -2,9 +2,11 @@
 
 ``<testsuites>`` holds one ``<testsuite>`` per document (named by its path) and, in it, one
 ``<testcase>`` per rule: every rule of ``options.rules`` (a rule without findings is a passing
-testcase), plus any rule that only appears in findings. A rule with findings fails: its
-``<failure>`` (type = the worst severity, message = the count) carries one line per finding —
-severity, location, message, expected/actual. Findings tagged ``internal`` (a rule or plugin that
+testcase), plus any rule that only appears in findings. A rule fails when it has findings at or
+above ``--fail-on`` (``options.fail_on``, default error — the same line the exit code draws): its
+``<failure>`` (type = the worst severity, message = the count) carries one line per such finding —
+severity, location, message, expected/actual; findings below that line are listed in the
+testcase's ``<system-out>`` and do not count as failures. Findings tagged ``internal`` (a rule or plugin that
 crashed) are an ``<error>`` instead, and a document that could not be loaded is one erroring
 testcase named ``load``. ``tests``/``failures``/``errors`` are counted on every suite and on the
 root.
@@ -39,6 +41,13 @@ def finding_line(f: Finding) -> str:
     return line
 
 
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Whether a finding fails the run at this ``--fail-on`` (as the exit code decides)."""
+    if fail_on == "never":
+        return False
+    return severity_rank(finding.severity) >= severity_rank(fail_on)
+
+
 def to_element(reports: Any, options: ReportOptions | None = None) -> ET.Element:
     """The ``<testsuites>`` element."""
     options = options or ReportOptions()
@@ -70,7 +79,11 @@ def to_element(reports: Any, options: ReportOptions | None = None) -> ET.Element
             counts["tests"] += 1
             findings = by_rule.get(code, [])
             crashed = [f for f in findings if "internal" in f.tags]
-            failed = [f for f in findings if "internal" not in f.tags]
+            failed = [f for f in findings if "internal" not in f.tags and fails(f, options.fail_on)]
+            below = [f for f in findings if "internal" not in f.tags and not fails(f, options.fail_on)]
+            if below:  # reported, but not a failure: the same line the exit code draws
+                out = ET.SubElement(case, "system-out")
+                out.text = "\n".join(finding_line(f) for f in below)
             if crashed:
                 err = ET.SubElement(case, "error", message=crashed[0].message, type="internal")
                 err.text = "\n".join(finding_line(f) for f in crashed)

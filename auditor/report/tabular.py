@@ -9,8 +9,8 @@ straight into pandas or DuckDB::
     duckdb.sql("select department, count(*) from 'findings.parquet' where severity='error' group by 1")
 
 Writers stream: reports are added one at a time (``TableWriter.add``) and only a bounded buffer of
-rows is held, so a corpus of any size is written in constant memory. CSV always works (UTF-8,
-RFC 4180 quoting, empty cell for null); Parquet needs pyarrow (``pip install
+rows is held, so a corpus of any size is written in constant memory. CSV always works (UTF-8 with a
+byte-order mark so Excel reads the Chinese text, RFC 4180 quoting, empty cell for null); Parquet needs pyarrow (``pip install
 'budget-auditor[parquet]'``) and says so clearly when it is missing.
 """
 
@@ -29,6 +29,8 @@ from ..findings import FINDING_FRAME_COLUMNS, Report, _plain
 TABLE_COLUMNS = ["document", "department", "year", *FINDING_FRAME_COLUMNS[1:]]
 INT_COLUMNS = {"year", "line", "page"}
 TABULAR_FORMATS = ("parquet", "csv")
+#: what CSV output starts with, so that Excel opens it as UTF-8
+BOM = "\ufeff"
 
 
 def _int(v: Any) -> int | None:
@@ -115,6 +117,9 @@ class CsvWriter(TableWriter):
             self._own = True
         else:
             self._fh, self._own = target, False
+        # a byte-order mark first: without it Excel reads UTF-8 CSV as the local code page and
+        # garbles every Chinese cell (pandas and csv readers with encoding="utf-8-sig" skip it)
+        self._fh.write(BOM)
         self._csv = csv.DictWriter(self._fh, fieldnames=TABLE_COLUMNS, lineterminator="\n")
         self._csv.writeheader()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..expr import Env, Expr, ExprError
 from ..values import shown
+from ..labels import column_label
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 SPECIAL_PLACEHOLDERS = {
@@ -29,6 +30,8 @@ class Template:
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
+            elif part[0] == "special" and part[1] == "column":  # the header the table prints, never the key
+                out.append(shown(column_label(special.get("table"), special.get("column")), False))
             elif part[0] == "special":
                 out.append(shown(special.get(part[1]), False))
             else:
