@@ -283,9 +283,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from . import batch
     from .baseline import write_baseline
     from .engine import exit_code, prepare
-    from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
-
     from .report import format_for_output
+    from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
 
     config = resolve_config(args)
     engine = prepare(config)

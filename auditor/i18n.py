@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -92,7 +92,7 @@ def normalise_lang(lang: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANG
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str | None = None) -> Catalogue:
     """The translations of a language (the English catalogue is the msgids themselves)."""
     code = normalise_lang(lang)

@@ -14,8 +14,12 @@ from auditor.findings import Finding, Location, normalise_message
 
 
 def test_fingerprint_ignores_line_page_and_positions_in_the_message():
-    a = Finding("AR001", "error", "212 合计 印 1.00 元 (line 12)", location=Location("gpb_function", "212", "total", 12, 3))
-    b = Finding("AR001", "error", "212  合计 印 1.00 元 (line 13)", location=Location("gpb_function", "212", "total", 13, 4))
+    a = Finding(
+        "AR001", "error", "212 合计 印 1.00 元 (line 12)", location=Location("gpb_function", "212", "total", 12, 3)
+    )
+    b = Finding(
+        "AR001", "error", "212  合计 印 1.00 元 (line 13)", location=Location("gpb_function", "212", "total", 13, 4)
+    )
     assert a.fingerprint() == b.fingerprint() and len(a.fingerprint()) == 16
     other_row = Finding("AR001", "error", a.message, location=Location("gpb_function", "213", "total", 12, 3))
     other_col = Finding("AR001", "error", a.message, location=Location("gpb_function", "212", "basic", 12, 3))
@@ -78,9 +82,7 @@ def test_pdf_findings_carry_the_box_of_their_line_or_cell():
         left, bottom, right, top = f.location.bbox
         assert 0 <= left < right <= 1000 and 0 <= bottom < top <= 1000
     ar = next(f for f in report.findings if f.rule == "AR001" and f.location.column == "fiscal")
-    line = next(
-        ln for ln in report.budget.document.lines if (ln.page, ln.line) == (ar.location.page, ar.location.line)
-    )
+    line = next(ln for ln in report.budget.document.lines if (ln.page, ln.line) == (ar.location.page, ar.location.line))
     # the cell printing the actual value, not the whole row
     assert line.bbox[0] < ar.location.bbox[0] and ar.location.bbox[2] - ar.location.bbox[0] < 120
     assert ar.to_dict()["location"]["bbox"] == [round(v, 1) for v in ar.location.bbox]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -231,7 +230,11 @@ def test_junit_counts_failures_by_fail_on_like_the_exit_code():
     for f in findings:
         if "internal" not in f.tags:
             by_rule.setdefault(f.rule, set()).add(f.severity)
-    for fail_on, levels in (("error", {"error"}), ("warning", {"error", "warning"}), ("info", {"error", "warning", "info"})):
+    for fail_on, levels in (
+        ("error", {"error"}),
+        ("warning", {"error", "warning"}),
+        ("info", {"error", "warning", "info"}),
+    ):
         n, failing, _ = counts(fail_on)
         assert failing == sorted(code for code, sevs in by_rule.items() if sevs & levels) and n == len(failing)
     n, failing, below = counts("never")

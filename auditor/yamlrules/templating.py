@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from ..expr import Env, Expr, ExprError
-from ..values import shown
 from ..labels import column_label
+from ..values import shown
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 SPECIAL_PLACEHOLDERS = {
