@@ -1,4 +1,4 @@
-"""Reporters: render audit Reports as text, JSON, JSON Lines, Markdown, SARIF, JUnit XML or HTML.
+"""Reporters: render audit Reports as text, JSON, JSON Lines, Markdown, SARIF, JUnit XML, HTML or the 检查表 workbook.
 
 Every format is a callable ``render(reports, options) -> str`` registered under its ``--format``
 name through the ``auditor_register_reporters`` hook. This module is itself the plugin that
@@ -78,6 +78,12 @@ def _html(reports, options=None):
     return render(reports, options)
 
 
+def _checklist(reports, options=None):
+    from .checklist import render
+
+    return render(reports, options)
+
+
 #: The built-in formats, in the order ``--help`` lists them.
 BUILTIN_FORMATS: dict[str, Reporter] = {
     "text": _text,
@@ -87,6 +93,7 @@ BUILTIN_FORMATS: dict[str, Reporter] = {
     "sarif": _sarif,
     "junit": _junit,
     "html": _html,
+    "checklist": _checklist,
 }
 
 #: The format an ``--output`` file name implies when ``--format`` is not given.
@@ -103,15 +110,19 @@ EXTENSION_FORMATS: dict[str, str] = {
     ".htm": "html",
     ".csv": "csv",
     ".parquet": "parquet",
+    ".xlsx": "checklist",
 }
 
 
 def format_for_output(output: str | None, default: str = "text") -> str:
-    """The format implied by an output path's extension; ``default`` otherwise."""
+    """The format implied by an output path's extension (``.xlsx`` and a directory ``DIR/`` are the
+    checklist workbook); ``default`` otherwise."""
     if not output:
         return default
     from pathlib import Path
 
+    if output.endswith(("/", "\\")):
+        return "checklist"
     return EXTENSION_FORMATS.get(Path(output).suffix.lower(), default)
 
 
