@@ -101,11 +101,13 @@ def catalogue(lang: str | None = None) -> Catalogue:
 
 
 def gettext_for(lang: str | None):
-    """A ``_(message, **values)`` function: the translation, formatted with ``values`` when given."""
+    """A ``_(message, **values)`` function: the translation, with ``%(name)s`` placeholders filled
+    from ``values`` when given (the convention of Jinja2's i18n extension, so that templates and
+    code share one catalogue)."""
     cat = catalogue(lang)
 
     def _(message: str, **values) -> str:
         text = cat.gettext(message)
-        return text.format(**values) if values else text
+        return text % values if values else text
 
     return _

@@ -12,7 +12,7 @@ from auditor.findings import Finding, Location, Report
 from auditor.report import ReportOptions, available_formats, base, get_reporter, render
 from auditor.report.sample import SAMPLE_RULES, sample_report
 
-OPTIONS = ReportOptions(rules=SAMPLE_RULES)
+OPTIONS = ReportOptions(rules=SAMPLE_RULES, lang="en")  # the English interface (Chinese: test_report_zh.py)
 
 
 def failed_load() -> Report:
@@ -99,28 +99,28 @@ def test_text_groups_by_severity_with_summary():
     out = render(sample_report(), "text", OPTIONS)
     assert out.index("error (3)") < out.index("warning (1)") < out.index("info (2)")
     assert "line 11 · gpb_function / 204 / total" in out
-    assert "1899999999.00" in out and "1900000000.00" in out
+    assert "1,899,999,999.00 yuan" in out and "1,900,000,000.00 yuan" in out  # grouped, with the unit
     assert out.rstrip().splitlines()[-1].startswith("3 errors, 1 warning, 2 info — arithmetic 1")
     assert "\x1b[" not in out
 
 
 def test_text_color_only_when_asked():
-    out = render(sample_report(), "text", ReportOptions(color=True))
+    out = render(sample_report(), "text", ReportOptions(color=True, lang="en"))
     assert "\x1b[1;31m" in out
 
 
 def test_text_quiet_prints_only_the_summary():
-    out = render(sample_report(), "text", ReportOptions(quiet=True))
+    out = render(sample_report(), "text", ReportOptions(quiet=True, lang="en"))
     assert (
         out
         == "3 errors, 1 warning, 2 info — arithmetic 1, cross-table 1, sangong 1, procurement 1, editorial 1, internal 1\n"
     )
-    many = render([sample_report(), failed_load()], "text", ReportOptions(quiet=True)).splitlines()
+    many = render([sample_report(), failed_load()], "text", ReportOptions(quiet=True, lang="en")).splitlines()
     assert len(many) == 3 and many[-1].startswith("2 documents: 3 errors")
 
 
 def test_text_verbose_adds_reference_and_excerpt():
-    out = render(sample_report(), "text", ReportOptions(verbose=True, rules=SAMPLE_RULES))
+    out = render(sample_report(), "text", ReportOptions(verbose=True, rules=SAMPLE_RULES, lang="en"))
     assert "ref: 预算法 第三十二条" in out
     assert ">    11 | 204  公共安全支出" in out
     assert "ref: 中央八项规定" in out  # from the rule when the finding has no reference

@@ -6,11 +6,12 @@ import re
 from html.parser import HTMLParser
 
 from auditor.findings import Report
+from auditor.i18n import gettext_for
 from auditor.report import ReportOptions, render
 from auditor.report.html import bar_chart, key_figures
 from auditor.report.sample import SAMPLE_RULES, sample_budget, sample_report
 
-OPTIONS = ReportOptions(rules=SAMPLE_RULES)
+OPTIONS = ReportOptions(rules=SAMPLE_RULES, lang="en")  # the English interface (Chinese: test_report_zh.py)
 
 
 class Collector(HTMLParser):
@@ -59,20 +60,22 @@ def test_key_figures_and_charts():
 
 def test_key_figures_function():
     figures = {f.label: f for f in key_figures(sample_budget())}
-    assert figures["支出预算 expenditure"].value == "2,082,935,857.58 元"
-    assert figures["项目支出 project"].note == "28.0% of expenditure"
+    assert figures["Expenditure budget"].value == "2,082,935,857.58 元"
+    assert figures["Project expenditure"].note == "28.0% of expenditure"
+    zh = {f.label: f for f in key_figures(sample_budget(), None, gettext_for("zh"))}
+    assert zh["支出预算"].value == "2,082,935,857.58 元" and zh["项目支出"].note == "占支出 28.0%"
     assert key_figures(None) == []
 
 
 def test_findings_table_filters_and_excerpts():
     html = render(sample_report(), "html", OPTIONS)
-    bodies = re.findall(r'<tbody class="finding" data-severity="(\w+)" data-tags="([^"]*)">', html)
+    bodies = re.findall(r'<article class="finding" data-severity="(\w+)" data-tags="([^"]*)"', html)
     assert len(bodies) == 6
     assert bodies[0][0] == "error" and ("error", "cross-table arithmetic") in bodies
     assert '<option value="cross-table">' in html
     assert 'class="f-sev" value="warning"' in html
     # the excerpt around line 11, the line itself highlighted
-    assert re.search(r'<span class="l hit"><span class="ln">\s+11 │ </span>204\t公共安全支出', html)
+    assert re.search(r'<span class="l hit"><span class="ln">\s+11 │ </span>204\u2003公共安全支出', html)
     # messages are escaped
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html and "<b>not bold</b>" not in html
 
@@ -85,7 +88,9 @@ def test_without_budget_skips_figures():
 
 def test_empty_report_and_failed_load():
     html = render(
-        [Report(document={"path": "ok.txt"}), Report(document={"path": "bad.pdf"}, error="no text layer")], "html"
+        [Report(document={"path": "ok.txt"}), Report(document={"path": "bad.pdf"}, error="no text layer")],
+        "html",
+        OPTIONS,
     )
     assert "No findings." in html and "could not audit: no text layer" in html
     assert 'id="filters"' not in html  # nothing to filter

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from corpus import documents, needs_corpus
 
 from auditor.report import ReportOptions, render
 from auditor.report.sample import SAMPLE_RULES, sample_report
@@ -50,13 +51,13 @@ FLAGS = [
 ]
 
 
-def run_chromium(tmp_path: Path, html: str, *args: str) -> subprocess.CompletedProcess:
-    page = tmp_path / "report.html"
+def run_chromium(tmp_path: Path, html: str, *args: str, name: str = "report.html") -> subprocess.CompletedProcess:
+    page = tmp_path / name
     page.write_text(html, encoding="utf-8")
     profile = tmp_path / "profile"
     profile.mkdir(exist_ok=True)
     cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
 
 
 def console_errors(stderr: str) -> list[str]:
@@ -86,8 +87,8 @@ def test_report_loads_without_console_errors_and_draws_charts(tmp_path, reports)
     assert n_charts >= 2 and n_charts == dom.count('<svg class="chart-svg"')
     assert dom.count("<rect ") >= 8
     shown = int(re.search(r'data-shown="(\d+)"', dom).group(1))
-    assert shown == dom.count('<tbody class="finding"') > 0
-    assert "findings shown" in dom
+    assert shown == dom.count('<article class="finding"') > 0
+    assert "条发现" in dom  # the counter, in the default language
 
 
 def test_screenshot_renders(tmp_path):
@@ -104,3 +105,87 @@ def test_console_error_detection_works(tmp_path):
         tmp_path, "<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>", "--dump-dom"
     )
     assert console_errors(proc.stderr), proc.stderr[-2000:]
+
+
+#: Run at the end of the page: every element of every document that sticks out of the viewport
+#: (outside a deliberately scrollable box), and findings whose message column is too narrow to read.
+OVERFLOW_PROBE = """<script>
+(function () {
+  var root = document.documentElement, w = root.clientWidth, bad = [];
+  Array.prototype.forEach.call(document.querySelectorAll("section.document, section.corpus"), function (sec) {
+    var n = 0;
+    Array.prototype.forEach.call(sec.querySelectorAll("*"), function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > w + 1 && !(el.parentElement && el.parentElement.closest(".scroll"))) { n += 1; }
+    });
+    if (n) { bad.push((sec.getAttribute("data-path") || sec.id) + ":" + n); }
+  });
+  var narrow = 0, messages = document.querySelectorAll("article.finding .msg");
+  Array.prototype.forEach.call(messages, function (m) { if (m.getBoundingClientRect().width < 200) { narrow += 1; } });
+  root.setAttribute("data-viewport", String(w));
+  root.setAttribute("data-scroll-width", String(root.scrollWidth));
+  root.setAttribute("data-overflow", bad.join(" "));
+  root.setAttribute("data-messages", String(messages.length));
+  root.setAttribute("data-narrow-messages", String(narrow));
+}());
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def corpus_html():
+    """One report of every corpus document (each document's section is checked on its own)."""
+    from auditor.engine import audit
+
+    reports = [audit(p) for p in documents()]
+    return render(reports, "html", ReportOptions(lang="zh")), len(reports), sum(len(r.findings) for r in reports)
+
+
+WIDTHS = (360, 768, 1400)
+
+
+def frames_page(widths) -> str:
+    """A page showing report.html in one frame per width, copying each frame's probe results onto
+    its own root as ``data-w<width>-<name>`` (headless Chromium will not make a window narrower
+    than about 500 px; a frame is exactly as wide as it is told)."""
+    frames = "".join(
+        f'<iframe id="w{w}" src="report.html" style="width:{w}px;height:900px;border:0;display:block"></iframe>'
+        for w in widths
+    )
+    return f"""<!DOCTYPE html><html><body>{frames}<script>
+window.addEventListener("load", function () {{
+  var root = document.documentElement;
+  Array.prototype.forEach.call(document.querySelectorAll("iframe"), function (f) {{
+    var inner = f.contentDocument.documentElement;
+    Array.prototype.forEach.call(inner.attributes, function (a) {{
+      if (a.name.indexOf("data-") === 0) {{ root.setAttribute("data-" + f.id + "-" + a.name.slice(5), a.value); }}
+    }});
+  }});
+  root.setAttribute("data-frames-ready", "1");
+}});
+</script></body></html>"""
+
+
+@needs_corpus
+def test_every_corpus_document_fits_the_screen_at_three_widths(tmp_path, corpus_html):
+    html, n_docs, n_findings = corpus_html
+    (tmp_path / "report.html").write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    proc = run_chromium(
+        tmp_path, frames_page(WIDTHS), "--dump-dom", "--allow-file-access-from-files", name="frames.html"
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert console_errors(proc.stderr) == [], proc.stderr[-2000:]
+    dom = proc.stdout
+    assert 'data-frames-ready="1"' in dom
+    for w in WIDTHS:
+
+        def attr(name, w=w):
+            m = re.search(rf'data-w{w}-{name}="([^"]*)"', dom)
+            assert m, f"no {name} for width {w}"
+            return m.group(1)
+
+        viewport = int(attr("viewport"))  # the frame's width less its vertical scrollbar
+        assert attr("report-ready") == "1" and w - 20 <= viewport <= w
+        assert attr("overflow") == "", f"{w}px: {attr('overflow')}"  # nothing wider than the screen
+        assert int(attr("scroll-width")) <= viewport
+        assert int(attr("messages")) == n_findings and attr("narrow-messages") == "0"
+    assert html.count('<section class="document"') == n_docs

@@ -106,7 +106,7 @@ def problem_text(n: int, f: Finding, present: Presenter) -> str:
     diff = present.difference(f)
     if diff is not None:
         body += _(
-            "(expected {expected}, printed {actual}, difference {difference})",
+            "(expected %(expected)s, printed %(actual)s, difference %(difference)s)",
             expected=present.amount(f.expected, f),
             actual=present.amount(f.actual, f),
             difference=diff,
@@ -140,11 +140,16 @@ def build(report: Report, options: ReportOptions | None = None, renderer: PageRe
             unplaced.append(f)
         else:
             counted[key].append(f)
+    # rules that read the content ran? (the schema check alone judges no part)
+    content_rules = [r for r in report.rules or [] if getattr(r, "code", None) != "SCH001"]
+    no_rules = None
+    if report.rules and not content_rules:
+        no_rules = _("no rule for this kind of document (%(kind)s) ran", kind=doc.get("kind") or "?")
     results = []
     for p in parts:
         found = counted[p.key]
         if report.error:
-            results.append(PartResult(p, _("not checked: {reason}", reason=report.error), reason=report.error))
+            results.append(PartResult(p, _("not checked: %(reason)s", reason=report.error), reason=report.error))
             continue
         if found:
             problems = [
@@ -154,14 +159,16 @@ def build(report: Report, options: ReportOptions | None = None, renderer: PageRe
             results.append(PartResult(p, NO, problems))
             continue
         reason = None
-        if p.key == TIMELINESS:
+        if no_rules and p.key != TIMELINESS:
+            reason = no_rules
+        elif p.key == TIMELINESS:
             reason = _("the publication date is not in the document; check it against the deadline")
         elif unreadable[p.key]:
-            reason = _("the table could not be read reliably ({rule})", rule=unreadable[p.key][0].rule)
+            reason = _("the table could not be read reliably (%(rule)s)", rule=unreadable[p.key][0].rule)
         elif report.budget is not None and p.key not in where.found and (p.sections or p.tables):
             reason = _("this part was not found in the document")
         if reason:
-            results.append(PartResult(p, _("not checked: {reason}", reason=reason), reason=reason))
+            results.append(PartResult(p, _("not checked: %(reason)s", reason=reason), reason=reason))
         else:
             results.append(PartResult(p, YES))
     return Checklist(

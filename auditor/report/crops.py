@@ -9,6 +9,7 @@ evidence for a reader, the findings stand without them.
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ SCALE = 2.0
 OUTLINE = (214, 39, 40)
 #: The narrowest crop, in points (a short cell still shows its neighbours).
 MIN_WIDTH = 300.0
+
+#: Rendered pages kept while cropping.
+KEEP_PAGES = 4
 
 Box = tuple[float, float, float, float]
 
@@ -53,6 +57,7 @@ class PageRenderer:
         self._pdf: Any = None
         self._failed = False
         self._cache: dict[tuple, Crop | None] = {}
+        self._pages: OrderedDict[int, Any] = OrderedDict()
 
     def _doc(self):
         if self._pdf is None and not self._failed:
@@ -87,19 +92,33 @@ class PageRenderer:
             self._cache[key] = self._render(page, bbox, line)
         return self._cache[key]
 
-    def _render(self, page_no: int, bbox: Box | None, line: Box | None) -> Crop | None:
-        pdf = self._doc()
-        if pdf is None or not 1 <= page_no <= len(pdf):
-            return None
+    def _page_image(self, pdf: Any, page_no: int):
+        """(image, width, height) of a page; the last few are kept (findings come roughly in page order)."""
+        if page_no in self._pages:
+            self._pages.move_to_end(page_no)
+            return self._pages[page_no]
         try:
             page = pdf[page_no - 1]
             try:
                 width, height = page.get_size()
-                image = page.render(scale=SCALE).to_pil().convert("RGB")
+                got = (page.render(scale=SCALE).to_pil().convert("RGB"), width, height)
             finally:
                 page.close()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - no picture rather than no report
             return None
+        self._pages[page_no] = got
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+        return got
+
+    def _render(self, page_no: int, bbox: Box | None, line: Box | None) -> Crop | None:
+        pdf = self._doc()
+        if pdf is None or not 1 <= page_no <= len(pdf):
+            return None
+        got = self._page_image(pdf, page_no)
+        if got is None:
+            return None
+        image, width, height = got
         from PIL import ImageDraw
 
         if bbox is not None:
@@ -117,7 +136,7 @@ class PageRenderer:
         else:
             x0, x1 = 0.0, width
         box = tuple(round(v * SCALE) for v in (x0, y0, x1, y1))
-        picture = image.crop(box)
+        picture = image.crop(box)  # a copy: the kept page image is not drawn on
         if bbox is not None:
             draw = ImageDraw.Draw(picture)
             pad = 3
@@ -129,7 +148,8 @@ class PageRenderer:
             )
             draw.rectangle(spot, outline=OUTLINE, width=3)
         buf = io.BytesIO()
-        picture.save(buf, format="PNG", optimize=True)
+        # a page of text needs few colours: a 32-colour palette keeps the crop small and sharp
+        picture.quantize(colors=32).save(buf, format="PNG")
         return Crop(buf.getvalue(), picture.width, picture.height)
 
 

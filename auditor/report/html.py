@@ -12,365 +12,46 @@ A Report without a Budget (``Report.budget is None``) simply has no figures.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..findings import Finding, Report
-from ..money import fen_to_display
+from ..i18n import catalogue, gettext_for, normalise_lang
 from .base import (
     SEVERITY_ORDER,
     ReportOptions,
     all_findings,
     as_list,
-    cell_text,
-    document_label,
     document_path,
     excerpt,
     family,
-    family_counts,
     finding_reference,
     severity_counts,
     sorted_findings,
-    summary_text,
     tag_counts,
-    value_text,
-    where_text,
 )
+from .crops import PageRenderer, finding_crop, source_pdf
+from .evidence import Identity, causes, evidence_tables
+from .figures import (  # noqa: F401 - re-exported: the HTML report's figures and charts
+    COLORS,
+    SANGONG_PARTS,
+    Bar,
+    Chart,
+    Figure,
+    Segment,
+    bar_chart,
+    expenditure_chart,
+    findings_charts,
+    key_figures,
+    sangong_chart,
+)
+from .present import Presenter, summary_line
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "report.html.j2"
-
-COLORS = {
-    "error": "#c62828",
-    "warning": "#ef8f00",
-    "info": "#1e6fb8",
-    "basic": "#3c7dc4",
-    "project": "#8cc0ea",
-    "current": "#2e7d5b",
-    "previous": "#b5c9bd",
-}
-
-SANGONG_PARTS = [
-    ("outbound", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# charts: geometry here, drawing in the template's `bar_chart` macro
-
-
-@dataclass
-class Segment:
-    x: float
-    y: float
-    width: float
-    height: float
-    color: str
-    title: str
-
-
-@dataclass
-class Bar:
-    label: str
-    y: float
-    segments: list[Segment]
-    value_text: str
-    value_x: float
-
-
-@dataclass
-class Chart:
-    """A horizontal bar chart (stacked or grouped), laid out for an SVG of ``width`` x ``height``."""
-
-    id: str
-    title: str
-    legend: list[tuple[str, str]]  # (name, colour)
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int
-    note: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not self.bars
-
-
-def bar_chart(
-    chart_id: str,
-    title: str,
-    rows: list[tuple[str, list[int | None], str]],
-    series: list[tuple[str, str]],
-    stacked: bool = True,
-    width: int = 640,
-    label_width: int = 170,
-    unit_fmt=None,
-    note: str = "",
-) -> Chart:
-    """Lay out bars for ``rows`` = (label, values per series, value text).
-
-    Stacked: one bar per row, its series end to end. Grouped: one thin bar per series per row.
-    """
-    value_width = 130
-    area = width - label_width - value_width - 10
-    nseries = len(series)
-    bar_h = 18 if stacked else 12
-    row_h = (bar_h + 10) if stacked else (bar_h * nseries + 12)
-    top = 8
-    totals = [sum(v or 0 for v in vals) if stacked else max([v or 0 for v in vals] or [0]) for _, vals, _ in rows]
-    peak = max(totals or [0]) or 1
-    bars = []
-    for i, (label, vals, text) in enumerate(rows):
-        y = top + i * row_h
-        segs = []
-        x = label_width
-        for j, ((name, color), v) in enumerate(zip(series, vals)):
-            v = v or 0
-            if not v:
-                continue
-            w = max(area * v / peak, 0.0)
-            if v and w < 1:
-                w = 1.0
-            shown = unit_fmt(v) if unit_fmt else str(v)
-            if stacked:
-                segs.append(Segment(round(x, 2), y, round(w, 2), bar_h, color, f"{label} · {name}: {shown}"))
-                x += w
-            else:
-                segs.append(
-                    Segment(label_width, y + j * bar_h, round(w, 2), bar_h - 2, color, f"{label} · {name}: {shown}")
-                )
-                x = max(x, label_width + w)
-        bars.append(
-            Bar(label=label, y=y + (row_h - 10) / 2 + 4, segments=segs, value_text=text, value_x=round(x + 6, 2))
-        )
-    height = top * 2 + len(rows) * row_h
-    return Chart(chart_id, title, series, bars, width, height, label_width, note)
-
-
-def _wan(fen: int | None) -> str:
-    return fen_to_display(fen, "万元")
-
-
-# ---------------------------------------------------------------------------------------------
-# figures from a Budget
-
-
-def _frame(budget: Any, key: str):
-    frames = getattr(budget, "frames", None) or {}
-    df = frames.get(key)
-    return df if df is not None and len(df) else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        import pandas as pd
-
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _total_row(df):
-    """The 合计 row of a frame (code null, name 合计), or None."""
-    if df is None or "name" not in df:
-        return None
-    names = df["name"].astype("string").str.replace(r"\s+", "", regex=True)
-    mask = names.str.contains("合计", na=False)
-    if "code" in df:
-        mask &= df["code"].isna() | (df["code"].astype("string").str.strip() == "")
-    rows = df[mask.fillna(False)]
-    return rows.iloc[0] if len(rows) else None
-
-
-def _fact_amount(budget: Any, key: str) -> int | None:
-    facts = _frame(budget, "facts")
-    if facts is None or "key" not in facts or "amount" not in facts:
-        return None
-    rows = facts[facts["key"] == key]
-    for v in rows["amount"]:
-        n = _int(v)
-        if n is not None:
-            return n
-    return None
-
-
-def _share(part: int | None, whole: int | None) -> str | None:
-    if part is None or not whole:
-        return None
-    pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-    return f"{pct}%"
-
-
-def _sangong_row(budget: Any):
-    df = _frame(budget, "sangong")
-    return None if df is None else df.iloc[0]
-
-
-@dataclass
-class Figure:
-    label: str
-    value: str
-    note: str = ""
-    group: str = ""
-
-
-def key_figures(budget: Any, previous: Any = None) -> list[Figure]:
-    """The headline numbers of a Budget (only those it has)."""
-    out: list[Figure] = []
-    if budget is None:
-        return out
-    income = None
-    row = _total_row(_frame(budget, "income_summary"))
-    if row is not None:
-        income = _int(row.get("total"))
-    if income is None:
-        fs = _frame(budget, "fiscal_summary")
-        if fs is not None and {"side", "item", "amount"} <= set(fs.columns):
-            hits = fs[(fs["side"] == "income") & fs["item"].astype("string").str.contains("总计", na=False)]
-            if len(hits):
-                income = _int(hits.iloc[0]["amount"])
-    if income is not None:
-        out.append(Figure("收入预算 income", fen_to_display(income) + " 元", _wan(income), "budget"))
-    row = _total_row(_frame(budget, "expenditure_summary"))
-    if row is None:
-        row = _total_row(_frame(budget, "gpb_function"))
-    if row is not None:
-        total, basic, project = (_int(row.get(k)) for k in ("total", "basic", "project"))
-        if total is not None:
-            out.append(Figure("支出预算 expenditure", fen_to_display(total) + " 元", _wan(total), "budget"))
-        if basic is not None:
-            out.append(Figure("基本支出 basic", _wan(basic), f"{_share(basic, total) or ''} of expenditure", "budget"))
-        if project is not None:
-            out.append(
-                Figure("项目支出 project", _wan(project), f"{_share(project, total) or ''} of expenditure", "budget")
-            )
-    sg = _sangong_row(budget)
-    if sg is not None:
-        total = _int(sg.get("total"))
-        if total is not None:
-            note = ""
-            prev = _sangong_row(previous) if previous is not None else None
-            ptotal = _int(prev.get("total")) if prev is not None else None
-            if ptotal is not None:
-                diff = total - ptotal
-                sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
-                note = f"{sign}{_wan(abs(diff))} vs last year ({_share(abs(diff), ptotal) or '—'})"
-            out.append(Figure("“三公”经费 total", _wan(total), note, "sangong"))
-        for key, label in SANGONG_PARTS:
-            v = _int(sg.get(key))
-            if v is not None:
-                out.append(Figure(label, _wan(v), "", "sangong"))
-        ops = _int(sg.get("operating_expenses"))
-        if ops is not None:
-            out.append(Figure("机关运行经费", _wan(ops), "", "sangong"))
-    ptotal = _fact_amount(budget, "procurement_total")
-    sme = _fact_amount(budget, "sme_reserved")
-    small = _fact_amount(budget, "small_micro_reserved")
-    if ptotal is not None:
-        out.append(Figure("政府采购 procurement", _wan(ptotal), "", "procurement"))
-    if sme is not None:
-        out.append(
-            Figure(
-                "中小企业预留 SME reserved", _wan(sme), f"{_share(sme, ptotal) or '—'} of procurement", "procurement"
-            )
-        )
-    if small is not None:
-        out.append(
-            Figure(
-                "小微企业预留 small/micro",
-                _wan(small),
-                f"{_share(small, sme) or '—'} of SME reservation",
-                "procurement",
-            )
-        )
-    return out
-
-
-def expenditure_chart(budget: Any, uid: str) -> Chart | None:
-    df = _frame(budget, "gpb_function")
-    if df is None or "code" not in df:
-        return None
-    codes = df["code"].astype("string").str.strip()
-    rows = df[codes.str.fullmatch(r"\d{3}", na=False)]
-    if not len(rows):
-        return None
-    items = []
-    for _, r in rows.iterrows():
-        total, basic, project = (_int(r.get(k)) for k in ("total", "basic", "project"))
-        if total is None:
-            total = (basic or 0) + (project or 0)
-        if basic is None and project is None:
-            basic = total
-        items.append((f"{r['code']} {r.get('name') or ''}".strip(), [basic, project], _wan(total), total))
-    items.sort(key=lambda it: -(it[3] or 0))
-    return bar_chart(
-        f"{uid}-expenditure",
-        "一般公共预算支出 by 功能分类 类 (expenditure by function)",
-        [(label, vals, text) for label, vals, text, _ in items],
-        [("基本支出 basic", COLORS["basic"]), ("项目支出 project", COLORS["project"])],
-        unit_fmt=_wan,
-        label_width=190,
-    )
-
-
-def sangong_chart(budget: Any, previous: Any, uid: str) -> Chart | None:
-    sg = _sangong_row(budget)
-    if sg is None:
-        return None
-    prev = _sangong_row(previous) if previous is not None else None
-    year = getattr(getattr(budget, "meta", None), "year", None)
-    pyear = getattr(getattr(previous, "meta", None), "year", None) if prev is not None else None
-    series = [(f"{year or 'this year'}", COLORS["current"])]
-    if prev is not None:
-        series.append((f"{pyear or 'last year'}", COLORS["previous"]))
-    rows = []
-    for key, label in SANGONG_PARTS:
-        vals = [_int(sg.get(key))]
-        text = _wan(vals[0])
-        if prev is not None:
-            vals.append(_int(prev.get(key)))
-            text = f"{_wan(vals[0])} / {_wan(vals[1])}"
-        rows.append((label, vals, text))
-    if all(not any(v for v in vals) for _, vals, _ in rows) and _int(sg.get("total")) is None:
-        return None
-    title = "“三公”经费 components" + (" against last year" if prev is not None else "")
-    return bar_chart(f"{uid}-sangong", title, rows, series, stacked=False, unit_fmt=_wan, label_width=170)
-
-
-def findings_charts(findings: list[Finding], uid: str) -> list[Chart]:
-    if not findings:
-        return []
-    sev_series = [(s, COLORS[s]) for s in SEVERITY_ORDER]
-    fams = family_counts(findings)
-    rows = []
-    for fam in fams:
-        vals = [sum(1 for f in findings if family(f) == fam and f.severity == s) for s in SEVERITY_ORDER]
-        rows.append((fam, vals, str(sum(vals))))
-    by_family = bar_chart(
-        f"{uid}-families", "Findings by family", rows, sev_series, unit_fmt=str, label_width=130, width=520
-    )
-    sev = severity_counts(findings)
-    by_sev = bar_chart(
-        f"{uid}-severity",
-        "Findings by severity",
-        [(s, [sev[s] if s == t else 0 for t in SEVERITY_ORDER], str(sev[s])) for s in SEVERITY_ORDER],
-        sev_series,
-        unit_fmt=str,
-        label_width=130,
-        width=520,
-    )
-    return [by_family, by_sev]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,8 +67,20 @@ class FindingView:
     cell: str
     expected: str
     actual: str
+    difference: str | None
     reference: str | None
     excerpt: list[tuple[str, str, bool]]
+    #: a PNG crop of the PDF page as a data URI (None for text sources)
+    picture: str | None = None
+    evidence: list[Identity] = field(default_factory=list)
+
+
+@dataclass
+class CauseView:
+    """Findings of one cause, shown together."""
+
+    label: str | None
+    findings: list[FindingView]
 
 
 @dataclass
@@ -401,6 +94,7 @@ class DocumentView:
     figures: list[Figure]
     charts: list[Chart]
     findings: list[FindingView]
+    groups: list[CauseView]
     tags: list[str]
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -410,7 +104,20 @@ def _previous_budget(report: Report, options: ReportOptions) -> Any:
     return prev if hasattr(prev, "frames") else None
 
 
-def document_view(report: Report, options: ReportOptions, n: int) -> DocumentView:
+def document_label(report: Report, _: Any) -> str:
+    doc = report.document or {}
+    path = doc.get("path") or doc.get("source") or "<document>"
+    extra = " ".join(str(doc[k]) for k in ("department", "year", "kind") if doc.get(k))
+    return f"{path} ({extra})" if extra else str(path)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def document_view(report: Report, options: ReportOptions, n: int, renderer: PageRenderer | None = None) -> DocumentView:
+    _ = gettext_for(options.lang)
+    present = Presenter(report, options.lang)
     uid = f"doc{n}"
     budget = report.budget
     previous = _previous_budget(report, options)
@@ -418,49 +125,59 @@ def document_view(report: Report, options: ReportOptions, n: int) -> DocumentVie
     figures: list[Figure] = []
     if budget is not None:
         try:
-            figures = key_figures(budget, previous)
-            for chart in (expenditure_chart(budget, uid), sangong_chart(budget, previous, uid)):
+            figures = key_figures(budget, previous, _)
+            for chart in (expenditure_chart(budget, uid, _), sangong_chart(budget, previous, uid, _)):
                 if chart is not None:
                     charts.append(chart)
         except Exception as exc:  # figures are a convenience: never lose the findings over them
-            figures = [Figure("figures unavailable", type(exc).__name__, str(exc))]
-    charts += findings_charts(report.findings, uid)
+            figures = [Figure(_("figures unavailable"), type(exc).__name__, str(exc))]
+    charts += findings_charts(report.findings, uid, _)
     views = []
     for i, f in enumerate(sorted_findings(report.findings)):
-        lines = [
-            (f"p.{page} l.{line}" if page is not None else str(line), text, target)
+        lines = [  # a tab (a cell boundary) shown as an em space: it wraps on a narrow screen
+            (present.where_short(page, line), text.replace("\t", "\u2003"), target)
             for page, line, text, target in excerpt(report, f, options.context)
         ]
+        crop = finding_crop(renderer, f, budget)
         views.append(
             FindingView(
                 finding=f,
                 index=i,
                 family=family(f),
-                where=where_text(f.location),
-                cell=cell_text(f.location),
-                expected=value_text(f.expected),
-                actual=value_text(f.actual),
+                where=present.where(f.location),
+                cell=present.cell(f.location),
+                expected=present.amount(f.expected, f),
+                actual=present.amount(f.actual, f),
+                difference=present.difference(f),
                 reference=finding_reference(f, options),
                 excerpt=lines,
+                picture=_data_uri(crop.png) if crop is not None else None,
+                evidence=evidence_tables(f, present),
             )
         )
+    groups = [
+        CauseView(c.label(present) if len(c.members) > 1 else None, [views[i] for i in c.members])
+        for c in causes([v.finding for v in views])
+    ]
     doc = report.document or {}
     return DocumentView(
         uid=uid,
-        label=document_label(report),
+        label=document_label(report, _),
         path=document_path(report),
         report=report,
-        summary=summary_text(report.findings),
+        summary=summary_line(report.findings, options.lang),
         counts=severity_counts(report.findings),
         figures=figures,
         charts=charts,
         findings=views,
+        groups=groups,
         tags=list(tag_counts(report.findings)),
         meta={k: doc.get(k) for k in ("department", "year", "kind", "source") if doc.get(k) is not None},
     )
 
 
-def corpus_view(reports: list[Report]) -> dict[str, Any]:
+def corpus_view(reports: list[Report], lang: str) -> dict[str, Any]:
+    _ = gettext_for(lang)
     findings = all_findings(reports)
     departments: dict[str, dict[str, int]] = {}
     for r in reports:
@@ -473,15 +190,17 @@ def corpus_view(reports: list[Report]) -> dict[str, Any]:
     return {
         "documents": len(reports),
         "failed": sum(1 for r in reports if r.error),
-        "summary": summary_text(findings, len(reports)),
+        "summary": summary_line(findings, lang, len(reports)),
         "counts": severity_counts(findings),
-        "charts": findings_charts(findings, "corpus"),
+        "charts": findings_charts(findings, "corpus", _),
         "departments": worst,
-        "rows": [(document_label(r), severity_counts(r.findings), r.error, f"doc{i}") for i, r in enumerate(reports)],
+        "rows": [
+            (document_label(r, _), severity_counts(r.findings), r.error, f"doc{i}") for i, r in enumerate(reports)
+        ],
     }
 
 
-def _environment():
+def _environment(lang: str):
     try:
         import jinja2
     except ImportError as exc:  # pragma: no cover - jinja2 is in the html extra
@@ -492,23 +211,40 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(catalogue(lang), newstyle=True)
     return env
+
+
+def _views(reports: list[Report], options: ReportOptions) -> list[DocumentView]:
+    out = []
+    for i, r in enumerate(reports):
+        pdf = source_pdf(r) if r.budget is not None else None
+        if pdf is None:
+            out.append(document_view(r, options, i))
+            continue
+        with PageRenderer(pdf) as renderer:
+            out.append(document_view(r, options, i, renderer))
+    return out
 
 
 def render(reports: Any, options: ReportOptions | None = None) -> str:
     """``--format html``."""
     options = options or ReportOptions()
+    lang = normalise_lang(options.lang)
+    _ = gettext_for(lang)
     reports = as_list(reports)
-    docs = [document_view(r, options, i) for i, r in enumerate(reports)]
+    docs = _views(reports, options)
     all_tags = list(tag_counts(all_findings(reports)))
-    title = "Budget audit — " + (docs[0].label if len(docs) == 1 else f"{len(docs)} documents")
-    template = _environment().get_template(TEMPLATE)
+    title = _("Budget audit") + " — " + (docs[0].label if len(docs) == 1 else _("%(n)s documents", n=len(docs)))
+    template = _environment(lang).get_template(TEMPLATE)
     return template.render(
         title=title,
+        lang="zh-CN" if lang == "zh" else "en",
         version=__version__,
         documents=docs,
-        corpus=corpus_view(reports) if len(reports) > 1 else None,
+        corpus=corpus_view(reports, lang) if len(reports) > 1 else None,
         severities=SEVERITY_ORDER,
         all_tags=all_tags,
         colors=COLORS,

@@ -108,21 +108,36 @@ def _budget_parts(prefix: str) -> list[Part]:
     ]
 
 
+#: The 决算 sections of 第三部分 (一 … 十一 and the three parts of 十一).
+FINAL_NOTES = ("fa_part3", *(f"fa_n{i}" for i in range(1, 12)), "fa_operating", "fa_procurement", "fa_assets")
+#: The 决算 glossary terms (第四部分 名词解释) the loader records as sections ``fa_term:<term>``.
+FINAL_TERMS = ("财政拨款收入", "事业收入", "经营收入", "其他收入", "年初结转和结余", "年末结转和结余", "基本支出",
+               "项目支出", "经营支出", "三公经费", "机关运行经费")  # fmt: skip
+
+
 def _final_parts() -> list[Part]:
     tables = [Part(f"table:{key}", f"《{title}》", tables=(key,), words=(title,)) for key, title in FINAL_TABLES]
+    front = [
+        _FRONT[0],
+        _FRONT[1],
+        _FRONT[2],
+        Part("functions", "主要职能", sections=("fa_functions", "functions"), words=("主要职能",)),
+        Part("organisation", "机构设置", sections=("fa_units", "organisation"), words=("单位构成", "机构设置")),
+    ]
     return [
-        *_FRONT,
+        *front,
         *tables,
         Part(
             "final_notes",
             "部门决算情况说明",
-            sections=("final_notes", "other_notes", "sangong_notes", "operating_notes", "procurement_notes",
-                      "performance_notes", "assets_notes", "budget_notes"),
-            words=("决算情况说明", "情况说明"),
+            sections=FINAL_NOTES,
+            words=("决算情况说明",),
             tags=("procurement", "assets", "kpi"),
         ),
-        Part("glossary", "名词解释", sections=("glossary",), words=("名词解释",)),
-    ]  # fmt: skip
+        Part(
+            "glossary", "名词解释", sections=("fa_part4", *(f"fa_term:{t}" for t in FINAL_TERMS)), words=("名词解释",)
+        ),
+    ]
 
 
 #: The rows of each kind's checklist, in order.

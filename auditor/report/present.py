@@ -16,6 +16,7 @@ from typing import Any
 from ..findings import Finding, Location, Report
 from ..i18n import gettext_for, normalise_lang
 from ..labels import column_label, table_title
+from .base import cell_text, family_counts, severity_counts, summary_text, where_text
 
 _NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?$")
 _WAN = Decimal(10000)
@@ -58,12 +59,18 @@ class Presenter:
 
     def where(self, loc: Location) -> str:
         """The page and line: ``第12页 第17行`` / ``p.12 l.17``; empty when unknown."""
+        if self.lang != "zh":
+            return where_text(loc)
         parts = []
         if loc.page is not None:
-            parts.append(self._("page {n}", n=loc.page))
+            parts.append(self._("page %(n)s", n=loc.page))
         if loc.line is not None:
-            parts.append(self._("line {n}", n=loc.line))
+            parts.append(self._("line %(n)s", n=loc.line))
         return " ".join(parts)
+
+    def where_short(self, page: int | None, line: int | None) -> str:
+        """A source line's position in an excerpt's margin (``p.12 l.17`` / ``17``)."""
+        return f"p.{page} l.{line}" if page is not None else str(line)
 
     def table(self, key: str | None) -> str | None:
         return table_title(key, self.meta)
@@ -93,7 +100,10 @@ class Presenter:
         return column_label(loc.table, loc.column)
 
     def cell(self, loc: Location) -> str:
-        """``收入预算总表 · 212 城乡社区支出 · 财政拨款`` (the parts that are known)."""
+        """``收入预算总表 · 212 城乡社区支出 · 财政拨款`` (the parts that are known; in English the
+        model's ``table / row / column``, as machine formats name them)."""
+        if self.lang != "zh":
+            return cell_text(loc)
         parts = [self.table(loc.table), self.row(loc), self.column(loc)]
         return " · ".join(p for p in parts if p)
 
@@ -142,3 +152,18 @@ class Presenter:
         shown = diff / _WAN if unit == "万元" else diff
         places = 2 if unit == "元" or shown == shown.quantize(Decimal("0.01")) else 4
         return f"{grouped(shown, places, True)} {self._(unit)}"
+
+
+def summary_line(findings: list[Finding], lang: str | None, documents: int | None = None) -> str:
+    """``错误 3 条，警告 1 条，提示 0 条 — 表内运算 2`` (English: ``3 errors, 1 warning, 0 info — arithmetic 2``)."""
+    if normalise_lang(lang) != "zh":
+        return summary_text(findings, documents)
+    _ = gettext_for(lang)
+    sev = severity_counts(findings)
+    head = _("%(error)s errors, %(warning)s warnings, %(info)s info", **sev)
+    if documents is not None:
+        head = _("%(n)s documents", n=documents) + _(": ") + head
+    fams = family_counts(findings)
+    if fams:
+        head += " — " + ", ".join(f"{_(k)} {n}" for k, n in fams.items())
+    return head

@@ -14,6 +14,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..findings import Finding, Report
+from ..i18n import gettext_for
 from .base import (
     ReportOptions,
     all_findings,
@@ -23,11 +24,9 @@ from .base import (
     document_label,
     excerpt,
     finding_reference,
-    location_text,
-    summary_text,
-    value_text,
     wrap_display,
 )
+from .present import Presenter, summary_line
 
 COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
 RESET = "\x1b[0m"
@@ -56,14 +55,15 @@ def _flat(text: str, width: int = EXCERPT_WIDTH) -> str:
 
 
 def _message_cell(report: Report, f: Finding, options: ReportOptions) -> str:
+    _ = gettext_for(options.lang)
     width = WIDTHS[1]
     lines = [wrap_display(f.message, width)]
     if f.note:
-        lines.append(wrap_display(f"note: {f.note}", width))
+        lines.append(wrap_display(_("note: %(note)s", note=f.note), width))
     if options.verbose:
         ref = finding_reference(f, options)
         if ref:
-            lines.append(wrap_display(f"ref: {ref}", width))
+            lines.append(wrap_display(_("ref: %(ref)s", ref=ref), width))
         for page, line, text, target in excerpt(report, f, options.context):
             pos = f"p.{page} l.{line}" if page is not None else str(line)
             mark = ">" if target else " "
@@ -72,35 +72,44 @@ def _message_cell(report: Report, f: Finding, options: ReportOptions) -> str:
 
 
 def _summary(findings: list[Finding], options: ReportOptions, documents: int | None = None) -> str:
-    text = summary_text(findings, documents)
+    text = summary_line(findings, options.lang, documents)
     if not options.color:
         return text
     worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in findings)), None)
     return _paint(text, worst or "bold", options)
 
 
+def _actual(present: Presenter, f: Finding) -> str:
+    """The actual value, with the difference stated under it."""
+    text = present.amount(f.actual, f)
+    diff = present.difference(f)
+    return f"{text}\n{present._('difference %(d)s', d=diff)}" if diff else text
+
+
 def render_report(report: Report, options: ReportOptions) -> str:
     """The text of one document's findings (without the trailing summary when quiet)."""
+    _ = gettext_for(options.lang)
+    present = Presenter(report, options.lang)
     out = [_paint(document_label(report), "bold", options)]
     if report.error:
-        out.append(_paint(f"could not audit: {report.error}", "error", options))
+        out.append(_paint(_("could not audit: %(error)s", error=report.error), "error", options))
     groups = by_severity(report.findings)
     if not groups and not report.error:
-        out.append("no findings")
+        out.append(_("no findings"))
     for severity, findings in groups.items():
         out.append("")
-        out.append(_paint(f"{severity} ({len(findings)})", severity, options))
+        out.append(_paint(f"{_(severity)} ({len(findings)})", severity, options))
         rows = [
             [
                 f.rule,
-                wrap_display(location_text(f.location), WIDTHS[0]),
+                wrap_display(present.location(f.location), WIDTHS[0]),
                 _message_cell(report, f, options),
-                wrap_display(value_text(f.expected), WIDTHS[2]),
-                wrap_display(value_text(f.actual), WIDTHS[3]),
+                wrap_display(present.amount(f.expected, f), WIDTHS[2]),
+                wrap_display(_actual(present, f), WIDTHS[3]),
             ]
             for f in findings
         ]
-        out.append(tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True))
+        out.append(tabulate(rows, headers=[_(h) for h in HEADERS], tablefmt="simple", disable_numparse=True))
     out.append("")
     out.append(_summary(report.findings, options))
     return "\n".join(out)
