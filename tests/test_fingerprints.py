@@ -81,9 +81,26 @@ def test_pdf_findings_carry_the_box_of_their_line_or_cell():
     for f in located:
         left, bottom, right, top = f.location.bbox
         assert 0 <= left < right <= 1000 and 0 <= bottom < top <= 1000
-    ar = next(f for f in report.findings if f.rule == "AR001" and f.location.column == "fiscal")
+    ar = next(f for f in report.findings if f.rule == "AR001" and f.location.column is not None)
     line = next(ln for ln in report.budget.document.lines if (ln.page, ln.line) == (ar.location.page, ar.location.line))
     # the cell printing the actual value, not the whole row
     assert line.bbox[0] < ar.location.bbox[0] and ar.location.bbox[2] - ar.location.bbox[0] < 120
     assert ar.to_dict()["location"]["bbox"] == [round(v, 1) for v in ar.location.bbox]
     assert all(f.location.bbox is None for f in audit(MINHANG).findings)
+
+
+@needs_corpus
+def test_sarif_region_carries_the_page_box():
+    from corpus import CORPUS
+
+    from auditor.report import render
+
+    report = audit(CORPUS / "putuo-wanli-street-2025-budget.pdf")
+    log = json.loads(render([report], "sarif"))
+    results = log["runs"][0]["results"]
+    regions = [r["locations"][0]["physicalLocation"].get("region", {}) for r in results]
+    boxed = [f for f in report.findings if f.location.bbox is not None]
+    with_box = [g for g in regions if "properties" in g]
+    assert len(with_box) == len(boxed) > 0
+    assert with_box[0]["properties"]["bbox"] == [round(v, 1) for v in boxed[0].location.bbox]
+    assert all(r["partialFingerprints"]["budgetAuditorFingerprint/v2"] for r in results)

@@ -95,7 +95,7 @@ def test_results_for_text_source():
     phys = first["locations"][0]["physicalLocation"]
     assert phys["artifactLocation"]["uri"] == "minhang-police-2024-budget.txt"
     assert phys["region"] == {"startLine": 11}
-    assert first["partialFingerprints"]["budgetAuditorFingerprint/v1"] == sample_report().findings[0].fingerprint()
+    assert first["partialFingerprints"]["budgetAuditorFingerprint/v2"] == sample_report().findings[0].fingerprint()
     levels = {r["ruleId"]: r["level"] for r in results}
     assert levels["S001"] == "warning" and levels["P002"] == "note"
     crash = next(r for r in results if r["ruleId"] == "X999")

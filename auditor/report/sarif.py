@@ -24,7 +24,7 @@ from .base import SARIF_LEVEL, ReportOptions, as_list, cell_text, collect_rules,
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 #: Used when the installed distribution declares no project URL (``[project.urls]``).
 DEFAULT_INFORMATION_URI = "https://github.com/budget-auditor/budget-auditor"
-FINGERPRINT_KEY = "budgetAuditorFingerprint/v1"
+FINGERPRINT_KEY = "budgetAuditorFingerprint/v2"  # v2: no line numbers (Finding.fingerprint)
 
 
 def artifact_uri(path: str) -> str:
@@ -55,8 +55,13 @@ def _level(severity: str) -> str:
 def _result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
     loc = f.location
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(document_path(report))}}
+    region: dict[str, Any] = {}
     if loc.line is not None and loc.line >= 1:
-        physical["region"] = {"startLine": int(loc.line)}
+        region["startLine"] = int(loc.line)
+    if loc.bbox is not None:  # where on the PDF page: SARIF has no page geometry, so a region property
+        region["properties"] = {"page": loc.page, "bbox": [round(float(v), 1) for v in loc.bbox]}
+    if region:
+        physical["region"] = region
     location: dict[str, Any] = {"physicalLocation": physical}
     cell = cell_text(loc)
     if cell:
