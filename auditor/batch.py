@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import LoadError
+from .errors import AuditorError, LoadError
 from .findings import SEVERITIES, Report
 
 #: How many documents each worker may have queued ahead of the one being emitted.
@@ -51,7 +51,7 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
     known suffixes (sorted), glob patterns (``*``, ``?``, ``[``, ``**``) expanded (sorted; a
     directory matched by a pattern is searched too). A path that does not exist is kept, so that
     it is reported as a document that cannot be loaded."""
-    from .engine import expand_paths
+    from .engine import SOURCE_SUFFIXES, expand_paths
 
     out: list[Path] = []
     for p in paths:
@@ -60,11 +60,22 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
             matches = sorted(glob.glob(s, recursive=True))
             if not matches:
                 out.append(Path(s))
-            for m in matches:
-                out.extend(expand_paths([m]))
+            found = [f for m in matches for f in expand_paths([m])]
+            if matches and not found:
+                raise LoadError(f"no disclosure matches (looked for {_looked_for(SOURCE_SUFFIXES)})", path=s)
+            out.extend(found)
         else:
-            out.extend(expand_paths([s]))
+            found = expand_paths([s])
+            if Path(s).is_dir() and not found:
+                raise LoadError(
+                    f"no disclosure in this directory (looked for {_looked_for(SOURCE_SUFFIXES)}, recursively)", path=s
+                )
+            out.extend(found)
     return out
+
+
+def _looked_for(suffixes: Iterable[str]) -> str:
+    return ", ".join(f"*{x}" for x in sorted(suffixes))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -293,7 +304,11 @@ def dask_client(scheduler: str | None = None, *, n_workers: int | None = None):
     except ImportError as exc:
         raise LoadError("--dask/--scheduler need dask.distributed: pip install 'budget-auditor[dask]'") from exc
     if scheduler:
-        return Client(scheduler)
+        try:
+            return Client(scheduler, timeout="5s")
+        except (OSError, TimeoutError, ValueError) as exc:  # unreachable, refused, bad address
+            cause = str(exc).strip() or type(exc).__name__
+            raise AuditorError(f"cannot reach the dask scheduler at {scheduler}: {cause}") from None
     cluster = LocalCluster(
         n_workers=n_workers or default_jobs(),
         threads_per_worker=1,

@@ -155,10 +155,13 @@ def resolve_config(args: argparse.Namespace) -> Any:
 
     cfg = load_config(getattr(args, "config", None))
     changes: dict[str, Any] = {}
+    sources = dict(cfg.sources)
     if getattr(args, "select", None):
         changes["select"] = _split(args.select)
+        sources.update({("select", t): "--select" for t in changes["select"]})
     if getattr(args, "ignore", None):
         changes["ignore"] = [*cfg.ignore, *_split(args.ignore)]
+        sources.update({("ignore", t): "--ignore" for t in _split(args.ignore)})
     if getattr(args, "rules", None):
         changes["rules"] = [*cfg.rules, *(Path(p) for p in args.rules)]
     if getattr(args, "plugin", None):
@@ -167,6 +170,7 @@ def resolve_config(args: argparse.Namespace) -> Any:
         changes["fail_on"] = args.fail_on
     if getattr(args, "baseline", None):
         changes["baseline"] = Path(args.baseline)
+        sources[("baseline", "")] = "--baseline"
     if getattr(args, "show_waived", False):
         changes["show_waived"] = True
     if getattr(args, "rule_timeout", None):
@@ -187,6 +191,8 @@ def resolve_config(args: argparse.Namespace) -> Any:
         changes["document_timeout"] = args.document_timeout
     if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
         raise ConfigError("baseline file does not exist", path=args.baseline)
+    if changes:
+        changes["sources"] = sources
     return cfg.replace(**changes) if changes else cfg
 
 
@@ -332,11 +338,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
             previous = engine.budget(args.previous)
         options = _options(args, engine, previous)
         text = render(kept, options)
-        if fmt == "text" and stats.documents > 1:
+        if fmt == "text" and stats.documents > 1 and len(stats.failed) < stats.documents:
             text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
         _write(text, args.output)
     elif stats.documents > 1 and not args.quiet and sys.stderr.isatty():
         print(stats.text(), file=sys.stderr)
+    if stats.documents > 1 and len(stats.failed) == stats.documents:
+        print(f"{PROG}: error: none of the {stats.documents} documents could be loaded", file=sys.stderr)
+        code = max(code, EXIT_USAGE)
     if code == EXIT_CRASH:
         print(f"{PROG}: error: a rule or plugin crashed (see the internal findings)", file=sys.stderr)
     return code
@@ -395,10 +404,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     import yaml
 
+    from .selection import find_rule, unknown_rule
+
     engine = _rules_engine(args)
-    r = engine.rule(args.code) or engine.rule(args.code.upper())
+    r = find_rule(engine.all_rules, args.code)
     if r is None:
-        raise AuditorError(f"no rule {args.code!r} (see `auditor rules`)")
+        raise AuditorError(unknown_rule(engine.all_rules, args.code))
     out = [f"{r.code}  {r.name}  [{r.severity}]  tags: {', '.join(r.tags) or '-'}"]
     if r.title:
         out += ["", r.title]

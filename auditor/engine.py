@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from . import plugins as plugins_mod
+from . import selection
 from .baseline import is_known, read_baseline
 from .config import Config
-from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, LoadError, PluginError, RuleError
 from .findings import Finding, Location, Report
 from .rules import AuditContext, Rule
 from .yamlrules import load_pack
@@ -101,13 +102,10 @@ class Engine:
         self.reporters: dict[str, Any] = {}
         for _plugin, table in plugins_mod.call_hook(self.pm, "auditor_register_reporters"):
             self.reporters.update(table)
-        known = {r.code for r in self.all_rules}
-        for code in [*config.severity, *config.params]:
-            if code not in known:
-                raise ConfigError(
-                    f"config names unknown rule {code} (see `auditor rules`)",
-                    path=str(config.path) if config.path else None,
-                )
+        settings: dict[str, dict[str, Any]] = {}
+        for _plugin, table in plugins_mod.call_hook(self.pm, "auditor_settings"):
+            settings.update(table)
+        selection.check(config, self.all_rules, settings)  # every selector and setting names something
         self.rules: list[Rule] = [r for r in self.all_rules if config.is_selected(r)]  # in run order
 
     def _resolve_loaders(self) -> list[Any]:
@@ -328,7 +326,7 @@ def internal_finding(
 def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditContext | None = None) -> list[Finding]:
     """Run one rule with its configured params and severity; a crash or overrun becomes an internal finding."""
     document = getattr(getattr(budget, "meta", None), "source", None)
-    params = config.params.get(rule.code)
+    params = config.params_for(rule)
     start = time.perf_counter()
     try:
         with time_limit(config.rule_timeout):
@@ -350,7 +348,7 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditCont
         msg = f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}{': ' + detail if detail else ''} at {site}"
         return [internal_finding(rule.code, msg, document=document, name=rule.name)]
     elapsed = time.perf_counter() - start
-    override = config.severity.get(rule.code)
+    override = config.severity_for(rule)
     if override:
         for f in found:
             f.severity = override
@@ -426,7 +424,7 @@ def apply_waivers(findings: list[Finding], config: Config, document: str | None,
     if not config.waivers:
         return findings
     active = [w for w in config.waivers if not w.expired(today)]
-    expired = [w for w in config.waivers if w.expired(today)]
+    expired = [w for w in config.waivers if w.expired(today) and w.applies_to(document)]
     out = []
     for f in findings:
         if "internal" in f.tags:

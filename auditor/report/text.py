@@ -101,8 +101,9 @@ def render_report(report: Report, options: ReportOptions) -> str:
             for f in findings
         ]
         out.append(tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True))
-    out.append("")
-    out.append(_summary(report.findings, options))
+    if not report.error:  # a document that could not be loaded was not audited: no counts to give
+        out.append("")
+        out.append(_summary(report.findings, options))
     return "\n".join(out)
 
 
@@ -112,11 +113,13 @@ def render(reports: Any, options: ReportOptions | None = None) -> str:
     reports = as_list(reports)
     if options.quiet:
         if len(reports) == 1:
-            lines = [_summary(reports[0].findings, options)]
+            lines = [] if reports[0].error else [_summary(reports[0].findings, options)]
         else:
-            lines = [f"{document_label(r)}: {_summary(r.findings, options)}" for r in reports]
+            lines = [f"{document_label(r)}: {_summary(r.findings, options)}" for r in reports if not r.error]
     else:
         lines = [render_report(r, options) + "\n" for r in reports]
-    if len(reports) > 1:
-        lines.append(_summary(all_findings(reports), options, documents=len(reports)))
-    return "\n".join(lines).rstrip("\n") + "\n"
+    audited = [r for r in reports if not r.error]
+    if len(reports) > 1 and audited:
+        lines.append(_summary(all_findings(audited), options, documents=len(audited)))
+    text = "\n".join(lines).rstrip("\n")
+    return text + "\n" if text else ""
