@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     a.add_argument(
-        "--previous", metavar="FILE", help="last year's disclosure of the same department (year-over-year rules)"
+        "--previous",
+        metavar="FILE|DIR",
+        help="last year's disclosure of the same department (year-over-year rules); a directory: each "
+        "document is paired with its predecessor there",
+    )
+    a.add_argument(
+        "--previous-force",
+        action="store_true",
+        help="compare with --previous FILE even when it is not the same department's disclosure of the year before",
     )
     a.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
     a.add_argument("--write-baseline", metavar="FILE", help="write the findings to a baseline file")
@@ -122,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--tag", action="append", default=[], help="only rules with this tag")
+    r.add_argument("--tags", action="store_true", help="list the tags (built-in ones with their meaning) instead")
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
     r.add_argument("--rules", action="append", default=[], metavar="PATH")
     r.add_argument("--plugin", action="append", default=[], metavar="FILE.py")
@@ -245,6 +255,7 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
             config,
             scheduler=args.scheduler,
             previous=args.previous,
+            previous_force=args.previous_force,
             keep_budget=keep_budget,
             progress=progress,
             expanded=files,
@@ -255,6 +266,7 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
         config,
         jobs=args.jobs,
         previous=args.previous,
+        previous_force=args.previous_force,
         keep_budget=keep_budget,
         progress=progress,
         expanded=files,
@@ -304,9 +316,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
             writer = open_writer(table_fmt, args.output if args.output else sys.stdout)
         elif stream and args.output:
             out_fh = open(args.output, "w", encoding="utf-8")
+        pairing_dir = bool(args.previous) and Path(args.previous).is_dir()
         for rep in _batch(args, config, files, keep_budget, bar.update if bar is not None else None):
+            msg = None
             if rep.error:
                 msg = f"{PROG}: error: {rep.error}"
+            elif pairing_dir and not args.quiet:
+                prev = rep.document.get("previous")
+                path = rep.document.get("path")
+                msg = (
+                    f"{PROG}: {path}: compared with {prev}"
+                    if prev
+                    else f"{PROG}: {path}: no predecessor in {args.previous}"
+                )
+            if msg:
                 if bar is not None:
                     bar.write(msg, file=sys.stderr)
                 else:
@@ -334,7 +357,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"{PROG}: wrote {n} findings to baseline {args.write_baseline}", file=sys.stderr)
     if not stream:
         previous = None
-        if args.previous and keep_budget:  # workers drop it from the reports; the charts want it
+        if args.previous and keep_budget and Path(args.previous).is_file():  # workers drop it; the charts want it
             previous = engine.budget(args.previous)
         options = _options(args, engine, previous)
         text = render(kept, options)
@@ -387,8 +410,41 @@ def _rules_engine(args: argparse.Namespace) -> Any:
     return prepare(config)
 
 
+def _tag_rows(rules: list[Any]) -> list[dict[str, Any]]:
+    from collections import Counter
+
+    from .tags import BUILTIN_TAGS
+
+    counts = Counter(t for r in rules for t in r.tags)
+    rows = [{"tag": t, "rules": counts.get(t, 0), "meaning": m, "builtin": True} for t, m in BUILTIN_TAGS.items()]
+    rows += [
+        {"tag": t, "rules": n, "meaning": "(a rule author's own tag)", "builtin": False}
+        for t, n in sorted(counts.items())
+        if t not in BUILTIN_TAGS
+    ]
+    return rows
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .selection import did_you_mean
+
     engine = _rules_engine(args)
+    known = {t for r in engine.all_rules for t in r.tags}
+    for t in args.tag:
+        if t not in known:
+            raise AuditorError(
+                f"--tag: no rule has the tag {t!r}" + did_you_mean(t, known, "see `auditor rules --tags`")
+            )
+    if args.tags:
+        rows = _tag_rows(engine.all_rules)
+        if args.format == "json":
+            _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+            return EXIT_OK
+        from tabulate import tabulate
+
+        table = [[r["tag"], r["rules"], r["meaning"]] for r in rows]
+        _write(tabulate(table, headers=["tag", "rules", "meaning"], tablefmt="simple", disable_numparse=True), None)
+        return EXIT_OK
     rules = [r for r in engine.all_rules if not args.tag or any(t in r.tags for t in args.tag)]
     rules.sort(key=lambda r: r.code)
     if args.format == "json":
@@ -446,7 +502,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    """Our warnings as one line on stderr; other libraries' warnings as Python prints them."""
+    from .errors import AuditorWarning
+
+    if issubclass(category, AuditorWarning):
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
+    with warnings.catch_warnings():
+        from .errors import AuditorWarning
+
+        warnings.simplefilter("always", AuditorWarning)
+        warnings.showwarning = _show_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))

@@ -25,7 +25,7 @@ from . import plugins as plugins_mod
 from . import selection
 from .baseline import is_known, read_baseline
 from .config import Config
-from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, LoadError, PluginError, RuleError
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
 from .findings import Finding, Location, Report
 from .rules import AuditContext, Rule
 from .yamlrules import load_pack
@@ -202,7 +202,9 @@ class Engine:
             from .ocr_notes import annotate  # figures read by OCR: say where a misreading is possible
 
             findings = annotate(findings, budget) or findings
-        report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
+        report = Report(
+            document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev
+        )
         findings = self._modify(report, findings, document)
         findings = apply_waivers(findings, config, document)
         if config.baseline:

@@ -122,24 +122,10 @@ class Rule:
         return (kind or BUDGET_KINDS[0]) in self.kinds
 
     def reference_text(self) -> str | None:
-        """The reference on one line: ``regulation article (confidence; sources)``."""
-        ref = self.reference
-        if not ref:
-            return None
-        if isinstance(ref, str):
-            return ref
-        text = " ".join(str(ref[k]) for k in ("regulation", "article") if ref.get(k))
-        extra = []
-        if ref.get("confidence"):
-            extra.append(f"confidence: {ref['confidence']}")
-        sources = ref.get("sources")
-        if sources:
-            extra.append(
-                "sources: " + (", ".join(map(str, sources)) if isinstance(sources, (list, tuple)) else str(sources))
-            )
-        if extra:
-            text = f"{text} ({'; '.join(extra)})" if text else "; ".join(extra)
-        return text or None
+        """The reference on one line, in words: regulation, provision, sources and confidence (auditor.regulations)."""
+        from .regulations import describe
+
+        return describe(self.reference)
 
     @property
     def summary(self) -> str:
