@@ -47,8 +47,7 @@ def _materialise(tmp_path: Path, table: dict) -> None:
     for f in table.get("plugins", []):
         declared = {name: dict(values) for name, values in settings.items()}
         (tmp_path / f).write_text(
-            "from auditor import hookimpl\n\n\n@hookimpl\ndef auditor_settings():\n"
-            f"    return {declared!r}\n",
+            f"from auditor import hookimpl\n\n\n@hookimpl\ndef auditor_settings():\n    return {declared!r}\n",
             encoding="utf-8",
         )
     if table.get("baseline"):

@@ -98,7 +98,9 @@ def test_previous_of_the_same_department_a_year_before_is_used(docs, capsys):
 
 
 def test_previous_dir_pairs_each_document_and_reports_the_pairs(docs, capsys, tmp_path):
-    code, out, err = cli(capsys, "audit", docs["a25"], docs["b25"], "--previous", tmp_path / "prev", "-f", "json", "-j", "1")
+    code, out, err = cli(
+        capsys, "audit", docs["a25"], docs["b25"], "--previous", tmp_path / "prev", "-f", "json", "-j", "1"
+    )
     assert code in (0, 1)
     assert err.splitlines() == [
         f"auditor: {docs['a25']}: compared with {docs['a24']}",
