@@ -151,3 +151,40 @@ def test_the_project_does_not_cite_files_outside_it():
         if p.is_file() and pattern.search(p.read_text(encoding="utf-8")):
             hits.append(name)
     assert hits == []
+
+
+# ----------------------------------------------------------------------------------------------
+# YAML expressions are type-checked against the table's columns when the pack is loaded
+
+
+@pytest.mark.parametrize(
+    "expr, problem",
+    [
+        ('total <= "50"', "compares money column 'total' with text '50' (money is in fen: write wan(\"…\") or yuan(\"…\"))"),
+        ('"50" > basic', "compares money column 'basic' with text '50' (money is in fen: write wan(\"…\") or yuan(\"…\"))"),
+        ('total - "1" > 0', "combines money column 'total' with text '1'"),
+        ("code + 1 > 0", "combines number 1 with text column 'code'"),
+        ('line == "3"', "compares number column 'line' with text '3'"),
+    ],
+)  # fmt: skip
+def test_expression_mixing_money_and_text_is_a_load_error_at_file_line(tmp_path, capsys, expr, problem):
+    from auditor.yamlrules import load_pack
+
+    f = tmp_path / "r.yaml"
+    f.write_text(f"code: TY001\nname: typed\ntable: gpb_function\n\nassert: '{expr}'\n", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_pack(f)
+    assert str(info.value) == f"{f}:5: rule TY001: expression {expr!r} {problem}"
+
+
+@pytest.mark.parametrize(
+    "expr", ['total <= wan("50")', 'name == "合计"', 'startswith(code, "204") and total > 0', "total <= params.cap"]
+)
+def test_well_typed_expressions_load(tmp_path, expr):
+    from auditor.yamlrules import load_pack
+
+    f = tmp_path / "r.yaml"
+    f.write_text(
+        f"code: TY002\nname: typed\nparams: {{cap: '1.00'}}\ntable: gpb_function\nassert: '{expr}'\n", encoding="utf-8"
+    )
+    assert [r.code for r in load_pack(f)] == ["TY002"]

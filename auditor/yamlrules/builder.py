@@ -12,6 +12,8 @@ import pandas as pd
 
 from ..errors import RuleError
 from ..expr import Env, Expr, compile_expr
+from ..exprtypes import ExprTypeError, column_types
+from ..exprtypes import check as check_types
 from ..findings import Finding
 from ..model import ALL_TABLE_KEYS, columns_for
 from ..rules import Rule, RuleContext, resolve_kinds, validate_meta, validate_param_types
@@ -60,6 +62,10 @@ class Builder:
     def expr(self, text: Any, key: str, table: str | None) -> Expr:
         cols = self.columns(table) if table else set()
         e = compile_expr(text, path=self.path, line=self.at(key), columns=cols)
+        try:
+            check_types(e.tree, column_types(table))
+        except ExprTypeError as exc:
+            raise self.error(f"expression {e.text!r} {exc}", key) from None
         for p in e.params:
             if p not in self.params:
                 raise self.error(f"unknown parameter params.{p} (declare it under params:)", key)
