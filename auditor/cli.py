@@ -16,9 +16,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_CRASH, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .cliutil import show_warning, shown, statistics, stdin_as_file, width
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 
 PROG = "auditor"
+
+AUDIT_EPILOG = """examples:
+  auditor audit disclosure.pdf                     findings as a table; exit 1 on errors
+  auditor audit 2025.pdf --previous 2024.pdf       also the year-over-year checks
+  auditor audit corpus/ --previous corpus-2024/    each document with its predecessor
+  auditor audit x.pdf --select sangong --ignore SG004 --fail-on warning
+  auditor audit x.pdf -q                           one line per finding (-qq: exit code only)
+  auditor audit x.pdf --statistics                 number of findings per rule
+  cat x.txt | auditor audit -                      a document on standard input
+  auditor audit corpus/ -j 2 -f jsonl -o findings.jsonl
+
+exit codes:
+  0  no finding at or above --fail-on (default error), or --exit-zero
+  1  findings at or above --fail-on
+  2  bad input, rule, configuration or command line (one line on stderr naming the place)
+  3  a rule or plugin crashed (an internal finding; the other findings are still reported)
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,9 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    a = sub.add_parser("audit", help="audit disclosures and report findings")
+    a = sub.add_parser(
+        "audit",
+        help="audit disclosures and report findings",
+        epilog=AUDIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     a.add_argument(
-        "paths", nargs="+", metavar="PATH", help="disclosure files (.txt, .pdf, .xlsx, .json) or directories"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="disclosure files (.txt, .pdf, .xlsx, .json), directories, globs, or - for standard input",
     )
     a.add_argument(
         "--format",
@@ -97,7 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="CPU time one document may take, loading included (default 300; 0: no limit)",
     )
-    a.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    a.add_argument(
+        "--quiet",
+        "-q",
+        action="count",
+        default=0,
+        help="print only the findings, one line each (-qq: nothing; the exit code tells)",
+    )
+    a.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings reach --fail-on (2 and 3 still apply)"
+    )
+    a.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead of the findings"
+    )
     a.add_argument("--verbose", "-v", action="store_true", help="add references and source excerpts")
     a.add_argument(
         "--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)"
@@ -287,10 +325,8 @@ def _needs_budget(engine: Any, fmt: str, verbose: bool, table_fmt: str | None) -
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from . import batch
-    from .baseline import write_baseline
-    from .engine import exit_code, prepare
-    from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
+    from .engine import prepare
+    from .report.tabular import TABULAR_FORMATS, require_pyarrow
 
     config = resolve_config(args)
     engine = prepare(config)
@@ -301,7 +337,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
         require_pyarrow()
         if not args.output:
             raise AuditorError("--format parquet needs --output FILE.parquet")
-    files = batch.expand_sources(args.paths)
+    if args.statistics and fmt != "text":
+        raise AuditorError("--statistics prints a text table: leave out --format or use --format text")
+    with stdin_as_file(args.paths) as paths:
+        code = _audit(args, config, engine, fmt, table_fmt, render, paths)
+    if args.exit_zero and code == EXIT_FINDINGS:
+        return EXIT_OK
+    return code
+
+
+def _audit(
+    args: argparse.Namespace, config: Any, engine: Any, fmt: str, table_fmt: Any, render: Any, paths: list[str]
+) -> int:
+    from . import batch
+    from .baseline import write_baseline
+    from .engine import exit_code
+    from .report.tabular import open_writer
+
+    files = batch.expand_sources(paths)
     keep_budget = _needs_budget(engine, fmt, args.verbose, table_fmt)
     stream = table_fmt is not None or fmt == "jsonl"  # written document by document, in constant memory
     bar = _progress_bar(args, len(files))
@@ -318,6 +371,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             out_fh = open(args.output, "w", encoding="utf-8")
         pairing_dir = bool(args.previous) and Path(args.previous).is_dir()
         for rep in _batch(args, config, files, keep_budget, bar.update if bar is not None else None):
+            rep = shown(rep, paths, args.paths)
             msg = None
             if rep.error:
                 msg = f"{PROG}: error: {rep.error}"
@@ -360,10 +414,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.previous and keep_budget and Path(args.previous).is_file():  # workers drop it; the charts want it
             previous = engine.budget(args.previous)
         options = _options(args, engine, previous)
-        text = render(kept, options)
-        if fmt == "text" and stats.documents > 1 and len(stats.failed) < stats.documents:
-            text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
-        _write(text, args.output)
+        if args.statistics:
+            _write(statistics(kept, engine), args.output)
+        elif not (fmt == "text" and args.quiet >= 2 and not args.output):
+            text = render(kept, options)
+            if fmt == "text" and not args.quiet and stats.documents > 1 and len(stats.failed) < stats.documents:
+                text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
+            _write(text, args.output)
     elif stats.documents > 1 and not args.quiet and sys.stderr.isatty():
         print(stats.text(), file=sys.stderr)
     if stats.documents > 1 and len(stats.failed) == stats.documents:
@@ -380,9 +437,10 @@ def _options(args: argparse.Namespace, engine: Any, previous: Any) -> Any:
     return ReportOptions(
         color=_color(args),
         verbose=args.verbose,
-        quiet=args.quiet,
+        quiet=bool(args.quiet),
         rules={r.code: r for r in engine.all_rules},
         previous=previous,
+        width=width(args),
     )
 
 
@@ -502,22 +560,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
-    """Our warnings as one line on stderr; other libraries' warnings as Python prints them."""
-    from .errors import AuditorWarning
-
-    if issubclass(category, AuditorWarning):
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
-    else:
-        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         from .errors import AuditorWarning
 
         warnings.simplefilter("always", AuditorWarning)
-        warnings.showwarning = _show_warning
+        warnings.showwarning = show_warning
         return _run(argv)
 
 

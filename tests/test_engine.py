@@ -209,7 +209,8 @@ def test_timeout_cannot_be_swallowed_by_the_rule():
 
 def test_yaml_rule_runtime_error_is_contained_with_its_file_and_line(tmp_path):
     (tmp_path / "r.yaml").write_text(
-        'code: R001\nname: text-vs-number\ntags: [arithmetic]\ntable: gpb_function\nassert: "name > 1"\n',
+        # a text parameter against a number: only known at run time (a text literal is refused at load time)
+        'code: R001\nname: text-vs-number\ntags: [arithmetic]\nparams: {x: "a"}\ntable: gpb_function\nassert: "total > params.x"\n',
         encoding="utf-8",
     )
     report = audit(budget_from_dict({"tables": GPB}), isolated(rules=[tmp_path]))

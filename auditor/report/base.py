@@ -36,6 +36,8 @@ class ReportOptions:
     previous: Any = None
     #: lines of context on each side of a finding's source excerpt.
     context: int = 2
+    #: terminal columns the text report must fit (None: the full-width table)
+    width: int | None = None
 
 
 def severity_rank(severity: str) -> int:
