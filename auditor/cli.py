@@ -534,7 +534,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         out += ["", f"Reference: {ref}"]
     if r.params:
         out += ["", "Parameters (set in [tool.auditor.params." + r.code + "]):"]
-        out += [f"  {k} = {v!r}" for k, v in r.params.items()]
+        from .params import declared_types
+
+        types = declared_types(r.params, r.param_types)
+        out += [f"  {k} = {v!r}  ({types[k]})" for k, v in r.params.items()]
     out += ["", f"Defined in: {r.where()} ({r.kind})"]
     if r.spec:
         body = {k: v for k, v in r.spec.items() if k not in ("tests", "description", "reference", "title")}
