@@ -1,8 +1,8 @@
 """Load-time type check of YAML rule expressions against the column types of the rule's table.
 
 ``check(tree, column_types)`` walks a parsed expression (already whitelisted by ``auditor.expr``)
-and refuses what can only fail or mislead at run time: comparing or adding a money or number
-column with a text literal (``total <= "50"``: money columns hold integer fen, so write
+and refuses what can only fail or mislead at run time: comparing, adding or subtracting a money or
+number column and a text literal (``total <= "50"``: money columns hold integer fen, so write
 ``wan("50")`` or ``yuan("50.00")``), or text with a number. Types it cannot know (parameters,
 ``cell()``, ``fact()``, columns of mixed content) are ``unknown`` and pass.
 """
@@ -87,7 +87,7 @@ def infer(node: ast.AST, types: dict[str, str]) -> str:
         return "bool" if isinstance(node.op, ast.Not) else t
     if isinstance(node, ast.BinOp):
         left, right = infer(node.left, types), infer(node.right, types)
-        if {left, right} & _NUMERIC and "text" in (left, right):
+        if isinstance(node.op, (ast.Add, ast.Sub)) and {left, right} & _NUMERIC and "text" in (left, right):
             num, txt = (node.left, node.right) if left in _NUMERIC else (node.right, node.left)
             raise ExprTypeError(
                 f"combines {_describe(num, left if left in _NUMERIC else right)} with {_describe(txt, 'text')}"
