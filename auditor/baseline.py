@@ -68,6 +68,13 @@ def read_baseline(path: str | Path) -> set[tuple[str, str]]:
     }
 
 
+def baseline_rules(path: str | Path) -> set[str]:
+    """The rule codes a baseline file holds findings of."""
+    data = json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).is_file() else {}
+    read_baseline(path)  # the same checks and messages as when it is applied
+    return {str(e["rule"]) for e in data.get("findings", []) if isinstance(e, dict) and e.get("rule")}
+
+
 def is_known(finding: Finding, known: set[tuple[str, str]], document: str | None) -> bool:
     """Whether the baseline holds this finding (by its fingerprint, or the pre-0.2 form of it)."""
     doc = _doc_name(finding.document or document)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import LoadError
+from .errors import AuditorError, LoadError
 from .findings import SEVERITIES, Report
 
 #: How many documents each worker may have queued ahead of the one being emitted.
@@ -51,7 +51,7 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
     known suffixes (sorted), glob patterns (``*``, ``?``, ``[``, ``**``) expanded (sorted; a
     directory matched by a pattern is searched too). A path that does not exist is kept, so that
     it is reported as a document that cannot be loaded."""
-    from .engine import expand_paths
+    from .engine import SOURCE_SUFFIXES, expand_paths
 
     out: list[Path] = []
     for p in paths:
@@ -60,22 +60,67 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
             matches = sorted(glob.glob(s, recursive=True))
             if not matches:
                 out.append(Path(s))
-            for m in matches:
-                out.extend(expand_paths([m]))
+            found = [f for m in matches for f in expand_paths([m])]
+            if matches and not found:
+                raise LoadError(f"no disclosure matches (looked for {_looked_for(SOURCE_SUFFIXES)})", path=s)
+            out.extend(found)
         else:
-            out.extend(expand_paths([s]))
+            found = expand_paths([s])
+            if Path(s).is_dir() and not found:
+                raise LoadError(
+                    f"no disclosure in this directory (looked for {_looked_for(SOURCE_SUFFIXES)}, recursively)", path=s
+                )
+            out.extend(found)
     return out
+
+
+def _looked_for(suffixes: Iterable[str]) -> str:
+    return ", ".join(f"*{x}" for x in sorted(suffixes))
 
 
 # ----------------------------------------------------------------------------------------------
 # auditing one document (in whatever process)
 
 
+@dataclass(frozen=True)
+class PreviousSpec:
+    """What ``--previous`` asked for: one file for every document, or a directory of candidates
+    (indexed once, in the parent) from which each document gets its predecessor; ``force`` skips the
+    pairing check (``--previous-force``)."""
+
+    path: str | None = None
+    candidates: tuple[Any, ...] | None = None  # pairing.Candidate, for --previous DIR
+    force: bool = False
+
+
+def previous_spec(previous: Any, force: bool = False, load: Any = None) -> PreviousSpec | None:
+    """``--previous`` as given (None, a file, a directory, a spec) as a PreviousSpec; `load` reads
+    the candidates of a directory (default: ``auditor.load``)."""
+    if previous is None or isinstance(previous, PreviousSpec):
+        return previous
+    if Path(previous).is_dir():
+        from . import pairing
+
+        if load is None:
+            from .loaders import load
+        return PreviousSpec(candidates=tuple(pairing.index(expand_sources([previous]), load)), force=force)
+    return PreviousSpec(path=str(previous), force=force)
+
+
 @dataclass
 class _State:
     config: Config
     engine: Any
-    previous: Any
+    previous: Any  # the Budget of --previous FILE
+    spec: PreviousSpec | None = None
+    loaded: dict[str, Any] = field(default_factory=dict)  # predecessors loaded for --previous DIR
+
+    def predecessor(self, path: str) -> Any:
+        if path not in self.loaded:
+            if len(self.loaded) >= 4:
+                self.loaded.pop(next(iter(self.loaded)))
+            self.loaded[path] = self.engine.load(path)
+        return self.loaded[path]
 
 
 _STATE: _State | None = None
@@ -85,8 +130,9 @@ def _setup(config: Config, previous: Any) -> _State:
     from .engine import prepare
 
     engine = prepare(config)
-    prev = engine.budget(previous)
-    return _State(config, engine, prev)
+    spec = previous_spec(previous, load=engine.load)
+    prev = engine.budget(spec.path) if spec is not None and spec.path is not None else None
+    return _State(config, engine, prev, spec)
 
 
 def _init_worker(config: Config, previous: Any) -> None:
@@ -102,6 +148,22 @@ def _strip(report: Report, keep_budget: bool) -> Report:
     if not keep_budget:
         report.budget = None
     return report
+
+
+def _pair(budget: Any, path: Path, state: _State) -> tuple[Any, str | None, str | None]:
+    """(previous Budget, its path, why the asked-for previous is refused) for one document."""
+    from . import pairing
+
+    spec = state.spec
+    if spec is None:
+        return None, None, None
+    if spec.candidates is not None:
+        c = pairing.predecessor(budget.meta, spec.candidates, exclude=str(path))
+        return (state.predecessor(c.path), c.path, None) if c else (None, None, None)
+    why = None if spec.force else pairing.problem(budget.meta, state.previous.meta)
+    if why:
+        return None, spec.path, f"--previous {spec.path}: {why} (use --previous-force to compare anyway)"
+    return state.previous, spec.path, None
 
 
 def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Report:
@@ -131,7 +193,7 @@ def _limit_worker_cpu(limit: float) -> None:
 
 
 def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:
-    from .engine import audit, internal_finding
+    from .engine import audit, document_info, internal_finding
 
     path = Path(path)
     try:
@@ -145,8 +207,16 @@ def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:
         return Report(
             document={"path": str(path)}, error=msg, findings=[internal_finding("LOAD", msg, document=str(path))]
         )
-    report = audit(budget, state.config, previous=state.previous, engine=state.engine)
+    try:
+        prev, prev_path, refused = _pair(budget, path, state)
+    except LoadError as exc:
+        prev, prev_path, refused = None, None, f"--previous: {exc}"
+    if refused:
+        return Report(document=document_info(budget, str(path)), error=refused)
+    report = audit(budget, state.config, previous=prev, engine=state.engine)
     report.document["path"] = str(path)  # the file audited (a JSON export may name another source)
+    if state.spec is not None:
+        report.document["previous"] = prev_path
     return _strip(report, keep_budget)
 
 
@@ -179,16 +249,23 @@ def run_batch(
     keep_budget: bool = False,
     progress: Callable[[int], None] | None = None,
     expanded: Sequence[Path] | None = None,
+    previous_force: bool = False,
 ) -> Iterator[Report]:
     """Audit every document, ``jobs`` at a time (None: all cores; 1: in this process).
 
     Yields Reports in input order. ``progress(n)`` is called as documents finish (n = how many
     just finished). Rule and plugin loading errors raise before any document is audited.
+    `previous` is last year's file (checked to be the predecessor of each document, unless
+    `previous_force`) or a directory in which each document's predecessor is looked up
+    (``auditor.pairing``); each report's ``document["previous"]`` names the file it was compared with.
     """
     config = config or Config()
     files = list(expanded) if expanded is not None else expand_sources(paths)
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     jobs = min(jobs, len(files)) if files else 1
+    from .engine import prepare
+
+    previous = previous_spec(previous, previous_force, prepare(config).load)  # a directory is indexed once, here
     state = _setup(config, previous)  # errors in rules/plugins/config surface here, once
     if jobs <= 1:
         for p in files:
@@ -286,6 +363,19 @@ def _dask_work(path: str, shown: str, cache_key: bytes, config: Config, previous
     return rep
 
 
+def _absolute(spec: PreviousSpec | None) -> PreviousSpec | None:
+    if spec is None:
+        return None
+    from dataclasses import replace
+
+    from .pairing import Candidate
+
+    if spec.candidates is not None:
+        cands = tuple(Candidate(str(Path(c.path).resolve()), c.identity) for c in spec.candidates)
+        return replace(spec, candidates=cands)
+    return replace(spec, path=str(Path(spec.path).resolve())) if spec.path else spec
+
+
 def dask_client(scheduler: str | None = None, *, n_workers: int | None = None):
     """A dask.distributed Client: to ``scheduler`` (tcp://HOST:PORT), or to a new LocalCluster."""
     try:
@@ -293,7 +383,11 @@ def dask_client(scheduler: str | None = None, *, n_workers: int | None = None):
     except ImportError as exc:
         raise LoadError("--dask/--scheduler need dask.distributed: pip install 'budget-auditor[dask]'") from exc
     if scheduler:
-        return Client(scheduler)
+        try:
+            return Client(scheduler, timeout="5s")
+        except (OSError, TimeoutError, ValueError) as exc:  # unreachable, refused, bad address
+            cause = str(exc).strip() or type(exc).__name__
+            raise AuditorError(f"cannot reach the dask scheduler at {scheduler}: {cause}") from None
     cluster = LocalCluster(
         n_workers=n_workers or default_jobs(),
         threads_per_worker=1,
@@ -317,6 +411,7 @@ def run_dask(
     progress: Callable[[int], None] | None = None,
     expanded: Sequence[Path] | None = None,
     n_workers: int | None = None,
+    previous_force: bool = False,
 ) -> Iterator[Report]:
     """Audit every document on a dask.distributed cluster; yields Reports in input order.
 
@@ -341,7 +436,7 @@ def run_dask(
             return
         import hashlib
 
-        prev = str(Path(previous).resolve()) if previous is not None else None
+        prev = _absolute(previous_spec(previous, previous_force, prepare(config).load))  # workers may run elsewhere
         cache_key = hashlib.sha1(pickle.dumps((config, prev))).digest()
         run = uuid.uuid4().hex[:12]
         absolute = [str(p if p.is_absolute() else p.resolve()) for p in files]

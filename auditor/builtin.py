@@ -37,7 +37,7 @@ def _schema_message(rec: dict) -> str:
     severity="error",
     tags=["schema"],
     title="Every table passes its schema (code formats, non-negative money, required columns and names)",
-    reference={"regulation": "PRODUCT.md canonical data model", "confidence": "high"},
+    reference={"regulation": "数据模型（docs/data-model.md 所列的表、列与类型）", "confidence": "H"},
     kinds="all",
 )
 def schema_rule(budget, ctx):

@@ -11,13 +11,32 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_CRASH, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .cliutil import show_warning, shown, statistics, stdin_as_file, width
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 
 PROG = "auditor"
+
+AUDIT_EPILOG = """examples:
+  auditor audit disclosure.pdf                     findings as a table; exit 1 on errors
+  auditor audit 2025.pdf --previous 2024.pdf       also the year-over-year checks
+  auditor audit corpus/ --previous corpus-2024/    each document with its predecessor
+  auditor audit x.pdf --select sangong --ignore SG004 --fail-on warning
+  auditor audit x.pdf -q                           one line per finding (-qq: exit code only)
+  auditor audit x.pdf --statistics                 number of findings per rule
+  cat x.txt | auditor audit -                      a document on standard input
+  auditor audit corpus/ -j 2 -f jsonl -o findings.jsonl
+
+exit codes:
+  0  no finding at or above --fail-on (default error), or --exit-zero
+  1  findings at or above --fail-on
+  2  bad input, rule, configuration or command line (one line on stderr naming the place)
+  3  a rule or plugin crashed (an internal finding; the other findings are still reported)
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,9 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    a = sub.add_parser("audit", help="audit disclosures and report findings")
+    a = sub.add_parser(
+        "audit",
+        help="audit disclosures and report findings",
+        epilog=AUDIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     a.add_argument(
-        "paths", nargs="+", metavar="PATH", help="disclosure files (.txt, .pdf, .xlsx, .json) or directories"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="disclosure files (.txt, .pdf, .xlsx, .json), directories, globs, or - for standard input",
     )
     a.add_argument(
         "--format",
@@ -77,7 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     a.add_argument(
-        "--previous", metavar="FILE", help="last year's disclosure of the same department (year-over-year rules)"
+        "--previous",
+        metavar="FILE|DIR",
+        help="last year's disclosure of the same department (year-over-year rules); a directory: each "
+        "document is paired with its predecessor there",
+    )
+    a.add_argument(
+        "--previous-force",
+        action="store_true",
+        help="compare with --previous FILE even when it is not the same department's disclosure of the year before",
     )
     a.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
     a.add_argument("--write-baseline", metavar="FILE", help="write the findings to a baseline file")
@@ -89,7 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="CPU time one document may take, loading included (default 300; 0: no limit)",
     )
-    a.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    a.add_argument(
+        "--quiet",
+        "-q",
+        action="count",
+        default=0,
+        help="print only the findings, one line each (-qq: nothing; the exit code tells)",
+    )
+    a.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings reach --fail-on (2 and 3 still apply)"
+    )
+    a.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead of the findings"
+    )
     a.add_argument("--verbose", "-v", action="store_true", help="add references and source excerpts")
     a.add_argument(
         "--no-color", action="store_true", help="no colour (also when NO_COLOR is set or output is not a terminal)"
@@ -133,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--tag", action="append", default=[], help="only rules with this tag")
+    r.add_argument("--tags", action="store_true", help="list the tags (built-in ones with their meaning) instead")
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
     r.add_argument("--rules", action="append", default=[], metavar="PATH")
     r.add_argument("--plugin", action="append", default=[], metavar="FILE.py")
@@ -166,10 +214,13 @@ def resolve_config(args: argparse.Namespace) -> Any:
 
     cfg = load_config(getattr(args, "config", None))
     changes: dict[str, Any] = {}
+    sources = dict(cfg.sources)
     if getattr(args, "select", None):
         changes["select"] = _split(args.select)
+        sources.update({("select", t): "--select" for t in changes["select"]})
     if getattr(args, "ignore", None):
         changes["ignore"] = [*cfg.ignore, *_split(args.ignore)]
+        sources.update({("ignore", t): "--ignore" for t in _split(args.ignore)})
     if getattr(args, "rules", None):
         changes["rules"] = [*cfg.rules, *(Path(p) for p in args.rules)]
     if getattr(args, "plugin", None):
@@ -178,6 +229,7 @@ def resolve_config(args: argparse.Namespace) -> Any:
         changes["fail_on"] = args.fail_on
     if getattr(args, "baseline", None):
         changes["baseline"] = Path(args.baseline)
+        sources[("baseline", "")] = "--baseline"
     if getattr(args, "show_waived", False):
         changes["show_waived"] = True
     if getattr(args, "rule_timeout", None):
@@ -198,6 +250,8 @@ def resolve_config(args: argparse.Namespace) -> Any:
         changes["document_timeout"] = args.document_timeout
     if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
         raise ConfigError("baseline file does not exist", path=args.baseline)
+    if changes:
+        changes["sources"] = sources
     return cfg.replace(**changes) if changes else cfg
 
 
@@ -250,6 +304,7 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
             config,
             scheduler=args.scheduler,
             previous=args.previous,
+            previous_force=args.previous_force,
             keep_budget=keep_budget,
             progress=progress,
             expanded=files,
@@ -260,6 +315,7 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
         config,
         jobs=args.jobs,
         previous=args.previous,
+        previous_force=args.previous_force,
         keep_budget=keep_budget,
         progress=progress,
         expanded=files,
@@ -280,11 +336,9 @@ def _needs_budget(engine: Any, fmt: str, verbose: bool, table_fmt: str | None) -
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from . import batch
-    from .baseline import write_baseline
-    from .engine import exit_code, prepare
+    from .engine import prepare
     from .report import format_for_output
-    from .report.tabular import TABULAR_FORMATS, open_writer, require_pyarrow
+    from .report.tabular import TABULAR_FORMATS, require_pyarrow
 
     config = resolve_config(args)
     engine = prepare(config)
@@ -297,7 +351,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
         require_pyarrow()
         if not args.output:
             raise AuditorError("--format parquet needs --output FILE.parquet")
-    files = batch.expand_sources(args.paths)
+    if args.statistics and fmt != "text":
+        raise AuditorError("--statistics prints a text table: leave out --format or use --format text")
+    with stdin_as_file(args.paths) as paths:
+        code = _audit(args, config, engine, fmt, table_fmt, render, paths)
+    if args.exit_zero and code == EXIT_FINDINGS:
+        return EXIT_OK
+    return code
+
+
+def _audit(
+    args: argparse.Namespace, config: Any, engine: Any, fmt: str, table_fmt: Any, render: Any, paths: list[str]
+) -> int:
+    from . import batch
+    from .baseline import write_baseline
+    from .engine import exit_code
+    from .report.tabular import open_writer
+
+    files = batch.expand_sources(paths)
     keep_budget = _needs_budget(engine, fmt, args.verbose, table_fmt)
     stream = table_fmt is not None or fmt == "jsonl"  # written document by document, in constant memory
     bar = _progress_bar(args, len(files))
@@ -312,9 +383,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
             writer = open_writer(table_fmt, args.output if args.output else sys.stdout)
         elif stream and args.output:
             out_fh = open(args.output, "w", encoding="utf-8")
+        pairing_dir = bool(args.previous) and Path(args.previous).is_dir()
         for rep in _batch(args, config, files, keep_budget, bar.update if bar is not None else None):
+            rep = shown(rep, paths, args.paths)
+            msg = None
             if rep.error:
                 msg = f"{PROG}: error: {rep.error}"
+            elif pairing_dir and not args.quiet:
+                prev = rep.document.get("previous")
+                path = rep.document.get("path")
+                msg = (
+                    f"{PROG}: {path}: compared with {prev}"
+                    if prev
+                    else f"{PROG}: {path}: no predecessor in {args.previous}"
+                )
+            if msg:
                 if bar is not None:
                     bar.write(msg, file=sys.stderr)
                 else:
@@ -342,20 +425,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"{PROG}: wrote {n} findings to baseline {args.write_baseline}", file=sys.stderr)
     if not stream:
         previous = None
-        if args.previous and keep_budget:  # workers drop it from the reports; the charts want it
+        if args.previous and keep_budget and Path(args.previous).is_file():  # workers drop it; the charts want it
             previous = engine.budget(args.previous)
         options = _options(args, engine, previous, config)
-        if fmt == "checklist":  # a workbook (or a directory of them), not text
+        if args.statistics:
+            _write(statistics(kept, engine), args.output)
+        elif fmt == "checklist":  # a workbook (or a directory of them), not text
             from .report.checklist import write_checklists
 
             write_checklists(kept, args.output, options)
-        else:
+        elif not (fmt == "text" and args.quiet >= 2 and not args.output):
             text = render(kept, options)
-            if fmt == "text" and stats.documents > 1:
+            if fmt == "text" and not args.quiet and stats.documents > 1 and len(stats.failed) < stats.documents:
                 text = text.rstrip("\n") + "\n\n" + stats.text() + "\n"
             _write(text, args.output)
     elif stats.documents > 1 and not args.quiet and sys.stderr.isatty():
         print(stats.text(), file=sys.stderr)
+    if stats.documents > 1 and len(stats.failed) == stats.documents:
+        print(f"{PROG}: error: none of the {stats.documents} documents could be loaded", file=sys.stderr)
+        code = max(code, EXIT_USAGE)
     if code == EXIT_CRASH:
         print(f"{PROG}: error: a rule or plugin crashed (see the internal findings)", file=sys.stderr)
     return code
@@ -367,7 +455,7 @@ def _options(args: argparse.Namespace, engine: Any, previous: Any, config: Any =
     return ReportOptions(
         color=_color(args),
         verbose=args.verbose,
-        quiet=args.quiet,
+        quiet=bool(args.quiet),
         rules={r.code: r for r in engine.all_rules},
         previous=previous,
         lang=args.lang,
@@ -375,6 +463,7 @@ def _options(args: argparse.Namespace, engine: Any, previous: Any, config: Any =
         fail_on=getattr(config, "fail_on", None) or "error",
         checklist_severity=args.checklist_severity,
         checklist_template=args.checklist_template,
+        width=width(args),
     )
 
 
@@ -402,8 +491,41 @@ def _rules_engine(args: argparse.Namespace) -> Any:
     return prepare(config)
 
 
+def _tag_rows(rules: list[Any]) -> list[dict[str, Any]]:
+    from collections import Counter
+
+    from .tags import BUILTIN_TAGS
+
+    counts = Counter(t for r in rules for t in r.tags)
+    rows = [{"tag": t, "rules": counts.get(t, 0), "meaning": m, "builtin": True} for t, m in BUILTIN_TAGS.items()]
+    rows += [
+        {"tag": t, "rules": n, "meaning": "(a rule author's own tag)", "builtin": False}
+        for t, n in sorted(counts.items())
+        if t not in BUILTIN_TAGS
+    ]
+    return rows
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .selection import did_you_mean
+
     engine = _rules_engine(args)
+    known = {t for r in engine.all_rules for t in r.tags}
+    for t in args.tag:
+        if t not in known:
+            raise AuditorError(
+                f"--tag: no rule has the tag {t!r}" + did_you_mean(t, known, "see `auditor rules --tags`")
+            )
+    if args.tags:
+        rows = _tag_rows(engine.all_rules)
+        if args.format == "json":
+            _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+            return EXIT_OK
+        from tabulate import tabulate
+
+        table = [[r["tag"], r["rules"], r["meaning"]] for r in rows]
+        _write(tabulate(table, headers=["tag", "rules", "meaning"], tablefmt="simple", disable_numparse=True), None)
+        return EXIT_OK
     rules = [r for r in engine.all_rules if not args.tag or any(t in r.tags for t in args.tag)]
     rules.sort(key=lambda r: r.code)
     if args.format == "json":
@@ -419,10 +541,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     import yaml
 
+    from .selection import find_rule, unknown_rule
+
     engine = _rules_engine(args)
-    r = engine.rule(args.code) or engine.rule(args.code.upper())
+    r = find_rule(engine.all_rules, args.code)
     if r is None:
-        raise AuditorError(f"no rule {args.code!r} (see `auditor rules`)")
+        raise AuditorError(unknown_rule(engine.all_rules, args.code))
     out = [f"{r.code}  {r.name}  [{r.severity}]  tags: {', '.join(r.tags) or '-'}"]
     if r.title:
         out += ["", r.title]
@@ -433,7 +557,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         out += ["", f"Reference: {ref}"]
     if r.params:
         out += ["", "Parameters (set in [tool.auditor.params." + r.code + "]):"]
-        out += [f"  {k} = {v!r}" for k, v in r.params.items()]
+        from .params import declared_types
+
+        types = declared_types(r.params, r.param_types)
+        out += [f"  {k} = {v!r}  ({types[k]})" for k, v in r.params.items()]
     out += ["", f"Defined in: {r.where()} ({r.kind})"]
     if r.spec:
         body = {k: v for k, v in r.spec.items() if k not in ("tests", "description", "reference", "title")}
@@ -460,6 +587,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    with warnings.catch_warnings():
+        from .errors import AuditorWarning
+
+        warnings.simplefilter("always", AuditorWarning)
+        warnings.showwarning = show_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))

@@ -12,10 +12,12 @@ Keys (all optional)::
     show_waived = false
     ocr = "auto"                        # scanned pages: auto | always | never (docs/ocr.md)
     cache_dir = "~/.cache/budget-auditor"  # recognised pages are cached here (OCR)
-    [tool.auditor.severity]             # severity overrides per code
+    [tool.auditor.severity]             # severity overrides per rule code or name
     NV003 = "warning"
-    [tool.auditor.params.SG003]         # parameters per rule
+    [tool.auditor.params.SG006]         # parameters per rule (code or name; see `auditor explain SG006`)
     cap_total = "50.00"
+    [tool.auditor.settings.my-plugin]   # a plugin's own settings (declared by its auditor_settings hook)
+    region = "普陀区"
     [[tool.auditor.waivers]]
     rule = "AR002"
     location = "gpb_function/2040299/*"   # substring or glob of Location.key(), or a table/row/... table
@@ -41,7 +43,7 @@ from .findings import SEVERITIES, Finding
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select", "ignore", "fail_on", "rules", "plugins", "rule_timeout", "baseline", "show_waived",
-    "severity", "params", "waivers", "ocr", "cache_dir",
+    "severity", "params", "waivers", "ocr", "cache_dir", "settings",
 }  # fmt: skip
 OCR_MODES = ("auto", "always", "never")
 
@@ -61,17 +63,18 @@ class Waiver:
     def expired(self, today: dt.date | None = None) -> bool:
         return self.expires is not None and self.expires < (today or dt.date.today())
 
+    def applies_to(self, document: str | None) -> bool:
+        """Whether the waiver covers this document (every document when it names none)."""
+        if not self.document or not document:
+            return True
+        return fnmatch.fnmatch(document, self.document) or self.document in document
+
     def matches(self, finding: Finding) -> bool:
-        if finding.rule != self.rule:
+        if finding.rule != self.rule and finding.name != self.rule:
             return False
         if self.fingerprint and finding.fingerprint() != self.fingerprint:
             return False
-        if (
-            self.document
-            and finding.document
-            and not fnmatch.fnmatch(finding.document, self.document)
-            and self.document not in finding.document
-        ):
+        if not self.applies_to(finding.document):
             return False
         loc = self.location
         if loc is None or loc == "":
@@ -102,7 +105,11 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
+    #: a plugin's own settings, ``[tool.auditor.settings.NAME]`` (checked against its auditor_settings hook)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the file it came from
+    #: where each selector and setting came from, for messages: (key, token) -> "file:line" or "--option"
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
     #: whether the built-in rules and plugins (entry points) are loaded; tests turn these off.
     builtin: bool = True
     entry_points: bool = True
@@ -130,12 +137,29 @@ class Config:
             return True
         return any(_matches(tok, rule) for tok in self.select)
 
+    def params_for(self, rule: Any) -> dict[str, Any] | None:
+        """The configured parameters of a rule (keyed by its code or its name)."""
+        return self.params.get(rule.code, self.params.get(rule.name))
+
+    def severity_for(self, rule: Any) -> str | None:
+        """The configured severity of a rule (keyed by its code or its name), None when not overridden."""
+        return self.severity.get(rule.code, self.severity.get(rule.name))
+
+    def source(self, key: str, token: str = "") -> str:
+        """Where a setting came from: ``file:line``, ``--option`` or the config file."""
+        return self.sources.get((key, token)) or (str(self.path) if self.path else "config")
+
     def fails(self, severity: str) -> bool:
         """True when a finding of this severity makes the run fail (exit 1)."""
         if self.fail_on == "never":
             return False
         order = {s: i for i, s in enumerate(reversed(SEVERITIES))}  # info 0, warning 1, error 2
         return order.get(severity, 0) >= order[self.fail_on]
+
+
+def matches(token: str, rule: Any) -> bool:
+    """Whether a select/ignore token (code, code prefix, name, tag or ALL) matches a rule."""
+    return _matches(token, rule)
 
 
 def _matches(token: str, rule: Any) -> bool:
@@ -192,27 +216,42 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
     return config_from_dict(table, path=p, text=text)
 
 
-def _line_of(text: str | None, needle: str) -> int | None:
+def _line_of(text: str | None, *needles: str) -> int | None:
+    """The line of the last needle, each searched from the line of the one before (None when absent)."""
     if not text:
         return None
-    for i, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return i
-    return None
+    lines = text.splitlines()
+    at, found = 0, None
+    for needle in needles:
+        hit = next((i for i in range(at, len(lines)) if needle in lines[i]), None)
+        if hit is None:
+            return found
+        at, found = hit, hit + 1
+    return found
 
 
 def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: str | None = None) -> Config:
-    """Build a Config from a mapping (the [tool.auditor] table), checking every key."""
+    """Build a Config from a mapping (the [tool.auditor] table), checking every key.
+
+    What can only be checked against the loaded rules (that each selector, severity, parameter and
+    waiver names one) is checked by ``auditor.selection`` when the engine is prepared; the file:line
+    of every such setting is kept in ``Config.sources`` for its messages.
+    """
     where = str(path) if path else "<config>"
 
-    def err(problem: str, needle: str | None = None) -> ConfigError:
-        return ConfigError(problem, path=where, line=_line_of(text, needle) if needle else None)
+    def err(problem: str, *needles: str) -> ConfigError:
+        return ConfigError(problem, path=where, line=_line_of(text, *needles) if needles else None)
+
+    def at(*needles: str) -> str:
+        line = _line_of(text, *needles)
+        return f"{where}:{line}" if line else where
 
     for k in data:
         if k not in KEYS:
             raise err(f"unknown key {k!r} in [tool.auditor] (known: {', '.join(sorted(KEYS))})", k)
     base = path.parent if path else Path.cwd()
     cfg = Config(path=path)
+    sources = cfg.sources
 
     def str_list(key: str) -> list[str]:
         v = data.get(key, [])
@@ -224,6 +263,9 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
 
     cfg.select = str_list("select")
     cfg.ignore = str_list("ignore")
+    for key in ("select", "ignore"):
+        for tok in getattr(cfg, key):
+            sources[(key, tok)] = at(key, f'"{tok}"') if f'"{tok}"' in (text or "") else at(key, f"'{tok}'")
     cfg.rules = [base / r for r in str_list("rules")]
     cfg.plugins = [base / r for r in str_list("plugins")]
     fail_on = data.get("fail_on", "error")
@@ -236,6 +278,7 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
     cfg.rule_timeout = float(timeout)
     if data.get("baseline"):
         cfg.baseline = base / str(data["baseline"])
+        sources[("baseline", "")] = at("baseline")
     cfg.show_waived = bool(data.get("show_waived", False))
     ocr = data.get("ocr", "auto")
     if ocr not in OCR_MODES:
@@ -248,18 +291,46 @@ def config_from_dict(data: dict[str, Any], *, path: Path | None = None, text: st
         raise err('severity must be a table of CODE = "error|warning|info"', "severity")
     for code, s in sev.items():
         if s not in SEVERITIES:
-            raise err(f"severity of {code} must be one of {', '.join(SEVERITIES)}, not {s!r}", code)
+            raise err(f"severity of {code} must be one of {', '.join(SEVERITIES)}, not {s!r}", "severity", code)
+        sources[("severity", code)] = at("severity", code)
     cfg.severity = dict(sev)
     params = data.get("params", {})
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise err("params must be tables per rule code ([tool.auditor.params.CODE])", "params")
     cfg.params = {k: dict(v) for k, v in params.items()}
+    for code, values in cfg.params.items():
+        sources[("params", code)] = at(f"params.{code}") if f"params.{code}" in (text or "") else at("params", code)
+        for name in values:
+            sources[("params", f"{code}.{name}")] = (
+                at(f"params.{code}", name) if f"params.{code}" in (text or "") else at("params", code, name)
+            )
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
+        raise err("settings must be tables per plugin ([tool.auditor.settings.NAME])", "settings")
+    cfg.settings = {k: dict(v) for k, v in settings.items()}
+    for name, values in cfg.settings.items():
+        sources[("settings", name)] = at(f"settings.{name}")
+        for key in values:
+            sources[("settings", f"{name}.{key}")] = at(f"settings.{name}", key)
     waivers = data.get("waivers", [])
     if not isinstance(waivers, list):
         raise err("waivers must be an array of tables ([[tool.auditor.waivers]])", "waivers")
     for w in waivers:
         cfg.waivers.append(_waiver(w, err))
+    _waiver_sources(cfg, text, where)
     return cfg
+
+
+def _waiver_sources(cfg: Config, text: str | None, where: str) -> None:
+    """file:line of each waiver's ``rule = ...`` line (the i-th ``rule`` key after a waivers header)."""
+    lines = (text or "").splitlines()
+    starts = [i for i, ln in enumerate(lines) if re.match(r"\s*\[\[\s*(tool\.auditor\.)?waivers\s*\]\]", ln)]
+    for i, _w in enumerate(cfg.waivers):
+        line = None
+        if i < len(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+            line = next((j + 1 for j in range(starts[i], end) if re.match(r"\s*rule\s*=", lines[j])), starts[i] + 1)
+        cfg.sources[("waivers", str(i))] = f"{where}:{line}" if line else where
 
 
 def _waiver(w: Any, err: Any) -> Waiver:

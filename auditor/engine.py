@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import plugins as plugins_mod
+from . import selection
 from .baseline import is_known, read_baseline
 from .config import Config
 from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, LoadError, PluginError, RuleError
@@ -102,13 +103,10 @@ class Engine:
         self.reporters: dict[str, Any] = {}
         for _plugin, table in plugins_mod.call_hook(self.pm, "auditor_register_reporters"):
             self.reporters.update(table)
-        known = {r.code for r in self.all_rules}
-        for code in [*config.severity, *config.params]:
-            if code not in known:
-                raise ConfigError(
-                    f"config names unknown rule {code} (see `auditor rules`)",
-                    path=str(config.path) if config.path else None,
-                )
+        settings: dict[str, dict[str, Any]] = {}
+        for _plugin, table in plugins_mod.call_hook(self.pm, "auditor_settings"):
+            settings.update(table)
+        selection.check(config, self.all_rules, settings)  # every selector and setting names something
         self.rules: list[Rule] = [r for r in self.all_rules if config.is_selected(r)]  # in run order
 
     def _resolve_loaders(self) -> list[Any]:
@@ -205,7 +203,9 @@ class Engine:
             from .ocr_notes import annotate  # figures read by OCR: say where a misreading is possible
 
             findings = annotate(findings, budget) or findings
-        report = Report(document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev)
+        report = Report(
+            document=document_info(budget), findings=findings, budget=budget, rules=applicable, previous=prev
+        )
         findings = attach_boxes(findings, budget)  # location.bbox on PDFs, before plugins see the findings
         findings = self._modify(report, findings, document)
         findings = apply_waivers(findings, config, document)
@@ -271,6 +271,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: Any) -> None:
         if state["done"]:
             return
+        if state["fired"] and _in_machinery(frame):  # a repeat tick: wait for the rule's own code (50 ms)
+            return
         state["fired"] += 1
         raise RuleTimeout()
 
@@ -295,6 +297,22 @@ def time_limit(seconds: float) -> Iterator[None]:
             raise pending
     if state["fired"]:  # the block swallowed the timeout and returned: it still overran
         raise RuleTimeout()
+
+
+def _in_machinery(frame: Any) -> bool:
+    """Whether `frame` runs an import, a finaliser or an unraisable-exception hook.
+
+    A repeated RuleTimeout raised there is swallowed or printed as "unraisable" instead of
+    reaching the rule (and can break the hook itself), so the next tick is left to stop the rule.
+    """
+    depth = 0
+    while frame is not None and depth < 50:
+        code = frame.f_code
+        if code.co_name == "__del__" or "unraisable" in code.co_name or code.co_filename.startswith("<frozen"):
+            return True
+        frame = frame.f_back
+        depth += 1
+    return False
 
 
 def _raise_site(exc: BaseException, rule: Rule) -> str:
@@ -330,7 +348,7 @@ def internal_finding(
 def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditContext | None = None) -> list[Finding]:
     """Run one rule with its configured params and severity; a crash or overrun becomes an internal finding."""
     document = getattr(getattr(budget, "meta", None), "source", None)
-    params = config.params.get(rule.code)
+    params = config.params_for(rule)
     start = time.perf_counter()
     try:
         with time_limit(config.rule_timeout):
@@ -352,7 +370,7 @@ def run_rule_contained(rule: Rule, budget: Any, config: Config, audit: AuditCont
         msg = f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}{': ' + detail if detail else ''} at {site}"
         return [internal_finding(rule.code, msg, document=document, name=rule.name)]
     elapsed = time.perf_counter() - start
-    override = config.severity.get(rule.code)
+    override = config.severity_for(rule)
     if override:
         for f in found:
             f.severity = override
@@ -428,7 +446,7 @@ def apply_waivers(findings: list[Finding], config: Config, document: str | None,
     if not config.waivers:
         return findings
     active = [w for w in config.waivers if not w.expired(today)]
-    expired = [w for w in config.waivers if w.expired(today)]
+    expired = [w for w in config.waivers if w.expired(today) and w.applies_to(document)]
     out = []
     for f in findings:
         if "internal" in f.tags:

@@ -52,3 +52,7 @@ class ConfigError(AuditorError):
 
 class PluginError(AuditorError):
     """A plugin that cannot be imported or registered."""
+
+
+class AuditorWarning(UserWarning):
+    """Something the user should fix that does not stop the run (printed as ``auditor: warning: ...``)."""

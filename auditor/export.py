@@ -131,7 +131,7 @@ def _frames(budget: Budget) -> dict[str, pd.DataFrame]:
 
 
 def budget_to_dict(budget: Budget) -> dict[str, Any]:
-    """The JSON shape of ``auditor parse FILE --format json`` (PRODUCT.md), plus a column schema."""
+    """The JSON shape of ``auditor parse FILE --format json`` (docs/data-model.md), plus a column schema."""
     tables: dict[str, list] = {}
     top: dict[str, list] = {}
     schema: dict[str, dict] = {}

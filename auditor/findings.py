@@ -10,29 +10,14 @@ from typing import Any
 
 import pandas as pd
 
+from .tags import BUILTIN_TAGS
 from .values import plain
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
-TAGS = (
-    "schema",
-    "arithmetic",
-    "cross-table",
-    "disclosure",
-    "empty-fund",
-    "sangong",
-    "procurement",
-    "kpi",
-    "project-funds",
-    "narrative",
-    "number-format",
-    "assets",
-    "year-over-year",
-    "editorial",
-    "extraction",
-    "internal",
-)
+#: The built-in tags in report order (their meanings: auditor.tags; rules may add their own).
+TAGS = tuple(BUILTIN_TAGS)
 
 
 #: Source positions quoted inside a message ("line 42", "第12行", "p.3", "第3页"): left out of fingerprints.

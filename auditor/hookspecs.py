@@ -34,5 +34,10 @@ def auditor_configure(config):
 
 
 @hookspec
+def auditor_settings():
+    """Return a dict mapping a settings table name to its keys and defaults (``[tool.auditor.settings.NAME]``)."""
+
+
+@hookspec
 def auditor_modify_findings(report, findings):
     """Return a new list of findings for one report (waive, re-grade or annotate); None keeps them."""

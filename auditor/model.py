@@ -33,7 +33,7 @@ _SANGONG = [
     "operating_expenses",
 ]
 
-#: table key -> (columns in order, money columns). The contract of PRODUCT.md.
+#: table key -> (columns in order, money columns). The data contract (docs/data-model.md).
 TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
     "fiscal_summary": (["side", "item", "amount"], ["amount"]),
     "income_summary": (

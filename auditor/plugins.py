@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
@@ -26,7 +27,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import AuditorError, PluginError
+from .errors import AuditorError, AuditorWarning, PluginError
 
 PROJECT = "auditor"
 
@@ -100,8 +101,19 @@ def register(pm: pluggy.PluginManager, plugin: Any, name: str, origin: str | Non
 
 
 def register_file(pm: pluggy.PluginManager, path: str | Path) -> None:
+    """Register a plugin file; one that implements no hook (registers nothing) gets an AuditorWarning."""
     module = load_plugin_file(path)
-    register(pm, module, name=f"file:{Path(path).resolve()}", origin=str(path))
+    name = f"file:{Path(path).resolve()}"
+    fresh = pm.get_plugin(name) is None
+    register(pm, module, name=name, origin=str(path))
+    if fresh and not pm.get_hookcallers(module):
+        rules = [v for v in vars(module).values() if type(v).__name__ == "Rule"]
+        hint = (
+            f"it defines {len(rules)} rule(s) but no auditor_register_rules hook returns them"
+            if rules
+            else "it has no @auditor.hookimpl function"
+        )
+        warnings.warn(f"{path}: plugin registers nothing ({hint})", AuditorWarning, stacklevel=2)
 
 
 def load_entry_points(pm: pluggy.PluginManager) -> None:

@@ -273,6 +273,10 @@ def _prepare_audit(config: pytest.Config, state: State, base: Path) -> None:
     try:
         state.config = resolve_config(args)
         state.engine = prepare(state.config)
+        from .findings import TAGS
+
+        for tag in sorted({t for r in state.engine.all_rules for t in r.tags} - set(TAGS)):  # authors' own tags
+            config.addinivalue_line("markers", f"{tag_marker(tag)}: audit items of rules tagged {tag}")
         if opt.audit_previous:
             from .testing import load_budget
 

@@ -56,11 +56,18 @@ def rule_page(rule: Rule, root: Path) -> str:
     if ref or rule.reference:
         out += ["## Why (reference)", ""]
         if ref:
-            for key in ("regulation", "article", "confidence"):
-                if ref.get(key):
-                    out.append(f"- {key}: {ref[key]}")
+            from .regulations import article_words, confidence_label, source_names
+
+            if ref.get("regulation"):
+                out.append(f"- regulation: {ref['regulation']}")
+            if ref.get("article"):
+                out.append(f"- provision: {article_words(ref['article'])}")
             if ref.get("sources"):
-                out.append(f"- sources: {', '.join(map(str, ref['sources']))} (see `reference/domain-rules.md` §0)")
+                out.append(f"- basis: {'、'.join(source_names(ref['sources']))} (see [regulations](../regulations.md))")
+            if ref.get("confidence"):
+                out.append(
+                    f"- confidence: {confidence_label(ref['confidence'])} (scale in [regulations](../regulations.md))"
+                )
         else:
             out.append(str(rule.reference))
         out.append("")

@@ -24,8 +24,10 @@ from typing import Any
 import pandas as pd
 
 from .errors import RuleError
-from .findings import SEVERITIES, TAGS, Finding, Location
+from .findings import SEVERITIES, Finding, Location
 from .money import fen_to_display
+from .params import TYPES as PARAM_TYPES
+from .tags import tag_problem
 from .values import int_or_none, is_missing, plain
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
@@ -106,6 +108,8 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     cases: list[dict[str, Any]] = field(default_factory=list)
     table: str | None = None
+    #: the type of each parameter (auditor.params); one not given is inferred from its default
+    param_types: dict[str, str] = field(default_factory=dict)
     origin: str | None = None  # the file that defines the rule
     line: int | None = None  # its line in that file
     kind: str = "python"  # "python" | "yaml"
@@ -118,24 +122,10 @@ class Rule:
         return (kind or BUDGET_KINDS[0]) in self.kinds
 
     def reference_text(self) -> str | None:
-        """The reference on one line: ``regulation article (confidence; sources)``."""
-        ref = self.reference
-        if not ref:
-            return None
-        if isinstance(ref, str):
-            return ref
-        text = " ".join(str(ref[k]) for k in ("regulation", "article") if ref.get(k))
-        extra = []
-        if ref.get("confidence"):
-            extra.append(f"confidence: {ref['confidence']}")
-        sources = ref.get("sources")
-        if sources:
-            extra.append(
-                "sources: " + (", ".join(map(str, sources)) if isinstance(sources, (list, tuple)) else str(sources))
-            )
-        if extra:
-            text = f"{text} ({'; '.join(extra)})" if text else "; ".join(extra)
-        return text or None
+        """The reference on one line, in words: regulation, provision, sources and confidence (auditor.regulations)."""
+        from .regulations import describe
+
+        return describe(self.reference)
 
     @property
     def summary(self) -> str:
@@ -243,14 +233,40 @@ def validate_meta(
     if not isinstance(tags, (list, tuple)):
         raise RuleError(f"rule {code}: tags must be a list", path=path, line=line)
     for t in tags:
-        if t not in TAGS or t == "internal":
-            raise RuleError(f"rule {code}: unknown tag {t!r} (use the tags of PRODUCT.md)", path=path, line=line)
+        problem = tag_problem(t)
+        if problem:
+            raise RuleError(f"rule {code}: {problem}", path=path, line=line)
+
+
+def validate_param_types(
+    code: str, params: dict[str, Any], types: Any, *, path: str | None = None, line: int | None = None
+) -> dict[str, str]:
+    """A rule's declared parameter types, checked: each names a declared parameter and a known type."""
+    if types is None:
+        return {}
+    if not isinstance(types, dict):
+        raise RuleError(f"rule {code}: param_types must be a mapping of parameter: type", path=path, line=line)
+    for k, t in types.items():
+        if k not in params:
+            raise RuleError(f"rule {code}: param_types names {k!r}, which is not in params", path=path, line=line)
+        if t not in PARAM_TYPES:
+            raise RuleError(
+                f"rule {code}: parameter {k} has unknown type {t!r} (use one of {', '.join(PARAM_TYPES)})",
+                path=path,
+                line=line,
+            )
+    return dict(types)
+
+
+def name_from_function(func: Callable[..., Any]) -> str:
+    """The rule name a function gives: ``sangong_cap`` -> ``sangong-cap``."""
+    return getattr(func, "__name__", "").strip("_").lower().replace("_", "-")
 
 
 def rule(
     code: str,
     *,
-    name: str,
+    name: str | None = None,
     severity: str = "error",
     tags: Iterable[str] = (),
     reference: dict[str, Any] | str | None = None,
@@ -260,8 +276,12 @@ def rule(
     cases: list[dict[str, Any]] | None = None,
     table: str | None = None,
     kinds: str | Iterable[str] | None = None,
+    param_types: dict[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Turn a function ``f(budget)`` or ``f(budget, ctx)`` into a :class:`Rule`.
+
+    `name` defaults to the function's name in kebab-case (``sangong_cap`` -> ``sangong-cap``);
+    `param_types` gives the type of a parameter whose default does not say it (auditor.params).
 
     >>> @rule("EX001", name="sangong-present", tags=["disclosure"])
     ... def sangong_present(budget, ctx):
@@ -276,7 +296,9 @@ def rule(
     def decorate(func: Callable[..., Any]) -> Rule:
         path = inspect.getsourcefile(func) if hasattr(func, "__code__") else None
         line = func.__code__.co_firstlineno if hasattr(func, "__code__") else None
-        validate_meta(code, name, severity, tags, path=path, line=line)
+        rule_name = name if name is not None else name_from_function(func)
+        validate_meta(code, rule_name, severity, tags, path=path, line=line)
+        types = validate_param_types(code, dict(params or {}), param_types, path=path, line=line)
         applies = resolve_kinds(
             None if kinds is None else list(kinds) if not isinstance(kinds, str) else kinds,
             code=code,
@@ -290,7 +312,7 @@ def rule(
         doc = inspect.getdoc(func)
         return Rule(
             code=code,
-            name=name,
+            name=rule_name,
             func=func,
             title=title or (doc.splitlines()[0] if doc else None),
             description=description or doc,
@@ -300,6 +322,7 @@ def rule(
             params=dict(params or {}),
             cases=list(cases or []),
             table=table,
+            param_types=types,
             origin=path,
             line=line,
             kind="python",

@@ -151,7 +151,8 @@ def test_rules_and_explain(doc, capsys):
     code, out, _ = cli(capsys, "rules", "--rules", PACK, "--format", "json")
     rules = {r["code"]: r for r in json.loads(out)}
     assert (
-        rules["X003"]["reference"] == "部门预算编制规范 CONSIST-003 (confidence: H)"
+        rules["X003"]["reference"]
+        == "部门预算编制规范 — 收入预算总表：合计 = 财政拨款 + 事业收入 + 事业单位经营收入 + 其他收入（可信度：高）"
         and rules["SCH001"]["kind"] == "python"
     )
     code, out, _ = cli(capsys, "explain", "X003", "--rules", PACK)

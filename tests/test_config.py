@@ -86,7 +86,7 @@ def test_select_and_ignore_by_code_prefix_name_and_tag(select, ignore, codes):
 def test_severity_override_and_params(tmp_path):
     cfg = cfg_from(tmp_path, f"rules = ['{PACK}']\n[severity]\nX001 = 'info'\n")
     assert {f.severity for f in run(cfg).findings if f.rule == "X001"} == {"info"}
-    with pytest.raises(Exception, match="unknown rule NOPE1"):
+    with pytest.raises(ConfigError, match=r"auditor.toml:2: params.NOPE1 names unknown rule 'NOPE1'"):
         prepare(cfg_from(tmp_path, f"rules = ['{PACK}']\n[params.NOPE1]\nx = 1\n"))
 
 

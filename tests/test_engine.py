@@ -100,8 +100,10 @@ def test_mask_results_become_one_finding_per_failing_row():
 def test_bad_rule_metadata_is_refused():
     with pytest.raises(RuleError, match="bad severity"):
         auditor.rule("T9", name="x", severity="fatal")(lambda b: None)
-    with pytest.raises(RuleError, match="unknown tag"):
-        auditor.rule("T9", name="x", tags=["frob"])(lambda b: None)
+    with pytest.raises(RuleError, match="tag 'Frob_x' must be lower-case words joined by hyphens"):
+        auditor.rule("T9", name="x", tags=["Frob_x"])(lambda b: None)
+    with pytest.raises(RuleError, match="tag 'internal' is reserved"):
+        auditor.rule("T9", name="x", tags=["internal"])(lambda b: None)
     with pytest.raises(RuleError, match="must be upper-case"):
         auditor.rule("t9", name="x")(lambda b: None)
 
@@ -181,7 +183,7 @@ def test_configure_and_modify_findings_hooks():
     report = audit(budget_from_dict({"tables": {"gpb_function": rows}}), cfg)
     assert load_plugin_file(plugin).SEEN["config"] is cfg
     assert [(f.rule, f.location.row) for f in report.findings] == [("X001", "204")]  # 205 removed by the hook
-    crash_cfg = isolated(plugins=[plugin], rules=[DATA / "rules" / "pack"], params={"X001": {"crash": True}})
+    crash_cfg = isolated(plugins=[plugin], rules=[DATA / "rules" / "pack"], settings={"hooks-test": {"crash": True}})
     report = audit(budget_from_dict({"tables": {"gpb_function": rows}}), crash_cfg)
     internal = [f for f in report.findings if "internal" in f.tags]
     assert internal and "hooks_plugin.py" in internal[0].message and "KeyError" in internal[0].message
@@ -207,7 +209,8 @@ def test_timeout_cannot_be_swallowed_by_the_rule():
 
 def test_yaml_rule_runtime_error_is_contained_with_its_file_and_line(tmp_path):
     (tmp_path / "r.yaml").write_text(
-        'code: R001\nname: text-vs-number\ntags: [arithmetic]\ntable: gpb_function\nassert: "name > 1"\n',
+        # a text parameter against a number: only known at run time (a text literal is refused at load time)
+        'code: R001\nname: text-vs-number\ntags: [arithmetic]\nparams: {x: "a"}\ntable: gpb_function\nassert: "total > params.x"\n',
         encoding="utf-8",
     )
     report = audit(budget_from_dict({"tables": GPB}), isolated(rules=[tmp_path]))

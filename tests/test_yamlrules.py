@@ -298,7 +298,7 @@ def test_when_and_previous():
         ("code: B1\nname: b\ntable: gpb_function\nassert: 'frob(total)'\n", 4, "unknown function 'frob'"),
         ("code: B1\nname: b\ntable: gpb_function\nassert: 'total =='\n", 4, "bad expression syntax"),
         ("code: B1\nname: b\nseverity: fatal\ntable: gpb_function\nassert: 'total > 0'\n", 3, "bad severity 'fatal'"),
-        ("code: B1\nname: b\ntags: [frob]\ntable: gpb_function\nassert: 'total > 0'\n", 3, "unknown tag 'frob'"),
+        ("code: B1\nname: b\ntags: [Frob]\ntable: gpb_function\nassert: 'total > 0'\n", 3, "tag 'Frob' must be lower-case"),
         ("name: b\ntable: gpb_function\nassert: 'total > 0'\n", 1, "rule has no code"),
         ("code: B1\nname: b\ntable: gpb_function\n", 1, "needs exactly one check"),
         ("code: B1\nname: b\ntable: gpb_function\nassert: 'total > 0'\nfrob: 1\n", 5, "unknown key 'frob'"),

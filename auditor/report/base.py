@@ -46,6 +46,8 @@ class ReportOptions:
     checklist_severity: str = "warning"
     #: a bureau's own 检查表 workbook to fill instead of a new one.
     checklist_template: str | None = None
+    #: terminal columns the text report must fit (None: the full-width table)
+    width: int | None = None
 
 
 def severity_rank(severity: str) -> int:

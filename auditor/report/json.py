@@ -2,7 +2,7 @@
 
 - ``json``, one document: exactly ``Report.to_dict()`` —
   ``{"document": {...}, "findings": [...], "summary": {"error", "warning", "info"}}``
-  (PRODUCT.md's shape for ``auditor audit FILE --format json``).
+  (the shape documented in docs/data-model.md for ``auditor audit FILE --format json``).
 - ``json``, several documents: ``{"documents": [Report.to_dict(), ...],
   "summary": {"documents": n, "error": n, "warning": n, "info": n}}``.
 - ``jsonl``: one ``Report.to_dict()`` per line, one line per document (corpus runs).

@@ -113,9 +113,9 @@ class Presenter:
 
     # -- amounts ---------------------------------------------------------------------------
 
-    def unit(self, finding: Finding) -> str:
+    def unit(self, finding: Finding) -> str | None:
         """The unit the document prints the finding's figures in: its table's unit, 万元 for prose
-        amounts in whole 百元 (prose quotes 万元), else 元."""
+        amounts in whole 百元 (prose quotes 万元), None for other prose values (counts, readings), else 元."""
         table = finding.location.table
         tables = getattr(self.meta, "tables", None) or {}
         info = tables.get(table) if table else None
@@ -126,6 +126,7 @@ class Presenter:
             values = [parse_amount(v) for v in (finding.expected, finding.actual)]
             if any(v is not None for v in values) and all(v is None or v % 100 == 0 for v in values):
                 return "万元"
+            return None
         return "元"
 
     def amount(self, value: Any, finding: Finding, sign: bool = False) -> str:
@@ -138,6 +139,8 @@ class Presenter:
                 return ", ".join(str(v) for v in value)
             return str(value)
         unit = self.unit(finding)
+        if unit is None:  # a prose figure of unknown unit (a count, a reading of a misprint): as printed
+            return str(value)
         signed = sign or str(value).strip().startswith("+")
         shown = yuan / _WAN if unit == "万元" else yuan
         return f"{grouped(shown, 2, signed)} {self._(unit)}"
@@ -149,6 +152,8 @@ class Presenter:
             return None
         diff = act - exp
         unit = self.unit(finding)
+        if unit is None:
+            return None
         shown = diff / _WAN if unit == "万元" else diff
         places = 2 if unit == "元" or shown == shown.quantize(Decimal("0.01")) else 4
         return f"{grouped(shown, places, True)} {self._(unit)}"

@@ -3,7 +3,9 @@
 Per document: a heading, then the findings grouped by severity (code, location, message,
 expected, actual), then one summary line with the counts by severity and by family. With
 ``options.verbose`` each finding's message is followed by its reference and the source lines
-around it; with ``options.quiet`` only the summary lines are printed. ANSI colour is used only
+around it; with ``options.quiet`` only the findings are printed, one line each
+(``path:line: CODE severity message``). With ``options.width`` below the width of the table
+(about 170 columns) each finding is laid out on lines of that width instead of as a table row. ANSI colour is used only
 when ``options.color`` is set (the CLI sets it on a terminal without ``NO_COLOR``).
 """
 
@@ -54,9 +56,8 @@ def _flat(text: str, width: int = EXCERPT_WIDTH) -> str:
     return out + "…"
 
 
-def _message_cell(report: Report, f: Finding, options: ReportOptions) -> str:
+def _message_cell(report: Report, f: Finding, options: ReportOptions, width: int = WIDTHS[1]) -> str:
     _ = gettext_for(options.lang)
-    width = WIDTHS[1]
     lines = [wrap_display(f.message, width)]
     if f.note:
         lines.append(wrap_display(_("note: %(note)s", note=f.note), width))
@@ -67,12 +68,14 @@ def _message_cell(report: Report, f: Finding, options: ReportOptions) -> str:
         for page, line, text, target in excerpt(report, f, options.context):
             pos = f"p.{page} l.{line}" if page is not None else str(line)
             mark = ">" if target else " "
-            lines.append(wrap_display(f"{mark}{pos:>6} | {_flat(text)}", width))
+            lines.append(wrap_display(f"{mark}{pos:>6} | {_flat(text, min(EXCERPT_WIDTH, width - 10))}", width))
     return "\n".join(lines)
 
 
 def _summary(findings: list[Finding], options: ReportOptions, documents: int | None = None) -> str:
     text = summary_line(findings, options.lang, documents)
+    if options.width:
+        text = wrap_display(text, options.width)
     if not options.color:
         return text
     worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in findings)), None)
@@ -86,19 +89,60 @@ def _actual(present: Presenter, f: Finding) -> str:
     return f"{text}\n{present._('difference %(d)s', d=diff)}" if diff else text
 
 
+#: Below this many columns the findings are stacked, not tabulated.
+TABLE_WIDTH = 170
+
+
+def _stacked(
+    report: Report, findings: list[Finding], options: ReportOptions, present: Presenter, width: int
+) -> list[str]:
+    """Each finding on lines of at most `width` columns: code and location, then message, then values."""
+    _ = present._
+    out: list[str] = []
+    inner = max(width - 4, 20)
+    for f in findings:
+        loc = present.location(f.location)
+        out.append("")
+        out.append(wrap_display(f"{_paint(f.rule, f.severity, options)}  {loc}" if loc else f.rule, width))
+        out += ["    " + ln for ln in _message_cell(report, f, options, inner).splitlines()]
+        values = [f"{_('expected')}: {present.amount(f.expected, f)}" if f.expected is not None else "",
+                  f"{_('actual')}: {_actual(present, f)}" if f.actual is not None else ""]  # fmt: skip
+        for v in values:
+            if v:
+                out += ["    " + ln for ln in wrap_display(v, inner).splitlines()]
+    return out
+
+
+def quiet_lines(reports: list[Report], options: ReportOptions) -> list[str]:
+    """One line per finding, ``path:line: CODE severity message`` (grep- and editor-friendly)."""
+    out = []
+    for r in reports:
+        path = (r.document or {}).get("path") or "<document>"
+        for f in r.findings:
+            pos = f":{f.location.line}" if f.location.line is not None else ""
+            msg = " ".join(str(f.message).split())
+            out.append(f"{path}{pos}: {_paint(f.rule, f.severity, options)} {f.severity} {msg}")
+    return out
+
+
 def render_report(report: Report, options: ReportOptions) -> str:
-    """The text of one document's findings (without the trailing summary when quiet)."""
+    """The text of one document's findings and its summary line."""
     _ = gettext_for(options.lang)
     present = Presenter(report, options.lang)
-    out = [_paint(document_label(report), "bold", options)]
+    label = document_label(report)
+    out = [_paint(wrap_display(label, options.width) if options.width else label, "bold", options)]
     if report.error:
-        out.append(_paint(_("could not audit: %(error)s", error=report.error), "error", options))
+        msg = _("could not audit: %(error)s", error=report.error)
+        out.append(_paint(wrap_display(msg, options.width) if options.width else msg, "error", options))
     groups = by_severity(report.findings)
     if not groups and not report.error:
         out.append(_("no findings"))
     for severity, findings in groups.items():
         out.append("")
         out.append(_paint(f"{_(severity)} ({len(findings)})", severity, options))
+        if options.width is not None and options.width < TABLE_WIDTH:
+            out += _stacked(report, findings, options, present, options.width)
+            continue
         rows = [
             [
                 f.rule,
@@ -110,8 +154,9 @@ def render_report(report: Report, options: ReportOptions) -> str:
             for f in findings
         ]
         out.append(tabulate(rows, headers=[_(h) for h in HEADERS], tablefmt="simple", disable_numparse=True))
-    out.append("")
-    out.append(_summary(report.findings, options))
+    if not report.error:  # a document that could not be loaded was not audited: no counts to give
+        out.append("")
+        out.append(_summary(report.findings, options))
     return "\n".join(out)
 
 
@@ -120,12 +165,11 @@ def render(reports: Any, options: ReportOptions | None = None) -> str:
     options = options or ReportOptions()
     reports = as_list(reports)
     if options.quiet:
-        if len(reports) == 1:
-            lines = [_summary(reports[0].findings, options)]
-        else:
-            lines = [f"{document_label(r)}: {_summary(r.findings, options)}" for r in reports]
-    else:
-        lines = [render_report(r, options) + "\n" for r in reports]
-    if len(reports) > 1:
-        lines.append(_summary(all_findings(reports), options, documents=len(reports)))
-    return "\n".join(lines).rstrip("\n") + "\n"
+        text = "\n".join(quiet_lines(reports, options))
+        return text + "\n" if text else ""
+    lines = [render_report(r, options) + "\n" for r in reports]
+    audited = [r for r in reports if not r.error]
+    if len(reports) > 1 and audited:
+        lines.append(_summary(all_findings(audited), options, documents=len(audited)))
+    text = "\n".join(lines).rstrip("\n")
+    return text + "\n" if text else ""

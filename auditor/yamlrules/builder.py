@@ -12,9 +12,11 @@ import pandas as pd
 
 from ..errors import RuleError
 from ..expr import Env, Expr, compile_expr
+from ..exprtypes import ExprTypeError, column_types
+from ..exprtypes import check as check_types
 from ..findings import Finding
 from ..model import ALL_TABLE_KEYS, columns_for
-from ..rules import Rule, RuleContext, resolve_kinds, validate_meta
+from ..rules import Rule, RuleContext, resolve_kinds, validate_meta, validate_param_types
 from .forms import FORMS
 from .templating import PLACEHOLDER, SPECIAL_PLACEHOLDERS, Template
 
@@ -34,6 +36,7 @@ class Builder:
         self.key_lines = key_lines
         self.code = spec.get("code")
         self.params = _param_defaults(spec.get("params"), self)
+        self.param_types = _param_types(spec.get("params"), self)
 
     def at(self, key: str | None) -> int:
         return self.key_lines.get(key, self.line) if key else self.line
@@ -59,6 +62,10 @@ class Builder:
     def expr(self, text: Any, key: str, table: str | None) -> Expr:
         cols = self.columns(table) if table else set()
         e = compile_expr(text, path=self.path, line=self.at(key), columns=cols)
+        try:
+            check_types(e.tree, column_types(table))
+        except ExprTypeError as exc:
+            raise self.error(f"expression {e.text!r} {exc}", key) from None
         for p in e.params:
             if p not in self.params:
                 raise self.error(f"unknown parameter params.{p} (declare it under params:)", key)
@@ -94,6 +101,17 @@ def _param_defaults(raw: Any, b: Builder) -> dict[str, Any]:
             raise b.error(f"bad parameter name {k!r}", "params")
         out[k] = v.get("default") if isinstance(v, dict) else v
     return out
+
+
+def _param_types(raw: Any, b: Builder) -> dict[str, str]:
+    """The types declared as ``name: {default: ..., type: decimal}`` (others come from the default)."""
+    if not isinstance(raw, dict):
+        return {}
+    types = {k: v["type"] for k, v in raw.items() if isinstance(v, dict) and "type" in v}
+    try:
+        return validate_param_types(str(b.code), dict(raw), types, path=b.path, line=b.at("params"))
+    except RuleError as exc:
+        raise RuleError(exc.args[0], path=b.path, line=b.at("params")) from None
 
 
 def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[str, int] | None = None) -> Rule:
@@ -173,6 +191,7 @@ def build_rule(spec: dict[str, Any], *, path: str, line: int, key_lines: dict[st
         tags=list(tags),
         reference=reference,
         params=b.params,
+        param_types=b.param_types,
         cases=cases,
         table=table or _form_table(spec, form),
         origin=path,

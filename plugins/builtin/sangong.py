@@ -429,6 +429,12 @@ def change_without_reason(budget, ctx):
         "sources": ["S12", "S13"],
     },
     params={"cap_total": None, "cap_outbound": None, "cap_vehicle": None, "cap_reception": None},
+    param_types={
+        "cap_total": "decimal",
+        "cap_outbound": "decimal",
+        "cap_vehicle": "decimal",
+        "cap_reception": "decimal",
+    },
     description='Caps are parameters in 万元 (e.g. `cap_total = "3000.00"`); no cap is set by default.',
     cases=[
         {"name": "no caps", "fires": 0, "budget": {"tables": {"sangong": [{"total": "32059600.00"}]}}},

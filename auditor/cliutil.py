@@ -1,0 +1,98 @@
+"""Terminal habits of the ``auditor`` command: standard input as a document, the report width,
+per-rule statistics, and warnings as one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .errors import AuditorError, LoadError
+
+PROG = "auditor"
+
+
+@contextmanager
+def stdin_as_file(paths: list[str]) -> Iterator[list[str]]:
+    """``-`` among the paths: standard input, saved to a temporary file whose suffix says its form."""
+    if "-" not in paths:
+        yield paths
+        return
+    if paths.count("-") > 1:
+        raise AuditorError("- (standard input) can be given once")
+    data = sys.stdin.buffer.read()
+    if not data:
+        raise LoadError("standard input is empty", path="-")
+    head = data[:8].lstrip()
+    suffix = (
+        ".pdf"
+        if head.startswith(b"%PDF")
+        else ".xlsx"
+        if head.startswith(b"PK")
+        else ".json"
+        if head.startswith(b"{")
+        else ".txt"
+    )
+    with tempfile.TemporaryDirectory(prefix="auditor-stdin-") as tmp:
+        f = Path(tmp) / f"stdin{suffix}"
+        f.write_bytes(data)
+        yield [str(f) if p == "-" else p for p in paths]
+
+
+def shown(rep: Any, paths: list[str], given: list[str]) -> Any:
+    """The report of a document read from standard input names it ``-``."""
+    tmp = next((p for p, g in zip(paths, given, strict=False) if g == "-" and p != g), None)
+    if tmp is None:
+        return rep
+    if rep.document.get("path") == tmp:
+        rep.document["path"] = "-"
+    for f in rep.findings:
+        if f.document == tmp:
+            f.document = "-"
+    if rep.error:
+        rep.error = rep.error.replace(tmp, "-")
+    return rep
+
+
+def statistics(reports: list[Any], engine: Any) -> str:
+    """``--statistics``: findings per rule, most frequent first."""
+    from collections import Counter
+
+    from tabulate import tabulate
+
+    counts = Counter((f.rule, f.severity) for r in reports for f in r.findings)
+    names = {r.code: r.name for r in engine.all_rules}
+    rows = [
+        [n, code, sev, names.get(code, "")] for (code, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if not rows:
+        return "no findings"
+    return tabulate(rows, headers=["count", "rule", "severity", "name"], tablefmt="simple", disable_numparse=True)
+
+
+def width(args: argparse.Namespace) -> int | None:
+    """Columns the text report must fit: the terminal's, or $COLUMNS; None (full table) otherwise."""
+    if args.output:
+        return None
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((100, 24)).columns
+    cols = os.environ.get("COLUMNS", "")
+    return int(cols) if cols.isdigit() and int(cols) > 0 else None
+
+
+def show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    """Our warnings as one line on stderr; other libraries' warnings as Python prints them."""
+    from .errors import AuditorWarning
+
+    if issubclass(category, AuditorWarning):
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
