@@ -12,6 +12,7 @@ from __future__ import annotations
 from auditor import hookimpl, rule
 from auditor.money import tolerance
 from auditor.rulekit import fen_or_zero, is_missing, records, row_location, show, yuan
+from auditor.rules import RuleContext
 
 TEMPLATE = {
     "regulation": "部门决算公开模板（上海区级，附件2）：九张决算表的表式与勾稽关系",
@@ -557,13 +558,66 @@ def fa_empty_table_note(budget, ctx):
     ],
 )  # fmt: skip
 def fa_table_unreadable(budget, ctx):
-    """A 决算 table whose figures could not all be placed under their columns: check the page by hand."""
+    """A 决算 table whose figures could not all be placed, or (in extracted text) whose identities fail."""
+    unsure: dict[str, list[str]] = {}
     for note in budget.meta.notes:
         key, _, text = str(note).partition(": ")
         if key.startswith("fa_") and ("could not be placed" in text or "do not fit" in text or "more than one" in text):
-            ti = budget.meta.tables.get(key)
-            yield ctx.finding(f"{ti.title if ti else key}：部分数字无法确定所在栏目（{text}），相关核对可能不可靠",
-                              table=key, page=ti.page if ti else None, line=ti.line if ti else None)  # fmt: skip
+            unsure.setdefault(key, []).append(text)
+    failures = _text_failures(budget, ctx)
+    for key in sorted(set(unsure) | set(failures), key=str):
+        ti = budget.meta.tables.get(key)
+        broken = failures.get(key, [])
+        said = ["部分数字无法确定所在栏目"] if key in unsure else []
+        if broken:
+            said.append(f"从提取的文本读出的数字有 {len(broken)} 处勾稽不成立（首处：{broken[0].message}）")
+        yield ctx.finding(f"{ti.title if ti else key}：{'；'.join(said)}，文本中栏目可能错位，相关核对不可靠，请对照原件",
+                          table=key, page=broken[0].location.page if broken else (ti.page if ti else None),
+                          line=broken[0].location.line if broken else (ti.line if ti else None),
+                          note="; ".join(unsure.get(key, [])) or None)  # fmt: skip
+
+
+# In text extracted from a PDF the columns of a 决算 row are placed by the row identities alone, so a
+# failed identity there says more about the extraction than about the document: those findings are
+# withheld from the arithmetic rules and reported once per table by FA901 (an extraction warning).
+_ARITHMETIC = (fa_summary_balances, fa_fiscal_summary_balances, fa_coded_tables_add_up, fa_economic_adds_up,
+               fa_sangong_adds_up, fa_tables_agree)  # fmt: skip
+
+
+def _from_text(budget) -> bool:
+    source = str(getattr(budget.meta, "source", None) or "").lower()
+    return budget.meta.from_ocr or source.endswith(".txt") or source in ("-", "<stdin>")
+
+
+def _text_failures(budget, ctx) -> dict[str, list]:
+    """Per table, the identities that fail beyond rounding in a 决算 read from text ({} otherwise)."""
+    if not _from_text(budget):
+        return {}
+
+    def compute(b):
+        out: dict[str, list] = {}
+        for r in _ARITHMETIC:
+            for f in _RAW[r.code](b, RuleContext(r, b, audit=ctx.audit)) or ():
+                if f.severity == r.severity:  # the rule's error; rounding hints and 0.01 warnings stay
+                    out.setdefault(f.location.table, []).append(f)
+        return out
+
+    return ctx.memo("fa-text-failures", compute)
+
+
+def _withholding(func):
+    def run(budget, ctx):
+        for f in func(budget, ctx) or ():
+            if not (_from_text(budget) and f.severity == ctx.severity):
+                yield f
+
+    run.__doc__, run.__name__ = func.__doc__, func.__name__
+    return run
+
+
+_RAW = {r.code: r.func for r in _ARITHMETIC}
+for _r in _ARITHMETIC:
+    _r.func = _withholding(_r.func)
 
 
 @hookimpl
