@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_helpers import cli
 
 from auditor.batch import CorpusStats, expand_sources, run_batch
-from auditor.cli import run
 from auditor.config import Config
 from auditor.engine import exit_code
 from auditor.export import budget_to_json
@@ -134,12 +134,6 @@ def test_corpus_stats(corpus):
     assert d["departments"][0]["department"] == "部门3"  # the broken total
     text = stats.text()
     assert "7 documents, 1 could not be loaded" in text and "departments with the most errors" in text
-
-
-def cli(capsys, *argv):
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_jsonl_one_line_per_document_in_order(corpus, capsys):

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli
 
 from auditor import pairing
-from auditor.cli import run
 from auditor.export import budget_to_json
 from auditor.testing import budget_from_dict
 
@@ -72,12 +72,6 @@ def docs(tmp_path, monkeypatch):
         "b24": write(tmp_path / "prev" / "b-2024.json", "乙 局", 2024),
         "c24": write(tmp_path / "prev" / "c-2024.json", "丙局", 2024),
     }
-
-
-def cli(capsys, *argv):
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_previous_of_another_department_exits_2_naming_both(docs, capsys):

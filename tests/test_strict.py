@@ -8,45 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
+from cli_helpers import DATA, cli
 
-from auditor.cli import run
 from auditor.config import Config, Waiver
 from auditor.engine import apply_waivers, prepare
 from auditor.errors import ConfigError
 from auditor.export import budget_to_json
 from auditor.findings import Finding, Location
 from auditor.testing import budget_from_dict
-
-DATA = Path(__file__).parent / "data"
-PACK = DATA / "rules" / "pack"
-ROWS = {
-    "gpb_function": [
-        {"code": None, "name": "合计", "total": "16.00", "basic": "7.00", "project": "9.00", "line": 2},
-        {"code": "204", "name": "公共安全支出", "total": "11.00", "basic": "6.00", "project": "4.00", "line": 3},
-        {"code": "205", "name": "教育支出", "total": "5.00", "basic": "1.00", "project": "4.00", "line": 4},
-    ]
-}
-
-
-@pytest.fixture
-def doc(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NO_COLOR", "1")
-    p = tmp_path / "dept.json"
-    p.write_text(
-        budget_to_json(budget_from_dict({"meta": {"department": "测试局", "year": 2024}, "tables": ROWS})),
-        encoding="utf-8",
-    )
-    return p
-
-
-def cli(capsys, *argv):
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_error(err: str) -> str:
