@@ -9,6 +9,8 @@ round the same 元 amount, so any difference there is a defect (``warning`` at 0
 
 from __future__ import annotations
 
+import functools
+
 from auditor import hookimpl, rule
 from auditor.money import tolerance
 from auditor.rulekit import fen_or_zero, is_missing, records, row_location, show, yuan
@@ -25,6 +27,23 @@ PUBLICATION = {
     "confidence": "H",
 }
 _CENT = 10_000  # 0.01万元 in fen
+
+
+def _from_text(budget) -> bool:
+    source = str(getattr(budget.meta, "source", None) or "").lower()
+    return budget.meta.from_ocr or source.endswith(".txt") or source in ("-", "<stdin>")
+
+
+def _withheld_in_text(func):
+    """The rule's errors are withheld for a 决算 read from text: FA901 reports them per table instead."""
+
+    @functools.wraps(func)
+    def run(budget, ctx):
+        for f in func(budget, ctx) or ():
+            if not (_from_text(budget) and f.severity == ctx.severity):
+                yield f
+
+    return run
 
 
 def _wan(fen) -> str:
@@ -116,6 +135,7 @@ _NOT_CATEGORIES = {"本年支出合计", "结余分配", "年末结转和结余"
         },
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_summary_balances(budget, ctx):
     """本年收入合计 = Σ 收入项目; 本年支出合计 = Σ 类; 总计 = 本年 + 结余/结转 (both sides); 收入总计 = 支出总计."""
     key = "fa_summary"
@@ -180,6 +200,7 @@ _FISCAL_FUNDS = ["general_public", "gov_fund", "soe_capital"]
         },
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_fiscal_summary_balances(budget, ctx):
     """Row 合计 = 一般公共 + 基金 + 国资; 本年收入合计 = 一+二+三; 年初 = its three sub-rows; column sums; 总计 both sides."""
     key = "fa_fiscal_summary"
@@ -283,6 +304,7 @@ def _coded_columns(key: str) -> list[str]:
         },
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_coded_tables_add_up(budget, ctx):
     """Row identities, the 类/款/项 hierarchy and the 合计 row of the five coded 决算 tables."""
     for key, total, parts, name in _CODED:
@@ -358,6 +380,7 @@ def fa_coded_tables_add_up(budget, ctx):
         },
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_economic_adds_up(budget, ctx):
     key = "fa_gpb_basic_economic"
     rows = records(budget, key)
@@ -402,6 +425,7 @@ def fa_economic_adds_up(budget, ctx):
             {"stage": "final", "total": "0.39", "reception": "0.49"}]}}},
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_sangong_adds_up(budget, ctx):
     key = "fa_sangong"
     for r in records(budget, key):
@@ -453,6 +477,7 @@ def _same(ctx, what: str, a, b, **location):
             "fa_expenditure": [{"code": "208", "name": "社会保障和就业支出", "total": "326.72"}]}}},
     ],
 )  # fmt: skip
+@_withheld_in_text
 def fa_tables_agree(budget, ctx):
     summary_inc = _items(budget, "fa_summary", "income")
     summary_exp = _items(budget, "fa_summary", "expenditure")
@@ -584,11 +609,6 @@ _ARITHMETIC = (fa_summary_balances, fa_fiscal_summary_balances, fa_coded_tables_
                fa_sangong_adds_up, fa_tables_agree)  # fmt: skip
 
 
-def _from_text(budget) -> bool:
-    source = str(getattr(budget.meta, "source", None) or "").lower()
-    return budget.meta.from_ocr or source.endswith(".txt") or source in ("-", "<stdin>")
-
-
 def _text_failures(budget, ctx) -> dict[str, list]:
     """Per table, the identities that fail beyond rounding in a 决算 read from text ({} otherwise)."""
     if not _from_text(budget):
@@ -597,27 +617,12 @@ def _text_failures(budget, ctx) -> dict[str, list]:
     def compute(b):
         out: dict[str, list] = {}
         for r in _ARITHMETIC:
-            for f in _RAW[r.code](b, RuleContext(r, b, audit=ctx.audit)) or ():
+            for f in r.func.__wrapped__(b, RuleContext(r, b, audit=ctx.audit)) or ():
                 if f.severity == r.severity:  # the rule's error; rounding hints and 0.01 warnings stay
                     out.setdefault(f.location.table, []).append(f)
         return out
 
     return ctx.memo("fa-text-failures", compute)
-
-
-def _withholding(func):
-    def run(budget, ctx):
-        for f in func(budget, ctx) or ():
-            if not (_from_text(budget) and f.severity == ctx.severity):
-                yield f
-
-    run.__doc__, run.__name__ = func.__doc__, func.__name__
-    return run
-
-
-_RAW = {r.code: r.func for r in _ARITHMETIC}
-for _r in _ARITHMETIC:
-    _r.func = _withholding(_r.func)
 
 
 @hookimpl
