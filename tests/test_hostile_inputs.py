@@ -308,3 +308,29 @@ def test_a_figure_too_large_in_final_accounts_is_a_load_error(tmp_path):
     path = tmp_path / "final.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     assert "out of range" in _load_error(path)
+
+
+# ------------------------------------------------------------------------------ 决算 text: linear time
+
+FINAL_MINIMAL = """上海市XX局2024年度部门决算
+第二部分 2024年度部门决算表
+支出决算表
+单位：万元
+科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
+合计\t\t10.00\t6.00\t4.00
+201\t一般公共服务支出\t10.00\t6.00\t4.00
+{long}
+第三部分 2024年度部门决算情况说明
+"""
+
+
+@pytest.mark.parametrize("piece", ["205\t教育支出", "1.00 ", "教育 "])
+def test_a_64k_character_line_in_final_accounts_text_loads_in_linear_time(tmp_path, piece):
+    # every word of a 决算 table line measured its x from the line start again: 64k characters hung
+    path = tmp_path / "final.txt"
+    path.write_text(FINAL_MINIMAL.format(long=(piece * 65_536)[:65_536]), encoding="utf-8")
+    start = time.process_time()
+    budget = load(path)
+    assert time.process_time() - start < 5  # CPU time, wide margin: the quadratic scan took hours
+    assert budget.meta.kind == "部门决算"
+    assert budget.table("fa_expenditure").to_dict("records")[0]["total"] == 10_000_000  # 10.00 万元 in fen

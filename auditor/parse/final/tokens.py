@@ -43,25 +43,34 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    """Each word of `text` with its start and end in display columns, in one pass over the text."""
+    out: list[tuple[str, int, int]] = []
+    col = 0
+    pos = 0
+    for part in re.finditer(r"\S+", text):
+        col += sum(_width(c) for c in text[pos : part.start()])
+        w = sum(_width(c) for c in part.group())
+        out.append((part.group(), col, col + w))
+        col += w
+        pos = part.end()
+    return out
+
+
 def words(ln: Line) -> list[Word]:
     """The words of a line, left to right, with x extents (PDF points, or character offsets in text)."""
     out: list[Word] = []
     if ln.cell_x and len(ln.cell_x) == len(ln.cells):
         for cell, (x0, x1) in zip(ln.cells, ln.cell_x):
-            parts = cell.split()
-            if not parts:
+            spans = _spans(cell)
+            if not spans:
                 continue
             total = sum(_width(c) for c in cell) or 1
             scale = (x1 - x0) / total
-            for part in re.finditer(r"\S+", cell):
-                before = sum(_width(c) for c in cell[: part.start()])
-                w = sum(_width(c) for c in part.group())
-                out.append(Word(part.group(), x0 + before * scale, x0 + (before + w) * scale, ln))
+            for text, a, b in spans:
+                out.append(Word(text, x0 + a * scale, x0 + b * scale, ln))
         return out
-    for part in re.finditer(r"\S+", ln.text):
-        x0 = sum(_width(c) for c in ln.text[: part.start()])
-        out.append(Word(part.group(), float(x0), float(x0 + sum(_width(c) for c in part.group())), ln))
-    return out
+    return [Word(text, float(a), float(b), ln) for text, a, b in _spans(ln.text)]
 
 
 def has_geometry(lines: list[Line]) -> bool:
