@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .cliutil import show_warning, shown, statistics, stdin_as_file, width
-from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .config import config_from_flags
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError
 
 PROG = "auditor"
 
@@ -204,57 +205,6 @@ def _ocr_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cache-dir", metavar="DIR", help="cache of recognised pages (default: the user cache directory)")
 
 
-def _split(values: list[str]) -> list[str]:
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
-def resolve_config(args: argparse.Namespace) -> Any:
-    """The config file's settings overridden by command-line flags."""
-    from .config import load_config
-
-    cfg = load_config(getattr(args, "config", None))
-    changes: dict[str, Any] = {}
-    sources = dict(cfg.sources)
-    if getattr(args, "select", None):
-        changes["select"] = _split(args.select)
-        sources.update({("select", t): "--select" for t in changes["select"]})
-    if getattr(args, "ignore", None):
-        changes["ignore"] = [*cfg.ignore, *_split(args.ignore)]
-        sources.update({("ignore", t): "--ignore" for t in _split(args.ignore)})
-    if getattr(args, "rules", None):
-        changes["rules"] = [*cfg.rules, *(Path(p) for p in args.rules)]
-    if getattr(args, "plugin", None):
-        changes["plugins"] = [*cfg.plugins, *(Path(p) for p in args.plugin)]
-    if getattr(args, "fail_on", None):
-        changes["fail_on"] = args.fail_on
-    if getattr(args, "baseline", None):
-        changes["baseline"] = Path(args.baseline)
-        sources[("baseline", "")] = "--baseline"
-    if getattr(args, "show_waived", False):
-        changes["show_waived"] = True
-    if getattr(args, "rule_timeout", None):
-        if args.rule_timeout <= 0:
-            raise ConfigError("--rule-timeout must be positive")
-        changes["rule_timeout"] = args.rule_timeout
-    if getattr(args, "ocr", None):
-        changes["ocr"] = args.ocr
-    if getattr(args, "cache_dir", None):
-        changes["cache_dir"] = Path(args.cache_dir).expanduser()
-    if getattr(args, "jobs", None):
-        changes["ocr_jobs"] = args.jobs
-    if getattr(args, "quiet", False) or getattr(args, "no_progress", False):
-        changes["ocr_progress"] = False
-    if getattr(args, "document_timeout", None) is not None:
-        if args.document_timeout < 0:
-            raise ConfigError("--document-timeout must not be negative")
-        changes["document_timeout"] = args.document_timeout
-    if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
-        raise ConfigError("baseline file does not exist", path=args.baseline)
-    if changes:
-        changes["sources"] = sources
-    return cfg.replace(**changes) if changes else cfg
-
-
 def _write(text: str | bytes, output: str | None) -> None:
     if output:
         mode = "wb" if isinstance(text, bytes) else "w"
@@ -340,7 +290,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .report import format_for_output
     from .report.tabular import TABULAR_FORMATS, require_pyarrow
 
-    config = resolve_config(args)
+    config = config_from_flags(args)
     engine = prepare(config)
     fmt = args.format or format_for_output(args.output)
     if fmt == "checklist" and not args.output:
@@ -487,7 +437,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _rules_engine(args: argparse.Namespace) -> Any:
     from .engine import prepare
 
-    config = resolve_config(args)
+    config = config_from_flags(args)
     return prepare(config)
 
 

@@ -368,3 +368,55 @@ def _waiver(w: Any, err: Any) -> Waiver:
         document=w.get("document"),
         fingerprint=str(w["fingerprint"]) if w.get("fingerprint") else None,
     )
+def split_list(values: list[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def config_from_flags(args: Any, flag: str = "--") -> Config:
+    """The config file's settings (``args.config``) overridden by command-line flags.
+
+    ``flag`` is how the flags are spelt in messages: ``--`` for ``auditor``, ``--audit-`` for pytest.
+    """
+    cfg = load_config(getattr(args, "config", None))
+    changes: dict[str, Any] = {}
+    sources = dict(cfg.sources)
+    if getattr(args, "select", None):
+        changes["select"] = split_list(args.select)
+        sources.update({("select", t): f"{flag}select" for t in changes["select"]})
+    if getattr(args, "ignore", None):
+        changes["ignore"] = [*cfg.ignore, *split_list(args.ignore)]
+        sources.update({("ignore", t): f"{flag}ignore" for t in split_list(args.ignore)})
+    if getattr(args, "rules", None):
+        changes["rules"] = [*cfg.rules, *(Path(p) for p in args.rules)]
+    if getattr(args, "plugin", None):
+        changes["plugins"] = [*cfg.plugins, *(Path(p) for p in args.plugin)]
+    if getattr(args, "fail_on", None):
+        changes["fail_on"] = args.fail_on
+    if getattr(args, "baseline", None):
+        changes["baseline"] = Path(args.baseline)
+        sources[("baseline", "")] = f"{flag}baseline"
+    if getattr(args, "show_waived", False):
+        changes["show_waived"] = True
+    if getattr(args, "rule_timeout", None):
+        if args.rule_timeout <= 0:
+            raise ConfigError(f"{flag}rule-timeout must be positive")
+        changes["rule_timeout"] = args.rule_timeout
+    if getattr(args, "ocr", None):
+        changes["ocr"] = args.ocr
+    if getattr(args, "cache_dir", None):
+        changes["cache_dir"] = Path(args.cache_dir).expanduser()
+    if getattr(args, "jobs", None):
+        changes["ocr_jobs"] = args.jobs
+    if getattr(args, "quiet", False) or getattr(args, "no_progress", False):
+        changes["ocr_progress"] = False
+    if getattr(args, "document_timeout", None) is not None:
+        if args.document_timeout < 0:
+            raise ConfigError(f"{flag}document-timeout must not be negative")
+        changes["document_timeout"] = args.document_timeout
+    if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
+        raise ConfigError("baseline file does not exist", path=args.baseline)
+    if changes:
+        changes["sources"] = sources
+    return cfg.replace(**changes) if changes else cfg
+
+

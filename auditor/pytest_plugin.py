@@ -27,12 +27,14 @@ from typing import Any
 
 import pytest
 
+from .pytest_failures import AuditFailed, CrashLine, LoadItem, ShowsFailureText, findings_table, rule_heading
+from .pytest_rule_cases import rule_collectors
+
 MARKERS = {
     "audit": "a budget audit item (pytest --budget): one rule on one document",
     "rule_tests": "a rule self-test item (pytest --rule-tests): one case of one rule",
 }
 SEVERITY_MARKERS = ("error", "warning", "info")
-HEADERS = ["severity", "location", "message", "expected", "actual"]
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -254,7 +256,7 @@ def _documents(base: Path, given: list[str]) -> list[Document]:
 def _prepare_audit(config: pytest.Config, state: State, base: Path) -> None:
     from types import SimpleNamespace
 
-    from .cli import resolve_config
+    from .config import config_from_flags
     from .engine import prepare
     from .errors import AuditorError
 
@@ -271,7 +273,7 @@ def _prepare_audit(config: pytest.Config, state: State, base: Path) -> None:
         rule_timeout=opt.audit_rule_timeout,
     )
     try:
-        state.config = resolve_config(args)
+        state.config = config_from_flags(args, flag="--audit-")
         state.engine = prepare(state.config)
         from .findings import TAGS
 
@@ -321,7 +323,7 @@ def _top_collectors(session: pytest.Session, state: State) -> list[pytest.Collec
     for doc in state.documents:
         out.append(BudgetFile.from_parent(session, path=_resolve(base, str(doc.path)), nodeid=doc.name, document=doc))
     if state.rule_sources:
-        out.extend(_rule_collectors(session, state, base))
+        out.extend(rule_collectors(session, [(src, _resolve(base, src)) for src in state.rule_sources], base))
     return out
 
 
@@ -340,7 +342,7 @@ class BudgetFile(pytest.File):
         try:
             budget = state.budget(self.document)
         except LoadError as exc:
-            yield LoadItem.from_parent(self, name="load", error=str(exc))
+            yield LoadItem.from_parent(self, name="load", error=str(exc), marker="audit")
             return
         cfg = state.config
         codes = set()
@@ -359,93 +361,7 @@ class BudgetFile(pytest.File):
             yield AuditItem.from_parent(self, name="PLUGIN", rule=None, code="PLUGIN")
 
 
-@dataclass
-class CrashLine:
-    """What pytest shows on the short summary line (``FAILED id - message``) and with ``--tb=line``."""
-
-    path: str
-    lineno: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.lineno}: {self.message}" if self.lineno else f"{self.path}: {self.message}"
-
-    def toterminal(self, tw: Any) -> None:
-        tw.line(str(self))
-
-
-class FailureText:
-    """A failure shown as plain text, with a one-line crash summary."""
-
-    def __init__(self, text: str, crash: CrashLine) -> None:
-        self.text = text
-        self.reprcrash = crash
-
-    def __str__(self) -> str:
-        return self.text
-
-    def toterminal(self, tw: Any) -> None:
-        for line in self.text.splitlines():
-            tw.line(line)
-
-
-class AuditFailed(Exception):
-    def __init__(self, text: str, crash: CrashLine) -> None:
-        super().__init__(text)
-        self.text = text
-        self.crash = crash
-
-
-def _findings_table(findings: list[Any], document: str | None = None) -> str:
-    from tabulate import tabulate
-
-    from .report.base import cell_text, value_text, where_text, wrap_display
-
-    rows = []
-    for f in findings:
-        loc = f.location
-        doc = document if document is not None else (f.document or "")
-        if loc.line is not None and doc:
-            where = f"{doc}:{loc.line}" + (f" (p.{loc.page})" if loc.page is not None else "")
-        else:
-            where = " ".join(x for x in (doc, where_text(loc)) if x)
-        cell = cell_text(loc)
-        location = "\n".join(x for x in (where, wrap_display(cell, 40)) if x)  # file:line kept whole (clickable)
-        message = wrap_display(f.message, 64)
-        if f.note:
-            message += "\n" + wrap_display(f"note: {f.note}", 64)
-        rows.append(
-            [
-                f.severity,
-                location,
-                message,
-                wrap_display(value_text(f.expected), 20),
-                wrap_display(value_text(f.actual), 20),
-            ]
-        )
-    return tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True)
-
-
-def _short(where: str) -> str:
-    """``file:line`` relative to the working directory when the file is inside it."""
-    try:
-        return str(Path(where).relative_to(Path.cwd()))
-    except ValueError:
-        return where
-
-
-def _rule_heading(rule: Any, code: str, severity: str | None = None) -> list[str]:
-    if rule is None:
-        return [code]
-    out = [f"{rule.code} {rule.name} [{severity or rule.severity}]: {rule.summary}"]
-    ref = rule.reference_text()
-    if ref:
-        out.append(f"reference: {ref}")
-    out.append(f"defined in: {_short(rule.where())}")
-    return out
-
-
-class AuditItem(pytest.Item):
+class AuditItem(ShowsFailureText, pytest.Item):
     """One rule on one document."""
 
     def __init__(self, *, rule: Any, code: str, **kw: Any) -> None:
@@ -477,171 +393,22 @@ class AuditItem(pytest.Item):
         self.user_properties.append(("findings", str(len(mine))))
         severity = state.config.severity.get(self.code, self.rule.severity) if self.rule is not None else None
         if mine and not failing:
-            text = "\n".join([*_rule_heading(self.rule, self.code, severity), "", _findings_table(mine, doc.label)])
+            text = "\n".join([*rule_heading(self.rule, self.code, severity), "", findings_table(mine, doc.label)])
             self.add_report_section("call", "findings below fail-on", text)
         if not failing:
             return
-        head = _rule_heading(self.rule, self.code, severity)
+        head = rule_heading(self.rule, self.code, severity)
         n, total = len(failing), len(mine)
         summary = f"{n} finding{'s' if n != 1 else ''} at or above {state.config.fail_on}"
         if total > n:
             summary += f" (of {total})"
-        text = "\n".join([*head, "", f"{summary} in {doc.label}:", "", _findings_table(mine, doc.label)])
+        text = "\n".join([*head, "", f"{summary} in {doc.label}:", "", findings_table(mine, doc.label)])
         first = failing[0]
         crash = CrashLine(doc.label, first.location.line, f"{summary}: {first.message}")
         raise AuditFailed(text, crash)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, AuditFailed):
-            return FailureText(excinfo.value.text, excinfo.value.crash)
-        return super().repr_failure(excinfo, style=style)
-
     def reportinfo(self) -> tuple[Any, int | None, str]:
         return self.path, None, f"{self.code} in {self.parent.document.name}"  # the failure heading
-
-
-class LoadItem(pytest.Item):
-    """A document (or rule source) that could not be loaded: one failing item with the error."""
-
-    def __init__(self, *, error: str, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.error = error
-        self.add_marker("audit" if isinstance(self.parent, BudgetFile) else "rule_tests")
-
-    def runtest(self) -> None:
-        raise AuditFailed(f"cannot load: {self.error}", CrashLine(self.parent.nodeid, None, self.error))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, AuditFailed):
-            return FailureText(excinfo.value.text, excinfo.value.crash)
-        return super().repr_failure(excinfo, style=style)
-
-    def reportinfo(self) -> tuple[Any, int | None, str]:
-        doc = getattr(self.parent, "document", None)
-        return self.path, None, f"load {doc.name if doc is not None else self.parent.name}"
-
-
-# ----------------------------------------------------------------------------------------------
-# rule self-tests
-
-
-def _rule_collectors(session: pytest.Session, state: State, base: Path) -> list[pytest.Collector]:
-    from .builtin import rules_dir
-    from .config import Config
-    from .engine import prepare
-    from .errors import AuditorError
-
-    out: list[pytest.Collector] = []
-    seen: set[tuple[str, str | None]] = set()
-    for src in state.rule_sources:
-        path = _resolve(base, src)
-        try:
-            if src == "builtin" or (path.is_dir() and path.resolve() == rules_dir().resolve()):
-                cfg = Config(entry_points=False)
-            elif path.is_file() and path.suffix == ".py":
-                cfg = Config(builtin=False, entry_points=False, plugins=[path])
-            elif path.is_file() or path.is_dir():
-                plugins = (
-                    []
-                    if path.is_file()
-                    else sorted(p for p in path.glob("*.py") if not p.name.startswith(("_", "test_", "conftest")))
-                )
-                cfg = Config(builtin=False, entry_points=False, rules=[path], plugins=plugins)
-            else:
-                raise AuditorError("no such file or directory", path=src)
-            rules = prepare(cfg).all_rules
-        except AuditorError as exc:
-            parent = RuleSourceError.from_parent(session, name=src, path=path if path.exists() else base, nodeid=src)
-            parent.error = str(exc)
-            out.append(parent)
-            continue
-        for r in sorted(rules, key=lambda r: r.code):
-            key = (r.code, r.origin)
-            if key in seen or not r.cases:
-                continue
-            seen.add(key)
-            origin = Path(r.origin) if r.origin else base
-            out.append(RuleCases.from_parent(session, name=r.code, path=origin, nodeid=r.code, rule=r))
-    return out
-
-
-class RuleSourceError(pytest.Collector):
-    error: str = ""
-
-    def collect(self) -> Any:
-        yield LoadItem.from_parent(self, name="load", error=self.error)
-
-
-class RuleCases(pytest.Collector):
-    """One rule's own cases: ``fires[...]`` (it must find something) and ``quiet[...]`` (it must not)."""
-
-    def __init__(self, *, rule: Any, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.rule = rule
-
-    def collect(self) -> Any:
-        from .testing import case_fires, case_name
-
-        used: dict[str, int] = {}
-        for i, case in enumerate(self.rule.cases):
-            label = case_name(case, i).replace("::", ":").replace("\n", " ")
-            kind = "fires" if case_fires(case) else "quiet"
-            name = f"{kind}[{label}]"
-            used[name] = used.get(name, 0) + 1
-            if used[name] > 1:
-                name = f"{kind}[{label} #{used[name]}]"
-            yield RuleCaseItem.from_parent(self, name=name, rule=self.rule, case=case, index=i)
-
-
-class RuleCaseItem(pytest.Item):
-    def __init__(self, *, rule: Any, case: dict[str, Any], index: int, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.rule = rule
-        self.case = case
-        self.index = index
-        self.add_marker("rule_tests")
-        self.extra_keyword_matches.update({rule.name, *rule.tags})
-
-    def runtest(self) -> None:
-        from .testing import case_expects, case_name, run_rule_case
-
-        ok, found = run_rule_case(self.rule, self.case)
-        if ok:
-            return
-        import yaml
-
-        name = case_name(self.case, self.index)
-        want = case_expects(self.case)
-        got = f"{len(found)} finding{'s' if len(found) != 1 else ''}"
-        lines = [
-            f"rule {self.rule.code} {self.rule.name} ({_short(self.rule.where())}) case {name!r}",
-            f"expected: {want}",
-            f"actual:   {got}",
-        ]
-        if found:
-            lines += ["", _findings_table(found, "")]
-        given = {k: v for k, v in self.case.items() if k in ("params", "budget")}
-        if given:
-            dumped = (
-                yaml.safe_dump(given, allow_unicode=True, sort_keys=False, default_flow_style=None)
-                .rstrip()
-                .splitlines()
-            )
-            if len(dumped) > 40:
-                dumped = dumped[:40] + [f"... ({len(dumped) - 40} more lines)"]
-            lines += ["", "case input:", *("  " + x for x in dumped)]
-        crash = CrashLine(
-            self.rule.origin or self.rule.code, self.rule.line, f"case {name!r}: expected {want}, got {got}"
-        )
-        raise AuditFailed("\n".join(lines), crash)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, AuditFailed):
-            return FailureText(excinfo.value.text, excinfo.value.crash)
-        return super().repr_failure(excinfo, style=style)
-
-    def reportinfo(self) -> tuple[Any, int | None, str]:
-        return self.path, (self.rule.line - 1) if self.rule.line else None, self.nodeid
 
 
 # ----------------------------------------------------------------------------------------------

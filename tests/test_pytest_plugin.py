@@ -147,6 +147,14 @@ def test_select_ignore_and_extra_rules_mirror_the_cli(pytester: pytest.Pytester)
     assert sorted(item_ids(result)) == sorted(f"{NAME}::{c}" for c in want)
 
 
+def test_selector_errors_name_the_pytest_flag(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(f"--budget={EXAMPLE}", "--audit-select", "ZZZ999", "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: auditor: --audit-select: 'ZZZ999' matches no rule code*"])
+    timeout = pytester.runpytest(f"--budget={EXAMPLE}", "--audit-rule-timeout", "-1", "--collect-only", "-q")
+    timeout.stderr.fnmatch_lines(["ERROR: auditor: --audit-rule-timeout must be positive*"])
+
+
 def test_config_file_and_plugin_file(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("audit.toml").write_text('select = ["PROV"]\n', encoding="utf-8")
     pytester.path.joinpath("prov.py").write_text(
