@@ -15,10 +15,12 @@ from typing import Any
 
 from .document import Document, Line
 from .findings import Finding
+from .model import columns_for
 
 Box = tuple[float, float, float, float]
 
 _NOT_DIGIT = re.compile(r"[^\d.\-]")
+_AMOUNT = re.compile(r"-?[\d,]+(?:\.\d+)?")
 
 
 def _index(document: Document) -> dict[tuple[int | None, int], Line]:
@@ -58,8 +60,29 @@ def cell_box(line: Line, index: int) -> Box | None:
     return (left, line.bbox[1], right, line.bbox[3])
 
 
+def _column_cell(line: Line, table: str | None, column: str | None) -> int | None:
+    """The index of the cell printing ``column`` of ``table`` on this line, when the line ends with one
+    amount per money column of the table (so the n-th of them is the n-th column); else None."""
+    if table is None or column is None:
+        return None
+    try:
+        money = columns_for(table)[1]
+    except KeyError:
+        return None
+    if column not in money or len(line.cells) < len(money):
+        return None
+    first = len(line.cells) - len(money)
+    if not all(_AMOUNT.fullmatch(cell.strip()) for cell in line.cells[first:]):
+        return None
+    return first + money.index(column)
+
+
 def finding_box(finding: Finding, document: Document | None) -> Box | None:
-    """The box of the cell printing the finding's value, else of its line; None without geometry."""
+    """The box of the cell printing the finding's value, else of its line; None without geometry.
+
+    When the value is printed in several cells of the line (a 合计 equal to its only part), the
+    finding's column decides which; when it cannot, the whole line is outlined rather than a guess.
+    """
     loc = finding.location
     ln = line_at(document, loc.page, loc.line)
     if ln is None or ln.bbox is None:
@@ -68,11 +91,14 @@ def finding_box(finding: Finding, document: Document | None) -> Box | None:
         want = _number(value)
         if want is None:
             continue
-        for i, cell in enumerate(ln.cells):
-            if _number(cell) == want:
-                box = cell_box(ln, i)
-                if box is not None:
-                    return box
+        hits = [i for i, cell in enumerate(ln.cells) if _number(cell) == want]
+        if len(hits) > 1:
+            by_column = _column_cell(ln, loc.table, loc.column)
+            if by_column not in hits:
+                return ln.bbox
+            hits = [by_column]
+        if hits and (box := cell_box(ln, hits[0])) is not None:
+            return box
     return ln.bbox
 
 

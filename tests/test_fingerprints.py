@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from corpus import MINHANG, needs_corpus
 
 from auditor.cli import run
@@ -104,3 +105,36 @@ def test_sarif_region_carries_the_page_box():
     assert len(with_box) == len(boxed) > 0
     assert with_box[0]["properties"]["bbox"] == [round(v, 1) for v in boxed[0].location.bbox]
     assert all(r["partialFingerprints"]["budgetAuditorFingerprint/v2"] for r in results)
+
+
+def _located_line(cells: tuple[str, ...]) -> tuple:
+    from auditor.document import Document, Line
+
+    xs = tuple((100.0 + 80 * i, 160.0 + 80 * i) for i in range(len(cells)))
+    line = Line(text=" ".join(cells), line=7, page=3, cells=cells, cell_x=xs, bbox=(90.0, 500.0, 600.0, 512.0))
+    return line, Document(path="x.pdf", lines=[line], kind="pdf", pages=3)
+
+
+@pytest.mark.parametrize(
+    ("column", "left"),
+    [("total", 260.0), ("basic", 340.0), ("project", 420.0)],
+)
+def test_a_value_printed_twice_in_a_row_is_outlined_in_the_findings_column(column, left):
+    from auditor.locate import finding_box
+
+    line, document = _located_line(("2010301", "行政运行", "120.00", "120.00", "120.00"))
+    f = Finding(
+        rule="AR001", severity="error", message="m", actual="120.00",
+        location=Location(table="gpb_function", row="2010301", column=column, line=7, page=3),
+    )  # fmt: skip
+    assert finding_box(f, document) == (left, 500.0, left + 60, 512.0)
+
+
+def test_a_value_printed_twice_without_a_column_to_decide_outlines_the_line():
+    from auditor.locate import finding_box
+
+    line, document = _located_line(("2010301", "行政运行", "120.00", "120.00", "0.00"))
+    unsure = Finding(rule="X", severity="error", message="m", actual="120.00", location=Location(line=7, page=3))
+    assert finding_box(unsure, document) == line.bbox
+    once = Finding(rule="X", severity="error", message="m", actual="0.00", location=Location(line=7, page=3))
+    assert finding_box(once, document) == (420.0, 500.0, 480.0, 512.0)
