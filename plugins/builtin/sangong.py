@@ -424,9 +424,8 @@ def change_without_reason(budget, ctx):
     tags=["sangong"],
     reference={
         "regulation": "部门“三公”经费控制数（按配置的上限）",
-        "article": "SANGONG-003",
+        "article": "SANGONG-CAP",
         "confidence": "M",
-        "sources": ["S12", "S13"],
     },
     params={"cap_total": None, "cap_outbound": None, "cap_vehicle": None, "cap_reception": None},
     param_types={
