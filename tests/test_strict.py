@@ -174,3 +174,17 @@ def test_unreachable_scheduler_is_a_usage_error(doc, capsys):
     code, _, err = cli(capsys, "audit", doc, "--scheduler", "tcp://127.0.0.1:9")
     assert code == 2
     assert one_error(err).startswith("auditor: error: cannot reach the dask scheduler at tcp://127.0.0.1:9: ")
+
+
+def test_a_readme_that_names_the_forms_is_not_a_disclosure(capsys, tmp_path):
+    """A corpus-style README mentions 部门预算 and 绩效目标申报表 in table rows and English prose:
+    none of that is a heading, so it is refused (exit 2), not audited into a page of missing tables."""
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Corpus: real published disclosures\n\n| file | what it is |\n|---|---|\n"
+        "| `a-2024-budget.txt` | 上海市公安局闵行分局 2024 部门预算, text after OCR | 8 projects with 绩效目标申报表 |\n\n"
+        "None of the budget PDFs contains a 绩效目标申报表 (the text has eight).\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, "audit", readme, "-q")
+    assert code == 2 and "README.md: not a budget disclosure" in err

@@ -45,6 +45,7 @@ def compact(text: str) -> str:
 
 _SPACE = re.compile(r"[\s\u3000]+")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def heading_key(ln: Line) -> str | None:
@@ -62,7 +63,15 @@ def heading_key(ln: Line) -> str | None:
 @lru_cache(maxsize=16384)
 def _is_kpi_title(c: str) -> bool:
     kc = _NOT_HAN.sub("", c)
-    return bool(_KPI_TITLE.search(kc)) and len(kc) <= 30 and "详见" not in c and "见" != c[:1]
+    # a title line, not a sentence or a table row that names the form (``… 8 projects with 绩效目标申报表 |``)
+    return (
+        bool(_KPI_TITLE.search(kc))
+        and len(kc) <= 30
+        and len(c) <= 80
+        and len(_LATIN.findall(c)) <= len(kc)
+        and "详见" not in c
+        and "见" != c[:1]
+    )
 
 
 @lru_cache(maxsize=16384)
