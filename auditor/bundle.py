@@ -40,11 +40,16 @@ def required_sections(kind: str | None) -> list[str]:
     (DS002, DS003, ...) that apply to the kind (``when:`` evaluated for a document of that kind).
     ``auditor parse`` reports ``meta.missing_sections`` from it, so it and the rules always agree.
     """
-    return list(_required_sections(kind))
+    return [key for key, _ in _required_sections(kind)]
+
+
+def required_section_labels(kind: str | None) -> dict[str, str]:
+    """The required sections of this kind, each with the label its rule prints (``fa_n1``: ``一、…说明``)."""
+    return dict(_required_sections(kind))
 
 
 @functools.lru_cache(maxsize=16)
-def _required_sections(kind: str | None) -> tuple[str, ...]:
+def _required_sections(kind: str | None) -> tuple[tuple[str, str], ...]:
     from .errors import RuleError
     from .expr import Env, ExprError, compile_expr
     from .model import Budget, Meta
@@ -54,7 +59,7 @@ def _required_sections(kind: str | None) -> tuple[str, ...]:
     if not d.is_dir():
         return ()
     probe = Budget(meta=Meta(kind=kind), frames={})
-    out: list[str] = []
+    out: dict[str, str] = {}
     for r in load_pack(d):
         sections = ((r.spec or {}).get("require") or {}).get("sections") if isinstance(r.spec, dict) else None
         if not sections:
@@ -69,5 +74,7 @@ def _required_sections(kind: str | None) -> tuple[str, ...]:
                     continue
             except (RuleError, ExprError, TypeError, ValueError):
                 pass  # a condition on the document's content: the sections stay required
-        out.extend(k for k in sections if k not in out)
-    return tuple(out)
+        for key in sections:
+            label = sections[key] if isinstance(sections, dict) else key
+            out.setdefault(key, str(label))
+    return tuple(out.items())

@@ -122,7 +122,16 @@ def _report(kind, findings, error=None):
 def test_parts_of_each_kind():
     final = [p.label for p in parts_for(FINAL_ACCOUNTS)]
     assert final[:5] == ["及时性", "封面", "目录", "主要职能", "机构设置"]
-    assert "《收入支出决算总表》" in final and "《财政拨款“三公”经费支出决算表》" in final and len(final) == 16
+    assert "《收入支出决算总表》" in final and "《财政拨款“三公”经费支出决算表》" in final
+    # one row per 说明 section the required-sections rule names, with its label, then 名词解释
+    assert final[14:] == [
+        "一、收入支出决算总体情况说明", "二、收入决算情况说明", "三、支出决算情况说明",
+        "四、财政拨款收入支出决算总体情况说明", "五、一般公共预算财政拨款支出决算情况说明",
+        "六、一般公共预算财政拨款基本支出决算情况说明", "七、财政拨款“三公”经费支出决算情况说明",
+        "八、政府性基金预算财政拨款收入支出决算情况说明", "九、国有资本经营预算财政拨款收入支出决算情况说明",
+        "十、预算绩效管理情况", "十一、其他重要事项的情况说明", "机关运行经费支出情况", "政府采购支出情况",
+        "国有资产占有使用情况", "名词解释",
+    ]  # fmt: skip
     assert "《单位“三公”经费和机关运行经费预算表》" in [p.label for p in parts_for(UNIT_BUDGET)]
     assert len(parts_for(BUDGET)) == 18
 
@@ -149,6 +158,18 @@ def test_verdicts_from_findings_by_table_words_and_severity():
     assert sum(r.verdict == NO for r in strict.results) == 1
     failed = build(_report(BUDGET, [], error="cannot open PDF"))
     assert all(r.verdict == "未能检查：cannot open PDF" for r in failed.results)
+
+
+def test_final_accounts_findings_land_on_their_note_row():
+    """A missing 五 is 五's 否, not 三's (三、支出决算情况说明 is inside 五's name): the longest name wins."""
+    findings = [
+        Finding("FA002", "warning", "缺少：五、一般公共预算财政拨款支出决算情况说明", tags=["disclosure"]),
+        Finding("FA201", "warning", "“三公”经费决算 326.71 万元，表中为 326.72 万元", tags=["sangong"],
+                expected="326.72", actual="326.71"),
+    ]  # fmt: skip
+    verdicts = {r.part.key: r.verdict for r in build(_report(FINAL_ACCOUNTS, findings)).results}
+    assert verdicts["fa_n5"] == NO and verdicts["fa_n3"] != NO
+    assert [k for k, v in verdicts.items() if v == NO] == ["fa_n5", "fa_n7"]
 
 
 def test_district_and_title():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Finding
+from ..model import FA_NINE_TABLES, NINE_TABLES
 
 BUDGET = "部门预算"
 UNIT_BUDGET = "单位预算"
@@ -39,32 +40,6 @@ class Part:
     tags: tuple[str, ...] = ()
 
 
-#: The nine budget tables: (key, title after the 部门/单位 prefix).
-_BUDGET_TABLES = [
-    ("fiscal_summary", "财务收支预算总表"),
-    ("income_summary", "收入预算总表"),
-    ("expenditure_summary", "支出预算总表"),
-    ("fiscal_appropriation_summary", "财政拨款收支预算总表"),
-    ("gpb_function", "一般公共预算支出功能分类预算表"),
-    ("gov_fund_function", "政府性基金预算支出功能分类预算表"),
-    ("soe_capital_function", "国有资本经营预算支出功能分类预算表"),
-    ("gpb_basic_economic", "一般公共预算基本支出部门预算经济分类预算表"),
-    ("sangong", "“三公”经费和机关运行经费预算表"),
-]
-
-#: The nine 决算 tables of the template, in its order.
-FINAL_TABLES = [
-    ("fa_summary", "收入支出决算总表"),
-    ("fa_income", "收入决算表"),
-    ("fa_expenditure", "支出决算表"),
-    ("fa_fiscal_summary", "财政拨款收入支出决算总表"),
-    ("fa_gpb_function", "一般公共预算财政拨款支出决算表"),
-    ("fa_gpb_basic_economic", "一般公共预算财政拨款基本支出决算表"),
-    ("fa_sangong", "财政拨款“三公”经费支出决算表"),
-    ("fa_gov_fund", "政府性基金预算财政拨款收入支出决算表"),
-    ("fa_soe_capital", "国有资本经营预算财政拨款收入支出决算表"),
-]
-
 _FRONT = [
     Part(TIMELINESS, "及时性", group="及时性"),
     Part("cover", "封面", words=("封面",)),
@@ -76,7 +51,8 @@ _FRONT = [
 
 def _budget_parts(prefix: str) -> list[Part]:
     tables = [
-        Part(f"table:{key}", f"《{prefix}{title}》", tables=(key,), words=(title,)) for key, title in _BUDGET_TABLES
+        Part(f"table:{key}", f"《{prefix}{title}》", tables=(key,), words=(title,))
+        for key, title in NINE_TABLES.items()
     ]
     return [
         *_FRONT,
@@ -108,15 +84,24 @@ def _budget_parts(prefix: str) -> list[Part]:
     ]
 
 
-#: The 决算 sections of 第三部分 (一 … 十一 and the three parts of 十一).
-FINAL_NOTES = ("fa_part3", *(f"fa_n{i}" for i in range(1, 12)), "fa_operating", "fa_procurement", "fa_assets")
-#: The 决算 glossary terms (第四部分 名词解释) the loader records as sections ``fa_term:<term>``.
-FINAL_TERMS = ("财政拨款收入", "事业收入", "经营收入", "其他收入", "年初结转和结余", "年末结转和结余", "基本支出",
-               "项目支出", "经营支出", "三公经费", "机关运行经费")  # fmt: skip
+#: The 决算 说明 rows: the sections of 第三部分 (一 … 十一, and 十一's three parts), tagged where
+#: findings of a topic belong; their labels are the required-sections rule's (FA002).
+_FINAL_NOTE_TAGS = {
+    "fa_n7": ("sangong",),
+    "fa_n10": ("kpi",),
+    "fa_procurement": ("procurement",),
+    "fa_assets": ("assets",),
+}
+_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _final_parts() -> list[Part]:
-    tables = [Part(f"table:{key}", f"《{title}》", tables=(key,), words=(title,)) for key, title in FINAL_TABLES]
+    from ..bundle import required_section_labels  # the disclosure rules own the sections and their labels
+
+    labels = required_section_labels(FINAL_ACCOUNTS)
+    tables = [
+        Part(f"table:{key}", f"《{title}》", tables=(key,), words=(title,)) for key, title in FA_NINE_TABLES.items()
+    ]
     front = [
         _FRONT[0],
         _FRONT[1],
@@ -124,19 +109,23 @@ def _final_parts() -> list[Part]:
         Part("functions", "主要职能", sections=("fa_functions", "functions"), words=("主要职能",)),
         Part("organisation", "机构设置", sections=("fa_units", "organisation"), words=("单位构成", "机构设置")),
     ]
+    notes = [
+        Part(
+            key,
+            label,
+            sections=("fa_part3", key) if key == "fa_n1" else (key,),  # 第三部分's heading runs into 一
+            words=(_NUMBERING.sub("", label),),
+            tags=_FINAL_NOTE_TAGS.get(key, ()),
+        )
+        for key, label in labels.items()
+        if key.startswith("fa_n") or key in ("fa_operating", "fa_procurement", "fa_assets")
+    ]
+    terms = tuple(key for key in labels if key.startswith("fa_term:"))
     return [
         *front,
         *tables,
-        Part(
-            "final_notes",
-            "部门决算情况说明",
-            sections=FINAL_NOTES,
-            words=("决算情况说明",),
-            tags=("procurement", "assets", "kpi"),
-        ),
-        Part(
-            "glossary", "名词解释", sections=("fa_part4", *(f"fa_term:{t}" for t in FINAL_TERMS)), words=("名词解释",)
-        ),
+        *notes,
+        Part("glossary", "名词解释", sections=("fa_part4", *terms), words=("名词解释",)),
     ]
 
 
@@ -232,6 +221,17 @@ def _compact(text: str) -> str:
     return re.sub(r"[\s\"“”]", "", text or "")
 
 
+def _named(text: str, parts: list[Part]) -> str | None:
+    """The part whose name the text mentions; the longest name wins (三、支出决算情况说明 is inside 五's)."""
+    best: tuple[int, str] | None = None
+    for p in parts:
+        for w in p.words:
+            n = len(_compact(w))
+            if n and _compact(w) in text and (best is None or n > best[0]):
+                best = (n, p.key)
+    return best[1] if best else None
+
+
 def part_of(finding: Finding, parts: list[Part], where: Outline) -> str | None:
     """The key of the part a finding concerns, or None when nothing places it."""
     loc = finding.location
@@ -240,17 +240,14 @@ def part_of(finding: Finding, parts: list[Part], where: Outline) -> str | None:
             if loc.table in p.tables:
                 return p.key
     text = _compact(" ".join(str(v) for v in (finding.message, finding.expected) if v))
-    if loc.page is None and loc.line is None:
-        # a missing or misplaced part names itself ("缺少章节：部门机构设置")
-        for p in parts:
-            if any(_compact(w) in text for w in p.words):
-                return p.key
+    named = _named(text, parts)
+    if loc.page is None and loc.line is None and named is not None:
+        return named  # a missing or misplaced part names itself ("缺少章节：部门机构设置")
     placed = where.part_at(loc.page, loc.line)
     if placed is not None:
         return placed
-    for p in parts:
-        if any(_compact(w) in text for w in p.words):
-            return p.key
+    if named is not None:
+        return named
     for p in parts:
         if set(p.tags) & set(finding.tags):
             return p.key
