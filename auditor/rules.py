@@ -294,8 +294,9 @@ def rule(
     tags = list(tags)
 
     def decorate(func: Callable[..., Any]) -> Rule:
-        path = inspect.getsourcefile(func) if hasattr(func, "__code__") else None
-        line = func.__code__.co_firstlineno if hasattr(func, "__code__") else None
+        source = inspect.unwrap(func)  # a decorated function is defined where its original is
+        path = inspect.getsourcefile(source) if hasattr(source, "__code__") else None
+        line = source.__code__.co_firstlineno if hasattr(source, "__code__") else None
         rule_name = name if name is not None else name_from_function(func)
         validate_meta(code, rule_name, severity, tags, path=path, line=line)
         types = validate_param_types(code, dict(params or {}), param_types, path=path, line=line)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from ...document import Document
-from ...model import FA_NINE_TABLES, FA_TABLE_KEYS, Budget, Meta, TableInfo, empty_frame
+from ...model import FA_NINE_TABLES, FA_TABLE_KEYS, Budget, Meta, TableInfo, empty_frame, frame_from_records
 from ...schemas import validate_frames
 from ..kind import Kind
 from .locate import locate_tables
+from .notes import read_notes
 from .structure import parse_structure, record_structure
 from .tables import read_tables
 
@@ -45,6 +46,9 @@ def parse_final(doc: Document, kind: Kind) -> Budget:
             unit_assumed=None if block.unit else "万元",
         )
     meta.missing_tables = [k for k in FA_NINE_TABLES if k not in meta.tables]
+    facts, items = read_notes(doc, structure)
+    frames["facts"] = frame_from_records("facts", facts)
+    frames["fa_items"] = frame_from_records("fa_items", items)
     for key in FA_TABLE_KEYS:
         if key not in frames:
             frames[key] = empty_frame(key)

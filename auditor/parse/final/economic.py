@@ -2,8 +2,10 @@
 
 Each lane is read as a stream: a class code (``301``) or a full code (``30101``, ``301 01``) starts
 a row; a name, a 款 code or a figure on a following line completes the row that lacks it (figures
-set off the baseline put codes and names on separate lines). Names wrapped around the code line
-are joined by the same rule as in the function tables.
+set off the baseline put codes and names on separate lines). A name wrapped around its code line
+(``机关事业单位基本养老保`` / ``30108 446.11`` / ``险缴费``) is told by the code line: a name-only line
+before a code line that prints no name is that row's first part; a name-only line after a row whose
+code line printed no name is its last part; any other name-only line continues the row above it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class _Rec:
     name: str = ""
     amount: int | None = None
     is_class: bool = False
+    own_name: bool = False  # the code line itself printed (part of) the name
 
 
 def _lane_split(lines: list[Line]) -> float | None:
@@ -57,9 +60,18 @@ def read_economic(lines: list[Line]) -> list[dict]:
     seen_class: set[str] = set()
     recs: list[_Rec] = []
     totals: list[dict] = []
+    pending: dict[str, list[str]] = {"left": [], "right": []}  # name-only lines not yet given a row
+
+    def settle(lane: str, rec: _Rec | None) -> None:
+        if rec is not None and pending[lane]:
+            rec.name += "".join(pending[lane])
+        pending[lane] = []
+
     for ln in lines:
         joined = ln.text.replace(" ", "")
         if any(t in joined for t in _TOTALS):
+            for lane in ("left", "right"):
+                settle(lane, current[lane])
             for w_text, lane in _TOTALS.items():
                 ws = words(ln)
                 idx = next((i for i, w in enumerate(ws) if w.text.startswith(w_text)), None)
@@ -82,7 +94,13 @@ def read_economic(lines: list[Line]) -> list[dict]:
                 if len(code) == 3 and len(ws) > 1 and _PART.match(ws[1].text):
                     code += ws[1].text
                     i = 2
-                rec = _Rec(code=code, lane=lane, line=ln)
+                new = _Rec(code=code, lane=lane, line=ln)
+                new.own_name = any(not w.is_amount and not _PART.match(w.text) for w in ws[i:])
+                if new.own_name:
+                    settle(lane, rec)  # the lines above continued the row before
+                else:
+                    new.name, pending[lane] = "".join(pending[lane]), []  # …and began this one
+                rec = new
                 if len(code) == 3 and code not in seen_class:
                     rec.is_class = True
                     seen_class.add(code)
@@ -93,12 +111,21 @@ def read_economic(lines: list[Line]) -> list[dict]:
                 i = 1
             if rec is None:
                 continue
-            for w in ws[i:]:
+            rest = ws[i:]
+            if i == 0 and rest and not any(w.is_amount or _PART.match(w.text) for w in rest):
+                if rec.own_name or not rec.name and rec.is_class:
+                    pending[lane].append("".join(w.text for w in rest))  # its row is told by the next code line
+                else:
+                    rec.name += "".join(w.text for w in rest)  # the end of a name centred on a bare code line
+                continue
+            for w in rest:
                 if w.is_amount:
                     if rec.amount is None:
                         rec.amount = w.fen()
                 elif not _PART.match(w.text):
                     rec.name += w.text
+    for lane in ("left", "right"):
+        settle(lane, current[lane])
     out = []
     for r in recs:
         name = r.name or (CLASSES.get(r.code, "") if r.is_class else "")

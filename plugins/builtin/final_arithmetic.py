@@ -1,89 +1,25 @@
-"""部门决算 (final accounts) rules: the tables' arithmetic, the same figure across tables, empty tables,
-and tables the loader could not read. They apply to final accounts only (``kinds="final"``).
-
-Tolerance: a sum of n printed parts may differ from its printed total by the printing of the parts
-(``money.tolerance`` in 万元 with two decimals, one unit per part). A non-zero difference inside it is an
-``info`` rounding hint; outside it an ``error``. Two prints of the same figure in different tables
-round the same 元 amount, so any difference there is a defect (``warning`` at 0.01万元, else ``error``).
+"""部门决算 (final accounts) rules: the tables' arithmetic, the same figure across tables, and tables
+the loader could not read. They apply to final accounts only (``kinds="final"``); the tolerances are
+those of :mod:`auditor.finalkit`.
 """
 
 from __future__ import annotations
 
-import functools
-
 from auditor import hookimpl, rule
+from auditor.finalkit import (
+    TEMPLATE,
+    loc,
+    same_figure,
+    side_items,
+    sum_finding,
+    text_failures,
+    unplaced_tables,
+    wan,
+    withheld_in_text,
+)
+from auditor.model import FA_NINE_TABLES
 from auditor.money import tolerance
-from auditor.rulekit import fen_or_zero, is_missing, records, row_location, show, yuan
-from auditor.rules import RuleContext
-
-TEMPLATE = {
-    "regulation": "部门决算公开模板（上海区级，附件2）：九张决算表的表式与勾稽关系",
-    "article": "R4",
-    "confidence": "H",
-}
-PUBLICATION = {
-    "regulation": "财预〔2016〕143号《地方预决算公开操作规程》：没有数据的表格应当列出空表并说明",
-    "article": "R3/R6",
-    "confidence": "H",
-}
-_CENT = 10_000  # 0.01万元 in fen
-
-
-def _from_text(budget) -> bool:
-    source = str(getattr(budget.meta, "source", None) or "").lower()
-    return budget.meta.from_ocr or source.endswith(".txt") or source in ("-", "<stdin>")
-
-
-def _withheld_in_text(func):
-    """The rule's errors are withheld for a 决算 read from text: FA901 reports them per table instead."""
-
-    @functools.wraps(func)
-    def run(budget, ctx):
-        for f in func(budget, ctx) or ():
-            if not (_from_text(budget) and f.severity == ctx.severity):
-                yield f
-
-    return run
-
-
-def _wan(fen) -> str:
-    return show(fen, "万元")
-
-
-def _sum_finding(ctx, what: str, total, parts: list, **location):
-    """A finding when `total` differs from the sum of `parts` (None when it agrees exactly)."""
-    if is_missing(total) and not any(not is_missing(p) for p in parts):
-        return None
-    got = sum(fen_or_zero(p) for p in parts)
-    want = fen_or_zero(total)
-    diff = abs(got - want)
-    if diff == 0:
-        return None
-    terms = max(1, sum(1 for p in parts if not is_missing(p) and fen_or_zero(p)))
-    rounding = diff <= tolerance("万元", 2, terms)
-    text = f"{what}：合计 {_wan(want)} ≠ 各项之和 {_wan(got)}（差 {_wan(diff)}）"
-    if rounding:
-        text += "，在印刷精度之内，属舍入差"
-    return ctx.finding(
-        text,
-        severity="info" if rounding else None,
-        expected=yuan(got),
-        actual=yuan(want),
-        **location,
-    )
-
-
-def _loc(key: str, row: dict, column: str | None = None) -> dict:
-    return {"table": key, "column": column, **row_location(row)}
-
-
-def _items(budget, key: str, side: str) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for r in records(budget, key):
-        if r["side"] == side and (r.get("parent") is None or is_missing(r.get("parent"))):
-            out.setdefault(r["item"], r)
-    return out
-
+from auditor.rulekit import fen_or_zero, is_missing, records, yuan
 
 _INCOME_SOURCES = [
     "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
@@ -135,36 +71,47 @@ _NOT_CATEGORIES = {"本年支出合计", "结余分配", "年末结转和结余"
         },
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_summary_balances(budget, ctx):
     """本年收入合计 = Σ 收入项目; 本年支出合计 = Σ 类; 总计 = 本年 + 结余/结转 (both sides); 收入总计 = 支出总计."""
-    key = "fa_summary"
-    inc, exp = _items(budget, key, "income"), _items(budget, key, "expenditure")
-    if "本年收入合计" in inc and any(i in inc for i in _INCOME_SOURCES):
-        f = _sum_finding(ctx, "本年收入合计", inc["本年收入合计"]["amount"],
-                         [inc[i]["amount"] for i in _INCOME_SOURCES if i in inc], **_loc(key, inc["本年收入合计"], "amount"))  # fmt: skip
+    yield from _sides_balance(
+        ctx, budget, "fa_summary", "", ["amount"], _INCOME_SOURCES,
+        (("收入总计", "income", ["本年收入合计", "使用非财政拨款结余（含专用结余）", "年初结转和结余"]),
+         ("支出总计", "expenditure", ["本年支出合计", "结余分配", "年末结转和结余"])),
+    )  # fmt: skip
+
+
+def _sides_balance(ctx, budget, key: str, prefix: str, columns: list[str], sources, totals):
+    """The identities a two-sided table shares (收入支出决算总表, 财政拨款收入支出决算总表), in its
+    first column for the income side and the 总计 lines, in every column for 本年支出合计 = Σ 类."""
+    first = columns[0]
+    inc, exp = side_items(budget, key, "income"), side_items(budget, key, "expenditure")
+    if "本年收入合计" in inc and any(i in inc for i in sources):
+        total = inc["本年收入合计"]
+        f = sum_finding(ctx, f"{prefix}本年收入合计", total[first], [inc[i][first] for i in sources if i in inc],
+                        **loc(key, total, first))  # fmt: skip
         if f:
             yield f
-    cats = [r["amount"] for i, r in exp.items() if i not in _NOT_CATEGORIES]
+    cats = [r for i, r in exp.items() if i not in _NOT_CATEGORIES]
     if "本年支出合计" in exp and cats:
-        f = _sum_finding(
-            ctx, "本年支出合计", exp["本年支出合计"]["amount"], cats, **_loc(key, exp["本年支出合计"], "amount")
-        )
-        if f:
-            yield f
-    for side, items, parts in (
-        ("收入总计", inc, ["本年收入合计", "使用非财政拨款结余（含专用结余）", "年初结转和结余"]),
-        ("支出总计", exp, ["本年支出合计", "结余分配", "年末结转和结余"]),
-    ):
-        if "总计" in items and parts[0] in items:
-            f = _sum_finding(ctx, side, items["总计"]["amount"], [items[p]["amount"] for p in parts if p in items],
-                             **_loc(key, items["总计"], "amount"))  # fmt: skip
+        total = exp["本年支出合计"]
+        for col in columns:
+            what = f"{prefix}本年支出合计" + (f"（{col}）" if len(columns) > 1 else "")
+            f = sum_finding(ctx, what, total[col], [r[col] for r in cats], **loc(key, total, col))
             if f:
                 yield f
-    if "总计" in inc and "总计" in exp and fen_or_zero(inc["总计"]["amount"]) != fen_or_zero(exp["总计"]["amount"]):
-        a, b = fen_or_zero(inc["总计"]["amount"]), fen_or_zero(exp["总计"]["amount"])
-        yield ctx.finding(f"收入支出决算总表：收入总计 {_wan(a)} ≠ 支出总计 {_wan(b)}", expected=yuan(b), actual=yuan(a),
-                          **_loc(key, inc["总计"], "amount"))  # fmt: skip
+    sides = {"income": inc, "expenditure": exp}
+    for what, side, parts in totals:
+        items = sides[side]
+        if "总计" in items and parts[0] in items:
+            f = sum_finding(ctx, f"{prefix}{what}", items["总计"][first], [items[p][first] for p in parts if p in items],
+                            **loc(key, items["总计"], first))  # fmt: skip
+            if f:
+                yield f
+    if "总计" in inc and "总计" in exp and fen_or_zero(inc["总计"][first]) != fen_or_zero(exp["总计"][first]):
+        a, b = fen_or_zero(inc["总计"][first]), fen_or_zero(exp["总计"][first])
+        yield ctx.finding(f"{FA_NINE_TABLES[key]}：收入总计 {wan(a)} ≠ 支出总计 {wan(b)}", expected=yuan(b), actual=yuan(a),
+                          **loc(key, inc["总计"], first))  # fmt: skip
 
 
 _FISCAL_FUNDS = ["general_public", "gov_fund", "soe_capital"]
@@ -200,48 +147,30 @@ _FISCAL_FUNDS = ["general_public", "gov_fund", "soe_capital"]
         },
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_fiscal_summary_balances(budget, ctx):
     """Row 合计 = 一般公共 + 基金 + 国资; 本年收入合计 = 一+二+三; 年初 = its three sub-rows; column sums; 总计 both sides."""
     key = "fa_fiscal_summary"
     rows = records(budget, key)
     for r in rows:
         if r["side"] == "expenditure":
-            f = _sum_finding(ctx, f"{r['item']}（合计 = 一般公共预算 + 政府性基金 + 国有资本经营）", r["total"],
-                             [r[c] for c in _FISCAL_FUNDS], **_loc(key, r, "total"))  # fmt: skip
+            f = sum_finding(ctx, f"{r['item']}（合计 = 一般公共预算 + 政府性基金 + 国有资本经营）", r["total"],
+                            [r[c] for c in _FISCAL_FUNDS], **loc(key, r, "total"))  # fmt: skip
             if f:
                 yield f
-    inc, exp = _items(budget, key, "income"), _items(budget, key, "expenditure")
+    inc = side_items(budget, key, "income")
     subs = [r for r in rows if r["side"] == "income" and not is_missing(r.get("parent"))]
-    if "本年收入合计" in inc:
-        parts = [
-            inc[i]["total"]
-            for i in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
-            if i in inc
-        ]
-        f = _sum_finding(
-            ctx, "财政拨款本年收入合计", inc["本年收入合计"]["total"], parts, **_loc(key, inc["本年收入合计"], "total")
-        )
-        if f:
-            yield f
     if "年初财政拨款结转和结余" in inc and subs:
         r = inc["年初财政拨款结转和结余"]
-        f = _sum_finding(ctx, "年初财政拨款结转和结余", r["total"], [s["total"] for s in subs], **_loc(key, r, "total"))
+        f = sum_finding(ctx, "年初财政拨款结转和结余", r["total"], [s["total"] for s in subs], **loc(key, r, "total"))
         if f:
             yield f
-    if "本年支出合计" in exp:
-        total = exp["本年支出合计"]
-        cats = [r for i, r in exp.items() if i not in _NOT_CATEGORIES]
-        for col in ["total", *_FISCAL_FUNDS]:
-            f = _sum_finding(
-                ctx, f"财政拨款本年支出合计（{col}）", total[col], [r[col] for r in cats], **_loc(key, total, col)
-            )
-            if f:
-                yield f
-    if "总计" in inc and "总计" in exp and fen_or_zero(inc["总计"]["total"]) != fen_or_zero(exp["总计"]["total"]):
-        a, b = fen_or_zero(inc["总计"]["total"]), fen_or_zero(exp["总计"]["total"])
-        yield ctx.finding(f"财政拨款收入支出决算总表：收入总计 {_wan(a)} ≠ 支出总计 {_wan(b)}", expected=yuan(b), actual=yuan(a),
-                          **_loc(key, inc["总计"], "total"))  # fmt: skip
+    yield from _sides_balance(
+        ctx, budget, key, "财政拨款", ["total", *_FISCAL_FUNDS],
+        ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
+        (("收入总计", "income", ["本年收入合计", "年初财政拨款结转和结余"]),
+         ("支出总计", "expenditure", ["本年支出合计", "年末财政拨款结转和结余"])),
+    )  # fmt: skip
 
 
 #: (table, total column, the columns adding up to it, name)
@@ -304,7 +233,7 @@ def _coded_columns(key: str) -> list[str]:
         },
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_coded_tables_add_up(budget, ctx):
     """Row identities, the 类/款/项 hierarchy and the 合计 row of the five coded 决算 tables."""
     for key, total, parts, name in _CODED:
@@ -313,8 +242,8 @@ def fa_coded_tables_add_up(budget, ctx):
             continue
         money = _coded_columns(key)
         for r in rows:
-            f = _sum_finding(
-                ctx, f"{name} {r['code'] or '合计'} 行", r[total], [r[c] for c in parts], **_loc(key, r, total)
+            f = sum_finding(
+                ctx, f"{name} {r['code'] or '合计'} 行", r[total], [r[c] for c in parts], **loc(key, r, total)
             )
             if f:
                 yield f
@@ -324,8 +253,8 @@ def fa_coded_tables_add_up(budget, ctx):
                     carried = fen_or_zero(r["opening"]) + fen_or_zero(r["income"]) - fen_or_zero(r["expenditure"])
                     if abs(carried - fen_or_zero(r["closing"])) > tolerance("万元", 2, 3):
                         yield ctx.finding(
-                            f"{name} {r['code'] or '合计'}：年初 + 本年收入 − 本年支出 = {_wan(carried)}，年末结转和结余印 {_wan(r['closing'])}",
-                            expected=yuan(carried), actual=yuan(fen_or_zero(r["closing"])), **_loc(key, r, "closing"),
+                            f"{name} {r['code'] or '合计'}：年初 + 本年收入 − 本年支出 = {wan(carried)}，年末结转和结余印 {wan(r['closing'])}",
+                            expected=yuan(carried), actual=yuan(fen_or_zero(r["closing"])), **loc(key, r, "closing"),
                         )  # fmt: skip
         coded = [r for r in rows if isinstance(r["code"], str)]
         for parent in coded:
@@ -335,16 +264,16 @@ def fa_coded_tables_add_up(budget, ctx):
             if not kids:
                 continue
             for col in money:
-                f = _sum_finding(ctx, f"{name} {parent['code']} {col}（= 其下级科目之和）", parent[col],
-                                 [k[col] for k in kids], **_loc(key, parent, col))  # fmt: skip
+                f = sum_finding(ctx, f"{name} {parent['code']} {col}（= 其下级科目之和）", parent[col],
+                                 [k[col] for k in kids], **loc(key, parent, col))  # fmt: skip
                 if f:
                     yield f
         totals = [r for r in rows if r["code"] is None]
         classes = [r for r in coded if len(r["code"]) == 3]
         if totals and classes:
             for col in money:
-                f = _sum_finding(ctx, f"{name} 合计行 {col}（= 各类之和）", totals[0][col], [c[col] for c in classes],
-                                 **_loc(key, totals[0], col))  # fmt: skip
+                f = sum_finding(ctx, f"{name} 合计行 {col}（= 各类之和）", totals[0][col], [c[col] for c in classes],
+                                 **loc(key, totals[0], col))  # fmt: skip
                 if f:
                     yield f
 
@@ -380,7 +309,7 @@ def fa_coded_tables_add_up(budget, ctx):
         },
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_economic_adds_up(budget, ctx):
     key = "fa_gpb_basic_economic"
     rows = records(budget, key)
@@ -390,12 +319,12 @@ def fa_economic_adds_up(budget, ctx):
             continue
         kids = [r["amount"] for c, r in coded.items() if len(c) == 5 and c.startswith(cls)]
         if kids:
-            f = _sum_finding(
+            f = sum_finding(
                 ctx,
                 f"基本支出决算表 {cls}（= 其下各款之和）",
                 coded[cls]["amount"],
                 kids,
-                **_loc(key, coded[cls], "amount"),
+                **loc(key, coded[cls], "amount"),
             )
             if f:
                 yield f
@@ -403,8 +332,8 @@ def fa_economic_adds_up(budget, ctx):
     for total, classes in (("人员经费合计", ("301", "303")), ("公用经费合计", ("302", "310"))):
         if total in named:
             parts = [coded[c]["amount"] for c in classes if c in coded]
-            f = _sum_finding(ctx, f"基本支出决算表{total}（= {' + '.join(classes)}）", named[total]["amount"], parts,
-                             **_loc(key, named[total], "amount"))  # fmt: skip
+            f = sum_finding(ctx, f"基本支出决算表{total}（= {' + '.join(classes)}）", named[total]["amount"], parts,
+                             **loc(key, named[total], "amount"))  # fmt: skip
             if f:
                 yield f
 
@@ -425,37 +354,24 @@ def fa_economic_adds_up(budget, ctx):
             {"stage": "final", "total": "0.39", "reception": "0.49"}]}}},
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_sangong_adds_up(budget, ctx):
     key = "fa_sangong"
     for r in records(budget, key):
         stage = "预算数" if r["stage"] == "budget" else "决算数"
-        f = _sum_finding(
+        f = sum_finding(
             ctx,
             f"三公经费{stage}",
             r["total"],
             [r["outbound"], r["vehicle_total"], r["reception"]],
-            **_loc(key, r, "total"),
+            **loc(key, r, "total"),
         )
         if f:
             yield f
-        f = _sum_finding(ctx, f"公务用车购置及运行费{stage}", r["vehicle_total"], [r["vehicle_purchase"], r["vehicle_operation"]],
-                         **_loc(key, r, "vehicle_total"))  # fmt: skip
+        f = sum_finding(ctx, f"公务用车购置及运行费{stage}", r["vehicle_total"], [r["vehicle_purchase"], r["vehicle_operation"]],
+                         **loc(key, r, "vehicle_total"))  # fmt: skip
         if f:
             yield f
-
-
-def _same(ctx, what: str, a, b, **location):
-    """Two prints of one figure: any difference is a defect (warning at 0.01万元, error above)."""
-    if is_missing(a) and is_missing(b):
-        return None
-    x, y = fen_or_zero(a), fen_or_zero(b)
-    if x == y:
-        return None
-    severity = "warning" if abs(x - y) <= _CENT else None
-    return ctx.finding(
-        f"{what}：{_wan(x)} 与 {_wan(y)} 不一致", severity=severity, expected=yuan(y), actual=yuan(x), **location
-    )
 
 
 @rule(
@@ -477,96 +393,58 @@ def _same(ctx, what: str, a, b, **location):
             "fa_expenditure": [{"code": "208", "name": "社会保障和就业支出", "total": "326.72"}]}}},
     ],
 )  # fmt: skip
-@_withheld_in_text
+@withheld_in_text
 def fa_tables_agree(budget, ctx):
-    summary_inc = _items(budget, "fa_summary", "income")
-    summary_exp = _items(budget, "fa_summary", "expenditure")
+    summary_inc = side_items(budget, "fa_summary", "income")
+    summary_exp = side_items(budget, "fa_summary", "expenditure")
     inc_total = next((r for r in records(budget, "fa_income") if r["code"] is None), None)
     exp_rows = records(budget, "fa_expenditure")
     exp_total = next((r for r in exp_rows if r["code"] is None), None)
     if inc_total and "本年收入合计" in summary_inc:
         r = summary_inc["本年收入合计"]
-        f = _same(
+        f = same_figure(
             ctx,
             "总表本年收入合计 vs 收入决算表合计",
             r["amount"],
             inc_total["total"],
-            **_loc("fa_summary", r, "amount"),
+            **loc("fa_summary", r, "amount"),
         )
         if f:
             yield f
     if exp_total and "本年支出合计" in summary_exp:
         r = summary_exp["本年支出合计"]
-        f = _same(
+        f = same_figure(
             ctx,
             "总表本年支出合计 vs 支出决算表合计",
             r["amount"],
             exp_total["total"],
-            **_loc("fa_summary", r, "amount"),
+            **loc("fa_summary", r, "amount"),
         )
         if f:
             yield f
     classes = {r["name"]: r for r in exp_rows if isinstance(r["code"], str) and len(r["code"]) == 3}
     for item, r in summary_exp.items():
         if item in classes:
-            f = _same(ctx, f"总表“{item}” vs 支出决算表 {classes[item]['code']}", r["amount"], classes[item]["total"],
-                      **_loc("fa_summary", r, "amount"))  # fmt: skip
+            f = same_figure(ctx, f"总表“{item}” vs 支出决算表 {classes[item]['code']}", r["amount"], classes[item]["total"],
+                      **loc("fa_summary", r, "amount"))  # fmt: skip
             if f:
                 yield f
     gpb = records(budget, "fa_gpb_function")
     gpb_classes = {r["name"]: r for r in gpb if isinstance(r["code"], str) and len(r["code"]) == 3}
-    for item, r in _items(budget, "fa_fiscal_summary", "expenditure").items():
+    for item, r in side_items(budget, "fa_fiscal_summary", "expenditure").items():
         if item in gpb_classes:
-            f = _same(ctx, f"财政拨款总表“{item}”一般公共预算 vs 一般公共预算财政拨款支出决算表 {gpb_classes[item]['code']}",
-                      r["general_public"], gpb_classes[item]["total"], **_loc("fa_fiscal_summary", r, "general_public"))  # fmt: skip
+            f = same_figure(ctx, f"财政拨款总表“{item}”一般公共预算 vs 一般公共预算财政拨款支出决算表 {gpb_classes[item]['code']}",
+                      r["general_public"], gpb_classes[item]["total"], **loc("fa_fiscal_summary", r, "general_public"))  # fmt: skip
             if f:
                 yield f
     gpb_total = next((r for r in gpb if r["code"] is None), None)
     eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r["code"] is None}
     if gpb_total and "人员经费合计" in eco and "公用经费合计" in eco:
         both = fen_or_zero(eco["人员经费合计"]["amount"]) + fen_or_zero(eco["公用经费合计"]["amount"])
-        f = _same(ctx, "一般公共预算基本支出合计 vs 人员经费合计 + 公用经费合计", gpb_total["basic"], both,
-                  **_loc("fa_gpb_function", gpb_total, "basic"))  # fmt: skip
+        f = same_figure(ctx, "一般公共预算基本支出合计 vs 人员经费合计 + 公用经费合计", gpb_total["basic"], both,
+                  **loc("fa_gpb_function", gpb_total, "basic"))  # fmt: skip
         if f:
             yield f
-
-
-_EMPTY_NOTE = ("无", "没有", "未")
-
-
-@rule(
-    "FA011",
-    name="fa-empty-table-note",
-    title="空表（三公、政府性基金、国有资本经营）须附说明；有数据的表不应写“本表无数据”",
-    severity="error",
-    tags=["disclosure", "empty-fund"],
-    reference=PUBLICATION,
-    kinds="final",
-    cases=[
-        {"name": "empty with note", "fires": 0, "budget": {"meta": {"tables": {"fa_gov_fund": {
-            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": ["注：本单位无政府性基金预算财政拨款支出，故本表无数据。"]}}}}},
-        {"name": "empty without note", "fires": 1, "budget": {"meta": {"tables": {"fa_gov_fund": {
-            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": ["注：本表反映部门本年度政府性基金预算财政拨款收入支出情况。"]},
-            "fa_summary": {"title": "收入支出决算总表", "empty": False}}}}},
-        {"name": "a blank form is not judged", "fires": 0, "budget": {"meta": {"tables": {"fa_gov_fund": {
-            "title": "政府性基金预算财政拨款收入支出决算表", "empty": True, "notes": []},
-            "fa_summary": {"title": "收入支出决算总表", "empty": True}}}}},
-    ],
-)  # fmt: skip
-def fa_empty_table_note(budget, ctx):
-    """An empty table says why; a blank form (no 决算 table holds a figure, e.g. the template) is not judged."""
-    if all(t.empty for k, t in budget.meta.tables.items() if k.startswith("fa_")):
-        return
-    for key in ("fa_sangong", "fa_gov_fund", "fa_soe_capital"):
-        ti = budget.meta.tables.get(key)
-        if ti is None:
-            continue
-        says_empty = [n for n in ti.notes if any(w in n for w in _EMPTY_NOTE) and ("无数据" in n or "支出" in n)]
-        if ti.empty and not says_empty:
-            yield ctx.finding(f"“{ti.title}”为空表，未说明原因（应注明“…无…，故本表无数据”）", table=key, line=ti.line, page=ti.page,
-                              expected="注：…无…，故本表无数据")  # fmt: skip
-        elif not ti.empty and any("无数据" in n for n in says_empty):
-            yield ctx.finding(f"“{ti.title}”有数据，却注明本表无数据", table=key, line=ti.line, page=ti.page)
 
 
 @rule(
@@ -587,9 +465,9 @@ def fa_table_unreadable(budget, ctx):
     unsure: dict[str, list[str]] = {}
     for note in budget.meta.notes:
         key, _, text = str(note).partition(": ")
-        if key.startswith("fa_") and ("could not be placed" in text or "do not fit" in text or "more than one" in text):
+        if key in unplaced_tables(budget):
             unsure.setdefault(key, []).append(text)
-    failures = _text_failures(budget, ctx)
+    failures = text_failures(budget, ctx)
     for key in sorted(set(unsure) | set(failures), key=str):
         ti = budget.meta.tables.get(key)
         broken = failures.get(key, [])
@@ -602,29 +480,6 @@ def fa_table_unreadable(budget, ctx):
                           note="; ".join(unsure.get(key, [])) or None)  # fmt: skip
 
 
-# In text extracted from a PDF the columns of a 决算 row are placed by the row identities alone, so a
-# failed identity there says more about the extraction than about the document: those findings are
-# withheld from the arithmetic rules and reported once per table by FA901 (an extraction warning).
-_ARITHMETIC = (fa_summary_balances, fa_fiscal_summary_balances, fa_coded_tables_add_up, fa_economic_adds_up,
-               fa_sangong_adds_up, fa_tables_agree)  # fmt: skip
-
-
-def _text_failures(budget, ctx) -> dict[str, list]:
-    """Per table, the identities that fail beyond rounding in a 决算 read from text ({} otherwise)."""
-    if not _from_text(budget):
-        return {}
-
-    def compute(b):
-        out: dict[str, list] = {}
-        for r in _ARITHMETIC:
-            for f in r.func.__wrapped__(b, RuleContext(r, b, audit=ctx.audit)) or ():
-                if f.severity == r.severity:  # the rule's error; rounding hints and 0.01 warnings stay
-                    out.setdefault(f.location.table, []).append(f)
-        return out
-
-    return ctx.memo("fa-text-failures", compute)
-
-
 @hookimpl
 def auditor_register_rules():
     return [
@@ -634,6 +489,5 @@ def auditor_register_rules():
         fa_economic_adds_up,
         fa_sangong_adds_up,
         fa_tables_agree,
-        fa_empty_table_note,
         fa_table_unreadable,
     ]

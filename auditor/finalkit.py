@@ -1,0 +1,196 @@
+"""Helpers the 部门决算 (final accounts) rules share: references, tolerances, locations, comparisons.
+
+Tolerance: a sum of n printed parts may differ from its printed total by the printing of the parts
+(``money.tolerance`` in 万元 with two decimals, one unit per part). A non-zero difference inside it is
+an ``info`` rounding hint; outside it an ``error``. Two prints of the same figure in different tables
+round the same 元 amount, so any difference there is a defect (``warning`` at 0.01万元, else ``error``).
+A stated percentage passes when it lies in the range the printed precision of its two figures allows.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+from .money import UNIT_FEN, tolerance
+from .rulekit import decimals_of, fen_or_zero, is_missing, records, row_location, show, yuan
+from .rules import RuleContext
+
+TEMPLATE = {
+    "regulation": "部门决算公开模板（上海区级，附件2）：九张决算表的表式与勾稽关系",
+    "article": "R4",
+    "confidence": "H",
+}
+PUBLICATION = {
+    "regulation": "财预〔2016〕143号《地方预决算公开操作规程》：没有数据的表格应当列出空表并说明",
+    "article": "R3/R6",
+    "confidence": "H",
+}
+NOTES = {
+    "regulation": "部门决算公开模板（上海区级，附件2）：情况说明一至十一的表述与决算表一致",
+    "article": "R3/R4",
+    "confidence": "H",
+}
+CENT = 10_000  # 0.01万元 in fen
+
+
+def from_text(budget) -> bool:
+    """Whether the document was read from text (extracted text, OCR, stdin) rather than a PDF's layout."""
+    source = str(getattr(budget.meta, "source", None) or "").lower()
+    return budget.meta.from_ocr or source.endswith(".txt") or source in ("-", "<stdin>")
+
+
+#: The table checks whose errors are withheld for a 决算 read from text (by function), see :func:`text_failures`.
+_TEXT_CHECKED: dict[str, object] = {}
+
+
+def withheld_in_text(func):
+    """The rule's errors are withheld for a 决算 read from text: FA901 reports them per table instead.
+
+    In text extracted from a PDF the columns of a 决算 row are placed by the row identities alone, so
+    a failed identity there says more about the extraction than about the document.
+    """
+    _TEXT_CHECKED[f"{func.__module__}.{func.__qualname__}"] = func
+
+    @functools.wraps(func)
+    def run(budget, ctx):
+        for f in func(budget, ctx) or ():
+            if not (from_text(budget) and f.severity == ctx.severity):
+                yield f
+
+    return run
+
+
+def text_failures(budget, ctx) -> dict[str, list]:
+    """Per table, the checks that fail beyond rounding in a 决算 read from text ({} otherwise).
+
+    Computed once per audit; FA901 reports them, and the 情况说明 rules do not compare a stated figure
+    with a table read unreliably.
+    """
+    if not from_text(budget):
+        return {}
+
+    def compute(b):
+        out: dict[str, list] = {}
+        for func in list(_TEXT_CHECKED.values()):
+            sub = RuleContext(ctx.rule, b, severity="error", audit=ctx.audit)
+            for f in func(b, sub) or ():
+                if f.severity == "error":  # the check's error; rounding hints and 0.01 warnings stay
+                    out.setdefault(f.location.table, []).append(f)
+        return out
+
+    return ctx.memo("fa-text-failures", compute)
+
+
+def unplaced_tables(budget) -> set[str]:
+    """Tables with figures the loader could not place under their columns (from ``meta.notes``)."""
+    out = set()
+    for note in budget.meta.notes:
+        key, _, text = str(note).partition(": ")
+        if key.startswith("fa_") and ("could not be placed" in text or "do not fit" in text or "more than one" in text):
+            out.add(key)
+    return out
+
+
+def unreliable(budget, ctx, table: str) -> bool:
+    """Whether a table's figures cannot be relied on: read from text with unplaced rows or failing checks."""
+    return from_text(budget) and (table in unplaced_tables(budget) or table in text_failures(budget, ctx))
+
+
+def wan(fen) -> str:
+    return show(fen, "万元")
+
+
+def loc(key: str, row: dict, column: str | None = None) -> dict:
+    return {"table": key, "column": column, **row_location(row)}
+
+
+def side_items(budget, key: str, side: str) -> dict[str, dict]:
+    """The top-level rows of one side of a sided table (总表, 财政拨款总表), by item."""
+    out: dict[str, dict] = {}
+    for r in records(budget, key):
+        if r["side"] == side and (r.get("parent") is None or is_missing(r.get("parent"))):
+            out.setdefault(r["item"], r)
+    return out
+
+
+def sum_finding(ctx, what: str, total, parts: list, **location):
+    """A finding when `total` differs from the sum of `parts` (None when it agrees exactly)."""
+    if is_missing(total) and not any(not is_missing(p) for p in parts):
+        return None
+    got = sum(fen_or_zero(p) for p in parts)
+    want = fen_or_zero(total)
+    diff = abs(got - want)
+    if diff == 0:
+        return None
+    terms = max(1, sum(1 for p in parts if not is_missing(p) and fen_or_zero(p)))
+    rounding = diff <= tolerance("万元", 2, terms)
+    text = f"{what}：合计 {wan(want)} ≠ 各项之和 {wan(got)}（差 {wan(diff)}）"
+    if rounding:
+        text += "，在印刷精度之内，属舍入差"
+    return ctx.finding(
+        text,
+        severity="info" if rounding else None,
+        expected=yuan(got),
+        actual=yuan(want),
+        **location,
+    )
+
+
+def same_figure(ctx, what: str, a, b, **location):
+    """Two prints of one figure: any difference is a defect (warning at 0.01万元, error above)."""
+    if is_missing(a) and is_missing(b):
+        return None
+    x, y = fen_or_zero(a), fen_or_zero(b)
+    if x == y:
+        return None
+    severity = "warning" if abs(x - y) <= CENT else None
+    return ctx.finding(
+        f"{what}：{wan(x)} 与 {wan(y)} 不一致", severity=severity, expected=yuan(y), actual=yuan(x), **location
+    )
+
+
+def half_step(printed: str | None, unit: str = "万元") -> int:
+    """Half the last printed digit of a figure, in fen: how far the printed figure may be from the true one."""
+    return tolerance(unit, decimals_of(printed), 1) // 2
+
+
+def percent_range(a: int, ha: int, b: int, hb: int, decimals: int) -> tuple[Decimal, Decimal] | None:
+    """The range of 100·a/b that figures a ± ha and b ± hb allow, widened by half the stated rate's last digit.
+
+    None when b (less its uncertainty) is not positive: the rate is undefined.
+    """
+    if b - hb <= 0:
+        return None
+    lo_a, hi_a = max(0, a - ha), a + ha
+    half = Decimal(5) / (Decimal(10) ** (decimals + 1))
+    lo = Decimal(100 * lo_a) / Decimal(b + hb) - half
+    hi = Decimal(100 * hi_a) / Decimal(b - hb) + half
+    return lo, hi
+
+
+def rate_check(stated: Decimal, decimals: int, a: int, ha: int, b: int, hb: int) -> tuple[str | None, Decimal | None]:
+    """(severity, computed rate) for a stated percentage of a / b: None severity when it passes.
+
+    Outside the range the printing allows: ``warning`` within 0.05 points of the computed rate, else
+    ``error``. An undefined rate (b is 0) with a stated figure is a ``warning``.
+    """
+    rng = percent_range(a, ha, b, hb, decimals)
+    if rng is None:
+        return ("warning" if a else None), None
+    exact = Decimal(100 * a) / Decimal(b)
+    lo, hi = rng
+    if lo <= stated <= hi:
+        return None, exact
+    return ("warning" if abs(stated - exact) < Decimal("0.05") else "error"), exact
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.01'))}%"
+
+
+def fen_of(value: str | None, unit: str = "万元") -> int | None:
+    """Fen of a printed figure in `unit` (None when blank)."""
+    if value is None or value == "":
+        return None
+    return int((Decimal(str(value)) * UNIT_FEN[unit]).to_integral_value())

@@ -1,0 +1,164 @@
+"""The 情况说明 of a 决算 read into facts and fa_items, and the rules that compare them with the tables:
+exact parsed values on the corpus, and constructed variants with one defect each."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from corpus import CORPUS, needs_corpus
+
+from auditor import audit
+from auditor.loaders.pdf import read_document
+from auditor.parse import parse_document
+
+FINANCE = CORPUS / "putuo-finance-bureau-2024-final-accounts.pdf"
+PLANNING = CORPUS / "putuo-planning-resources-2024-final-accounts.pdf"
+
+
+@pytest.fixture(scope="module")
+def finance_doc():
+    return read_document(FINANCE)
+
+
+@pytest.fixture(scope="module")
+def finance(finance_doc):
+    return parse_document(finance_doc)
+
+
+def facts(budget) -> dict[str, str]:
+    f = budget.table("facts")
+    return dict(zip(f["key"], f["value"]))
+
+
+def wan(fen) -> str:
+    return f"{int(fen) // 1_000_000}.{int(fen) % 1_000_000 // 10_000:02d}"
+
+
+def variant(doc, page, old, new):
+    """The document with `old` replaced by `new` on the one line of `page` that holds it."""
+    lines, hits = [], 0
+    for ln in doc.lines:
+        if ln.page == page and old in ln.text:
+            hits += 1
+            ln = dataclasses.replace(
+                ln, text=ln.text.replace(old, new), cells=tuple(c.replace(old, new) for c in ln.cells)
+            )
+        lines.append(ln)
+    assert hits == 1, f"{old!r} on p.{page}: {hits} lines"
+    return parse_document(dataclasses.replace(doc, lines=lines))
+
+
+def new_findings(budget, base, rules=("FA3",)):
+    """(rule, severity, page, line) of the findings of `budget` that `base` does not have."""
+    before = {(f.rule, f.severity, f.location.page, f.location.line, f.message) for f in audit(base).findings}
+    return sorted(
+        (f.rule, f.severity, f.location.page, f.location.line)
+        for f in audit(budget).findings
+        if f.rule.startswith(rules) and (f.rule, f.severity, f.location.page, f.location.line, f.message) not in before
+    )
+
+
+@needs_corpus
+def test_finance_bureau_notes_facts(finance):
+    got = facts(finance)
+    assert {k: got[k] for k in (
+        "total", "total_change", "total_change_pct", "income_total", "income:财政拨款收入", "share:income:财政拨款收入",
+        "income:其他收入", "share:income:其他收入", "expenditure_total", "expenditure:基本支出",
+        "share:expenditure:基本支出", "expenditure:项目支出", "share:expenditure:项目支出", "fiscal_total",
+        "fiscal_total_change", "gpb_total", "gpb_share", "gpb_total_change", "gpb_total_change_pct",
+        "gpb_class:一般公共服务支出", "share:gpb_class:一般公共服务支出", "gpb_class:住房保障支出",
+        "gpb_budget", "gpb_final", "gpb_rate", "gpb_comparison", "basic_total", "personnel", "public",
+        "sangong_budget", "sangong_final", "sangong_rate", "sangong:reception", "sangong_comparison",
+        "sangong_final_change", "operating_expenses", "operating_expenses_change", "operating_expenses_change_pct",
+        "procurement:total", "procurement:goods", "procurement:works", "procurement:services", "assets_year",
+        "vehicles", "perf:self_evaluated", "perf:excellent",
+    )} == {
+        "total": "2995.39", "total_change": "56.95", "total_change_pct": "1.87", "income_total": "2946.25",
+        "income:财政拨款收入": "2940.05", "share:income:财政拨款收入": "99.79", "income:其他收入": "6.2",
+        "share:income:其他收入": "0.21", "expenditure_total": "2940.05", "expenditure:基本支出": "2336.91",
+        "share:expenditure:基本支出": "79.49", "expenditure:项目支出": "603.14", "share:expenditure:项目支出": "20.51",
+        "fiscal_total": "0.3", "fiscal_total_change": "持平", "gpb_total": "2940.05", "gpb_share": "100.00",
+        "gpb_total_change": "63.14", "gpb_total_change_pct": "2.10", "gpb_class:一般公共服务支出": "2106.66",
+        "share:gpb_class:一般公共服务支出": "71.73", "gpb_class:住房保障支出": "445.69", "gpb_budget": "2993.92",
+        "gpb_final": "2940.05", "gpb_rate": "98.20", "gpb_comparison": "小于", "basic_total": "2336.91",
+        "personnel": "2152.26", "public": "184.65", "sangong_budget": "0.95", "sangong_final": "0.00",
+        "sangong_rate": "0", "sangong:reception": "0.00", "sangong_comparison": "小于", "sangong_final_change": "持平",
+        "operating_expenses": "184.65", "operating_expenses_change": "2.55", "operating_expenses_change_pct": "1.40",
+        "procurement:total": "251.25", "procurement:goods": "4.79", "procurement:works": "0",
+        "procurement:services": "246.47", "assets_year": "2024", "vehicles": "0", "perf:self_evaluated": "4",
+        "perf:excellent": "4",
+    }  # fmt: skip
+    f = finance.table("facts").set_index("key")
+    assert f.loc["total_change", "direction"] == "减少" and f.loc["total_change_pct", "direction"] == "下降"
+    assert f.loc["total_change", "reason"].startswith("基本支出中人员进出及退休变化")
+    assert (f.loc["gpb_rate", "page"], f.loc["gpb_rate", "line"]) == (21, 30)
+
+
+@needs_corpus
+def test_finance_bureau_items_of_note_five(finance):
+    items = finance.table("fa_items")
+    assert list(items["xiang"]) == [
+        "行政运行", "一般行政管理事务", "信息化建设", "财政委托业务支出", "行政单位离退休",
+        "机关事业单位基本养老保险缴费支出", "机关事业单位职业年金缴费支出", "其他行政事业单位养老支出",
+        "行政单位医疗", "住房公积金", "购房补贴",
+    ]  # fmt: skip
+    assert [
+        wan(v) for v in items["budget"]
+    ] == "1560.05 10.00 135.90 450.52 85.55 161.62 80.81 0.94 62.29 187.75 258.50".split()
+    assert [
+        wan(v) for v in items["final"]
+    ] == "1511.89 10.00 135.25 449.52 84.65 160.75 80.38 0.94 60.99 187.19 258.50".split()
+    assert list(items["comparison"]) == [
+        "小于",
+        "基本持平",
+        "小于",
+        "小于",
+        "小于",
+        "小于",
+        "小于",
+        "基本持平",
+        "小于",
+        "小于",
+        "基本持平",
+    ]
+    assert list(items["page"]) == [22] * 11
+
+
+@needs_corpus
+def test_planning_items_carry_their_rates():
+    items = parse_document(read_document(PLANNING)).table("fa_items")
+    assert len(items) == 13
+    assert list(items["completion_rate"])[:4] == ["100.00", "100.00", "98.61", "99.50"]
+    assert items.iloc[8]["xiang"] == "城乡社区规划与管理" and int(items.iloc[8]["final"]) == 2_739_560_000
+
+
+@needs_corpus
+def test_planning_economic_names_wrapped_around_a_bare_code_line():
+    eco = parse_document(read_document(PLANNING)).table("fa_gpb_basic_economic").set_index("code")
+    assert eco.loc["30107", "name"] == "绩效工资"
+    assert eco.loc["30108", "name"] == "机关事业单位基本养老保险缴费"
+    assert eco.loc["31003", "name"] == "专用设备购置"
+    assert eco.loc["31007", "name"] == "信息网络及软件购置更新"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page", "old", "new", "expected"),
+    [
+        # 说明一: 收入支出总计 ≠ 总表 总计
+        (21, "收入支出总计2995.39万元", "收入支出总计2995.93万元", [("FA301", "error", 21, 4)]),
+        # 说明二: 其他收入 printed with one decimal, changed
+        (21, "收入6.2万元", "收入6.5万元", [("FA301", "error", 21, 9), ("FA302", "warning", 21, 9)]),
+        # 说明三: a share
+        (21, "603.14万元，占20.51%", "603.14万元，占25.51%", [("FA302", "error", 21, 12)]),
+        # 说明五（三）: 完成率
+        (21, "成年初预算的98.20%", "成年初预算的98.02%", [("FA302", "error", 21, 30)]),
+        # 说明六: 公用经费 ≠ 公用经费合计
+        (23, "公用经费184.65万元", "公用经费184.66万元", [("FA301", "warning", 23, 5)]),
+        # 说明七: the 三公 budget ≠ the table's 预算数 (and its rate becomes a rate of another base)
+        (23, "年初预算为0.95万元", "年初预算为0.59万元", [("FA301", "error", 23, 10)]),
+    ],
+)
+def test_one_changed_note_figure_is_one_finding_at_its_line(finance_doc, finance, page, old, new, expected):
+    assert new_findings(variant(finance_doc, page, old, new), finance) == expected
