@@ -162,3 +162,81 @@ def test_planning_economic_names_wrapped_around_a_bare_code_line():
 )
 def test_one_changed_note_figure_is_one_finding_at_its_line(finance_doc, finance, page, old, new, expected):
     assert new_findings(variant(finance_doc, page, old, new), finance) == expected
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page", "old", "new", "expected"),
+    [
+        # 说明一: the rate of a change on last year
+        (21, "下降1.87%", "下降1.78%", [("FA304", "error", 21, 5)]),
+        # 十一（一）: a change without its reason
+        (24, "主要原因是", "其中", [("FA305", "warning", 24, 1)]),
+        # 五（三）item 3: 大于 where the 决算 is below the 预算
+        (22, "135.25万元。决算数小于", "135.25万元。决算数大于", [("FA303", "error", 22, 7)]),
+        # 五（三）item 2: its 决算 is not the 项's figure
+        (22, "支出决算为10.00万元。", "支出决算为10.50万元。", [("FA306", "error", 22, 4)]),
+        # 十一（一）: 机关运行经费 above 公用经费合计 (and its rate no longer fits)
+        (24, "机关运行经费支出184.65万元", "机关运行经费支出194.65万元", [("FA304", "error", 24, 1), ("FA308", "error", 24, 1)]),
+        # 十一（二）: the parts of 政府采购
+        (24, "货物采购金额4.79万元", "货物采购金额14.79万元", [("FA309", "error", 24, 4)]),
+        # 十一（三）: the vehicle categories
+        (24, "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车0辆", "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车1辆",
+         [("FA310", "error", 24, 12)]),
+        # 十: the grades of the 自评 projects
+        (23, "“良”的项目0个", "“良”的项目1个", [("FA311", "warning", 23, 29)]),
+    ],
+)  # fmt: skip
+def test_one_changed_note_fact_is_one_finding_at_its_place(finance_doc, finance, page, old, new, expected):
+    assert new_findings(variant(finance_doc, page, old, new), finance) == expected
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page", "old", "new", "expected"),
+    [
+        (
+            23,
+            "上海市普陀区财政局2024年度无政府性基金",
+            "上海市XX局2024年度无政府性基金",
+            [("FA012", "warning", 23, 21)],
+        ),
+        (21, "下降1.87%", "下降（增长）1.87%", [("FA012", "warning", 21, 5)]),
+        (
+            23,
+            "上海市普陀区财政局2024年度无“三公”",
+            "上海市普陀区财务局2024年度无“三公”",
+            [("FA014", "warning", 23, 19)],
+        ),
+    ],
+)
+def test_one_editorial_defect_is_one_finding_at_its_line(finance_doc, finance, page, old, new, expected):
+    assert new_findings(variant(finance_doc, page, old, new), finance, ("FA0", "FA3")) == expected
+
+
+@needs_corpus
+def test_a_section_missing_from_the_toc_and_one_out_of_order(finance_doc, finance):
+    lines = [ln for ln in finance_doc.lines if not (ln.page == 3 and "十、预算绩效管理情况" in ln.text)]
+    assert len(lines) == len(finance_doc.lines) - 1
+    b = parse_document(dataclasses.replace(finance_doc, lines=lines))
+    assert [(f.rule, f.location.row, f.location.page) for f in audit(b).findings if f.rule == "FA013"] == [
+        ("FA013", "fa_n10", 23)
+    ]
+    # the 目录 lists 八 before 七
+    toc = [ln for ln in finance_doc.lines if ln.page == 2]
+    i7 = next(i for i, ln in enumerate(finance_doc.lines) if ln.page == 2 and "七、财政拨款“三公”经费支出决算情况说明" in ln.text)
+    i8 = next(i for i, ln in enumerate(finance_doc.lines) if ln.page == 2 and "八、政府性基金预算财政拨款收入支出决算情况说明" in ln.text)
+    lines = list(finance_doc.lines)
+    lines[i7], lines[i8] = (
+        dataclasses.replace(lines[i8], line=lines[i7].line),
+        dataclasses.replace(lines[i7], line=lines[i8].line),
+    )
+    b = parse_document(dataclasses.replace(finance_doc, lines=lines))
+    found = [(f.rule, f.location.row) for f in audit(b).findings if f.rule == "FA013"]
+    assert toc and found == [("FA013", "fa_n7")]
+
+
+@needs_corpus
+def test_the_template_is_one_unfilled_template_note():
+    findings = audit(CORPUS / "final-accounts-template.pdf").findings
+    assert [(f.rule, f.severity) for f in findings] == [("FA012", "info")]

@@ -2,10 +2,10 @@
 
 Each lane is read as a stream: a class code (``301``) or a full code (``30101``, ``301 01``) starts
 a row; a name, a 款 code or a figure on a following line completes the row that lacks it (figures
-set off the baseline put codes and names on separate lines). A name wrapped around its code line
-(``机关事业单位基本养老保`` / ``30108 446.11`` / ``险缴费``) is told by the code line: a name-only line
-before a code line that prints no name is that row's first part; a name-only line after a row whose
-code line printed no name is its last part; any other name-only line continues the row above it.
+set off the baseline put codes and names on separate lines). In a table that prints names on their
+code lines, a name wrapped around a code line (``机关事业单位基本养老保`` / ``30108 446.11`` / ``险缴费``)
+is told by the code line: a name-only line before a code line that prints no name is that row's
+first part, one after such a row its last part; any other name-only line continues the row above.
 """
 
 from __future__ import annotations
@@ -53,6 +53,24 @@ def _lanes(ln: Line, split: float | None) -> list[tuple[str, list[Word]]]:
     return [("left", ws)]
 
 
+def _names_inline(lines: list[Line], split: float | None) -> bool:
+    """Whether the table prints names on their code lines (most code lines carry one).
+
+    Then a code line without a name is a wrapped name's middle; otherwise (figures set off the
+    baseline put every name on the line below its code) each name-only line completes the row above.
+    """
+    named = bare = 0
+    for ln in lines:
+        for _, ws in _lanes(ln, split):
+            if ws and _HEAD.match(ws[0].text):
+                rest = ws[1:]
+                if any(not w.is_amount and not _PART.match(w.text) for w in rest):
+                    named += 1
+                else:
+                    bare += 1
+    return named > bare
+
+
 def read_economic(lines: list[Line]) -> list[dict]:
     """Rows (code, name, amount, lane) and the 人员经费合计 / 公用经费合计 rows."""
     split = _lane_split(lines) if has_geometry(lines) else None
@@ -61,6 +79,7 @@ def read_economic(lines: list[Line]) -> list[dict]:
     recs: list[_Rec] = []
     totals: list[dict] = []
     pending: dict[str, list[str]] = {"left": [], "right": []}  # name-only lines not yet given a row
+    inline = _names_inline(lines, split)
 
     def settle(lane: str, rec: _Rec | None) -> None:
         if rec is not None and pending[lane]:
@@ -96,7 +115,7 @@ def read_economic(lines: list[Line]) -> list[dict]:
                     i = 2
                 new = _Rec(code=code, lane=lane, line=ln)
                 new.own_name = any(not w.is_amount and not _PART.match(w.text) for w in ws[i:])
-                if new.own_name:
+                if new.own_name or not inline:
                     settle(lane, rec)  # the lines above continued the row before
                 else:
                     new.name, pending[lane] = "".join(pending[lane]), []  # …and began this one
@@ -112,7 +131,7 @@ def read_economic(lines: list[Line]) -> list[dict]:
             if rec is None:
                 continue
             rest = ws[i:]
-            if i == 0 and rest and not any(w.is_amount or _PART.match(w.text) for w in rest):
+            if inline and i == 0 and rest and not any(w.is_amount or _PART.match(w.text) for w in rest):
                 if rec.own_name or not rec.name and rec.is_class:
                     pending[lane].append("".join(w.text for w in rest))  # its row is told by the next code line
                 else:

@@ -117,14 +117,14 @@ def _reason_after(text: str, pos: int, limit: int = 80) -> str | None:
     return m.group(1).strip("，,；; ")
 
 
-def change_after(sink: Sink, t: Text, key: str, pos: int, window: int = 60) -> int:
+def change_after(sink: Sink, t: Text, key: str, pos: int, window: int = 60, reasons: int = 80) -> int:
     """Read a change on last year stated within `window` characters after `pos` (the end of the
     figure it is about) into ``<key>_change`` / ``<key>_change_pct``; returns where it ended."""
     m = _CHANGE.search(t.text, pos, min(len(t.text), pos + window))
     if not m:
         return pos
     year = int(m.group(1)) if m.group(1) else None
-    reason = _reason_after(t.text, m.end())
+    reason = _reason_after(t.text, m.end(), reasons)
     if m.group(7):
         sink.add(t, f"{key}_change", m, 7, None, direction="持平", compare_year=year, reason=reason)
     elif m.group(2):
@@ -308,7 +308,8 @@ def _n7(sink: Sink, t: Text) -> None:
         comparison(sink, t, "sangong_comparison", m.end(), min(len(text), m.end() + 300))
     y = re.search(r"[“\"]三公[”\"]经费(?:财政拨款)?支出决算(?:数)?(?=与|比|较)", text)
     if y:
-        change_after(sink, t, "sangong_final", y.end(), 50)
+        # the reason may follow the items' changes (公务接待费支出减少的主要原因是…)
+        change_after(sink, t, "sangong_final", y.end(), 50, reasons=240)
     none = re.search(r"\d{4}年度?无[“\"]三公[”\"]经费(?:财政拨款)?支出", text)
     if none:
         sink.add(t, "sangong_none", none, 0, None)

@@ -98,10 +98,15 @@ def parse_toc(doc: Document) -> tuple[list[dict], int]:
     """The 目录 entries (title, line, page) and the index of the first body line after them."""
     lines = doc.lines
     start = next((i for i, ln in enumerate(lines[:150]) if squash(ln.text) in ("目录", "目次")), None)
+    if start is None:  # 目 and 录 set apart, on lines of their own (plain pdftotext)
+        heads = [i for i, ln in enumerate(lines[:150]) if squash(ln.text)]
+        start = next((b for a, b in zip(heads, heads[1:]) if squash(lines[a].text) == "目"
+                      and squash(lines[b].text) in ("录", "次")), None)  # fmt: skip
     if start is None:
         return [], 0
     entries: list[dict] = []
     seen: set[str] = set()
+    parts: set[str] = set()
     end = start + 1
     for i in range(start + 1, min(len(lines), start + 120)):
         ln = lines[i]
@@ -109,8 +114,13 @@ def parse_toc(doc: Document) -> tuple[list[dict], int]:
         norm = squash(text)
         if not norm:
             continue
+        part = _PART.match(norm)
+        if part and part.group(1) in parts:
+            break  # a part listed again is the body's heading (its title maybe wrapped to the next line)
         if norm in seen or len(norm) > 60 or "。" in norm or "：" in norm[:12]:
             break
+        if part:
+            parts.add(part.group(1))
         if not (
             _PART.match(norm) or _HEADING.match(norm) or norm in ("表", "情况说明") or norm.endswith(("表", "说明"))
         ):

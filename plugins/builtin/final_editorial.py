@@ -1,0 +1,220 @@
+"""部门决算 editorial checks: template placeholders and instructions left in, the 目录 against the body,
+and the department's name printed otherwise than on the cover.
+
+- FA012: placeholders (``XX局``, ``XXX万元``, ``××``, ``【…】``) and the template's instructions or
+  alternatives (``（不涉及的不列）``, ``增加（减少）``, ``下降（增长）``, ``大于（小于）`` …) left in the text.
+  An unfilled template (the cover's department is itself a placeholder) is one finding.
+- FA013: the 目录 entries (parts, tables, 说明 sections) are in the body in the 目录's order, and the
+  目录 lists every part, table and 说明 section the body has (what the body lacks is FA001 / FA002's).
+- FA014: the department's name, where the prose prints it, is the cover's (``规划与自然资源局`` for
+  ``规划和自然资源局``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor import hookimpl, rule
+from auditor.model import FA_NINE_TABLES
+
+TEMPLATE_TEXT = {
+    "regulation": "部门决算公开模板（上海区级，附件2）：公开前删除模板的占位符与填写说明",
+    "article": "R4",
+    "confidence": "H",
+}
+
+_PLACEHOLDER = re.compile(r"X{2,}|×{2,}|Ｘ{2,}|【[^】]{0,20}】")
+_RESIDUE = re.compile(
+    r"[（(]不涉及的不列[)）]|[（(]如持平作持平表述[)）]|仍保留该表格式|按上述格式依次说明"
+    r"|(?:增加|减少|增长|下降|大于|小于)[（(](?:增加|减少|增长|下降|大于|小于)[)）]"
+)
+
+
+def _lines(budget):
+    doc = getattr(budget, "document", None)
+    return [] if doc is None else doc.lines
+
+
+def _is_template(budget) -> bool:
+    return bool(_PLACEHOLDER.search(str(budget.meta.department or "")))
+
+
+@rule(
+    "FA012",
+    name="fa-template-text-left-in",
+    title="模板的占位符（XX局、XXX、××、【】）与填写说明（不涉及的不列、增加（减少）等）未删除",
+    severity="warning",
+    tags=["editorial"],
+    reference=TEMPLATE_TEXT,
+    kinds="final",
+    cases=[
+        {"name": "filled in", "fires": 0, "budget": {"meta": {"department": "上海市普陀区财政局"},
+                                                     "text": "本年收入合计2946.25万元，下降1.87%。"}},
+        {"name": "an alternative left in", "fires": 1, "budget": {"meta": {"department": "上海市普陀区财政局"},
+                                                                 "text": "减少0.15万元，下降（增长）27.78%。"}},
+        {"name": "a placeholder", "fires": 1, "budget": {"meta": {"department": "上海市普陀区财政局"},
+                                                        "text": "本年收入合计XXX万元。"}},
+        {"name": "the unfilled template is one finding", "fires": 1, "budget": {"meta": {"department": "上海市XX局"},
+                                                                              "text": "XX局\n本年收入合计XXX万元。\n（不涉及的不列）"}},
+    ],
+)  # fmt: skip
+def fa_template_text(budget, ctx):
+    lines = _lines(budget)
+    if _is_template(budget):
+        first = next((ln for ln in lines if _PLACEHOLDER.search(ln.text)), None)
+        yield ctx.finding(f"文件是未填写的模板（部门名称为“{budget.meta.department}”）", severity="info",
+                          line=first.line if first else None, page=first.page if first else None)  # fmt: skip
+        return
+    for ln in lines:
+        text = ln.text.replace(" ", "")
+        for pat, what in ((_PLACEHOLDER, "占位符"), (_RESIDUE, "模板填写说明或备选词")):
+            m = pat.search(text)
+            if m:
+                yield ctx.finding(f"{what}未删除：“{m.group(0)}”（{text[max(0, m.start() - 12) : m.end() + 12]}）",
+                                  line=ln.line, page=ln.page, actual=m.group(0))  # fmt: skip
+
+
+_CN = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+_PART = re.compile(r"^第([一二三四])部分")
+_ENTRY = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+
+
+def _number(text: str) -> int | None:
+    if text in _CN:
+        return _CN[text]
+    if text.startswith("十") and len(text) == 2 and text[1] in _CN:
+        return 10 + _CN[text[1]]
+    return None
+
+
+def toc_keys(budget) -> list[tuple[str, dict]]:
+    """(body key, 目录 entry) of the 目录 entries: parts, 概况 sections, tables, 说明 sections."""
+    out = []
+    part = 0
+    for entry in budget.meta.toc:
+        title = re.sub(r"[\s“”\"]", "", str(entry.get("title") or ""))
+        m = _PART.match(title)
+        if m:
+            part = _CN[m.group(1)]
+            out.append((f"fa_part{part}", entry))
+            continue
+        e = _ENTRY.match(title)
+        n = _number(e.group(1)) if e else None
+        if n is None:
+            continue
+        if part == 1:
+            key = (
+                "fa_functions"
+                if "主要职能" in title
+                else "fa_units"
+                if ("单位构成" in title or "机构设置" in title)
+                else None
+            )
+        elif part == 2:
+            ends = [k for k, t in FA_NINE_TABLES.items() if title.endswith(re.sub(r"[“”]", "", t))]
+            key = max(ends, key=lambda k: len(FA_NINE_TABLES[k])) if ends else None  # the longest title
+        elif part == 3 and 1 <= n <= 11:
+            key = f"fa_n{n}"
+        else:
+            key = None
+        if key:
+            out.append((key, entry))
+    return out
+
+
+def _body(budget, key: str):
+    if key in FA_NINE_TABLES:
+        ti = budget.meta.tables.get(key)
+        return None if ti is None else (ti.page or 0, ti.line or 0)
+    s = budget.meta.sections.get(key)
+    return None if s is None else (s.page or 0, s.line or 0)
+
+
+@rule(
+    "FA013",
+    name="fa-toc-matches-body",
+    title="目录与正文一致：目录所列部分、表格和说明在正文中次序相同，正文各部分均列入目录",
+    severity="warning",
+    tags=["disclosure", "editorial"],
+    reference=TEMPLATE_TEXT | {"regulation": "部门决算公开模板（上海区级，附件2）：目录"},
+    kinds="final",
+    cases=[
+        {"name": "matches", "fires": 0, "budget": {"meta": {
+            "toc": [{"title": "第三部分 情况说明"}, {"title": "一、收入支出决算总体情况说明"}, {"title": "二、收入决算情况说明"}],
+            "sections": {"fa_part3": {"line": 1, "page": 9}, "fa_n1": {"line": 2, "page": 9}, "fa_n2": {"line": 8, "page": 9}}}}},
+        {"name": "out of order, and a section the 目录 does not list", "fires": 2, "budget": {"meta": {
+            "toc": [{"title": "第三部分 情况说明"}, {"title": "一、收入支出决算总体情况说明"}, {"title": "二、收入决算情况说明"}],
+            "sections": {"fa_part3": {"line": 1, "page": 9}, "fa_n1": {"line": 9, "page": 9}, "fa_n2": {"line": 2, "page": 9},
+                         "fa_n3": {"line": 20, "page": 9}}}}},
+    ],
+)  # fmt: skip
+def fa_toc_matches_body(budget, ctx):
+    entries = toc_keys(budget)
+    if len(entries) < 3:
+        return  # no 目录 read
+    listed = {k for k, _ in entries}
+    last, last_title = None, None
+    for key, entry in entries:
+        at = _body(budget, key)
+        where = {"line": entry.get("line"), "page": entry.get("page"), "row": key}
+        if at is None:
+            continue  # a required part or section the body lacks is FA001's or FA002's
+        if last is not None and at < last:
+            yield ctx.finding(f"“{entry['title']}”在正文中位于“{last_title}”之前，与目录次序不同",
+                              actual=entry["title"], **where)  # fmt: skip
+        last, last_title = at, entry["title"]
+    for key in [*(f"fa_part{i}" for i in range(1, 5)), *FA_NINE_TABLES, *(f"fa_n{i}" for i in range(1, 12))]:
+        at = _body(budget, key)
+        if at is not None and key not in listed and any(k.startswith(key.rstrip("0123456789")) for k in listed):
+            title = FA_NINE_TABLES.get(key) or budget.meta.sections[key].title
+            yield ctx.finding(
+                f"正文有“{title}”，目录未列出", expected=title, line=at[1] or None, page=at[0] or None, row=key
+            )
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance of two short strings (names of a department)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@rule(
+    "FA014",
+    name="fa-department-name-as-on-cover",
+    title="正文中的部门名称与封面一致",
+    severity="warning",
+    tags=["editorial"],
+    reference=TEMPLATE_TEXT | {"regulation": "部门决算公开模板（上海区级，附件2）：各部分标题与说明使用部门全称"},
+    kinds="final",
+    cases=[
+        {"name": "as on the cover", "fires": 0, "budget": {"meta": {"department": "上海市普陀区规划和自然资源局"},
+                                                          "text": "上海市普陀区规划和自然资源局2024年度无政府性基金预算财政拨款收入和支出。"}},
+        {"name": "one character off", "fires": 1, "budget": {"meta": {"department": "上海市普陀区规划和自然资源局"},
+                                                            "text": "上海市普陀区规划与自然资源局2024年度无政府性基金预算财政拨款收入和支出。"}},
+    ],
+)  # fmt: skip
+def fa_department_name(budget, ctx):
+    name = re.sub(r"\s", "", str(budget.meta.department or ""))
+    if len(name) < 6 or _is_template(budget):
+        return
+    head, tail = name[:4], name[-1]
+    near = re.compile(rf"{re.escape(head)}[\u4e00-\u9fa5]{{{len(name) - 6},{len(name) - 3}}}{re.escape(tail)}")
+    seen: set[str] = set()
+    for ln in _lines(budget):
+        text = re.sub(r"\s", "", ln.text)
+        for m in near.finditer(text):
+            other = m.group(0)
+            if other != name and other not in seen and 0 < _distance(other, name) <= 2 and not name.startswith(other):
+                seen.add(other)
+                yield ctx.finding(f"部门名称印作“{other}”，封面为“{name}”", expected=name, actual=other,
+                                  line=ln.line, page=ln.page)  # fmt: skip
+
+
+@hookimpl
+def auditor_register_rules():
+    return [fa_template_text, fa_toc_matches_body, fa_department_name]

@@ -1,0 +1,294 @@
+"""部门决算 情况说明 五（三）items, 三公 and the 其他重要事项 against the tables and themselves.
+
+- FA306: the 五（三）items: each names a 项 of the 一般公共预算财政拨款支出决算表 and states its 决算;
+  every 项 with spending is explained.
+- FA307: “无‘三公’经费财政拨款支出” agrees with the 三公 table.
+- FA308: 机关运行经费 does not exceed the 公用经费合计 of the basic-economic table.
+- FA309: 政府采购: 货物 + 工程 + 服务 = the total; the reservations and awards do not exceed it.
+- FA310: 国有资产: the vehicle categories add up to the total; the cut-off is the accounts year.
+- FA311: 绩效 counts: the grades add up to the 自评 count; 已整改 + 正在整改 = 发现问题.
+"""
+
+from __future__ import annotations
+
+from auditor import hookimpl, rule
+from auditor.finalkit import NOTES, from_text, same_figure, sum_finding, unreliable, wan
+from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, yuan
+
+
+def _first(budget, key: str) -> dict | None:
+    rows = fact_records(budget, key)
+    return rows[0] if rows else None
+
+
+def _at(rec: dict, table: str = "facts") -> dict:
+    return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
+
+
+def _name(text) -> str:
+    return str(text or "").replace("“", "").replace("”", "").strip()
+
+
+def resolve_item(item: dict, rows: list[dict]) -> tuple[dict | None, bool]:
+    """(the 项 row an item names, whether its names are the table's) of a 五（三）item.
+
+    By name: 类 → 款 under it → 项 under that. When a name is not the table's, the 项 of the same 类
+    whose 决算 is the item's, if there is exactly one, is the row meant (its names differ).
+    """
+    coded = [r for r in rows if isinstance(r.get("code"), str)]
+    cls = next((r for r in coded if len(r["code"]) == 3 and _name(r["name"]) == _name(item.get("lei"))), None)
+    if cls is None:
+        return None, False
+    kuan = next((r for r in coded if len(r["code"]) == 5 and r["code"].startswith(cls["code"])
+                 and _name(r["name"]) == _name(item.get("kuan"))), None)  # fmt: skip
+    if kuan is not None:
+        xiang = next((r for r in coded if len(r["code"]) == 7 and r["code"].startswith(kuan["code"])
+                      and _name(r["name"]) == _name(item.get("xiang"))), None)  # fmt: skip
+        if xiang is not None:
+            return xiang, True
+    if is_missing(item.get("final")):
+        return None, False
+    same = [r for r in coded if len(r["code"]) == 7 and r["code"].startswith(cls["code"])
+            and fen_or_zero(r["total"]) == int(item["final"])]  # fmt: skip
+    return (same[0], False) if len(same) == 1 else (None, False)
+
+
+@rule(
+    "FA306",
+    name="fa-notes-items-match-table",
+    title="情况说明五（三）逐项说明：科目名称与一般公共预算财政拨款支出决算表一致、支出决算等于该项数字、有支出的项均有说明",
+    severity="error",
+    tags=["narrative", "cross-table"],
+    reference=NOTES,
+    kinds="final",
+    description=(
+        "Each item is found in the table by its 类, 款 and 项 names; an item whose names are not the "
+        "table's, but whose 决算 is that of exactly one 项 of its 类, names that 项 wrongly (a warning). "
+        "The item's 支出决算 (and a figure printed after （项）) is the 项's total (a warning at 0.01万元, "
+        "an error above). In a PDF, a 项 with spending that no item explains is a warning."
+    ),
+    cases=[
+        {"name": "matches", "fires": 0, "budget": {
+            "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                           {"code": "20106", "name": "财政事务", "total": "10.00"},
+                                           {"code": "2010601", "name": "行政运行", "total": "10.00"}],
+                       "fa_items": [{"number": 1, "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
+                                     "budget": "11.00", "final": "10.00"}]}}},
+        {"name": "another 决算", "fires": 1, "budget": {
+            "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                           {"code": "20106", "name": "财政事务", "total": "10.00"},
+                                           {"code": "2010601", "name": "行政运行", "total": "10.00"}],
+                       "fa_items": [{"number": 1, "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
+                                     "budget": "11.00", "final": "10.50"}]}}},
+        {"name": "a superseded 项 name", "fires": 1, "budget": {
+            "tables": {"fa_gpb_function": [{"code": "220", "name": "自然资源海洋气象等支出", "total": "45.00"},
+                                           {"code": "22001", "name": "自然资源事务", "total": "45.00"},
+                                           {"code": "2200199", "name": "其他自然资源事务支出", "total": "45.00"}],
+                       "fa_items": [{"number": 11, "lei": "自然资源海洋气象等支出", "kuan": "自然资源事务",
+                                     "xiang": "其他国土资源事务支出", "budget": "45.00", "final": "45.00"}]}}},
+    ],
+)  # fmt: skip
+def fa_items_match_table(budget, ctx):
+    if unreliable(budget, ctx, "fa_gpb_function"):
+        return
+    rows = records(budget, "fa_gpb_function")
+    items = records(budget, "fa_items")
+    if not rows or not items:
+        return
+    explained: set[str] = set()
+    for item in items:
+        row, named = resolve_item(item, rows)
+        if row is None:
+            continue
+        explained.add(row["code"])
+        label = f"{item.get('number')}项 {_name(item.get('lei'))}（类）{_name(item.get('kuan'))}（款）{_name(item.get('xiang'))}（项）"
+        if not named:
+            yield ctx.finding(
+                f"情况说明五（三）第{label}：科目名称与表中 {row['code']} {row['name']} 不一致",
+                severity="warning", expected=f"{row['code']} {row['name']}", actual=label, **_at(item, "fa_items"),
+            )  # fmt: skip
+        for column in ("final", "heading_amount"):
+            if not is_missing(item.get(column)):
+                f = same_figure(ctx, f"情况说明五（三）第{label}支出决算 vs 表中 {row['code']}", item[column], row["total"],
+                                **_at(item, "fa_items"))  # fmt: skip
+                if f:
+                    yield f
+    if from_text(budget):
+        return  # a scrambled item heading in text is not a missing item
+    for r in rows:
+        code = r.get("code")
+        if isinstance(code, str) and len(code) == 7 and fen_or_zero(r["total"]) and code not in explained:
+            yield ctx.finding(f"情况说明五（三）未说明 {code} {r['name']}（{wan(r['total'])}）", severity="warning",
+                              table="fa_gpb_function", row=code, line=r.get("line"), page=r.get("page"),
+                              expected=f"{code} {r['name']} 的逐项说明")  # fmt: skip
+
+
+@rule(
+    "FA307",
+    name="fa-notes-no-sangong-agrees",
+    title="称“无‘三公’经费财政拨款支出”时，“三公”经费支出决算表的决算数为 0",
+    severity="error",
+    tags=["narrative", "sangong"],
+    reference=NOTES,
+    kinds="final",
+    cases=[
+        {"name": "none and none", "fires": 0, "budget": {
+            "tables": {"fa_sangong": [{"stage": "budget", "total": "0.95"}, {"stage": "final", "total": "0.00"}]},
+            "facts": [{"key": "sangong_none", "value": "无“三公”经费财政拨款支出"}]}},
+        {"name": "none but spent", "fires": 1, "budget": {
+            "tables": {"fa_sangong": [{"stage": "final", "total": "0.39"}]},
+            "facts": [{"key": "sangong_none", "value": "无“三公”经费财政拨款支出"}]}},
+    ],
+)  # fmt: skip
+def fa_no_sangong(budget, ctx):
+    final = next((r for r in records(budget, "fa_sangong") if r["stage"] == "final"), None)
+    if final is None or unreliable(budget, ctx, "fa_sangong"):
+        return
+    for fact in fact_records(budget, "sangong_none"):
+        if fen_or_zero(final["total"]):
+            yield ctx.finding(f"情况说明称“{fact['value']}”，而“三公”经费支出决算表决算数合计为 {wan(final['total'])}",
+                              expected=yuan(0), actual=yuan(fen_or_zero(final["total"])), **_at(fact))  # fmt: skip
+
+
+@rule(
+    "FA308",
+    name="fa-operating-expenses-within-public",
+    title="机关运行经费不超过基本支出决算表的公用经费合计",
+    severity="error",
+    tags=["narrative", "cross-table"],
+    reference=NOTES,
+    kinds="final",
+    description="机关运行经费 is the 日常公用经费 of the basic spending of 行政 and 参公 units, so it cannot exceed 公用经费合计.",
+    cases=[
+        {"name": "equal", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "184.65", "lane": "right"}]},
+            "facts": [{"key": "operating_expenses", "value": "184.65", "unit": "万元"}]}},
+        {"name": "more", "fires": 1, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "142.80", "lane": "right"}]},
+            "facts": [{"key": "operating_expenses", "value": "184.65", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_operating_within_public(budget, ctx):
+    public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
+    fact = _first(budget, "operating_expenses")
+    if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
+        return
+    if unreliable(budget, ctx, "fa_gpb_basic_economic"):
+        return
+    if int(fact["amount"]) > int(public["amount"]):
+        yield ctx.finding(f"机关运行经费 {fact['value']}万元 超过公用经费合计 {wan(public['amount'])}",
+                          expected=f"≤ {yuan(int(public['amount']))}", actual=yuan(int(fact["amount"])), **_at(fact))  # fmt: skip
+
+
+@rule(
+    "FA309",
+    name="fa-procurement-adds-up",
+    title="政府采购：货物 + 工程 + 服务 = 采购总额；预留与授予中小企业的金额不超过总额",
+    severity="error",
+    tags=["narrative", "procurement"],
+    reference={**NOTES, "regulation": "财预〔2016〕143号：政府采购（总额；货物/工程/服务；授予中小企业合同金额）"},
+    kinds="final",
+    cases=[
+        {"name": "a cent apart is rounding", "fires": 1, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.25", "unit": "万元"},
+            {"key": "procurement:goods", "value": "4.79", "unit": "万元"},
+            {"key": "procurement:works", "value": "0", "unit": "万元"},
+            {"key": "procurement:services", "value": "246.47", "unit": "万元"}]}},
+        {"name": "parts exceed", "fires": 2, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.25", "unit": "万元"},
+            {"key": "procurement:goods", "value": "14.79", "unit": "万元"},
+            {"key": "procurement:services", "value": "246.47", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "300.00", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_procurement(budget, ctx):
+    facts = {
+        k: _first(budget, f"procurement:{k}")
+        for k in ("total", "goods", "works", "services", "sme_reserved", "small_reserved")
+    }
+    total = facts["total"]
+    parts = [facts[k]["amount"] for k in ("goods", "works", "services") if facts[k] is not None]
+    if total is not None and parts:
+        f = sum_finding(ctx, "政府采购金额（= 货物 + 工程 + 服务）", total["amount"], parts, **_at(total))
+        if f:
+            yield f
+    for small, big, what in (("small_reserved", "sme_reserved", "面向小微企业预留 ≤ 面向中小企业预留"),
+                             ("sme_reserved", "total", "面向中小企业预留 ≤ 政府采购金额")):  # fmt: skip
+        a, b = facts[small], facts[big]
+        if a is not None and b is not None and fen_or_zero(a["amount"]) > fen_or_zero(b["amount"]):
+            yield ctx.finding(f"政府采购：{what}，而 {a['value']}万元 > {b['value']}万元",
+                              expected=f"≤ {yuan(fen_or_zero(b['amount']))}", actual=yuan(fen_or_zero(a["amount"])), **_at(a))  # fmt: skip
+
+
+@rule(
+    "FA310",
+    name="fa-assets-add-up",
+    title="国有资产：各类车辆之和 = 共有车辆数；截至日期为决算年度末",
+    severity="error",
+    tags=["narrative", "assets"],
+    reference=NOTES,
+    kinds="final",
+    cases=[
+        {"name": "consistent", "fires": 0, "budget": {"meta": {"year": 2024}, "facts": [
+            {"key": "assets_year", "value": "2024"}, {"key": "vehicles", "value": "2", "unit": "辆"},
+            {"key": "vehicles:执法执勤用车", "value": "2", "unit": "辆"}, {"key": "vehicles:其他用车", "value": "0", "unit": "辆"}]}},
+        {"name": "categories and year off", "fires": 2, "budget": {"meta": {"year": 2024}, "facts": [
+            {"key": "assets_year", "value": "2023"}, {"key": "vehicles", "value": "2", "unit": "辆"},
+            {"key": "vehicles:执法执勤用车", "value": "1", "unit": "辆"}]}},
+    ],
+)  # fmt: skip
+def fa_assets(budget, ctx):
+    total = _first(budget, "vehicles")
+    cats = [r for k in records(budget, "facts") if str(k["key"]).startswith("vehicles:") for r in [k]]
+    if total is not None and cats:
+        got = sum(int(c["value"]) for c in cats)
+        if got != int(total["value"]):
+            yield ctx.finding(f"国有资产：共有车辆 {total['value']} 辆，各类车辆合计 {got} 辆", expected=str(got),
+                              actual=str(total["value"]), **_at(total))  # fmt: skip
+    year = _first(budget, "assets_year")
+    if year is not None and budget.meta.year and int(year["value"]) != int(budget.meta.year):
+        yield ctx.finding(f"国有资产：截至 {year['value']} 年 12 月 31 日，而决算年度为 {budget.meta.year} 年",
+                          severity="warning", expected=str(budget.meta.year), actual=str(year["value"]), **_at(year))  # fmt: skip
+
+
+@rule(
+    "FA311",
+    name="fa-performance-counts",
+    title="绩效：优 + 良 + 合格 + 不合格 = 自评项目数；已整改 + 正在整改 = 发现问题数；跟踪、自评项目数不超过编报数",
+    severity="warning",
+    tags=["narrative", "performance"],
+    reference=NOTES,
+    kinds="final",
+    cases=[
+        {"name": "consistent", "fires": 0, "budget": {"facts": [
+            {"key": "perf:planned", "value": "4", "unit": "个"}, {"key": "perf:self_evaluated", "value": "4", "unit": "个"},
+            {"key": "perf:excellent", "value": "3", "unit": "个"}, {"key": "perf:good", "value": "1", "unit": "个"},
+            {"key": "perf:problems", "value": "0", "unit": "个"}]}},
+        {"name": "grades short, problems without their state", "fires": 2, "budget": {"facts": [
+            {"key": "perf:planned", "value": "4", "unit": "个"}, {"key": "perf:self_evaluated", "value": "4", "unit": "个"},
+            {"key": "perf:excellent", "value": "3", "unit": "个"},
+            {"key": "perf:problems", "value": "2", "unit": "个"}, {"key": "perf:fixed", "value": "1", "unit": "个"}]}},
+    ],
+)  # fmt: skip
+def fa_performance(budget, ctx):
+    n = {k: _first(budget, f"perf:{k}") for k in
+         ("planned", "tracked", "self_evaluated", "excellent", "good", "pass", "fail", "problems", "fixed", "fixing")}  # fmt: skip
+    v = {k: int(r["value"]) for k, r in n.items() if r is not None}
+    grades = [k for k in ("excellent", "good", "pass", "fail") if k in v]
+    if "self_evaluated" in v and grades and sum(v[k] for k in grades) != v["self_evaluated"]:
+        yield ctx.finding(f"绩效：自评项目 {v['self_evaluated']} 个，而各评级项目合计 {sum(v[k] for k in grades)} 个",
+                          expected=str(v["self_evaluated"]), actual=str(sum(v[k] for k in grades)), **_at(n["self_evaluated"]))  # fmt: skip
+    if v.get("problems"):
+        states = [k for k in ("fixed", "fixing") if k in v]
+        if sum(v[k] for k in states) != v["problems"]:
+            yield ctx.finding(f"绩效：发现问题 {v['problems']} 个，已整改与正在整改合计 {sum(v[k] for k in states)} 个",
+                              expected=str(v["problems"]), actual=str(sum(v[k] for k in states)), **_at(n["problems"]))  # fmt: skip
+    for k, what in (("tracked", "跟踪评价"), ("self_evaluated", "自评")):
+        if k in v and "planned" in v and v[k] > v["planned"]:
+            yield ctx.finding(f"绩效：{what}项目 {v[k]} 个，多于编报绩效目标的 {v['planned']} 个",
+                              expected=f"≤ {v['planned']}", actual=str(v[k]), **_at(n[k]))  # fmt: skip
+
+
+@hookimpl
+def auditor_register_rules():
+    return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance]
