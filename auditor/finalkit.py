@@ -194,3 +194,32 @@ def fen_of(value: str | None, unit: str = "万元") -> int | None:
     if value is None or value == "":
         return None
     return int((Decimal(str(value)) * UNIT_FEN[unit]).to_integral_value())
+
+
+def item_name(text) -> str:
+    """A 科目 name as the 说明 prints it, compared with the table's (quotes and spaces removed)."""
+    return str(text or "").replace("“", "").replace("”", "").strip()
+
+
+def resolve_item(item: dict, rows: list[dict]) -> tuple[dict | None, bool]:
+    """(the 项 row an item names, whether its names are the table's) of a 五（三）item.
+
+    By name: 类 → 款 under it → 项 under that. When a name is not the table's, the 项 of the same 类
+    whose 决算 is the item's, if there is exactly one, is the row meant (its names differ).
+    """
+    coded = [r for r in rows if isinstance(r.get("code"), str)]
+    cls = next((r for r in coded if len(r["code"]) == 3 and item_name(r["name"]) == item_name(item.get("lei"))), None)
+    if cls is None:
+        return None, False
+    kuan = next((r for r in coded if len(r["code"]) == 5 and r["code"].startswith(cls["code"])
+                 and item_name(r["name"]) == item_name(item.get("kuan"))), None)  # fmt: skip
+    if kuan is not None:
+        xiang = next((r for r in coded if len(r["code"]) == 7 and r["code"].startswith(kuan["code"])
+                      and item_name(r["name"]) == item_name(item.get("xiang"))), None)  # fmt: skip
+        if xiang is not None:
+            return xiang, True
+    if is_missing(item.get("final")):
+        return None, False
+    same = [r for r in coded if len(r["code"]) == 7 and r["code"].startswith(cls["code"])
+            and fen_or_zero(r["total"]) == int(item["final"])]  # fmt: skip
+    return (same[0], False) if len(same) == 1 else (None, False)

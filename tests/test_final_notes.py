@@ -156,6 +156,17 @@ def test_planning_economic_names_wrapped_around_a_bare_code_line():
         (21, "成年初预算的98.20%", "成年初预算的98.02%", [("FA302", "error", 21, 30)]),
         # 说明六: 公用经费 ≠ 公用经费合计
         (23, "公用经费184.65万元", "公用经费184.66万元", [("FA301", "warning", 23, 5)]),
+        # 说明五（一）: the share of 本年支出合计
+        (21, "占本年支出合计的100.00%", "占本年支出合计的99.00%", [("FA302", "error", 21, 20)]),
+        # 说明五（二）: a 类 amount (its share still rounds to 11.11%)
+        (21, "326.72万元，占11.11%", "326.62万元，占11.11%", [("FA301", "error", 21, 25)]),
+        # 说明七: an item's 决算, and so its 完成率
+        (
+            23,
+            "公务接待费支出决算为0.00万元",
+            "公务接待费支出决算为0.10万元",
+            [("FA301", "error", 23, 12), ("FA302", "error", 23, 13)],
+        ),
         # 说明七: the 三公 budget ≠ the table's 预算数 (and its rate becomes a rate of another base)
         (23, "年初预算为0.95万元", "年初预算为0.59万元", [("FA301", "error", 23, 10)]),
     ],
@@ -224,8 +235,16 @@ def test_a_section_missing_from_the_toc_and_one_out_of_order(finance_doc, financ
     ]
     # the 目录 lists 八 before 七
     toc = [ln for ln in finance_doc.lines if ln.page == 2]
-    i7 = next(i for i, ln in enumerate(finance_doc.lines) if ln.page == 2 and "七、财政拨款“三公”经费支出决算情况说明" in ln.text)
-    i8 = next(i for i, ln in enumerate(finance_doc.lines) if ln.page == 2 and "八、政府性基金预算财政拨款收入支出决算情况说明" in ln.text)
+    i7 = next(
+        i
+        for i, ln in enumerate(finance_doc.lines)
+        if ln.page == 2 and "七、财政拨款“三公”经费支出决算情况说明" in ln.text
+    )
+    i8 = next(
+        i
+        for i, ln in enumerate(finance_doc.lines)
+        if ln.page == 2 and "八、政府性基金预算财政拨款收入支出决算情况说明" in ln.text
+    )
     lines = list(finance_doc.lines)
     lines[i7], lines[i8] = (
         dataclasses.replace(lines[i8], line=lines[i7].line),
@@ -234,6 +253,14 @@ def test_a_section_missing_from_the_toc_and_one_out_of_order(finance_doc, financ
     b = parse_document(dataclasses.replace(finance_doc, lines=lines))
     found = [(f.rule, f.location.row) for f in audit(b).findings if f.rule == "FA013"]
     assert toc and found == [("FA013", "fa_n7")]
+
+
+@needs_corpus
+def test_the_finance_bureaus_note_four_corrected_gives_no_finding(finance_doc, finance):
+    fixed = variant(finance_doc, 21, "财政拨款收入支出总计0.3万元", "财政拨款收入支出总计2961.68万元")
+    before = {(f.rule, f.location.page, f.location.line) for f in audit(finance).findings}
+    after = {(f.rule, f.location.page, f.location.line) for f in audit(fixed).findings}
+    assert before - after == {("FA301", 21, 14)} and after <= before
 
 
 @needs_corpus

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, from_text, same_figure, sum_finding, unreliable, wan
+from auditor.finalkit import NOTES, from_text, item_name, resolve_item, same_figure, sum_finding, unreliable, wan
 from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, yuan
 
 
@@ -23,34 +23,6 @@ def _first(budget, key: str) -> dict | None:
 
 def _at(rec: dict, table: str = "facts") -> dict:
     return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
-
-
-def _name(text) -> str:
-    return str(text or "").replace("“", "").replace("”", "").strip()
-
-
-def resolve_item(item: dict, rows: list[dict]) -> tuple[dict | None, bool]:
-    """(the 项 row an item names, whether its names are the table's) of a 五（三）item.
-
-    By name: 类 → 款 under it → 项 under that. When a name is not the table's, the 项 of the same 类
-    whose 决算 is the item's, if there is exactly one, is the row meant (its names differ).
-    """
-    coded = [r for r in rows if isinstance(r.get("code"), str)]
-    cls = next((r for r in coded if len(r["code"]) == 3 and _name(r["name"]) == _name(item.get("lei"))), None)
-    if cls is None:
-        return None, False
-    kuan = next((r for r in coded if len(r["code"]) == 5 and r["code"].startswith(cls["code"])
-                 and _name(r["name"]) == _name(item.get("kuan"))), None)  # fmt: skip
-    if kuan is not None:
-        xiang = next((r for r in coded if len(r["code"]) == 7 and r["code"].startswith(kuan["code"])
-                      and _name(r["name"]) == _name(item.get("xiang"))), None)  # fmt: skip
-        if xiang is not None:
-            return xiang, True
-    if is_missing(item.get("final")):
-        return None, False
-    same = [r for r in coded if len(r["code"]) == 7 and r["code"].startswith(cls["code"])
-            and fen_or_zero(r["total"]) == int(item["final"])]  # fmt: skip
-    return (same[0], False) if len(same) == 1 else (None, False)
 
 
 @rule(
@@ -101,7 +73,7 @@ def fa_items_match_table(budget, ctx):
         if row is None:
             continue
         explained.add(row["code"])
-        label = f"{item.get('number')}项 {_name(item.get('lei'))}（类）{_name(item.get('kuan'))}（款）{_name(item.get('xiang'))}（项）"
+        label = f"{item.get('number')}项 {item_name(item.get('lei'))}（类）{item_name(item.get('kuan'))}（款）{item_name(item.get('xiang'))}（项）"
         if not named:
             yield ctx.finding(
                 f"情况说明五（三）第{label}：科目名称与表中 {row['code']} {row['name']} 不一致",
@@ -189,6 +161,11 @@ def fa_operating_within_public(budget, ctx):
     reference={**NOTES, "regulation": "财预〔2016〕143号：政府采购（总额；货物/工程/服务；授予中小企业合同金额）"},
     kinds="final",
     cases=[
+        {"name": "adds up", "fires": 0, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.26", "unit": "万元"},
+            {"key": "procurement:goods", "value": "4.79", "unit": "万元"},
+            {"key": "procurement:services", "value": "246.47", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "246.47", "unit": "万元"}]}},
         {"name": "a cent apart is rounding", "fires": 1, "budget": {"facts": [
             {"key": "procurement:total", "value": "251.25", "unit": "万元"},
             {"key": "procurement:goods", "value": "4.79", "unit": "万元"},
