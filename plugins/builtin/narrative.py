@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
 from auditor import hookimpl, numbering, rule
+from auditor.money import UNIT_FEN
 from auditor.rulekit import (
     agrees,
     by_code,
@@ -291,6 +293,120 @@ def unit_counts(budget, ctx):
         )
 
 
+# --- NR006 a 万元 figure is the table figure rounded, not truncated ----------------------------------
+
+
+def _rounded_wrongly(table_fen: int, fact) -> tuple[str, Decimal, Decimal] | None:
+    """(how, correct, exact) when a stated figure agrees with the table within its printing but is not
+    the table figure rounded to the printed decimals: ``截断`` (digits dropped) or ``多进一位`` (rounded up)."""
+    unit = fact.get("unit") or "万元"
+    if unit not in UNIT_FEN or is_missing(fact.get("value")):
+        return None
+    try:
+        stated = Decimal(str(fact["value"]))
+    except InvalidOperation:
+        return None
+    if not stated.is_finite() or stated < 0:
+        return None
+    exact = Decimal(int(table_fen)) / UNIT_FEN[unit]
+    step = Decimal(1).scaleb(-fact_decimals(fact))
+    correct = {exact.quantize(step, ROUND_HALF_UP), exact.quantize(step, ROUND_HALF_EVEN)}  # a tie either way
+    if stated in correct or abs(stated - exact) >= step:
+        return None  # rounded right, or too far off: NV001/NV002 report that
+    if stated == exact.quantize(step, ROUND_DOWN):
+        return "截断", exact.quantize(step, ROUND_HALF_UP), exact
+    if stated == exact.quantize(step, ROUND_UP):
+        return "多进一位", exact.quantize(step, ROUND_HALF_UP), exact
+    return None
+
+
+def _stated_against_tables(budget):
+    """(fact, label, table figure in fen) of every figure the 说明 states that a table also gives."""
+    for key, (label, table_fen) in _sources(budget).items():
+        for fact in fact_records(budget, key):
+            yield fact, label, table_fen
+    for fact in fact_records(budget, "item"):
+        if is_missing(fact.get("subject")):
+            continue
+        row = _find_row(budget, "gpb_function", str(fact["subject"]))
+        if row is not None:
+            yield fact, f"“{fact['subject']}”（{row['code']}）", fen_or_zero(row["total"])
+
+
+@rule(
+    "NR006",
+    name="prose-figure-rounded-not-truncated",
+    title="A 万元 figure in the 编制说明 is the table figure rounded, not truncated",
+    severity="warning",
+    tags=["narrative", "cross-table"],
+    reference=CONSIST_010,
+    description=(
+        "The 说明 states in 万元 what the tables print in 元. Rounded half up to the printed decimals, "
+        "1,234,567,890.60元 is 123,457万元 (or 123,456.79万元); 123,456万元 drops the digits instead. Such a "
+        "figure is within the printed precision, so NV001/NV002 accept it; this warning names it. A figure "
+        "further off is NV001/NV002's error."
+    ),
+    cases=[
+        {
+            "name": "rounded",
+            "fires": 0,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "1234567890.60"}]},
+                "facts": [{"key": "income_total", "value": "123457", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "truncated",
+            "fires": 1,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "1234567890.60"}]},
+                "facts": [{"key": "income_total", "value": "123456", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "truncated at two decimals",
+            "fires": 1,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "1234567890.60"}]},
+                "facts": [{"key": "income_total", "value": "123456.78", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "exactly half: either way",
+            "fires": 0,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "1234567850.00"}]},
+                "facts": [{"key": "income_total", "value": "123456.78", "unit": "万元"}],
+            },
+        },
+        {
+            "name": "far off (NV001's error, not this)",
+            "fires": 0,
+            "budget": {
+                "tables": {"fiscal_summary": [{"side": "income", "item": "收入总计", "amount": "1234567890.60"}]},
+                "facts": [{"key": "income_total", "value": "123400.00", "unit": "万元"}],
+            },
+        },
+    ],
+)
+def rounded_not_truncated(budget, ctx):
+    for fact, label, table_fen in _stated_against_tables(budget):
+        wrong = _rounded_wrongly(table_fen, fact)
+        if wrong is None:
+            continue
+        how, correct, exact = wrong
+        unit = fact.get("unit") or "万元"
+        yield ctx.finding(
+            f"编制说明中{label} {fact['value']}{unit} 是表中 {show(table_fen)} 元{how}所得，四舍五入应为 {correct}{unit}"
+            if how == "截断"
+            else f"编制说明中{label} {fact['value']}{unit} 比表中 {show(table_fen)} 元四舍五入所得的 {correct}{unit} 多一个末位",
+            expected=f"{correct}{unit}",
+            actual=f"{fact['value']}{unit}",
+            note=f"表中折合 {exact.normalize():f}{unit}",
+            **fact_location(fact),
+        )
+
+
 @hookimpl
 def auditor_register_rules():
-    return [notes_totals, notes_items, unit_counts]
+    return [notes_totals, notes_items, unit_counts, rounded_not_truncated]
