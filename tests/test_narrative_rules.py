@@ -145,11 +145,8 @@ def test_nr006_truncation_example():
 @pytest.mark.parametrize("path", _forms("putuo-commerce-2025-budget"), ids=lambda p: f"{p.parent.name}/{p.suffix}")
 def test_nr005_commerce_income_and_expenditure_change(path):
     """Commerce 2025 states 财政拨款收入 +24,558.18万元 against 2024's 执行数 and 财政拨款支出 +24,491.71万元
-    against 2024's 预算 (the pdfplumber text glues the figure to the next word and gives no change fact)."""
-    found = _findings(path, "NR005")
-    if path.parent.name == "plumber" and not found:
-        pytest.skip("this text form yields no change facts")
-    (f,) = found
+    against 2024's 预算 (the pdfplumber text breaks the line right before 24,558.18万元)."""
+    (f,) = _findings(path, "NR005")
     assert "24,558.18" in f.message and "24,491.71" in f.message
     assert f.actual == "增加24,558.18万元（比上年执行数）"
     assert f.expected == "增加24,491.71万元（比上年预算）"
@@ -177,3 +174,71 @@ def test_no_breakdown_findings_where_the_parts_add_up(name):
     budget = auditor.load(CORPUS / f"{name}.pdf")
     found = auditor.audit(budget, Config(select=["NR004", "NR007", "NR009"])).findings
     assert found == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", _forms("putuo-wanli-street-2024-budget"), ids=lambda p: f"{p.parent.name}/{p.suffix}")
+def test_nr008_wanli_2024_items_explained_by_others(path):
+    """Wanli 2024: item 15 (职业年金缴费支出) gives 事业单位离退休经费增加 as its reason, item 26 (城管执法)
+    says it is for 城乡社区管理事务一般行政管理事务: both copied from other items. The 2025 edition fixed both."""
+    found = _findings(path, "NR008")
+    assert [f.message.split("”的")[0] for f in found] == ["“机关事业单位职业年金缴费支出（项）", "“城管执法（项）"]
+    assert "“事业单位离退休”" in found[0].message and "“一般行政管理事务”" in found[1].message
+    assert _findings(CORPUS / "putuo-wanli-street-2025-budget.pdf", "NR008") == []
+
+
+def test_nr008_bare_item_names_and_table_names():
+    """Items that quote only their 项 name (“信息化建设”科目…) are checked against the function table's names."""
+    budget = {
+        "tables": {
+            "gpb_function": [
+                {"code": "2040219", "name": "信息化建设", "total": "100.00", "basic": "100.00"},
+                {"code": "2040220", "name": "执法办案", "total": "100.00", "basic": "100.00"},
+            ]
+        },
+        "text": "2024年部门预算编制说明\n财政拨款支出主要内容如下：\n"
+        "3. “信息化建设”科目4,918.04万元，主要用于执法办案经费支出。",
+    }
+    (f,) = run_rule("NR008", budget)
+    assert "“执法办案”" in f.message
+    budget["text"] = budget["text"].replace("执法办案经费支出", "信息化网络设备的运行维护支出")
+    assert run_rule("NR008", budget) == []
+
+
+@pytest.mark.parametrize(
+    ("period", "n"),
+    [
+        ("2025年1月1日至2025年12月31日。", 0),
+        ("2025全年度。", 0),
+        ("2025.1.1-2025.12.31", 0),
+        ("2024.1.1-2024.12.31", 1),
+        ("2026年1月至2027年12月。", 1),
+        ("2024年3月至2026年6月。", 0),
+        ("第一至四季度支付尾款。", 0),
+    ],
+)
+def test_nr011_periods(period, n):
+    text = f"项目经费情况说明\n一、项目概况\n某项目。\n五、实施周期\n{period}\n六、年度预算安排\n按合同拨付。"
+    assert len(run_rule("NR011", {"meta": {"year": 2025}, "text": text})) == n
+    inline = f"项目经费情况说明\n五、实施周期：{period}\n六、年度预算安排"
+    assert len(run_rule("NR011", {"meta": {"year": 2025}, "text": inline})) == n
+
+
+def test_nr010_a_page_printed_twice():
+    page = [
+        "2025年部门“三公”经费和机关运行经费预算表",
+        "编制部门：上海市普陀区某某局  单位：万元",
+        "合计  因公出国（境）费  公务用车购置及运行费  公务接待费  机关运行经费",
+        "12.00  0.00  10.00  2.00  300.00  （本表数据为示例，重复印刷的整页）",
+    ]
+    (f,) = run_rule("NR010", {"pages": [["目录"], page, page]})
+    assert f.location.page == 3 and "第2页" in f.message
+    assert run_rule("NR010", {"pages": [["目录"], page, page[:2]]}) == []
+
+
+@needs_corpus
+def test_nr010_not_for_a_text_box_continued_on_the_next_page():
+    """Commerce 2025's text layer holds its 主要职能 text box on page 3 and again on page 4 (each clipped to
+    what the page shows); the printed pages show it once, with one title: no finding in any form."""
+    for path in _forms("putuo-commerce-2025-budget"):
+        assert _findings(path, "NR010") == [], path

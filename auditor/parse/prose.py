@@ -133,6 +133,24 @@ def runs_to_margin(ln: Line, doc: Document) -> bool:
     return width is not None and _width(ln.text.rstrip()) >= width - 8
 
 
+#: A line that opens with a figure and its unit (``24,558.18万元；…``): no paragraph starts so.
+_OPENS_WITH_FIGURE = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%)")
+
+
+def wraps_into_figure(prev: Line, ln: Line, doc: Document) -> bool:
+    """Hard-wrapped text whose line broke before a figure: the previous line is unfinished (no
+    sentence-final mark) and near the margin (narrow digits make it fall short of it), and this line
+    opens with the figure (``…比2024年预算执行数增加`` / ``24,558.18万元；…``)."""
+    width = wrap_width(doc)
+    prev_text = prev.text.rstrip()
+    return (
+        width is not None
+        and prev_text[-1:] not in _SENTENCE_END + "。"
+        and _width(prev_text) >= width * 0.8
+        and bool(_OPENS_WITH_FIGURE.match(ln.text.strip()))
+    )
+
+
 def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> Flow:
     """Join prose lines into a flow (table rows and blank lines skipped)."""
     flow = Flow(section=section)
@@ -164,7 +182,7 @@ def build_flow(doc: Document, lines: list[Line], section: str | None = None) -> 
             and not layout
             and flow.lines
             and not prev_blank
-            and runs_to_margin(flow.lines[-1], doc)
+            and (runs_to_margin(flow.lines[-1], doc) or wraps_into_figure(flow.lines[-1], ln, doc))
             and numbering.parse(body) is None
         ):
             joiner = ""  # hard-wrapped plain text: the previous line ran to the margin
