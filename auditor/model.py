@@ -35,7 +35,11 @@ _SANGONG = [
 
 #: table key -> (columns in order, money columns). The data contract (docs/data-model.md).
 TABLE_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
-    "fiscal_summary": (["side", "item", "amount"], ["amount"]),
+    # the 单位预算 form splits each expenditure's amount into 基本支出 (人员经费, 公用经费) and 项目支出
+    "fiscal_summary": (
+        ["side", "item", "amount", "personnel", "public", "project"],
+        ["amount", "personnel", "public", "project"],
+    ),
     "income_summary": (
         ["code", "name", "total", "fiscal", "business", "operating", "other"],
         ["total", "fiscal", "business", "operating", "other"],
@@ -271,6 +275,9 @@ class TableInfo:
     #: fewest decimals printed on a non-zero amount (0 for whole 元); None when not known. A sum
     #: of figures printed that way may differ from its printed total by their rounding.
     decimals: int | None = None
+    #: how many non-zero amounts the table's lines print (figures with separators or decimals, so
+    #: surely money); None when not known. Rows that hold far fewer were not read from the source.
+    amounts: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -284,6 +291,7 @@ class TableInfo:
             "empty": self.empty,
             "unit_assumed": self.unit_assumed,
             "decimals": self.decimals,
+            "amounts": self.amounts,
         }
 
 

@@ -6,11 +6,14 @@ the tolerance from ``auditor.money.tolerance``; they are re-exported here so a r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import pandas as pd
 
+from .diagnosis import diagnose
 from .money import tolerance
+from .reading import unread
 from .rules import current_audit
 from .values import fen_or_zero, is_missing, show, yuan
 
@@ -257,3 +260,36 @@ def fact_fen(fact: pd.Series) -> int | None:
 
 def fact_decimals(fact: pd.Series) -> int:
     return decimals_of(fact.get("value"))
+
+
+def unread_tables(budget) -> dict:
+    """The tables not reliably read from the source (``auditor.reading``), memoised per audit."""
+    return memo(budget, "reading:unread", lambda b: unread(b, rows=lambda key: records(b, key)))
+
+
+def readable(budget, key: str) -> bool:
+    """Whether a table was read consistently enough for document errors to be computed from it.
+
+    False for a table ``auditor.reading`` judges not reliably read (EX002) and for a coded table
+    whose identities no small set of misprints explains (EX001): rules withhold their errors there.
+    """
+    if key in unread_tables(budget):
+        return False
+    return key not in memo(budget, "diagnosis", diagnose).unreliable
+
+
+def unless_unread(*tables: str):
+    """Decorate a rule function whose errors are computed from ``tables``: when any of them was not
+    reliably read (``readable`` is False), the rule's errors are withheld (its warnings stay)."""
+
+    def wrap(func):
+        @functools.wraps(func)
+        def run(budget, ctx):
+            withheld = any(not readable(budget, t) for t in tables)
+            for f in func(budget, ctx) or ():
+                if not (withheld and f.severity == "error"):
+                    yield f
+
+        return run
+
+    return wrap

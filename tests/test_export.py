@@ -167,7 +167,16 @@ def test_json_shape_and_money_strings():
     assert set(data) >= {"meta", "tables", "projects", "indicators", "facts"}
     assert set(data["tables"]) == set(NINE_TABLES)
     row = data["tables"]["fiscal_summary"][0]
-    assert row == {"side": "income", "item": "一、财政拨款收入", "amount": "2082935857.58", "line": 10, "page": None}
+    assert row == {
+        "side": "income",
+        "item": "一、财政拨款收入",
+        "amount": "2082935857.58",
+        "personnel": None,
+        "public": None,
+        "project": None,
+        "line": 10,
+        "page": None,
+    }
     assert data["tables"]["fiscal_summary"][1]["amount"] is None
     assert data["tables"]["gpb_function"][0]["inferred"] == {"column": "basic", "why": "row identity"}
     assert data["tables"]["sangong"][0]["total"] == "479100.00"

@@ -121,7 +121,10 @@ def wrap_width(doc: Document) -> int | None:
         if widths:
             top = max(widths)
             near = sum(1 for w in widths if w >= top - 8)
-            if top <= 200 and near >= max(5, len(widths) // 10):
+            # measured against the long lines: text extracted without layout prints a table a cell
+            # per line, thousands of short lines that say nothing about the prose's margin
+            long = sum(1 for w in widths if w >= top // 2)
+            if top <= 200 and near >= max(5, long // 10):
                 width = top
         doc.cache["wrap_width"] = width
     return doc.cache["wrap_width"]

@@ -1,134 +1,14 @@
-"""The tables that are not coded lists: the two-sided 收支 tables and the one-row 三公 table."""
+"""The one-row 三公 table (the two-sided 收支 tables are ``table_two_sided``)."""
 
 from __future__ import annotations
 
 import itertools
 import re
 
-from .. import numbering
 from ..document import Line
 from ..money import to_fen
 from .table_rows import Token, amount_text, tokenize
-
-_HEADER_WORDS = {
-    "项目",
-    "预算数",
-    "本年收入",
-    "本年支出",
-    "收入",
-    "支出",
-    "财政拨款收入",
-    "财政拨款支出",
-    "财政拨款",
-    "合计",
-    "小计",
-    "金额",
-    "一般公共预算",
-    "政府性基金预算",
-    "国有资本经营预算",
-}
-
-
-def _side(label: str) -> str:
-    return "expenditure" if "支出" in label else "income"
-
-
-#: a second item label inside one text cell (single-space text: "2. 政府性基金 三、教育支出")
-_SECOND_ITEM = re.compile(r"\s+(?=[一二三四五六七八九十]+、)")
-
-
-def _segments(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:
-    segs: list[tuple[Token, list[Token]]] = []
-    for t in tokens:
-        if t.kind == "text":
-            for part in _SECOND_ITEM.split(t.text):
-                segs.append((Token("text", part, t.index, t.start), []))
-        elif t.kind == "amount" and segs:
-            segs[-1][1].append(t)
-    return segs
-
-
-def _is_header(tokens: list[Token]) -> bool:
-    if any(t.is_amount for t in tokens):
-        return False
-    labels = [t.text for t in tokens if t.kind == "text"]
-    if not labels:
-        return True
-    return not any(numbering.parse(x, loose=True, items_only=True) for x in labels) and not any(
-        re.sub(r"\s+", "", x).endswith(("总计",)) for x in labels
-    )
-
-
-def _is_meta_line(text: str) -> bool:
-    compact = re.sub(r"\s+", "", text)
-    return compact.startswith(("编制部门", "编制单位", "单位:", "单位：", "注:", "注：", "备注"))
-
-
-def parse_two_sided(lines: list[Line], key: str, unit: str) -> tuple[list[dict], list[str]]:
-    """Rows of 财务收支预算总表 / 财政拨款收支预算总表: income item+amount left, expenditure right."""
-    records: list[dict] = []
-    notes: list[str] = []
-    for ln in lines:
-        if not ln.text.strip() or _is_meta_line(ln.text):
-            continue
-        toks = tokenize(ln)
-        if _is_header(toks):
-            continue
-        segs = _segments(toks)
-        for n_seg, (label, amts) in enumerate(segs):
-            item = label.text.strip()
-            if re.sub(r"\s+", "", item) in _HEADER_WORDS:
-                continue
-            if n_seg > 0:
-                side = "expenditure"  # the right half of the printed line
-            elif "支出" in item or "收入" in item:
-                side = _side(item)
-            elif "\t" in ln.text and label.index >= 2:
-                side = "expenditure"  # left cells blank in tab-separated text
-            elif "\t" not in ln.text and re.match(r"^ {12,}", ln.text):
-                side = "expenditure"  # layout text indented past the income half
-            else:
-                side = _side(item)
-            if key == "fiscal_summary":
-                rec = {"side": side, "item": item, "amount": to_fen(amount_text(amts[0]), unit) if amts else None}
-            else:
-                rec = {"side": side, "item": item, **_appropriation_values(side, amts, unit)}
-            rec["line"] = ln.line
-            rec["page"] = ln.page
-            records.append(rec)
-    return records, notes
-
-
-_APPROP = ["total", "general_public", "gov_fund", "soe_capital"]
-
-
-def _appropriation_values(side: str, amts: list[Token], unit: str) -> dict:
-    vals = [to_fen(amount_text(t), unit) for t in amts]
-    out: dict = {c: None for c in _APPROP}
-    if side == "income" or not vals:
-        if vals:
-            out["total"] = vals[0]
-        return out
-    n = len(_APPROP)
-    vals = vals[:n]
-    if len(vals) == n:
-        placement = tuple(range(n))
-    else:
-        # the printed order: total first, then the leftmost columns the identity allows
-        cands = [(0, *r) for r in itertools.combinations(range(1, n), len(vals) - 1)]
-        good = [c for c in cands if _sum_ok(vals, c, n)]
-        placement = (good or cands)[0]
-    for v, col in zip(vals, placement):
-        out[_APPROP[col]] = v
-    return out
-
-
-def _sum_ok(vals: list[int | None], placement: tuple[int, ...], n: int) -> bool:
-    row: list[int] = [0] * n
-    for v, c in zip(vals, placement):
-        row[c] = v or 0
-    return row[0] == sum(row[1:])
-
+from .table_two_sided import is_meta_line
 
 # --------------------------------------------------------------------------------------------
 # 三公 table
@@ -204,14 +84,16 @@ def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None 
     data: Line | None = None
     amts: list[Token] = []
     header: list[Line] = []
-    for ln in lines:
-        if not ln.text.strip() or _is_meta_line(ln.text):
+    for n_line, ln in enumerate(lines):
+        if not ln.text.strip() or is_meta_line(ln.text):
             continue
         toks = tokenize(ln)
         a = [t for t in toks if t.is_amount]
         texts = [t for t in toks if t.kind == "text"]
         if a and len(a) >= max(2, len(texts)) or (a and not texts):
             data, amts = ln, a  # the amounts line (OCR may leave a stray text cell on it)
+            if len(a) == 1 and not texts:
+                amts = _cell_per_line(lines[n_line:])
             break
         header.append(ln)
     if data is None:
@@ -279,6 +161,21 @@ def parse_sangong(lines: list[Line], unit: str, present: dict[str, bool] | None 
     if inferred:
         notes.append(f"sangong line {data.line}{_where(data)}: {inferred}")
     return [rec], notes
+
+
+def _cell_per_line(lines: list[Line]) -> list[Token]:
+    """The row's amounts when text extracted without layout prints a cell per line: the amounts of
+    the lines from the first one on, past the column labels printed among them (``购置费``)."""
+    out: list[Token] = []
+    for ln in lines:
+        if not ln.text.strip() or is_meta_line(ln.text):
+            continue
+        toks = tokenize(ln)
+        texts = [t for t in toks if t.kind == "text"]
+        if any(len(t.text.strip()) > 8 or re.search(r"\d", t.text) for t in texts):
+            break  # prose or another table: the row has ended
+        out.extend(t for t in toks if t.is_amount)
+    return out
 
 
 def _where(line: Line) -> str:

@@ -18,7 +18,8 @@ from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from ..money import ValueOutOfRange
 from .table_rows import parse_coded_table
-from .table_special import ECONOMIC_TWINS, parse_sangong, parse_two_sided
+from .table_special import ECONOMIC_TWINS, parse_sangong
+from .table_two_sided import parse_two_sided
 
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂]")
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -101,10 +102,38 @@ def _is_section_end(text: str) -> bool:
     return bool(_SECTION_END.search(norm))
 
 
+#: a line of dot leaders (`……`, `.....`, `· · ·`), perhaps ending in a page number: 目录 furniture
+_LEADERS = re.compile(r"^[\s…．.·•⋯_-]*[…⋯．.·]{3,}[\s…．.·•⋯_-]*\d{0,4}\s*$")
+#: a page number alone on a line
+_PAGE_NO = re.compile(r"^\s*(?:第\s*)?[-—]?\s*\d{1,4}\s*[-—]?\s*(?:页)?\s*$")
+
+
+def _is_furniture(text: str) -> bool:
+    """Blank, dot leaders or a page number: a line that holds nothing of a table or its titles."""
+    return not text.strip() or bool(_LEADERS.match(text)) or bool(_PAGE_NO.match(text))
+
+
+def _is_toc_heading(lines: list[Line], i: int) -> int | None:
+    """The index of the last line of a 目录 heading starting at line `i` (the heading may be printed
+    with its characters on separate lines, as text extracted without layout gives it), else None."""
+    norm = normalize(lines[i].text)
+    if norm in ("目录", "目次"):
+        return i
+    if norm == "目":
+        nxt = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].text.strip()), None)
+        if nxt is not None and normalize(lines[nxt].text) in ("录", "次"):
+            return nxt
+    return None
+
+
 def _toc(doc: Document) -> tuple[list[dict], int]:
     """Entries of the 目录 block and the index of the first line after it (0 when there is none)."""
     lines = doc.lines
-    start = next((i for i, ln in enumerate(lines[:200]) if normalize(ln.text) in ("目录", "目次")), None)
+    start = None
+    for i in range(min(200, len(lines))):
+        start = _is_toc_heading(lines, i)
+        if start is not None:
+            break
     if start is None:
         return [], 0
     entries: list[dict] = []
@@ -113,7 +142,9 @@ def _toc(doc: Document) -> tuple[list[dict], int]:
     for i in range(start + 1, len(lines)):
         ln = lines[i]
         raw = ln.text.strip()
-        if not raw:
+        if _is_furniture(raw):
+            if raw:
+                end = i + 1  # a leader line of the entry above (text laid out without layout)
             continue
         entry_like = (
             raw.startswith(("-", "•", "·"))
@@ -131,6 +162,30 @@ def _toc(doc: Document) -> tuple[list[dict], int]:
         entries.append({"title": title, "line": ln.line, "page": ln.page})
         end = i + 1
     return entries, end
+
+
+def _toc_entries(lines: list[Line], titles: list[tuple[int, str, str]]) -> set[int]:
+    """Title lines that are entries of a contents list, wherever it stands and whether or not it has
+    a 目录 heading: a title with dot leaders or a page number after it, or one whose lines up to the
+    next title hold nothing but leaders, page numbers and blanks (a printed table, even an empty one,
+    has its 编制部门, 单位 and header lines)."""
+    out: set[int] = set()
+    for n, (i, _, _) in enumerate(titles):
+        text = lines[i].text
+        if "…" in text or "⋯" in text or re.search(r"\.{4,}|(?:\s|[…．.])\d{1,3}\s*$", text):
+            out.add(i)
+            continue
+        nxt = next((ln for ln in lines[i + 1 : i + 4] if ln.text.strip()), None)
+        if nxt is not None and _LEADERS.match(nxt.text):
+            out.add(i)  # its dot leaders on the next line
+            continue
+        end = titles[n + 1][0] if n + 1 < len(titles) else len(lines)
+        between = lines[i + 1 : end]
+        if end == len(lines) and len(between) > 8:
+            continue
+        if all(_is_furniture(ln.text) for ln in between):
+            out.add(i)
+    return out
 
 
 def _document_meta(doc: Document, meta: Meta) -> str | None:
@@ -165,6 +220,10 @@ def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
         hit = match_title(lines[i].text)
         if hit is not None:
             titles.append((i, *hit))
+    # a contents list the 目录 block did not cover (no heading, or one the extractor broke up) is
+    # not the tables: its entries never start a table
+    contents = _toc_entries(lines, titles)
+    titles = [t for t in titles if t[0] not in contents]
     # keep the first body title of each key (a later repeat is a running header of a split table)
     found: dict[str, tuple[int, str]] = {}
     for i, key, title in titles:
@@ -254,6 +313,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
         empty=not has_data,
         unit_assumed=None if unit else used,
         decimals=printed_decimals(data_lines),
+        amounts=printed_amounts(data_lines),
     )
     meta.notes.extend(table_notes)
     if not unit:
@@ -278,6 +338,17 @@ def printed_decimals(lines: list[Line]) -> int | None:
             n = len(frac or "")
             fewest = n if fewest is None else min(fewest, n)
     return fewest
+
+
+def printed_amounts(lines: list[Line]) -> int:
+    """How many non-zero amounts that are surely money (separators or decimals) the lines print."""
+    count = 0
+    for ln in lines:
+        for m in _MONEY_TEXT.finditer(ln.text):
+            whole, frac = m.group(1), m.group(2)
+            if ("," in whole or frac is not None) and any(ch not in "0," for ch in whole + (frac or "")):
+                count += 1
+    return count
 
 
 def _economic_twins(frames: dict) -> dict[str, bool] | None:

@@ -17,6 +17,7 @@ from auditor.rulekit import (
     row_location,
     show,
     total_row,
+    unless_unread,
     yuan,
 )
 
@@ -91,6 +92,7 @@ def _class_row(budget, key, label):
         },
     ],
 )
+@unless_unread("income_summary", "expenditure_summary", "gpb_function", "gov_fund_function", "soe_capital_function")
 def function_code_amounts_agree(budget, ctx):
     exp_rows = by_code(budget, "expenditure_summary")
     funds = ("gpb_function", "gov_fund_function", "soe_capital_function")
@@ -176,6 +178,7 @@ def function_code_amounts_agree(budget, ctx):
         },
     ],
 )
+@unless_unread("gpb_function", "gpb_basic_economic")
 def basic_expenditure_economic_total(budget, ctx):
     fn = total_row(budget.table("gpb_function"))
     ec = total_row(budget.table("gpb_basic_economic"))
@@ -279,6 +282,7 @@ def basic_expenditure_economic_total(budget, ctx):
         },
     ],
 )
+@unless_unread("gpb_function", "gpb_basic_economic")
 def function_economic_pairs(budget, ctx):
     fn = by_code(budget, "gpb_function")
     ec = by_code(budget, "gpb_basic_economic")
@@ -363,6 +367,7 @@ SANGONG_LABEL = {
         },
     ],
 )
+@unless_unread("sangong", "gpb_basic_economic")
 def sangong_vs_economic(budget, ctx):
     sg = budget.table("sangong")
     if sg.empty:
@@ -427,6 +432,7 @@ def sangong_vs_economic(budget, ctx):
         },
     ],
 )
+@unless_unread("sangong", "gpb_basic_economic")
 def operating_vs_public(budget, ctx):
     sg = budget.table("sangong")
     ec = total_row(budget.table("gpb_basic_economic"))
@@ -520,6 +526,7 @@ def item_label(text) -> str:
         },
     ],
 )
+@unless_unread("fiscal_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary")
 def summary_tables_agree(budget, ctx):
     inc_total = total_row(budget.table("income_summary"))
     exp_total = total_row(budget.table("expenditure_summary"))

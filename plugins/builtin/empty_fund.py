@@ -11,6 +11,7 @@ from auditor.rulekit import (
     fact_records,
     fen_or_zero,
     is_missing,
+    readable,
     records,
     show,
     total_record,
@@ -91,6 +92,8 @@ def empty_table_note(budget, ctx):
     for key, info in budget.meta.tables.items():
         if _has_data(budget, key) or not (info.empty or key in OPTIONAL_TABLES):
             continue
+        if not readable(budget, key):
+            continue  # its printed amounts were not read: EX002 reports the reading, not an empty table
         if not _empty_note(info):
             yield ctx.finding(
                 f"“{info.title}”无数据，但未说明原因（应注明“本年度无……，故本表无数据”）",
@@ -203,6 +206,8 @@ def category_consistent(budget, ctx):
     for label, places, fact_keys in CATEGORIES.values():
         seen = []  # (description, amount fen, location kwargs)
         for key, col in places:
+            if not readable(budget, key):
+                continue
             rows = records(budget, key)  # dicts, once per audit: no pandas per row
             if not rows or col not in rows[0]:
                 continue

@@ -20,6 +20,7 @@ from auditor.rulekit import (
     is_missing,
     memo,
     mismatch,
+    readable,
     records,
     show,
     total_row,
@@ -34,6 +35,8 @@ CONSIST_010 = {
 
 
 def _item(budget, key, side, labels):
+    if not readable(budget, key):
+        return None  # a table not reliably read is no source to compare the prose with (EX002)
     for row in records(budget, key):
         if row["side"] != side:
             continue
@@ -75,6 +78,8 @@ def _compute_sources(budget):
         ("gov_fund_expenditure", "gov_fund_function", "政府性基金预算支出合计"),
         ("soe_expenditure", "soe_capital_function", "国有资本经营预算支出合计"),
     ):
+        if not readable(budget, table):
+            continue
         tr = total_row(budget.table(table))
         if tr is not None or key != "gpb_expenditure":
             out[key] = (label, 0 if tr is None else fen_or_zero(tr["total"]))

@@ -19,6 +19,7 @@ from auditor.rulekit import (
     records,
     show,
     total_row,
+    unless_unread,
     yuan,
 )
 
@@ -185,6 +186,7 @@ def prose_equals_table(budget, ctx):
         },
     ],
 )
+@unless_unread("expenditure_summary")
 def projects_within_total(budget, ctx):
     projects = budget.table("projects")
     tr = total_row(budget.table("expenditure_summary"))
@@ -252,6 +254,7 @@ def projects_within_total(budget, ctx):
         },
     ],
 )
+@unless_unread("expenditure_summary")
 def kpi_funds(budget, ctx):
     fact = first_fact(budget, "kpi_amount")
     tr = total_row(budget.table("expenditure_summary"))

@@ -16,6 +16,7 @@ from auditor.rulekit import (
     first_fact,
     is_missing,
     mismatch,
+    readable,
     row_location,
     show,
     tolerance,
@@ -44,8 +45,9 @@ COMPONENTS = {
 
 
 def _row(budget):
+    """The table's row; None when there is none or it was not reliably read (EX002 reports that)."""
     sg = budget.table("sangong")
-    return None if sg.empty else sg.iloc[0]
+    return None if sg.empty or not readable(budget, "sangong") else sg.iloc[0]
 
 
 @rule(

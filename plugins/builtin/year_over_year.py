@@ -11,6 +11,7 @@ from auditor.rulekit import (
     fact_records,
     fen_or_zero,
     is_missing,
+    readable,
     show,
     total_row,
     yuan,
@@ -19,7 +20,7 @@ from auditor.rulekit import (
 
 def _fiscal_income(budget):
     fs = budget.table("fiscal_summary")
-    if fs.empty:
+    if fs.empty or not readable(budget, "fiscal_summary"):
         return None
     rows = fs[(fs["side"] == "income") & fs["item"].astype(str).str.contains("财政拨款收入")]
     return None if rows.empty else fen_or_zero(rows.iloc[0]["amount"])
@@ -27,7 +28,7 @@ def _fiscal_income(budget):
 
 def _fa_total(budget, column):
     fa = budget.table("fiscal_appropriation_summary")
-    if fa.empty:
+    if fa.empty or not readable(budget, "fiscal_appropriation_summary"):
         return None
     rows = fa[(fa["side"] == "expenditure") & fa["item"].astype(str).str.contains("支出总计")]
     return None if rows.empty else fen_or_zero(rows.iloc[0][column])
@@ -35,7 +36,7 @@ def _fa_total(budget, column):
 
 def _income_total(budget):
     fs = budget.table("fiscal_summary")
-    if fs.empty:
+    if fs.empty or not readable(budget, "fiscal_summary"):
         return None
     rows = fs[(fs["side"] == "income") & fs["item"].astype(str).str.contains("收入总计")]
     return None if rows.empty else fen_or_zero(rows.iloc[0]["amount"])
@@ -44,13 +45,13 @@ def _income_total(budget):
 def _sangong(column):
     def get(budget):
         sg = budget.table("sangong")
-        return None if sg.empty else fen_or_zero(sg.iloc[0][column])
+        return None if sg.empty or not readable(budget, "sangong") else fen_or_zero(sg.iloc[0][column])
 
     return get
 
 
 def _gpb_total(budget):
-    tr = total_row(budget.table("gpb_function"))
+    tr = total_row(budget.table("gpb_function")) if readable(budget, "gpb_function") else None
     return None if tr is None else fen_or_zero(tr["total"])
 
 
