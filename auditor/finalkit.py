@@ -97,6 +97,12 @@ def unreliable(budget, ctx, table: str) -> bool:
     return from_text(budget) and (table in unplaced_tables(budget) or table in text_failures(budget, ctx))
 
 
+def at(rec: dict, table: str | None = None) -> dict:
+    """The location of a 说明 fact (``facts``) or a 五（三）item (``fa_items``) for a finding."""
+    table = table or ("facts" if "key" in rec else "fa_items")
+    return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
+
+
 def wan(fen) -> str:
     return show(fen, "万元")
 

@@ -219,6 +219,7 @@ def test_one_changed_note_fact_is_one_finding_at_its_place(finance_doc, finance,
             "上海市普陀区财务局2024年度无“三公”",
             [("FA014", "warning", 23, 19)],
         ),
+        (24, "采购金额4.79万元。", "采购金额4.79万元；", [("FA015", "warning", 24, 10)]),
     ],
 )
 def test_one_editorial_defect_is_one_finding_at_its_line(finance_doc, finance, page, old, new, expected):
@@ -261,6 +262,13 @@ def test_the_finance_bureaus_note_four_corrected_gives_no_finding(finance_doc, f
     before = {(f.rule, f.location.page, f.location.line) for f in audit(finance).findings}
     after = {(f.rule, f.location.page, f.location.line) for f in audit(fixed).findings}
     assert before - after == {("FA301", 21, 14)} and after <= before
+
+
+@needs_corpus
+def test_note_six_without_the_item_it_does_not_spend_on(finance_doc, finance):
+    assert [f.rule for f in audit(finance).findings if f.rule == "FA312"] == ["FA312"]
+    b = variant(finance_doc, 23, "费、个人农业生产补贴；", "费；")
+    assert [f for f in audit(b).findings if f.rule == "FA312"] == []
 
 
 @needs_corpus

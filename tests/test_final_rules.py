@@ -53,12 +53,17 @@ def test_finance_bureau_findings_are_the_reals_ones(finance_doc):
     # (warnings); the 合计 rows and 302 differ from their parts by a cent or two (rounding, info).
     # 说明四 states 财政拨款收入支出总计 0.3万元 (the table: 2,961.68); 说明五（二）gives 一般公共服务支出
     # 2,106.66 of 2,940.05 as 71.73% (it is 71.65%).
+    # 说明二, 三 and 五（二）end with "；" (FA015).
     got = summary(audit(parse_document(finance_doc)))
     assert [g for g in got if g[1] != "info"] == [
+        ("FA015", "warning", None, 21),
+        ("FA015", "warning", None, 21),
+        ("FA015", "warning", None, 21),
         ("FA201", "warning", "fa_fiscal_summary", 12),
         ("FA201", "warning", "fa_summary", 6),
         ("FA301", "error", "facts", 21),
         ("FA302", "error", "facts", 21),
+        ("FA312", "warning", "facts", 23),  # 说明六 lists 个人农业生产补贴, 0 in the table
     ]
     assert {g[0] for g in got if g[1] == "info"} == {"FA103", "FA104", "FA309"}  # 政府采购 parts 251.26 vs 251.25
 
@@ -87,6 +92,8 @@ def test_planning_findings():
         ("FA306", "warning", "fa_items", 24),
         ("FA306", "warning", "fa_items", 24),
         ("FA306", "warning", "fa_items", 24),
+        ("FA312", "warning", "facts", 24),  # 奖金、奖励金、其他对个人和家庭的补助支出 listed, 0 in the table
+        ("FA312", "warning", "facts", 24),  # 税金及附加费用 likewise
     ]
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, half_step, pct, rate_check, wan
-from auditor.rulekit import decimals_of, fact_records, is_missing, records, yuan
+from auditor.finalkit import NOTES, at, half_step, pct, rate_check, wan
+from auditor.rulekit import decimals_of, fact_records, first_fact, is_missing, records, yuan
 
 _RISE, _FALL = ("增加",), ("减少",)
 _RATE_RISE, _RATE_FALL = ("增长", "上升"), ("下降", "降低")
@@ -27,18 +27,13 @@ _LABELS = {
 }
 
 
-def _first(budget, key: str) -> dict | None:
-    rows = fact_records(budget, key)
-    return rows[0] if rows else None
-
-
 def _comparisons(budget):
     """(what, budget fen, final fen, word, reason, location) of every 决算数 … 预算数 comparison."""
     for prefix, label in (("gpb", "一般公共预算财政拨款支出"), ("sangong", "“三公”经费财政拨款支出")):
         word, a, b = (
-            _first(budget, f"{prefix}_comparison"),
-            _first(budget, f"{prefix}_budget"),
-            _first(budget, f"{prefix}_final"),
+            first_fact(budget, f"{prefix}_comparison"),
+            first_fact(budget, f"{prefix}_budget"),
+            first_fact(budget, f"{prefix}_final"),
         )
         if word and a and b and not is_missing(a.get("amount")) and not is_missing(b.get("amount")):
             yield label, int(a["amount"]), int(b["amount"]), word["value"], word.get("reason"), word
@@ -47,11 +42,6 @@ def _comparisons(budget):
             continue
         label = f"{item.get('number')}、{item.get('xiang') or item.get('kuan') or item.get('lei')}（项）"
         yield label, int(item["budget"]), int(item["final"]), item.get("comparison"), item.get("reason"), item
-
-
-def _where(rec: dict) -> dict:
-    return {"table": "facts" if "key" in rec else "fa_items", "row": rec.get("key") or rec.get("xiang"),
-            "line": rec.get("line"), "page": rec.get("page")}  # fmt: skip
 
 
 @rule(
@@ -93,7 +83,7 @@ def fa_comparison_word(budget, ctx):
         if bad:
             yield ctx.finding(
                 f"情况说明{label}：年初预算 {wan(a)}、支出决算 {wan(b)}，文中却称决算数“{word}”预算数",
-                severity=severity, expected=_word_for(a, b), actual=word, **_where(rec),
+                severity=severity, expected=_word_for(a, b), actual=word, **at(rec),
             )  # fmt: skip
 
 
@@ -105,7 +95,7 @@ def _changes(budget):
     """(base key, current fact, change fact, rate fact or None) of every change on last year stated."""
     for key in _BASES:
         changes, rates = fact_records(budget, f"{key}_change"), fact_records(budget, f"{key}_change_pct")
-        current = _first(budget, key)
+        current = first_fact(budget, key)
         by_text = {r.get("text"): r for r in rates}  # a change and its rate are read from one phrase
         for change in changes:
             yield (
@@ -155,7 +145,7 @@ def fa_change_on_last_year(budget, ctx):
         word = change.get("direction")
         if rate is None or word not in (*_RISE, *_FALL):
             continue
-        where = _where(rate)
+        where = at(rate)
         rate_word = rate.get("direction")
         if (word in _RISE and rate_word in _RATE_FALL) or (word in _FALL and rate_word in _RATE_RISE):
             yield ctx.finding(f"情况说明{label}：“{word}”与“{rate_word}”矛盾", severity="warning",
@@ -217,11 +207,11 @@ def fa_reason_stated(budget, ctx):
         ):
             if not (change.get("reason") or "").strip():
                 yield ctx.finding(f"情况说明{_LABELS[key]}{change['direction']} {change['value']}万元，未说明主要原因",
-                                  expected="主要原因：…", actual=change.get("text"), **_where(change))  # fmt: skip
+                                  expected="主要原因：…", actual=change.get("text"), **at(change))  # fmt: skip
     for label, a, b, word, reason, rec in _comparisons(budget):
         if a != b and not (reason or "").strip() and word not in ("持平", "基本持平"):
             yield ctx.finding(f"情况说明{label}：年初预算 {wan(a)}、支出决算 {wan(b)}，未说明决算数与预算数不同的主要原因",
-                              expected="决算数大于（小于）预算数的主要原因：…", actual=yuan(b), **_where(rec))  # fmt: skip
+                              expected="决算数大于（小于）预算数的主要原因：…", actual=yuan(b), **at(rec))  # fmt: skip
 
 
 @hookimpl

@@ -8,6 +8,8 @@ and the department's name printed otherwise than on the cover.
   目录 lists every part, table and 说明 section the body has (what the body lacks is FA001 / FA002's).
 - FA014: the department's name, where the prose prints it, is the cover's (``规划与自然资源局`` for
   ``规划和自然资源局``).
+- FA015: a paragraph of the 情况说明 ends with a full stop, not with ``；`` (the template's lists end
+  ``……（不涉及的不列）。``; a list cut short keeps its semicolon).
 """
 
 from __future__ import annotations
@@ -215,6 +217,45 @@ def fa_department_name(budget, ctx):
                                   line=ln.line, page=ln.page)  # fmt: skip
 
 
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四]部分)"
+)
+
+
+@rule(
+    "FA015",
+    name="fa-paragraph-ends-with-semicolon",
+    title="情况说明的段落以分号结尾（应以句号结束）",
+    severity="warning",
+    tags=["editorial"],
+    reference=TEMPLATE_TEXT | {"regulation": "部门决算公开模板（上海区级，附件2）：情况说明的句式"},
+    kinds="final",
+    cases=[
+        {"name": "full stop", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+                                                    "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入6.2万元，占0.21%。\n三、支出决算情况说明"}},
+        {"name": "semicolon", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+                                                    "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入6.2万元，占0.21%；\n三、支出决算情况说明"}},
+    ],
+)  # fmt: skip
+def fa_paragraph_ends_with_semicolon(budget, ctx):
+    start, end = budget.meta.sections.get("fa_part3"), budget.meta.sections.get("fa_part4")
+    if start is None:
+        return
+    lines = _lines(budget)
+    begin = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (start.page, start.line)), None)
+    if begin is None:
+        return
+    stop = len(lines)
+    if end is not None:
+        stop = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (end.page, end.line)), stop)
+    body = [ln for ln in lines[begin:stop] if ln.text.strip()]
+    for ln, nxt in zip(body, body[1:]):
+        text = ln.text.strip()
+        if text.endswith(("；", ";")) and not _HEADING.match(text) and _HEADING.match(nxt.text.strip()):
+            yield ctx.finding(f"段落以分号结尾：“…{text[-16:]}”", expected="…。", actual=text[-16:],
+                              line=ln.line, page=ln.page)  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_template_text, fa_toc_matches_body, fa_department_name]
+    return [fa_template_text, fa_toc_matches_body, fa_department_name, fa_paragraph_ends_with_semicolon]

@@ -7,22 +7,14 @@
 - FA309: 政府采购: 货物 + 工程 + 服务 = the total; the reservations and awards do not exceed it.
 - FA310: 国有资产: the vehicle categories add up to the total; the cut-off is the accounts year.
 - FA311: 绩效 counts: the grades add up to the 自评 count; 已整改 + 正在整改 = 发现问题.
+- FA312: 说明六 lists (主要包括) only the economic items the basic-economic table shows spending on.
 """
 
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, from_text, item_name, resolve_item, same_figure, sum_finding, unreliable, wan
-from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, yuan
-
-
-def _first(budget, key: str) -> dict | None:
-    rows = fact_records(budget, key)
-    return rows[0] if rows else None
-
-
-def _at(rec: dict, table: str = "facts") -> dict:
-    return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
+from auditor.finalkit import NOTES, at, from_text, item_name, resolve_item, same_figure, sum_finding, unreliable, wan
+from auditor.rulekit import fact_records, fen_or_zero, first_fact, is_missing, records, yuan
 
 
 @rule(
@@ -77,12 +69,12 @@ def fa_items_match_table(budget, ctx):
         if not named:
             yield ctx.finding(
                 f"情况说明五（三）第{label}：科目名称与表中 {row['code']} {row['name']} 不一致",
-                severity="warning", expected=f"{row['code']} {row['name']}", actual=label, **_at(item, "fa_items"),
+                severity="warning", expected=f"{row['code']} {row['name']}", actual=label, **at(item, "fa_items"),
             )  # fmt: skip
         for column in ("final", "heading_amount"):
             if not is_missing(item.get(column)):
                 f = same_figure(ctx, f"情况说明五（三）第{label}支出决算 vs 表中 {row['code']}", item[column], row["total"],
-                                **_at(item, "fa_items"))  # fmt: skip
+                                **at(item, "fa_items"))  # fmt: skip
                 if f:
                     yield f
     if from_text(budget):
@@ -119,7 +111,7 @@ def fa_no_sangong(budget, ctx):
     for fact in fact_records(budget, "sangong_none"):
         if fen_or_zero(final["total"]):
             yield ctx.finding(f"情况说明称“{fact['value']}”，而“三公”经费支出决算表决算数合计为 {wan(final['total'])}",
-                              expected=yuan(0), actual=yuan(fen_or_zero(final["total"])), **_at(fact))  # fmt: skip
+                              expected=yuan(0), actual=yuan(fen_or_zero(final["total"])), **at(fact))  # fmt: skip
 
 
 @rule(
@@ -142,14 +134,14 @@ def fa_no_sangong(budget, ctx):
 )  # fmt: skip
 def fa_operating_within_public(budget, ctx):
     public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
-    fact = _first(budget, "operating_expenses")
+    fact = first_fact(budget, "operating_expenses")
     if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
         return
     if unreliable(budget, ctx, "fa_gpb_basic_economic"):
         return
     if int(fact["amount"]) > int(public["amount"]):
         yield ctx.finding(f"机关运行经费 {fact['value']}万元 超过公用经费合计 {wan(public['amount'])}",
-                          expected=f"≤ {yuan(int(public['amount']))}", actual=yuan(int(fact["amount"])), **_at(fact))  # fmt: skip
+                          expected=f"≤ {yuan(int(public['amount']))}", actual=yuan(int(fact["amount"])), **at(fact))  # fmt: skip
 
 
 @rule(
@@ -180,13 +172,13 @@ def fa_operating_within_public(budget, ctx):
 )  # fmt: skip
 def fa_procurement(budget, ctx):
     facts = {
-        k: _first(budget, f"procurement:{k}")
+        k: first_fact(budget, f"procurement:{k}")
         for k in ("total", "goods", "works", "services", "sme_reserved", "small_reserved")
     }
     total = facts["total"]
     parts = [facts[k]["amount"] for k in ("goods", "works", "services") if facts[k] is not None]
     if total is not None and parts:
-        f = sum_finding(ctx, "政府采购金额（= 货物 + 工程 + 服务）", total["amount"], parts, **_at(total))
+        f = sum_finding(ctx, "政府采购金额（= 货物 + 工程 + 服务）", total["amount"], parts, **at(total))
         if f:
             yield f
     for small, big, what in (("small_reserved", "sme_reserved", "面向小微企业预留 ≤ 面向中小企业预留"),
@@ -194,7 +186,7 @@ def fa_procurement(budget, ctx):
         a, b = facts[small], facts[big]
         if a is not None and b is not None and fen_or_zero(a["amount"]) > fen_or_zero(b["amount"]):
             yield ctx.finding(f"政府采购：{what}，而 {a['value']}万元 > {b['value']}万元",
-                              expected=f"≤ {yuan(fen_or_zero(b['amount']))}", actual=yuan(fen_or_zero(a["amount"])), **_at(a))  # fmt: skip
+                              expected=f"≤ {yuan(fen_or_zero(b['amount']))}", actual=yuan(fen_or_zero(a["amount"])), **at(a))  # fmt: skip
 
 
 @rule(
@@ -215,17 +207,17 @@ def fa_procurement(budget, ctx):
     ],
 )  # fmt: skip
 def fa_assets(budget, ctx):
-    total = _first(budget, "vehicles")
+    total = first_fact(budget, "vehicles")
     cats = [r for k in records(budget, "facts") if str(k["key"]).startswith("vehicles:") for r in [k]]
     if total is not None and cats:
         got = sum(int(c["value"]) for c in cats)
         if got != int(total["value"]):
             yield ctx.finding(f"国有资产：共有车辆 {total['value']} 辆，各类车辆合计 {got} 辆", expected=str(got),
-                              actual=str(total["value"]), **_at(total))  # fmt: skip
-    year = _first(budget, "assets_year")
+                              actual=str(total["value"]), **at(total))  # fmt: skip
+    year = first_fact(budget, "assets_year")
     if year is not None and budget.meta.year and int(year["value"]) != int(budget.meta.year):
         yield ctx.finding(f"国有资产：截至 {year['value']} 年 12 月 31 日，而决算年度为 {budget.meta.year} 年",
-                          severity="warning", expected=str(budget.meta.year), actual=str(year["value"]), **_at(year))  # fmt: skip
+                          severity="warning", expected=str(budget.meta.year), actual=str(year["value"]), **at(year))  # fmt: skip
 
 
 @rule(
@@ -248,24 +240,68 @@ def fa_assets(budget, ctx):
     ],
 )  # fmt: skip
 def fa_performance(budget, ctx):
-    n = {k: _first(budget, f"perf:{k}") for k in
+    n = {k: first_fact(budget, f"perf:{k}") for k in
          ("planned", "tracked", "self_evaluated", "excellent", "good", "pass", "fail", "problems", "fixed", "fixing")}  # fmt: skip
     v = {k: int(r["value"]) for k, r in n.items() if r is not None}
     grades = [k for k in ("excellent", "good", "pass", "fail") if k in v]
     if "self_evaluated" in v and grades and sum(v[k] for k in grades) != v["self_evaluated"]:
         yield ctx.finding(f"绩效：自评项目 {v['self_evaluated']} 个，而各评级项目合计 {sum(v[k] for k in grades)} 个",
-                          expected=str(v["self_evaluated"]), actual=str(sum(v[k] for k in grades)), **_at(n["self_evaluated"]))  # fmt: skip
+                          expected=str(v["self_evaluated"]), actual=str(sum(v[k] for k in grades)), **at(n["self_evaluated"]))  # fmt: skip
     if v.get("problems"):
         states = [k for k in ("fixed", "fixing") if k in v]
         if sum(v[k] for k in states) != v["problems"]:
             yield ctx.finding(f"绩效：发现问题 {v['problems']} 个，已整改与正在整改合计 {sum(v[k] for k in states)} 个",
-                              expected=str(v["problems"]), actual=str(sum(v[k] for k in states)), **_at(n["problems"]))  # fmt: skip
+                              expected=str(v["problems"]), actual=str(sum(v[k] for k in states)), **at(n["problems"]))  # fmt: skip
     for k, what in (("tracked", "跟踪评价"), ("self_evaluated", "自评")):
         if k in v and "planned" in v and v[k] > v["planned"]:
             yield ctx.finding(f"绩效：{what}项目 {v[k]} 个，多于编报绩效目标的 {v['planned']} 个",
-                              expected=f"≤ {v['planned']}", actual=str(v[k]), **_at(n[k]))  # fmt: skip
+                              expected=f"≤ {v['planned']}", actual=str(v[k]), **at(n[k]))  # fmt: skip
+
+
+def _economic_row(name: str, rows: list[dict]) -> dict | None:
+    """The economic row a listed item names: the same name, or the name with 支出 after it."""
+    for r in rows:
+        printed = item_name(r.get("name"))
+        if printed and name in (printed, f"{printed}支出", f"{printed}费"):
+            return r
+    return None
+
+
+@rule(
+    "FA312",
+    name="fa-notes-list-only-spent-items",
+    title="说明六“主要包括”只列基本支出决算表中有支出的经济分类科目（不涉及的不列）",
+    severity="warning",
+    tags=["narrative"],
+    reference={**NOTES, "regulation": "部门决算公开模板：人员经费、公用经费主要包括……（不涉及的不列）"},
+    kinds="final",
+    cases=[
+        {"name": "only spent items", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": "30101", "name": "基本工资", "amount": "10.00", "lane": "left"},
+                                                 {"code": "30103", "name": "奖金", "amount": "0.00", "lane": "left"}]},
+            "facts": [{"key": "personnel_items", "value": "基本工资、住房补贴"}]}},
+        {"name": "a zero item listed", "fires": 1, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": "30101", "name": "基本工资", "amount": "10.00", "lane": "left"},
+                                                 {"code": "30103", "name": "奖金", "amount": "0.00", "lane": "left"}]},
+            "facts": [{"key": "personnel_items", "value": "基本工资、奖金"}]}},
+    ],
+)  # fmt: skip
+def fa_lists_spent_items(budget, ctx):
+    rows = [
+        r for r in records(budget, "fa_gpb_basic_economic") if isinstance(r.get("code"), str) and len(r["code"]) == 5
+    ]
+    if not rows or unreliable(budget, ctx, "fa_gpb_basic_economic"):
+        return
+    for key, what in (("personnel_items", "人员经费"), ("public_items", "公用经费")):
+        for fact in fact_records(budget, key):
+            names = [item_name(n).removesuffix("等") for n in str(fact["value"]).split("、")]
+            zero = [n for n in names if (r := _economic_row(n, rows)) is not None and not fen_or_zero(r["amount"])]
+            if zero:
+                yield ctx.finding(f"说明六{what}“主要包括”列有表中支出为 0 的科目：{'、'.join(zero)}（不涉及的不列）",
+                                  expected="只列有支出的科目", actual="、".join(zero), **at(fact))  # fmt: skip
 
 
 @hookimpl
 def auditor_register_rules():
-    return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance]
+    return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance,
+            fa_lists_spent_items]  # fmt: skip

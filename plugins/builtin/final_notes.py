@@ -14,7 +14,7 @@ from decimal import Decimal
 from auditor import hookimpl, rule
 from auditor.finalkit import CENT, NOTES, half_step, pct, rate_check, side_items, unreliable, wan
 from auditor.model import FA_NINE_TABLES
-from auditor.rulekit import decimals_of, fact_records, fen_or_zero, is_missing, memo, records, yuan
+from auditor.rulekit import decimals_of, fact_records, fen_or_zero, first_fact, is_missing, memo, records, yuan
 
 _INCOME = {
     "财政拨款收入": ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入"),
@@ -97,6 +97,7 @@ def _figures(budget) -> dict[str, tuple[str, int | None]]:
         out["sangong_final"] = ("“三公”经费支出决算表 决算数 合计", stages["final"]["total"])
         for item, name in _SANGONG.items():
             out[f"sangong:{item}"] = (f"“三公”经费支出决算表 决算数 {name}", stages["final"][item])
+            out[f"sangong_detail:{item}"] = out[f"sangong:{item}"]  # 七（二）prints them again
     return out
 
 
@@ -136,7 +137,7 @@ def fa_notes_amounts(budget, ctx):
     figures = table_figures(budget)
     for key, (where, table) in figures.items():
         if is_missing(table):
-            table = 0 if key.startswith(("expenditure:", "sangong:")) else None
+            table = 0 if key.startswith(("expenditure:", "sangong:", "sangong_detail:")) else None
         if table is None or unreliable(budget, ctx, source_table(where)):
             continue
         for fact in fact_records(budget, key):
@@ -153,14 +154,9 @@ def fa_notes_amounts(budget, ctx):
             )  # fmt: skip
 
 
-def _fact(budget, key: str) -> dict | None:
-    rows = fact_records(budget, key)
-    return rows[0] if rows else None
-
-
 def _operand(budget, ctx, key: str) -> tuple[int, int] | None:
     """(fen, uncertainty) of a stated figure, else of its table twin; None when neither is known."""
-    fact = _fact(budget, key)
+    fact = first_fact(budget, key)
     if fact is not None and not is_missing(fact.get("amount")):
         return int(fact["amount"]), half_step(str(fact["value"]))
     where = table_figures(budget).get(key)

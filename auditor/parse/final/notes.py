@@ -142,43 +142,36 @@ _EXPENDITURE_KINDS = ("基本支出", "项目支出", "上缴上级支出", "经
 _SHARE = rf"万元{_C}?占(?:本年[收支][入出]合计的)?{N}(%|％)"
 
 
-def _shares(sink: Sink, t: Text, prefix: str, names: tuple[str, ...], base: str) -> None:
+def _shares(sink: Sink, t: Text, pos: int, prefix: str, names: tuple[str, ...], base: str) -> None:
     alt = "|".join(names)
-    for m in re.finditer(rf"(?<![\u4e00-\u9fa5])({alt}){N}(?:{_SHARE})?", t.text):
+    for m in re.compile(rf"(?<![\u4e00-\u9fa5])({alt}){N}(?:{_SHARE})?").finditer(t.text, pos):
         key = f"{prefix}:{m.group(1)}"
         sink.add(t, key, m, 2, "万元")
         if m.group(3):
             sink.add(t, f"share:{key}", m, 3, "%", base=base, of=key)
 
 
-def _n1(sink: Sink, t: Text) -> None:
-    m = re.search(rf"(?<!财政拨款)收入支出总计(?:为)?{N}万元", t.text)
-    if m:
-        sink.add(t, "total", m, 1, "万元")
-        change_after(sink, t, "total", m.end())
+#: section -> (the total's label, its fact key, (prefix, the parts whose shares follow) or None for a
+#: change on last year after it)
+_TOTALS = {
+    "fa_n1": ("(?<!财政拨款)收入支出总计", "total", None),
+    "fa_n2": ("本年收入合计", "income_total", ("income", _INCOME_SOURCES)),
+    "fa_n3": ("本年支出合计", "expenditure_total", ("expenditure", _EXPENDITURE_KINDS)),
+    "fa_n4": ("财政拨款收入支出总计", "fiscal_total", None),
+}
 
 
-def _n2(sink: Sink, t: Text) -> None:
-    m = re.search(rf"本年收入合计(?:为)?{N}万元", t.text)
-    if m:
-        sink.add(t, "income_total", m, 1, "万元")
-        _shares(sink, Text(t.section, t.text[m.end() :], [s - m.end() for s in t.starts], t.lines), "income",
-                _INCOME_SOURCES, "income_total")  # fmt: skip
-
-
-def _n3(sink: Sink, t: Text) -> None:
-    m = re.search(rf"本年支出合计(?:为)?{N}万元", t.text)
-    if m:
-        sink.add(t, "expenditure_total", m, 1, "万元")
-        _shares(sink, Text(t.section, t.text[m.end() :], [s - m.end() for s in t.starts], t.lines), "expenditure",
-                _EXPENDITURE_KINDS, "expenditure_total")  # fmt: skip
-
-
-def _n4(sink: Sink, t: Text) -> None:
-    m = re.search(rf"财政拨款收入支出总计(?:为)?{N}万元", t.text)
-    if m:
-        sink.add(t, "fiscal_total", m, 1, "万元")
-        change_after(sink, t, "fiscal_total", m.end())
+def _total(sink: Sink, t: Text) -> None:
+    """一 … 四: a total, then either its parts with their shares or its change on last year."""
+    label, key, parts = _TOTALS[t.section]
+    m = re.search(rf"{label}(?:为)?{N}万元", t.text)
+    if not m:
+        return
+    sink.add(t, key, m, 1, "万元")
+    if parts is None:
+        change_after(sink, t, key, m.end())
+    else:
+        _shares(sink, t, m.end(), parts[0], parts[1], key)
 
 
 _CLASS = re.compile(
@@ -310,6 +303,12 @@ def _n7(sink: Sink, t: Text) -> None:
     if y:
         # the reason may follow the items' changes (公务接待费支出减少的主要原因是…)
         change_after(sink, t, "sangong_final", y.end(), 50, reasons=240)
+    for item, pat in _SANGONG_ITEMS.items():  # (二): each item's share of the 三公 决算
+        i = re.compile(rf"{pat}(?:支出)?决算{N}万元{_C}?占{N}(%|％)?").search(text)
+        if i:
+            sink.add(t, f"sangong_detail:{item}", i, 1, "万元")
+            sink.add(t, f"share:sangong_detail:{item}", i, 2, "%" if i.group(3) else None, base="sangong_final",
+                     of=f"sangong_detail:{item}")  # fmt: skip
     none = re.search(r"\d{4}年度?无[“\"]三公[”\"]经费(?:财政拨款)?支出", text)
     if none:
         sink.add(t, "sangong_none", none, 0, None)
@@ -320,6 +319,10 @@ def _n6(sink: Sink, t: Text) -> None:
         m = re.search(rf"{pat}(?:为)?{N}万元", t.text)
         if m:
             sink.add(t, key, m, 1, "万元")
+            # what it mainly consists of: 主要包括：基本工资、津贴补贴…；
+            items = re.compile(r"[，,]?主要包括[：:]([^；;。]{2,400})").match(t.text, m.end())
+            if items:
+                sink.add(t, f"{key}_items", items, 1, None, of=key)
 
 
 def _operating(sink: Sink, t: Text) -> None:
@@ -387,7 +390,7 @@ def _perf(sink: Sink, t: Text) -> None:
             sink.add(t, f"perf:{key}", m, 1, "个")
 
 
-_READERS = {"fa_n1": _n1, "fa_n2": _n2, "fa_n3": _n3, "fa_n4": _n4, "fa_n6": _n6, "fa_n7": _n7, "fa_n10": _perf,
+_READERS = {"fa_n1": _total, "fa_n2": _total, "fa_n3": _total, "fa_n4": _total, "fa_n6": _n6, "fa_n7": _n7, "fa_n10": _perf,
             "fa_operating": _operating, "fa_procurement": _procurement, "fa_assets": _assets}  # fmt: skip
 
 
