@@ -275,3 +275,33 @@ def test_note_six_without_the_item_it_does_not_spend_on(finance_doc, finance):
 def test_the_template_is_one_unfilled_template_note():
     findings = audit(CORPUS / "final-accounts-template.pdf").findings
     assert [(f.rule, f.severity) for f in findings] == [("FA012", "info")]
+
+
+@needs_corpus
+def test_the_templates_numbered_class_form_is_read_and_checked(finance_doc, finance):
+    """五（二）written as the template's 1.“一般公共服务”X万元，占p% (no （类）, no 支出)."""
+    edits = {
+        (21, 24): ("方面：一般公共服务支出", "方面：1.“一般公共服务”"),
+        (21, 25): ("（类）2106.66万元，占71.73%", "2106.60万元，占71.65%"),
+    }
+    lines = []
+    for ln in finance_doc.lines:
+        if (ln.page, ln.line) in edits:
+            old, new = edits[(ln.page, ln.line)]
+            assert old in ln.text
+            ln = dataclasses.replace(ln, text=ln.text.replace(old, new), cells=(ln.text.replace(old, new),))
+        lines.append(ln)
+    b = parse_document(dataclasses.replace(finance_doc, lines=lines))
+    assert facts(b)["gpb_class:一般公共服务"] == "2106.60"
+    assert new_findings(b, finance) == [("FA301", "error", 21, 25)]  # at the amount
+
+
+@needs_corpus
+def test_sangong_details_without_the_persons_received():
+    doc = read_document(PLANNING)
+    base = parse_document(doc)
+    assert [f for f in audit(base).findings if f.rule == "FA313"] == []
+    b = variant(doc, 26, "接待 2批次、26人次", "接待 2批次")
+    assert [
+        (f.rule, f.severity, f.location.table, f.location.column) for f in audit(b).findings if f.rule == "FA313"
+    ] == [("FA313", "warning", "fa_sangong", "reception")]

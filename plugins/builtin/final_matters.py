@@ -8,6 +8,8 @@
 - FA310: 国有资产: the vehicle categories add up to the total; the cut-off is the accounts year.
 - FA311: 绩效 counts: the grades add up to the 自评 count; 已整改 + 正在整改 = 发现问题.
 - FA312: 说明六 lists (主要包括) only the economic items the basic-economic table shows spending on.
+- FA313: 七（二）gives the counts of each 三公 item with spending: 团组 and 人次, the vehicles bought and
+  held, the 接待 批次 and 人次.
 """
 
 from __future__ import annotations
@@ -301,7 +303,52 @@ def fa_lists_spent_items(budget, ctx):
                                   expected="只列有支出的科目", actual="、".join(zero), **at(fact))  # fmt: skip
 
 
+_COUNTS = {
+    "outbound": ("因公出国（境）费", {"groups": "团组数", "trips_persons": "出国人次"}),
+    "vehicle_total": ("公务用车购置及运行费", {"fleet": "公务用车保有量"}),
+    "vehicle_purchase": ("公务用车购置费", {"purchased": "购置数量"}),
+    "reception": ("公务接待费", {"reception_batches": "接待批次", "reception_persons": "接待人次"}),
+}
+
+
+@rule(
+    "FA313",
+    name="fa-sangong-details-given",
+    title="“三公”经费有支出的项目，说明七（二）列明因公出国团组与人次、公务用车购置与保有量、公务接待批次与人次",
+    severity="warning",
+    tags=["narrative", "sangong"],
+    reference={**NOTES, "regulation": "财预〔2016〕143号；部门决算公开模板：“三公”经费支出决算具体情况"},
+    kinds="final",
+    cases=[
+        {"name": "reception with its counts", "fires": 0, "budget": {
+            "tables": {"fa_sangong": [{"stage": "final", "total": "0.39", "reception": "0.39"}]},
+            "facts": [{"key": "sangong_count:reception_batches", "value": "2"},
+                      {"key": "sangong_count:reception_persons", "value": "26"}]}},
+        {"name": "reception without its persons", "fires": 1, "budget": {
+            "tables": {"fa_sangong": [{"stage": "final", "total": "0.39", "reception": "0.39"}]},
+            "facts": [{"key": "sangong_count:reception_batches", "value": "2"}]}},
+    ],
+)  # fmt: skip
+def fa_sangong_details(budget, ctx):
+    final = next((r for r in records(budget, "fa_sangong") if r["stage"] == "final"), None)
+    if (
+        final is None
+        or unreliable(budget, ctx, "fa_sangong")
+        or first_fact(budget, "sangong_final") is None
+        and not (any(first_fact(budget, f"sangong_count:{k}") for _, keys in _COUNTS.values() for k in keys))
+    ):
+        return  # no 说明七 read: nothing to say about what it omits
+    for column, (label, keys) in _COUNTS.items():
+        if not fen_or_zero(final.get(column)):
+            continue
+        missing = [what for key, what in keys.items() if first_fact(budget, f"sangong_count:{key}") is None]
+        if missing:
+            yield ctx.finding(f"{label}决算 {wan(final[column])}，说明七未列明{'、'.join(missing)}",
+                              expected="、".join(missing), table="fa_sangong", row="final", column=column,
+                              line=final.get("line"), page=final.get("page"))  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
     return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance,
-            fa_lists_spent_items]  # fmt: skip
+            fa_lists_spent_items, fa_sangong_details]  # fmt: skip

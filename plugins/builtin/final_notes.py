@@ -85,7 +85,10 @@ def _figures(budget) -> dict[str, tuple[str, int | None]]:
     for r in gpb:
         code = r.get("code")
         if isinstance(code, str) and len(code) == 3:
-            out[f"gpb_class:{r['name']}"] = (f"一般公共预算财政拨款支出决算表 {code} {r['name']}", r["total"])
+            where = (f"一般公共预算财政拨款支出决算表 {code} {r['name']}", r["total"])
+            out[f"gpb_class:{r['name']}"] = where
+            if str(r["name"]).endswith("支出"):  # the template's 1.“一般公共服务”X万元 names it without 支出
+                out.setdefault(f"gpb_class:{str(r['name']).removesuffix('支出')}", where)
     eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r.get("code") is None}
     for key, name in (("personnel", "人员经费合计"), ("public", "公用经费合计")):
         if name in eco:

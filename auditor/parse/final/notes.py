@@ -278,6 +278,17 @@ _SANGONG_ITEMS = {
 }
 
 
+#: the counts 七（二）gives for each 三公 item with spending
+_SANGONG_COUNTS = {
+    "groups": r"团组(\d+)个",
+    "trips_persons": r"团组\d+个[、，,]?(?:累计)?(\d+)人次",
+    "purchased": r"购置(?:公务用车|车辆)?(\d+)辆",
+    "fleet": r"保有量(?:为)?(\d+)辆",
+    "reception_batches": r"接待(\d+)批次",
+    "reception_persons": r"接待\d+批次[、，,]?(\d+)人次",
+}
+
+
 def _n7(sink: Sink, t: Text) -> None:
     text = t.text
     m = re.search(
@@ -309,6 +320,10 @@ def _n7(sink: Sink, t: Text) -> None:
             sink.add(t, f"sangong_detail:{item}", i, 1, "万元")
             sink.add(t, f"share:sangong_detail:{item}", i, 2, "%" if i.group(3) else None, base="sangong_final",
                      of=f"sangong_detail:{item}")  # fmt: skip
+    for key, pat in _SANGONG_COUNTS.items():  # (二): trips, vehicles and receptions
+        c = re.search(pat, text)
+        if c:
+            sink.add(t, f"sangong_count:{key}", c, 1, None)
     none = re.search(r"\d{4}年度?无[“\"]三公[”\"]经费(?:财政拨款)?支出", text)
     if none:
         sink.add(t, "sangong_none", none, 0, None)
