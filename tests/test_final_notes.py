@@ -181,6 +181,8 @@ def test_one_changed_note_figure_is_one_finding_at_its_line(finance_doc, finance
     [
         # 说明一: the rate of a change on last year
         (21, "下降1.87%", "下降1.78%", [("FA304", "error", 21, 5)]),
+        # 说明一: compared with a year other than the year before
+        (21, "万元。与2023年度相比，收入", "万元。与2022年度相比，收入", [("FA314", "warning", 21, 5)]),
         # 十一（一）: a change without its reason
         (24, "主要原因是", "其中", [("FA305", "warning", 24, 1)]),
         # 五（三）item 3: 大于 where the 决算 is below the 预算
@@ -305,3 +307,25 @@ def test_sangong_details_without_the_persons_received():
     assert [
         (f.rule, f.severity, f.location.table, f.location.column) for f in audit(b).findings if f.rule == "FA313"
     ] == [("FA313", "warning", "fa_sangong", "reception")]
+
+
+def test_a_very_long_note_section_loads_in_linear_time(tmp_path):
+    """15,000 lines of one 说明 section (its text was rebuilt line by line before: quadratic, ~7 s CPU)."""
+    import time
+
+    from auditor import load
+
+    head = [
+        "上海市普陀区财政局",
+        "2024年度部门决算",
+        "第三部分 上海市普陀区财政局2024年度部门决算情况说明",
+        "二、收入决算情况说明",
+    ]
+    path = tmp_path / "long.txt"
+    path.write_text(
+        "\n".join(head + ["本年收入合计2946.25万元，其中：其他收入6.20万元，占0.21%；"] * 15_000), encoding="utf-8"
+    )
+    start = time.process_time()
+    budget = load(path)
+    assert time.process_time() - start < 5
+    assert len(budget.table("facts")) == 1 + 2 * 15_000

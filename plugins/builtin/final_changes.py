@@ -5,6 +5,7 @@
 - FA304: a change on last year: 增加 goes with 增长, 减少 with 下降; the rate is Δ / (this year ∓ Δ)
   within the printing of the figures; a rate against a zero prior year is undefined; the % sign.
 - FA305: a change on last year, or a 决算 that differs from its 预算, states its reason.
+- FA314: a change "on last year" compares with the year before the accounts year.
 """
 
 from __future__ import annotations
@@ -214,6 +215,32 @@ def fa_reason_stated(budget, ctx):
                               expected="决算数大于（小于）预算数的主要原因：…", actual=yuan(b), **at(rec))  # fmt: skip
 
 
+@rule(
+    "FA314",
+    name="fa-notes-comparison-year",
+    title="与上年相比的年度为决算年度的上一年（如 2024 年度决算与 2023 年度相比）",
+    severity="warning",
+    tags=["narrative", "editorial"],
+    reference=NOTES,
+    kinds="final",
+    cases=[
+        {"name": "the year before", "fires": 0, "budget": {"meta": {"year": 2024}, "facts": [
+            {"key": "total_change", "value": "56.95", "unit": "万元", "direction": "减少", "compare_year": 2023}]}},
+        {"name": "another year", "fires": 1, "budget": {"meta": {"year": 2024}, "facts": [
+            {"key": "total_change", "value": "56.95", "unit": "万元", "direction": "减少", "compare_year": 2024}]}},
+    ],
+)  # fmt: skip
+def fa_comparison_year(budget, ctx):
+    year = budget.meta.year
+    if not year:
+        return
+    for key, _, change, _ in _changes(budget):
+        compared = change.get("compare_year")
+        if not is_missing(compared) and int(compared) != int(year) - 1:
+            yield ctx.finding(f"情况说明{_LABELS[key]}与 {int(compared)} 年度相比，而决算年度为 {year} 年",
+                              expected=str(int(year) - 1), actual=str(int(compared)), **at(change))  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_comparison_word, fa_change_on_last_year, fa_reason_stated]
+    return [fa_comparison_word, fa_change_on_last_year, fa_reason_stated, fa_comparison_year]

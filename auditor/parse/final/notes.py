@@ -54,13 +54,15 @@ class Text:
     def of(cls, section: str, lines: list[Line]) -> Text:
         t = cls(section)
         parts = []
+        offset = 0
         for ln in lines:
             body = _WS.sub("", ln.text)
             if not body:
                 continue
-            t.starts.append(sum(len(p) for p in parts))
+            t.starts.append(offset)
             t.lines.append(ln)
             parts.append(body)
+            offset += len(body)
         t.text = "".join(parts)
         return t
 
