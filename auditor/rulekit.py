@@ -7,6 +7,7 @@ the tolerance from ``auditor.money.tolerance``; they are re-exported here so a r
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -43,54 +44,22 @@ def agrees(table_fen: int, stated_fen: int, unit: str = "元", decimals: int = 2
     return abs(int(table_fen) - int(stated_fen)) <= tolerance(unit, decimals, terms)
 
 
-def digit_difference(a, b) -> int | None:
-    """Number of differing digit positions between two amounts of the same length (None if lengths differ)."""
-    da = str(abs(int(a)))
-    db = str(abs(int(b)))
-    if len(da) != len(db):
-        return None
-    return sum(1 for x, y in zip(da, db, strict=True) if x != y)
-
-
-def ocr_twin_note(kept, printed: str) -> str:
-    """Explain a figure printed twice whose copies differ: compare the digit sequences."""
-    import re
-
+def twin_note(kept, printed: str) -> str:
+    """How two printings of one figure differ, in digits (no guess at the cause: an OCR misreading
+    is said by ``auditor.ocr_notes``, and only for a document read by OCR)."""
     kept_digits = str(abs(int(kept)))
     twin_digits = re.sub(r"\D", "", str(printed))
-    if len(kept_digits) == len(twin_digits):
-        diff = sum(1 for x, y in zip(kept_digits, twin_digits, strict=True) if x != y)
-        if diff <= 2:
-            return (
-                f"likely OCR misreading: the copies differ in {diff} digit(s) only "
-                f"({kept_digits} vs {twin_digits}); check the printed page before treating this as a defect"
-            )
-        return (
-            f"the copies differ in {diff} of {len(kept_digits)} digits: most likely an unreadable OCR copy; "
-            "check the printed page"
-        )
-    return "the copies have different digit counts: most likely an unreadable OCR copy; check the printed page"
-
-
-def ocr_note(a, b) -> str | None:
-    """A note when two figures differ only by one or two misread digits (a typical OCR artefact)."""
-    if a is None or b is None:
-        return None
-    diff = digit_difference(a, b)
-    if diff is not None and 0 < diff <= 2:
-        return (
-            f"likely OCR misreading: {yuan(a)} and {yuan(b)} differ in {diff} digit(s) only; "
-            "check the printed document before treating this as a defect"
-        )
-    return None
+    if len(kept_digits) != len(twin_digits):
+        return f"两处印刷的位数不同（{kept_digits} 与 {twin_digits}），请核对原件"
+    diff = sum(1 for x, y in zip(kept_digits, twin_digits, strict=True) if x != y)
+    return f"两处印刷有 {diff} 位数字不同（{kept_digits} 与 {twin_digits}），请核对原件"
 
 
 def mismatch(ctx, message: str, *, actual, expected, **location):
-    """A finding for two money figures (fen) that should agree: both as 元 strings, with a note when
-    they differ by a digit or two only (likely an OCR misreading)."""
-    return ctx.finding(
-        message, expected=yuan(expected), actual=yuan(actual), note=ocr_note(expected, actual), **location
-    )
+    """A finding for two money figures (fen) that should agree, both as 元 strings. (On a document
+    read by OCR, ``auditor.ocr_notes`` adds the misreading note where a digit or the recogniser's
+    confidence suggests one; nothing here guesses at OCR.)"""
+    return ctx.finding(message, expected=yuan(expected), actual=yuan(actual), **location)
 
 
 def level(code: str | None) -> str | None:

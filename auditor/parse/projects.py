@@ -29,11 +29,31 @@ _FUND_OK = re.compile(r"^\d{1,3}(?:,\s*\d{3})*\.\s*\d{2}$|^0\.\s*00$|^0$")
 _FUND_ANY = re.compile(r"^\d[\d,.\s]*\d$|^\d$")
 
 
-def project_name(title: str) -> str:
+#: the heading of the whole part, not of one project (`七、项目经费情况说明`)
+_SECTION_TITLE = re.compile(r"^(?:\d{4}年(?:度)?)?(?:部门|单位)?项目(?:经费|支出)?(?:预算)?情况说明$")
+#: how a block under the bare part heading names its one project: “…”项目, or 由…建设/实施的 …工程/项目
+_NAMED = re.compile(
+    r"“([^”]{2,40})”(?:项目)?|(?:由|是).{2,40}?(?:建设|实施|承担|负责)的([\u4e00-\u9fff（）()]{2,40}?(?:工程|项目))"
+)
+UNNAMED = "未具名项目"
+
+
+def project_name(title: str) -> str | None:
+    """The project a heading names; None for the heading of the whole part (项目经费情况说明)."""
     t = strip_bullet(title.strip())
     t = numbering.strip(t)
+    if _SECTION_TITLE.match(compact(t)):
+        return None
     name = _TITLE_SUFFIX.sub("", t).strip()
     return name or t
+
+
+def named_in(text: str) -> str | None:
+    """The project a block's prose names, when its heading is the part's (first 300 characters)."""
+    m = _NAMED.search(text[:300])
+    if m is None:
+        return None
+    return (m.group(1) or m.group(2)).strip()
 
 
 def _digits(text: str) -> str:
@@ -246,6 +266,11 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
         )
         prose_part = block if kpi_at is None else block[:kpi_at]
         flow = build_flow(doc, prose_part, section="project_notes")
+        if name is None:
+            if not flow.text.strip() and kpi_at is None:
+                continue  # the part's heading, its projects' own headings follow
+            # the part's heading over one project's description: the prose names the project
+            name = named_in(flow.text) or UNNAMED
         fact = F.project_amount_facts(flow, sink, name)
         overall, annual = _goals(flow.text)
         ln0 = doc.lines[h.index]

@@ -160,9 +160,7 @@ def missing_final_punctuation(budget, ctx):
             "段落结尾缺少句末标点：“" + snippet(text, len(text) - 1, len(text), pad=24) + "”",
             actual=snippet(text, len(text) - 1, len(text), pad=24),
             expected="…。",
-            note="OCR text: check the printed page (OCR can drop a final 。)"
-            if budget.document.kind == "text"
-            else None,
+            note="可能是识别错误（OCR 可能漏掉句末的“。”），请核对原件" if budget.meta.from_ocr else None,
             **p.where(len(text) - 1),
         )
 

@@ -14,11 +14,10 @@ from auditor.rulekit import (
     first_fact,
     is_missing,
     mismatch,
-    ocr_note,
-    ocr_twin_note,
     records,
     show,
     total_row,
+    twin_note,
     unless_unread,
     yuan,
 )
@@ -267,7 +266,6 @@ def kpi_funds(budget, ctx):
             f"编报绩效目标的项目资金 {show(stated, '万元')} 超过项目支出 {show(limit)}",
             expected=f"≤ {yuan(limit)}",
             actual=yuan(stated),
-            note=ocr_note(limit, stated),
             **fact_location(fact),
         )
 
@@ -364,6 +362,10 @@ FIELD_LABELS = {
 }
 
 
+#: a printed copy that is a figure: digits with their separators and spaces, at least three digits
+_FIGURE = re.compile(r"^(?=(?:\D*\d){3})[\d\s,，.．。]+$")
+
+
 def _same_figure(printed: str, kept: int) -> bool:
     from auditor.money import ValueOutOfRange, to_fen
 
@@ -381,8 +383,10 @@ def _same_figure(printed: str, kept: int) -> bool:
     tags=["project-funds"],
     reference=PROJECT_REF,
     description=(
-        "The 申报表 prints some figures twice (or the text layer holds two copies). When the copies differ "
-        "only by one or two digits the difference is most likely an OCR misreading, and the finding says so."
+        "The 申报表 prints some figures twice (or the text layer holds two copies). The finding says in how "
+        "many digits the copies differ; on a document read by OCR a one-digit difference is also marked as a "
+        "possible misreading. A copy that is no figure at all (OCR debris of a merged cell) is not a second "
+        "printing."
     ),
     cases=[
         {"name": "no twins", "fires": 0, "budget": {"projects": [{"name": "P", "fiscal_funds": "10.00"}]}},
@@ -395,6 +399,19 @@ def _same_figure(printed: str, kept: int) -> bool:
                         "name": "P",
                         "fiscal_funds": "11000000.00",
                         "ocr_twins": [{"field": "fiscal_funds", "printed": "11 000 000 00", "line": 7}],
+                    }
+                ]
+            },
+        },
+        {
+            "name": "a copy that is no figure (debris of a merged cell) is not a second printing",
+            "fires": 0,
+            "budget": {
+                "projects": [
+                    {
+                        "name": "P",
+                        "fiscal_funds": "107541087.12",
+                        "ocr_twins": [{"field": "fiscal_funds", "printed": "* , 一 .", "line": 7}],
                     }
                 ]
             },
@@ -430,11 +447,13 @@ def ocr_twins(budget, ctx):
                 continue
             if re.sub(r"\D", "", str(printed)) == str(abs(kept)):
                 continue  # same digits, only the OCR lost the separators: the same figure
+            if not _FIGURE.match(str(printed).strip()):
+                continue  # not a figure at all (OCR debris of a merged cell): no second printing
             yield ctx.finding(
                 f"项目“{row['name']}”{FIELD_LABELS.get(field, field)}的两处印刷不一致：{show(kept)} 与 “{printed}”",
                 expected=yuan(kept),
                 actual=str(printed),
-                note=ocr_twin_note(kept, printed),
+                note=twin_note(kept, printed),
                 **{**_loc(row, field), "line": twin.get("line") or _loc(row)["line"]},
             )
 
