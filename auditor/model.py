@@ -6,7 +6,7 @@ Every row carries ``line`` and ``page`` (nullable) so a finding can point at its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -246,9 +246,7 @@ def _out_of_range(key: str, column: str, records: list[dict[str, Any]], ints: li
     what = "amount" if limit == MAX_FEN else "number"
     text = str(ints[i])
     text = text if len(text) <= 30 else f"{text[:20]}…({len(text)} digits)"
-    raise ValueOutOfRange(
-        f"{key} row {i + 1}, column {column}: {what} {text} is out of range", line=line, page=page
-    )
+    raise ValueOutOfRange(f"{key} row {i + 1}, column {column}: {what} {text} is out of range", line=line, page=page)
 
 
 def _present(v: Any) -> bool:
@@ -359,6 +357,46 @@ class Meta:
         }
 
 
+#: Whether a shallow copy is safe to hand out: under copy-on-write (the only mode from pandas 3)
+#: a write to it copies the data first, so the frame it came from never changes.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+class Frames(Mapping[str, pd.DataFrame]):
+    """A Budget's frames, read-only: no key can be set or removed, and every lookup hands out a copy.
+
+    The copy is shallow under copy-on-write (pandas 3: tens of microseconds, no data copied until
+    someone writes), so a rule that changes what it was given (``df.loc[...] = ...``, a new column,
+    an in-place drop or sort) changes its own copy only: the rules after it, and the next document
+    of a batch that shares a ``--previous`` budget, see the frames as loaded. Older pandas get a
+    deep copy.
+    """
+
+    __slots__ = ("_frames",)
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame] | None = None):
+        self._frames = dict(frames._frames if isinstance(frames, Frames) else (frames or {}))
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        frame = self._frames[key]
+        return frame.copy(deep=not _COPY_ON_WRITE)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._frames
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __repr__(self) -> str:
+        return f"Frames({', '.join(self._frames)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Frames, (self._frames,))
+
+
 @dataclass(frozen=True, eq=False)
 class Budget:
     """A loaded disclosure: frames keyed as in the data model, metadata, and the located source lines.
@@ -369,10 +407,15 @@ class Budget:
     """
 
     meta: Meta
-    frames: dict[str, pd.DataFrame]
+    #: read-only (:class:`Frames`): a lookup hands out a copy, so no rule can change the loaded frames
+    frames: Mapping[str, pd.DataFrame]
     document: Document | None = None
     #: pandera failures collected lazily at load (one row per failure); rules turn them into findings.
     schema_errors: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.frames, Frames):
+            object.__setattr__(self, "frames", Frames(self.frames))
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # budget.gpb_function, budget.sangong, ... : attribute access to frames

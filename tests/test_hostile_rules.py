@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from auditor.errors import MAX_MESSAGE, RuleError
@@ -242,3 +243,57 @@ def test_the_cpu_budget_covers_loading(monkeypatch):
     monkeypatch.setattr(state.engine, "load", endless_loader)
     report = audit_one(EXAMPLE, state)
     assert report.error and "CPU time" in report.error and str(EXAMPLE) in report.error
+
+
+# ------------------------------------------------------------------------------ read-only frames
+
+MUTATING_PLUGIN = '''
+import auditor
+
+
+@auditor.rule("ZZ101", name="mutates", title="t", severity="error", tags=["editorial"], reference="r")
+def mutates(budget, ctx):
+    for b in (budget, ctx.previous):
+        df = b.table("gpb_function")
+        df.loc[df.index[0], "total"] = 1            # a cell
+        df["extra"] = 1                              # a column
+        df.sort_values("total", inplace=True)        # in place
+        b.gpb_function.iloc[0, 2] = 7                # through the attribute
+        b.frames["gpb_function"].drop(b.frames["gpb_function"].index, inplace=True)
+    budget.frames["gpb_function"] = None            # refused: frames are read-only
+    return []
+
+
+@auditor.rule("ZZ102", name="reads", title="t", severity="info", tags=["editorial"], reference="r")
+def reads(budget, ctx):
+    for who, b in (("current", budget), ("previous", ctx.previous)):
+        df = b.table("gpb_function")
+        yield ctx.finding(f"{who} {len(df)} {list(df.columns)} {df['total'].iloc[0]} {df['code'].iloc[0]}")
+
+
+@auditor.hookimpl
+def auditor_register_rules():
+    return [mutates, reads]
+'''
+
+
+@pytest.mark.filterwarnings("ignore")  # pandas warns of the chained and in-place writes the rule tries
+def test_a_rule_that_mutates_frames_changes_nothing_for_the_rules_after_it(tmp_path):
+    import auditor
+    from auditor.config import Config
+    from auditor.engine import Engine
+
+    plugin = tmp_path / "mutating_plugin.py"
+    plugin.write_text(MUTATING_PLUGIN, encoding="utf-8")
+    engine = Engine(Config(plugins=[plugin], builtin=False))
+    current, previous = auditor.load(EXAMPLE), auditor.load(EXAMPLE)
+    loaded = current.table("gpb_function")
+    expected = f"{len(loaded)} {list(loaded.columns)} {loaded['total'].iloc[0]} {loaded['code'].iloc[0]}"
+    for _document in range(2):  # the second audit is the next document of a batch sharing --previous
+        report = engine.audit(current, previous=previous)
+        seen = sorted(f.message for f in report.findings if f.rule == "ZZ102")
+        assert seen == [f"current {expected}", f"previous {expected}"]
+        crash = [f for f in report.findings if f.rule == "ZZ101"]
+        assert len(crash) == 1 and "internal" in crash[0].tags and "TypeError" in crash[0].message
+    pd.testing.assert_frame_equal(current.table("gpb_function"), loaded)
+    pd.testing.assert_frame_equal(previous.table("gpb_function"), loaded)

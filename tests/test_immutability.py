@@ -13,6 +13,7 @@ from corpus import CORPUS, needs_corpus
 
 import auditor
 from auditor.engine import audit
+from auditor.model import Budget
 from auditor.rulekit import records
 from auditor.rules import AuditContext, current_audit
 from auditor.testing import budget_from_dict, run_rule
@@ -85,8 +86,10 @@ def test_a_budget_cannot_be_written_and_table_does_not_insert():
     budget = budget_from_dict({"tables": {"gpb_function": []}})
     with pytest.raises(dataclasses.FrozenInstanceError):
         budget.previous = None  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        del budget.frames["sangong"]  # the frames are read-only too
     frames = dict(budget.frames)
-    del budget.frames["sangong"]
+    budget = Budget(meta=budget.meta, frames={k: v for k, v in frames.items() if k != "sangong"})
     keys = list(budget.frames)
     assert budget.table("sangong").empty and list(budget.table("sangong").columns) == list(frames["sangong"].columns)
     assert list(budget.frames) == keys
