@@ -10,7 +10,7 @@ EXAMPLE := examples/minhang-police-2024-budget.txt
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,html,dask,parquet,progress,ocr]'
+	$(BIN)/pip install --quiet -e '.[test,html,dask,parquet,progress,ocr,re2]'
 	touch $(STAMP)
 
 demo: $(STAMP)

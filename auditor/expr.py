@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import RuleError
+from .userregex import UserPatternError, compile_pattern
 from .values import is_missing, plain
 
 #: Largest magnitude a number may reach (literals and arithmetic results); far above any budget in fen.
@@ -265,9 +265,9 @@ class _Checker(ast.NodeVisitor):
             pat = node.args[1]
             if isinstance(pat, ast.Constant) and isinstance(pat.value, str):
                 try:
-                    re.compile(pat.value)
-                except re.error as exc:
-                    raise ExprError(f"bad regular expression {pat.value!r}: {exc}") from None
+                    compile_pattern(pat.value)
+                except UserPatternError as exc:
+                    raise ExprError(f"regular expression {pat.value!r}: {exc}") from None
         self.expr.functions.add(name)
         if name in ("cell", "fact", "exists", "nrows"):
             # their arguments are table / row / column / key names given as literals or params
@@ -524,7 +524,8 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
                 return s.str.endswith(b)
             if name == "contains":
                 return s.str.contains(b, regex=False)
-            return s.str.contains(b, regex=True)
+            rx = compile_pattern(b)
+            return s.map(lambda v: rx.search(v) is not None, na_action="ignore").astype("boolean")
         if a is None:
             return None
         a = str(a)
@@ -534,7 +535,7 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
             return a.endswith(b)
         if name == "contains":
             return b in a
-        return re.search(b, a) is not None
+        return compile_pattern(b).search(a) is not None
     budget = env.budget
     if name == "exists":
         return budget is not None and table_present(budget, a)

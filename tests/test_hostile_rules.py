@@ -4,6 +4,7 @@ or contained as an internal finding naming the rule, never a hang, a memory bomb
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -297,3 +298,66 @@ def test_a_rule_that_mutates_frames_changes_nothing_for_the_rules_after_it(tmp_p
         assert len(crash) == 1 and "internal" in crash[0].tags and "TypeError" in crash[0].message
     pd.testing.assert_frame_equal(current.table("gpb_function"), loaded)
     pd.testing.assert_frame_equal(previous.table("gpb_function"), loaded)
+
+
+# ------------------------------------------------------------------------------ user patterns
+
+PATTERN_RULE = """- code: T002
+  name: t
+  title: t
+  tags: [editorial]
+  severity: warning
+  pattern:
+    regex: '{regex}'
+    in: all
+"""
+
+MATCHES_RULE = """- code: T003
+  name: t
+  table: gpb_function
+  assert: 'not matches(name, "{regex}")'
+"""
+
+
+@pytest.fixture(params=["re2", "re"])
+def engine(request, monkeypatch):
+    from auditor import userregex
+
+    if request.param == "re2" and userregex._re2 is None:
+        pytest.skip("the re2 extra is not installed")
+    monkeypatch.setattr(userregex, "ENGINE", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("regex", [r"(增加)\1", r"(?=万元)", r"(?<!本)年", r"(a)?(?(1)b|c)", "a" * 2001])
+@pytest.mark.parametrize("form", [PATTERN_RULE, MATCHES_RULE])
+def test_patterns_without_a_linear_time_match_are_rule_errors_at_file_line(engine, form, regex):
+    if form is MATCHES_RULE:
+        regex = regex.replace("\\", "\\\\")  # a string literal of the expression
+    err = _rule_error(form.format(regex=regex))
+    assert re.match(r"pack\.yaml:\d+: (rule T002: )?regular expression", str(err)), str(err)
+
+
+@pytest.mark.parametrize("regex", [r"(a+)+$", r"(\s*\d)*x", r"(万元|元)+$"])
+def test_nested_repeats_run_on_re2_and_are_refused_on_re(engine, regex):
+    from auditor.testing import run_rule
+
+    if engine == "re":
+        assert "inside a repeat" in str(_rule_error(PATTERN_RULE.format(regex=regex)))
+        return
+    (rule,) = parse_rules(PATTERN_RULE.format(regex=regex), "pack.yaml")
+    line = "a" * 65_536 + "!"  # exponential for a backtracking engine, one pass for RE2
+    start = time.process_time()
+    assert run_rule(rule, {"text": line}) == []
+    assert time.process_time() - start < 2
+
+
+def test_ordinary_patterns_still_match_on_either_engine(engine):
+    from auditor.testing import run_rule
+
+    (rule,) = parse_rules(PATTERN_RULE.format(regex=r"增加（减少）|\d{1,3}(,\d{3})+"), "pack.yaml")
+    found = run_rule(rule, {"text": "一、说明\n三公经费比上年增加（减少）5.00万元。\n合计 1,234,567"})
+    assert [f.actual for f in found] == ["增加（减少）", "1,234,567"]
+    (rule,) = parse_rules(MATCHES_RULE.format(regex="^公共"), "pack.yaml")
+    rows = [{"code": "204", "name": "公共安全支出", "total": "1.00"}, {"code": "205", "name": "教育支出", "total": "1.00"}]
+    assert len(run_rule(rule, {"tables": {"gpb_function": rows}})) == 1

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Finding
 from ...rules import RuleContext
+from ...userregex import UserPatternError, compile_pattern
 
 if TYPE_CHECKING:
     from ..builder import Builder
@@ -19,11 +19,10 @@ def build(b: Builder, spec: dict[str, Any], table: str | None) -> Callable[[Any,
         body = {"regex": body}
     if not isinstance(body, dict) or "regex" not in body:
         raise b.error("pattern needs regex", "pattern")
-    flags = re.IGNORECASE if body.get("ignore_case") else 0
     try:
-        rx = re.compile(str(body["regex"]), flags)
-    except re.error as exc:
-        raise b.error(f"bad regular expression {body['regex']!r}: {exc}", "pattern") from None
+        rx = compile_pattern(str(body["regex"]), ignore_case=bool(body.get("ignore_case")))
+    except UserPatternError as exc:
+        raise b.error(f"regular expression {body['regex']!r}: {exc}", "pattern") from None
     where = body.get("in", "prose")
     if not (where in ("prose", "all", "tables") or str(where).startswith("section:")):
         raise b.error("pattern in: must be prose, all, tables or section:<key>", "pattern")
