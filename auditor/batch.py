@@ -136,8 +136,12 @@ def _setup(config: Config, previous: Any) -> _State:
 
 
 def _init_worker(config: Config, previous: Any) -> None:
-    """ProcessPoolExecutor initializer: prepare the engine (and last year's budget) once."""
+    """ProcessPoolExecutor initializer: prepare the engine (and last year's budget) once. Ctrl-C is
+    the parent's to handle (it reports what finished and stops the workers)."""
     global _STATE
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _STATE = _setup(config, previous)
 
 
@@ -334,8 +338,24 @@ def _run_pool(
             while emit in done:
                 yield done.pop(emit)
                 emit += 1
+    except KeyboardInterrupt:  # Ctrl-C: stop the workers, hand over what finished, then stop
+        _stop(pool)
+        for i in sorted(done):
+            yield done.pop(i)
+        raise
+    except GeneratorExit:  # the caller stopped reading (e.g. Ctrl-C while it wrote a report)
+        _stop(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: Any) -> None:
+    """End the pool's workers now, whatever they are auditing."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.terminate()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Exit codes (docs/cli.md): 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input,
 bad rule, bad config or bad command line (one line on stderr, no traceback); 3 a rule or plugin
-crashed (reported as an ``internal`` finding; the other findings are still reported).
+crashed (reported as an ``internal`` finding; the other findings are still reported); 130 Ctrl-C
+(the report covers the documents that finished).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from .cliutil import show_warning, shown, statistics, stdin_as_file, width
 from .config import config_from_flags
-from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AuditorError
+from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, AuditorError
 
 PROG = "auditor"
 
@@ -37,6 +38,7 @@ exit codes:
   1  findings at or above --fail-on
   2  bad input, rule, configuration or command line (one line on stderr naming the place)
   3  a rule or plugin crashed (an internal finding; the other findings are still reported)
+  130  interrupted (Ctrl-C): the report covers the documents that finished
 """
 
 
@@ -328,6 +330,7 @@ def _audit(
     kept: list[Any] = []  # what the baseline and whole-corpus reporters need
     writer = None
     out_fh = None
+    interrupted = False
     try:
         if table_fmt:
             writer = open_writer(table_fmt, args.output if args.output else sys.stdout)
@@ -361,6 +364,12 @@ def _audit(
                 (out_fh or sys.stdout).write(text)
             if not stream or args.write_baseline:
                 kept.append(rep)
+    except KeyboardInterrupt:  # Ctrl-C: report the documents that finished, then exit 130
+        interrupted = True
+        print(
+            f"{PROG}: interrupted: the report covers the {stats.documents} of {len(files)} documents finished",
+            file=sys.stderr,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -396,7 +405,7 @@ def _audit(
         code = max(code, EXIT_USAGE)
     if code == EXIT_CRASH:
         print(f"{PROG}: error: a rule or plugin crashed (see the internal findings)", file=sys.stderr)
-    return code
+    return EXIT_INTERRUPTED if interrupted else code
 
 
 def _options(args: argparse.Namespace, engine: Any, previous: Any, config: Any = None) -> Any:
@@ -558,7 +567,7 @@ def _run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - never a traceback: an unexpected error is a crash (exit 3)

@@ -13,6 +13,7 @@ raised; the other rules still run and the run exits 3.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -29,6 +30,7 @@ from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError,
 from .findings import Finding, Location, Report
 from .locate import attach_boxes
 from .rules import AuditContext, Rule
+from .rules import __file__ as _RULES_FILE
 from .yamlrules import load_pack
 
 #: File suffixes audited when a directory is given.
@@ -266,7 +268,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
-    state = {"fired": 0, "done": False}
+    state: dict[str, Any] = {"fired": 0, "done": False, "trace": None}
 
     def on_alarm(signum: int, frame: Any) -> None:
         if state["done"]:
@@ -274,6 +276,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         if state["fired"] and _in_machinery(frame):  # a repeat tick: wait for the rule's own code (50 ms)
             return
         state["fired"] += 1
+        if state["fired"] > _SWALLOWED:
+            _raise_on_every_line(frame, state)
         raise RuleTimeout()
 
     old = signal.signal(signal.SIGALRM, on_alarm)
@@ -293,10 +297,39 @@ def time_limit(seconds: float) -> Iterator[None]:
                 pending = exc
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if state["trace"] is not None:
+            sys.settrace(state["trace"][0])
         if pending is not None:
             raise pending
     if state["fired"]:  # the block swallowed the timeout and returned: it still overran
         raise RuleTimeout()
+
+
+#: Ticks a rule may swallow before every line it runs raises the time-out (a rule that catches it
+#: in a loop, sleeping: it uses no CPU, so the document's CPU budget would never end it).
+_SWALLOWED = 3
+_MACHINERY = {__file__, contextmanager.__code__.co_filename}
+
+
+def _raise_on_every_line(frame: Any, state: dict[str, Any]) -> None:
+    """Trace the rule's frames (and the frames it calls) so that its next line raises RuleTimeout:
+    the ``except`` line that swallowed the last one raises again, outside the ``try`` it caught it in.
+    Frames of the engine and of ``rules.py`` (the rule runner's own ``finally``) are left alone."""
+
+    def tracer(fr: Any, event: str, arg: Any) -> Any:
+        if state["done"]:
+            return None
+        if event == "line" and fr.f_code.co_filename not in _MACHINERY and not _in_machinery(fr):
+            raise RuleTimeout()
+        return tracer
+
+    if state["trace"] is None:
+        state["trace"] = (sys.gettrace(),)
+    f = frame
+    while f is not None and f.f_code.co_filename not in _MACHINERY | {_RULES_FILE}:
+        f.f_trace, f.f_trace_lines = tracer, True
+        f = f.f_back
+    sys.settrace(tracer)
 
 
 def _in_machinery(frame: Any) -> bool:
@@ -308,6 +341,8 @@ def _in_machinery(frame: Any) -> bool:
     depth = 0
     while frame is not None and depth < 50:
         code = frame.f_code
+        if code.co_filename == __file__:
+            return False  # the rule runner: what runs the engine itself (`python -m`: runpy) is no part of it
         if code.co_name == "__del__" or "unraisable" in code.co_name or code.co_filename.startswith("<frozen"):
             return True
         frame = frame.f_back

@@ -7,6 +7,7 @@ EXIT_OK = 0  # nothing at or above --fail-on
 EXIT_FINDINGS = 1  # findings at or above --fail-on
 EXIT_USAGE = 2  # bad input, bad rule, bad config, bad command line
 EXIT_CRASH = 3  # a rule or plugin crashed (reported as an `internal` finding)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the report covers the documents that finished
 
 
 #: The longest message an error carries (one line on a terminal, however hostile its input).
