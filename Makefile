@@ -28,8 +28,10 @@ bench-ocr: $(STAMP)
 	$(BIN)/python benchmarks/ocr.py
 
 # The long fuzz profile: 20,000 mutated inputs in 2 workers (niced); summary and repros in fuzz-out/
+# (FUZZ_COUNT, FUZZ_JOBS, FUZZ_SEED, FUZZ_START: inputs START..START+COUNT-1 of campaign SEED)
 fuzz: $(STAMP)
-	nice -n 10 $(BIN)/python tools/fuzz.py --count $(or $(FUZZ_COUNT),20000) --jobs $(or $(FUZZ_JOBS),2)
+	nice -n 10 $(BIN)/python tools/fuzz.py --count $(or $(FUZZ_COUNT),20000) --jobs $(or $(FUZZ_JOBS),2) \
+		--seed $(or $(FUZZ_SEED),1) --start $(or $(FUZZ_START),0)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

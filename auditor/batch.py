@@ -26,6 +26,7 @@ import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,12 +178,40 @@ def audit_one(path: str | Path, state: _State, keep_budget: bool = False) -> Rep
     from .engine import DocumentTimeout, cpu_budget
 
     limit = state.config.document_timeout
+    memory = state.config.document_memory
     try:
-        with cpu_budget(limit):
+        with cpu_budget(limit), memory_cap(memory):
             return _audit_one(path, state, keep_budget)
     except DocumentTimeout:
         msg = f"stopped after {limit:g} s of CPU time (loading and auditing); see --document-timeout"
-        return Report(document={"path": str(path)}, error=f"{path}: {msg}")
+    except MemoryError:
+        msg = f"stopped: over the memory limit of {memory} MiB (loading and auditing); see --memory-limit"
+    return Report(document={"path": str(path)}, error=f"{path}: {msg}")
+
+
+@contextmanager
+def memory_cap(mib: int) -> Iterator[None]:
+    """Let the block add at most `mib` MiB of address space (RLIMIT_AS above what the process holds
+    now; Linux): an allocation past it raises MemoryError. 0: no limit."""
+    import resource
+
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        held = int(status.split("VmSize:", 1)[1].split()[0]) << 10
+    except (OSError, IndexError, ValueError):
+        held = None  # not Linux: RLIMIT_AS does not bound allocations reliably here
+    if not mib or held is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = held + (mib << 20)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _limit_worker_cpu(limit: float) -> None:
@@ -204,6 +233,8 @@ def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:
         budget = state.engine.load(path)
     except LoadError as exc:
         return Report(document={"path": str(path)}, error=str(exc))
+    except MemoryError:
+        raise  # over --memory-limit: the document's error (audit_one), not a loader bug
     except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the batch
         frames = traceback.extract_tb(exc.__traceback__)
         site = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""

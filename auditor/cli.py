@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="CPU time one document may take, loading included (default 300; 0: no limit)",
     )
     a.add_argument(
+        "--memory-limit",
+        type=int,
+        metavar="MIB",
+        help="memory one document may add, loading included, in MiB (default: no limit; Linux)",
+    )
+    a.add_argument(
         "--quiet",
         "-q",
         action="count",

@@ -100,6 +100,8 @@ class Config:
     rule_timeout: float = 10.0
     #: CPU seconds one document may take, loading and auditing together (0: no limit)
     document_timeout: float = 300.0
+    #: MiB of memory one document may add, loading and auditing together (0: no limit; Linux)
+    document_memory: int = 0
     baseline: Path | None = None
     show_waived: bool = False
     severity: dict[str, str] = field(default_factory=dict)
@@ -368,6 +370,8 @@ def _waiver(w: Any, err: Any) -> Waiver:
         document=w.get("document"),
         fingerprint=str(w["fingerprint"]) if w.get("fingerprint") else None,
     )
+
+
 def split_list(values: list[str]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
@@ -413,10 +417,12 @@ def config_from_flags(args: Any, flag: str = "--") -> Config:
         if args.document_timeout < 0:
             raise ConfigError(f"{flag}document-timeout must not be negative")
         changes["document_timeout"] = args.document_timeout
+    if getattr(args, "memory_limit", None) is not None:
+        if args.memory_limit < 0:
+            raise ConfigError(f"{flag}memory-limit must not be negative")
+        changes["document_memory"] = args.memory_limit
     if getattr(args, "baseline", None) and not Path(args.baseline).is_file():
         raise ConfigError("baseline file does not exist", path=args.baseline)
     if changes:
         changes["sources"] = sources
     return cfg.replace(**changes) if changes else cfg
-
-

@@ -266,6 +266,54 @@ def test_the_cpu_budget_covers_loading(monkeypatch):
     assert report.error and "CPU time" in report.error and str(EXAMPLE) in report.error
 
 
+# ------------------------------------------------------------------------------ memory limit
+
+#: 4 GiB asked for at once (numpy.zeros: calloc, so even without a limit no page is touched)
+BIG = "    import numpy\n    blob = numpy.zeros(1 << 32, dtype=numpy.uint8)\n    del blob"
+
+
+def test_a_rule_over_the_memory_limit_is_an_internal_finding_naming_it(tmp_path, clean_findings):
+    rc, report = _audit_with(tmp_path, BIG, extra=["--memory-limit", "256"])
+    assert rc == 3
+    internal = [f for f in report["findings"] if "internal" in f["tags"]]
+    assert [f["rule"] for f in internal] == ["ZZ001"] and "MemoryError" in internal[0]["message"]
+    assert [f for f in report["findings"] if "internal" not in f["tags"]] == clean_findings
+
+
+def test_the_memory_limit_covers_loading_and_is_the_documents_error(monkeypatch):
+    import numpy
+
+    from auditor.batch import _setup, audit_one
+    from auditor.config import Config
+
+    def greedy_loader(source):
+        return numpy.zeros(1 << 32, dtype=numpy.uint8)
+
+    state = _setup(Config(document_memory=128), None)
+    monkeypatch.setattr(state.engine, "load", greedy_loader)
+    report = audit_one(EXAMPLE, state)
+    assert report.error == f"{EXAMPLE}: stopped: over the memory limit of 128 MiB (loading and auditing); see --memory-limit"
+    numpy.zeros(1 << 32, dtype=numpy.uint8)  # the limit is lifted after the document
+
+
+def test_the_memory_limit_holds_in_batch_workers(tmp_path):
+    from auditor.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (docs / name).write_bytes(EXAMPLE.read_bytes())
+    plugin = tmp_path / "greedy.py"
+    body = "    if 'b.txt' in str(budget.meta.source):\n" + BIG.replace("\n", "\n    ").replace("    import", "        import", 1)
+    plugin.write_text(PLUGIN.format(code="ZZ001", body=body), encoding="utf-8")
+    out = tmp_path / "report.json"
+    argv = ["audit", str(docs), "--plugin", str(plugin), "--jobs", "2", "--memory-limit", "256"]
+    assert main([*argv, "--format", "json", "--output", str(out), "--fail-on", "never"]) == 3
+    reports = {Path(r["document"]["path"]).name: r for r in json.loads(out.read_text(encoding="utf-8"))["documents"]}
+    crashed = {name: [f["rule"] for f in r["findings"] if "internal" in f["tags"]] for name, r in reports.items()}
+    assert crashed == {"a.txt": [], "b.txt": ["ZZ001"]}
+
+
 # ------------------------------------------------------------------------------ read-only frames
 
 MUTATING_PLUGIN = '''

@@ -1,6 +1,6 @@
 """The long fuzz profile (`make fuzz`): mutated corpus texts, PDFs, JSON exports and workbooks.
 
-    python tools/fuzz.py [--count 20000] [--seed 1] [--jobs 2] [--out fuzz-out]
+    python tools/fuzz.py [--count 20000] [--start 0] [--seed 1] [--jobs 2] [--out fuzz-out]
 
 Prints a JSON summary (outcomes, escaped exceptions, contained crashes, hangs, inputs over 10 s CPU,
 peak memory) and writes it to OUT/summary.json with a minimal repro of every failure in OUT/repros/.
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=20_000)
+    ap.add_argument("--start", type=int, default=0, help="first input number (continue a campaign in parts)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "fuzz-out")
@@ -62,13 +63,16 @@ def main(argv: list[str] | None = None) -> int:
             last[0] = time.monotonic()
             print(f"{summary.inputs}/{args.count} {dict(sorted(summary.counts.items()))}", file=sys.stderr, flush=True)
             # the figures so far, so that a long run can be read (or stopped) at any time
-            partial = summary.to_dict() | {"seed": args.seed, "partial": True}
-            (args.out / "summary.json").write_text(json.dumps(partial, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            partial = summary.to_dict() | {"seed": args.seed, "start": args.start, "partial": True}
+            (args.out / "summary.json").write_text(
+                json.dumps(partial, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
 
     summary, firsts = run_campaign(
         seeds,
         seed=args.seed,
         count=args.count,
+        start=args.start,
         jobs=args.jobs,
         slow_cpu=args.slow,
         kill_cpu=args.kill,
@@ -79,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     written = write_repros(seeds, args.seed, firsts, args.out / "repros")
     data = summary.to_dict()
     data["seed"] = args.seed
+    data["start"] = args.start
     data["repros"] = [os.path.relpath(p, args.out) for p in written]
     (args.out / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -125,18 +125,19 @@ def run_campaign(
     *,
     seed: int = 1,
     count: int = 20_000,
+    start: int = 0,
     jobs: int = 2,
     slow_cpu: float = 10.0,
     kill_cpu: float = 60.0,
     memory_mb: int = 4096,
     progress: Any = None,
 ) -> tuple[Summary, dict[str, int]]:
-    """Run inputs 0..count-1; returns the summary and, per failure signature, its first input."""
+    """Run inputs start..start+count-1; returns the summary and, per failure signature, its first input."""
     ctx = mp.get_context("fork")
     summary = Summary()
     start = time.monotonic()
     slots = [_Slot(ctx, seeds, seed, memory_mb) for _ in range(jobs)]
-    todo = list(range(count))[::-1]
+    todo = list(range(start, start + count))[::-1]
     try:
         while todo or any(s.index is not None for s in slots):
             for s in slots:
@@ -176,7 +177,9 @@ def run_campaign(
     return summary, {k: v["first"] for k, v in summary.signatures.items()}
 
 
-def write_repros(seeds: Seeds, seed: int, firsts: dict[str, int], folder: Path, *, budget_s: float = 60.0) -> list[Path]:
+def write_repros(
+    seeds: Seeds, seed: int, firsts: dict[str, int], folder: Path, *, budget_s: float = 60.0
+) -> list[Path]:
     """Write each failure's first input (minimised when it is text) with a note of how it was made."""
     from ..engine import prepare
 
@@ -193,7 +196,7 @@ def write_repros(seeds: Seeds, seed: int, firsts: dict[str, int], folder: Path, 
             if inp.text is not None and not key.startswith(("hang", "died")):
                 path = Path(tmp) / f"min{suffix}"
 
-                def still_fails(text: str) -> bool:
+                def still_fails(text: str, path: Path = path, target: str = target) -> bool:
                     path.write_text(text, encoding="utf-8", errors="surrogatepass")
                     return classify(path, engine, config).signature == target
 
@@ -203,6 +206,8 @@ def write_repros(seeds: Seeds, seed: int, firsts: dict[str, int], folder: Path, 
             out.write_bytes(data)
             note = {"signature": key, "seed": seed, "input": index, "kind": inp.kind, "origin": inp.origin}
             note.update({"mutations": inp.mutations, "encoding": inp.encoding, "bytes": len(data)})
-            (folder / f"{name}.note.json").write_text(json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            (folder / f"{name}.note.json").write_text(
+                json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
             written.append(out)
     return written

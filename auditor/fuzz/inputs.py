@@ -138,9 +138,11 @@ def _workbook_bytes(data: dict[str, Any]) -> bytes:
     ws.append(["sheet", "column", "kind", "dtype", "missing"])
     if isinstance(schema, dict):
         for key, cols in schema.items():
-            for c, spec in (cols.items() if isinstance(cols, dict) else [(cols, cols)]):
+            for c, spec in cols.items() if isinstance(cols, dict) else [(cols, cols)]:
                 spec = spec if isinstance(spec, dict) else {"kind": spec}
-                ws.append([cell(key), cell(c), cell(spec.get("kind")), cell(spec.get("dtype")), cell(spec.get("missing"))])
+                ws.append(
+                    [cell(key), cell(c), cell(spec.get("kind")), cell(spec.get("dtype")), cell(spec.get("missing"))]
+                )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -195,7 +197,10 @@ def make_input(
 
 def _available(seeds: Seeds, kind: str) -> bool:
     return bool(
-        {"text": seeds.texts, "json": seeds.structures, "xlsx": seeds.structures and seeds.workbooks, "pdf": seeds.pdfs}[
-            kind
-        ]
+        {
+            "text": seeds.texts,
+            "json": seeds.structures,
+            "xlsx": seeds.structures and seeds.workbooks,
+            "pdf": seeds.pdfs,
+        }[kind]
     )
