@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import RuleError
-from .userregex import UserPatternError, compile_pattern
+from .userregex import UserPatternError, compile_pattern, search_series
 from .values import is_missing, plain
 
 #: Largest magnitude a number may reach (literals and arithmetic results); far above any budget in fen.
@@ -524,8 +524,7 @@ def _call(name: str, args: list[Any], env: Env) -> Any:
                 return s.str.endswith(b)
             if name == "contains":
                 return s.str.contains(b, regex=False)
-            rx = compile_pattern(b)
-            return s.map(lambda v: rx.search(v) is not None, na_action="ignore").astype("boolean")
+            return search_series(b, s)
         if a is None:
             return None
         a = str(a)

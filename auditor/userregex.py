@@ -46,6 +46,12 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> Any:
     return _compile(str(pattern), bool(ignore_case), ENGINE)
 
 
+def search_series(pattern: str, values: Any) -> Any:
+    """Whether each text of a pandas Series contains a match (nullable boolean; missing stays missing)."""
+    rx = compile_pattern(pattern)
+    return values.map(lambda v: rx.search(v) is not None, na_action="ignore").astype("boolean")
+
+
 @functools.lru_cache(maxsize=512)
 def _compile(pattern: str, ignore_case: bool, engine: str) -> Any:
     if len(pattern) > MAX_PATTERN:

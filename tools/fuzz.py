@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         seeds,
         seed=args.seed,
         count=args.count,
-        start=args.start,
+        first=args.start,
         jobs=args.jobs,
         slow_cpu=args.slow,
         kill_cpu=args.kill,

@@ -125,19 +125,19 @@ def run_campaign(
     *,
     seed: int = 1,
     count: int = 20_000,
-    start: int = 0,
+    first: int = 0,
     jobs: int = 2,
     slow_cpu: float = 10.0,
     kill_cpu: float = 60.0,
     memory_mb: int = 4096,
     progress: Any = None,
 ) -> tuple[Summary, dict[str, int]]:
-    """Run inputs start..start+count-1; returns the summary and, per failure signature, its first input."""
+    """Run inputs first..first+count-1; returns the summary and, per failure signature, its first input."""
     ctx = mp.get_context("fork")
     summary = Summary()
     start = time.monotonic()
     slots = [_Slot(ctx, seeds, seed, memory_mb) for _ in range(jobs)]
-    todo = list(range(start, start + count))[::-1]
+    todo = list(range(first, first + count))[::-1]
     try:
         while todo or any(s.index is not None for s in slots):
             for s in slots:
