@@ -334,3 +334,33 @@ def test_a_64k_character_line_in_final_accounts_text_loads_in_linear_time(tmp_pa
     assert time.process_time() - start < 5  # CPU time, wide margin: the quadratic scan took hours
     assert budget.meta.kind == "部门决算"
     assert budget.table("fa_expenditure").to_dict("records")[0]["total"] == 10_000_000  # 10.00 万元 in fen
+
+
+def test_st004_on_a_fact_value_too_large_for_decimal_arithmetic_is_quiet():
+    # fuzz input 3540 (seed 1): an export whose fact value was edited to 1e999999 crashed ST004
+    from auditor.testing import budget_from_dict, run_rule
+
+    facts = [
+        {"key": "item", "item_no": 7, "value": "1e999999", "unit": "万元", "line": 16, "page": 7},
+        {"key": "item_budget", "item_no": 7, "value": "1.73", "unit": "万元", "line": 16, "page": 7},
+    ]
+    assert run_rule("ST004", budget_from_dict({"tables": {"facts": facts}})) == []
+
+
+def test_an_export_audited_in_a_fresh_process_crashes_no_rule(tmp_path):
+    # fuzz input 3540: a workbook audited on its own never imported the prose reader, so every rule
+    # reading Budget.paragraphs() (ED001-ED005, ...) crashed
+    import subprocess
+    import sys
+
+    from auditor.export import budget_to_json, write_workbook
+
+    budget = load(Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt")
+    book, export = write_workbook(budget, tmp_path / "book.xlsx"), tmp_path / "export.json"
+    export.write_text(budget_to_json(budget), encoding="utf-8")
+    code = (
+        "import sys, auditor; r = [auditor.audit(p) for p in sys.argv[1:]]; "
+        "print(sum('internal' in f.tags for x in r for f in x.findings))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(book), str(export)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0", out.stdout + out.stderr

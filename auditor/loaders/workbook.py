@@ -19,11 +19,21 @@ import pandas as pd
 from ..document import Document
 from ..errors import LoadError
 from ..export import DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, META_SHEET, MIXED, MONEY, SCHEMA_SHEET
-from ..model import TABLE_COLUMNS, TABLE_KEYS, Budget, Meta, Section, TableInfo, columns_for, frame_from_records
-from ..model import MAX_LOCATION
+from ..model import (
+    MAX_LOCATION,
+    TABLE_COLUMNS,
+    TABLE_KEYS,
+    Budget,
+    Meta,
+    Section,
+    TableInfo,
+    columns_for,
+    frame_from_records,
+)
 from ..money import MAX_FEN, parse_decimal
-from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, schema_problem
+from ..parse import sentences as sentences  # hands Budget.paragraphs() its prose reader (rules read the text)
 from ..schemas import validate_frames
+from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, schema_problem
 
 _ZIP_MAGIC = b"PK\x03\x04"
 #: The largest JSON export read (a disclosure's export is a few MiB at most).

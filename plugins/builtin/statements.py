@@ -411,7 +411,7 @@ def _dec(fact):
         d = Decimal(str(v))
     except InvalidOperation:  # a value that is not a figure (a hand-edited export): nothing to compare
         return None
-    if not d.is_finite():
+    if not d.is_finite() or d.adjusted() > 18:  # beyond any printed figure (1e999999 overflows arithmetic)
         return None
     return _yuan(d, fact["unit"]), _half(str(v), fact["unit"])
 
