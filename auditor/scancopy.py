@@ -2,13 +2,15 @@
 
 ``make_scan(src, dst)`` renders each page (150 dpi, grey), turns it by a small skew (alternating
 +/- so both directions are tried), adds grey noise, compresses it as JPEG (quality 60) and wraps
-the images into a PDF without a text layer. ``rotate`` turns pages by quarter turns (a page fed
+the images into a PDF without a text layer. The copy is reproducible: the same source and
+settings give the same bytes (so the OCR page cache finds it again). ``rotate`` turns pages by quarter turns (a page fed
 sideways or upside down). Needs numpy and Pillow (both come with the ``ocr`` extra).
 """
 
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 
@@ -70,5 +72,17 @@ def make_scan(
     finally:
         pdf.close()
     dst = Path(dst)
-    images[0].save(dst, format="PDF", save_all=True, append_images=images[1:], resolution=float(dpi))
+    # fixed metadata (Pillow stamps the time and the file name otherwise): the same source and
+    # settings give the same bytes, so the OCR page cache (keyed by the file's hash) finds it again
+    fixed = time.struct_time((2000, 1, 1, 0, 0, 0, 5, 1, 0))
+    images[0].save(
+        dst,
+        format="PDF",
+        save_all=True,
+        append_images=images[1:],
+        resolution=float(dpi),
+        title="scan",
+        creationDate=fixed,
+        modDate=fixed,
+    )
     return dst

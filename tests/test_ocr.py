@@ -102,34 +102,61 @@ def test_text_layer_pdf_is_not_ocr():
     assert meta.extraction == "text-layer" and not meta.from_ocr
 
 
-def test_invisible_text_over_an_image_is_an_ocr_tools_layer(tmp_path):
-    """A text layer in render mode 3 over a page image (what ocrmypdf writes) counts as OCR."""
-    pytest.importorskip("PIL")
+def _text_pdf(dst: Path, texts: list[tuple[str, float, float, bool]], image: bool = False) -> Path:
+    """A one-page PDF (200 x 200 pt) with `texts` as (text, x, y, invisible) in Helvetica 12, over a
+    page image when `image`."""
     import pypdfium2.raw as c
 
     pdf = pdfium.PdfDocument.new()
     page = pdf.new_page(200, 200)
-    from PIL import Image
+    if image:
+        from PIL import Image
 
-    img = pdfium.PdfImage.new(pdf)
-    img.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (20, 20), (255, 255, 255))))
-    img.set_matrix(pdfium.PdfMatrix().scale(200, 200))
-    page.insert_obj(img)
-    font = c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
-    text = c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
-    value = "1,234.00"
-    buf = (c.FPDF_WCHAR * (len(value) + 1))(*[ord(ch) for ch in value], 0)
-    c.FPDFText_SetText(text, buf)
-    c.FPDFTextObj_SetTextRenderMode(text, c.FPDF_TEXTRENDERMODE_INVISIBLE)
-    c.FPDFPageObj_Transform(text, 1, 0, 0, 1, 20, 100)
-    c.FPDFPage_InsertObject(page.raw, text)
+        img = pdfium.PdfImage.new(pdf)
+        img.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (20, 20), (255, 255, 255))))
+        img.set_matrix(pdfium.PdfMatrix().scale(200, 200))
+        page.insert_obj(img)
+    for value, x, y, invisible in texts:
+        text = c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 12.0)
+        buf = (c.FPDF_WCHAR * (len(value) + 1))(*[ord(ch) for ch in value], 0)
+        c.FPDFText_SetText(text, buf)
+        if invisible:
+            c.FPDFTextObj_SetTextRenderMode(text, c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        c.FPDFPageObj_Transform(text, 1, 0, 0, 1, x, y)
+        c.FPDFPage_InsertObject(page.raw, text)
     page.gen_content()
-    dst = tmp_path / "ocrd.pdf"
     pdf.save(str(dst))
-    del font
+    return dst
+
+
+def test_invisible_text_over_an_image_is_an_ocr_tools_layer(tmp_path):
+    """A text layer in render mode 3 over a page image (what ocrmypdf writes) is read, and the
+    document says it came from OCR."""
+    pytest.importorskip("PIL")
+    dst = _text_pdf(tmp_path / "ocrd.pdf", [("1,234.00", 20, 100, True)], image=True)
     assert survey(dst).hidden_text_pages == {1}
     doc = complete_with_ocr(read_document(dst, require_text=False), dst)
     assert doc.extraction == "ocr" and doc.lines and doc.lines[0].cells == ("1,234.00",)
+    assert doc.ocr["pages"] == [1]
+
+
+def test_text_outside_the_page_is_not_read(tmp_path):
+    """Text placed beyond the page's edge prints nowhere (an exporter writes a cell that runs past
+    the page bottom onto both pages, clipped on each): only what lies on the page is read."""
+    dst = _text_pdf(tmp_path / "overflow.pdf", [("1,234.00", 20, 100, False), ("5,678.00", 20, 260, False)])
+    doc = read_document(dst)
+    assert [ln.cells for ln in doc.lines] == [("1,234.00",)]
+
+
+@needs_corpus
+def test_commerce_pages_keep_only_their_printed_lines():
+    """Commerce 2025 p.3-4: the 主要职能 list runs over the page break, and the text layer holds the
+    run-over lines on both pages, outside the visible area of one (22 lines above page 4's top)."""
+    doc = read_document(COMMERCE)
+    p3 = [ln.text for ln in doc.lines if ln.page == 3]
+    p4 = [ln.text for ln in doc.lines if ln.page == 4]
+    assert p4[0].startswith("应急机制，协调重要商品储备和市场调控") and len(p4) == 10
+    assert p3[-1].startswith("9、组织协调本区商品交易市场规划") and not any(t.startswith("13、") for t in p3)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -287,7 +314,6 @@ def test_confident_value_far_off_and_text_layer_documents_get_no_note():
 # hygiene steps on their own (cheap: no recognition)
 
 
-@ocr_extra
 @pytest.mark.parametrize(
     "raw, want",
     [
@@ -306,22 +332,81 @@ def test_confident_value_far_off_and_text_layer_documents_get_no_note():
     ],
 )
 def test_numbers_are_normalised_only_inside_numbers(raw, want):
-    from auditor.loaders.ocr_hygiene import normalise
+    from auditor.loaders.ocr_lines import normalise
 
     assert normalise(raw) == want
 
 
-@ocr_extra
-def test_box_straddling_a_rule_is_split_and_kept_clear_of_it():
-    from auditor.loaders.ocr_hygiene import Box, TableRule, split_at_rules
+# ----------------------------------------------------------------------------------------------
+# boxes -> rows (pure geometry, no recognition: what the page cache holds)
 
-    merged = Box("1,867,397.5466,410,000.00", 100, 350, 10, 40, 0.97)  # 25 narrow characters, 10 px each
-    rule = TableRule(x=220, top=0, bottom=100)
-    left, right = split_at_rules([merged], [rule])
-    assert (left.text, right.text) == ("1,867,397.54", "66,410,000.00")
-    assert left.right <= 220 - 0.45 * 30 and right.left >= 220 + 0.45 * 30
-    # a rule that does not reach the box's row changes nothing
-    assert split_at_rules([merged], [TableRule(x=220, top=50, bottom=100)]) == [merged]
+
+def _box(text, left, chars, conf=0.99, bottom=100.0, top=115.0, pitch=None):
+    """A recognised box whose characters sit at `chars` ((left, right) each, in points), or, with
+    `pitch`, one after another from `left`."""
+    if pitch is not None:
+        chars, x = [], left
+        for ch in text:
+            if not ch.isspace():
+                w = pitch * (2 if ord(ch) > 0x2E80 else 1)
+                chars.append((x, x + w))
+                x += w
+    placed = [[a, b, conf] for a, b in chars]
+    return [text, chars[0][0] - 4, chars[-1][1] + 4, bottom, top, conf, placed]
+
+
+def _cells(boxes, rules=()):
+    from auditor.loaders.ocr_lines import page_lines
+
+    lines, conf = page_lines({"page": 1, "boxes": boxes, "rules": [list(r) for r in rules]})
+    return [ln.cells for ln in lines], conf
+
+
+def test_a_box_running_over_a_rule_is_cut_at_the_rule_between_the_characters_it_places():
+    """The detector ran `82,096,797.42` into the `1` of the next column's `13,819,399.88` (measured on
+    a scanned 财务收支预算总表): cut at the rule, the amount keeps its last decimal and the stray
+    `1`, read again in the next box, is kept once."""
+    merged = _box("82,096,797.421", 419.0, None, pitch=5.6)
+    merged[6][-1] = [511.5, 516.0, 0.53]  # the `1` past the rule at 505, read at low confidence
+    nxt = _box("13,819,399.88", 511.4, None, pitch=5.6, conf=0.9999)
+    cells, conf = _cells([merged, nxt], rules=[(505.0, 50.0, 300.0), (418.0, 50.0, 300.0)])
+    assert cells == [("82,096,797.42", "13,819,399.88")]
+    assert conf[(1, 1)] == (0.99, 0.9999)
+
+
+def test_a_rule_separates_cells_however_close_the_text_on_either_side():
+    amount = _box("371,514,655.00", 300.0, None, pitch=5.6)
+    name = _box("一、一般公共服务支出", 380.0, None, pitch=5.6)
+    assert _cells([amount, name])[0] == [("371,514,655.00一、一般公共服务支出",)]  # no rule: one run
+    assert _cells([amount, name], rules=[(379.0, 0.0, 200.0)])[0] == [("371,514,655.00", "一、一般公共服务支出")]
+    # a rule that does not reach the row changes nothing
+    assert _cells([amount, name], rules=[(379.0, 150.0, 200.0)])[0] == [("371,514,655.00一、一般公共服务支出",)]
+
+
+def test_characters_keep_the_places_the_recogniser_gave_them_not_an_even_spread():
+    """A detection box padded well beyond its ink: spread evenly, `购` fell left of the name column's
+    rule and became a cell of its own (`购 房补贴`); placed, the name is one cell."""
+    name = _box("购房补贴", 0, [(190.0, 201.0), (201.0, 212.0), (212.0, 223.0), (223.0, 234.0)])
+    name[1] = 160.0  # the box starts 30 pt left of its first character, across the rule at 178
+    code = _box("03", 0, [(146.0, 151.6), (151.6, 157.2)])
+    assert _cells([code, name], rules=[(178.0, 0.0, 200.0)])[0] == [("03", "购房补贴")]
+    unplaced = name[:6]  # a box the recogniser placed no characters for is spread over its width
+    assert _cells([code, unplaced], rules=[(178.0, 0.0, 200.0)])[0][0][-1] == "房补贴"  # 购 cut off
+
+
+def test_cjk_fragments_of_two_abutting_boxes_join_without_a_space():
+    head = _box("其他政府办公厅（室）及相关机构事", 100.0, None, pitch=5.5)
+    tail = _box("务支出", head[6][-1][1] + 0.8, None, pitch=5.5)
+    assert _cells([head, tail])[0] == [("其他政府办公厅（室）及相关机构事务支出",)]
+
+
+def test_the_same_character_read_in_two_boxes_is_kept_once_with_the_better_reading():
+    left = _box("二、社会保障和就业支出", 283.0, None, pitch=5.85)
+    dup = [list(c) for c in left[6][-1:]]
+    stray = ["出4,213,779.28", 405.0, 499.7, 100.0, 115.0, 0.98, [[dup[0][0], dup[0][1], 0.75]]]
+    stray[6] += [[424.0 + 5.6 * i, 429.6 + 5.6 * i, 1.0] for i in range(12)]
+    cells, _ = _cells([left, stray], rules=[(420.0, 0.0, 200.0)])
+    assert cells == [("二、社会保障和就业支出", "4,213,779.28")]
 
 
 @ocr_extra

@@ -1,10 +1,10 @@
 """Recognising scanned pages (the optional ``ocr`` extra: rapidocr, onnxruntime, OpenCV).
 
 Each page is rendered with pypdfium2 at 150 dpi in grey, turned upright and deskewed
-(``ocr_hygiene``), recognised by rapidocr's PP-OCR models (they ship inside the wheel: nothing is
-downloaded), its boxes split at vertical table rules and their numbers normalised. The boxes then
-become positioned glyphs in PDF points and go through the same line builder as a text layer
-(``pdf.lines_from_glyphs``), so the parsers read a scan exactly as they read a text layer.
+(``ocr_hygiene``), its table rules found and erased, and recognised by rapidocr's PP-OCR models
+(they ship inside the wheel: nothing is downloaded), which also place each character of a box. A
+page's result (boxes, character extents, vertical rules, in PDF points) is what the page cache
+keeps; ``ocr_lines`` turns it into located lines through the same line builder as a text layer.
 
 Settings that matter (measured, see docs/ocr.md): the angle classifier is off (on short digit
 crops it flips 99 to 66 and 08 to 80); 150 dpi (more does not read better, and costs more);
@@ -32,24 +32,11 @@ import rapidocr  # noqa: F401 - the extra: an ImportError here is the clear mess
 from ..document import Line
 from ..errors import LoadError
 from . import ocr_cache
-from .ocr_hygiene import (
-    HYGIENE_VERSION,
-    Box,
-    char_weight,
-    erase,
-    normalise,
-    rotate,
-    skew_angle,
-    split_at_rules,
-    table_rules,
-)
+from .ocr_hygiene import HYGIENE_VERSION, Box, erase, rotate, skew_angle, table_rules
+from .ocr_lines import page_lines
 from .ocr_options import OcrOptions
-from .pdf import Glyph, lines_from_glyphs
 
 DPI = 150
-#: A detection box is padded around the ink; its middle this share of its height is the glyph
-#: height a text layer would give (so the line builder's gap thresholds mean the same).
-GLYPH_HEIGHT = 0.72
 #: Boxes below this recogniser confidence are noise (specks, stamps), as rapidocr's own default.
 MIN_SCORE = 0.5
 #: How many of the longest boxes decide a page's orientation by recogniser confidence.
@@ -104,6 +91,7 @@ class _Reading:
     gray: np.ndarray
     skew: float
     boxes: list[Box]
+    rules: list = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
@@ -119,20 +107,52 @@ class _Reading:
         return tall > wide
 
 
+def _char_extents(txts, words) -> list[list[tuple[float, float, float]] | None]:
+    """Each box's characters as (left, right, confidence) in pixels, from the recogniser's own
+    per-character boxes (where its CTC decoder placed each character), or None for a box whose
+    characters it did not place. rapidocr drops the entry of a box without character boxes, so
+    entries are matched to boxes by their text, in order."""
+    out: list[list[tuple[float, float, float]] | None] = []
+    k = 0
+    for text in txts:
+        want = "".join(text.split())
+        entry = words[k] if k < len(words) else None
+        if entry is not None and "".join(str(c) for c, _, _ in entry) == want:
+            chars = []
+            for _, score, quad in entry:
+                xs = [float(pt[0]) for pt in quad]
+                chars.append((min(xs), max(xs), float(score)))
+            out.append(chars)
+            k += 1
+        else:
+            out.append(None)
+    return out
+
+
 def _recognise(gray: np.ndarray, dpi: int) -> _Reading:
-    """Deskew, erase the table rules, recognise, split at the vertical rules, normalise numbers."""
+    """Deskew, erase the table rules, recognise (with each character's position), find the
+    vertical rules that separate table columns."""
     skew = skew_angle(gray)
     gray = rotate(gray, skew)
     rules, rule_mask = table_rules(gray, min_len=int(40 * dpi / 150))
-    out = _engine()(erase(gray, rule_mask), use_det=True, use_cls=False, use_rec=True)
+    out = _engine()(
+        erase(gray, rule_mask),
+        use_det=True,
+        use_cls=False,
+        use_rec=True,
+        return_word_box=True,
+        return_single_char_box=True,
+    )
     boxes: list[Box] = []
     if getattr(out, "boxes", None) is not None:
-        for quad, text, score in zip(out.boxes, out.txts, out.scores):
+        txts = list(out.txts)
+        chars = _char_extents(txts, list(getattr(out, "word_results", None) or ()))
+        for quad, text, score, extents in zip(out.boxes, txts, out.scores, chars):
             if score < MIN_SCORE or not text.strip():
                 continue
             x0, x1, y0, y1 = _axis_box(quad)
-            boxes.append(Box(text.strip(), x0, x1, y0, y1, float(score)))
-    return _Reading(gray, skew, split_at_rules(boxes, rules))
+            boxes.append(Box(text.strip(), x0, x1, y0, y1, float(score), extents))
+    return _Reading(gray, skew, boxes, rules)
 
 
 #: Below this mean confidence (or with mostly tall boxes) a page may be sideways or upside down.
@@ -190,62 +210,18 @@ def read_page(path: str, index: int, dpi: int = DPI) -> dict:
                 round(height_pt - b.bottom * k, 2),
                 round(height_pt - b.top * k, 2),
                 round(b.conf, 4),
+                None
+                if b.chars is None
+                else [[round(x0 * k, 2), round(x1 * k, 2), round(c, 4)] for x0, x1, c in b.chars],
             ]
             for b in reading.boxes
         ],
+        # vertical table rules: x, bottom, top (points, y up)
+        "rules": [
+            [round(r.x * k, 2), round(height_pt - r.bottom * k, 2), round(height_pt - r.top * k, 2)]
+            for r in reading.rules
+        ],
     }
-
-
-# ----------------------------------------------------------------------------------------------
-# boxes -> located lines (in the parent)
-
-
-class _OcrGlyph(Glyph):
-    """A glyph that remembers the confidence of the box it came from."""
-
-    __slots__ = ("conf",)
-
-    def __init__(self, ch, left, right, bottom, top, conf):
-        super().__init__(ch, left, right, bottom, top)
-        self.conf = conf
-
-
-def glyphs_of(boxes: list[list]) -> list[_OcrGlyph]:
-    """Each box's characters spread over its width (a CJK character twice a digit's width), at the
-    height a text layer's glyph would have."""
-    out: list[_OcrGlyph] = []
-    for raw, left, right, bottom, top, conf in boxes:
-        text = normalise(raw)  # here, not in the worker: the cache keeps what the recogniser read
-        mid = (top + bottom) / 2
-        half = (top - bottom) * GLYPH_HEIGHT / 2
-        weights = [char_weight(c) for c in text]
-        scale = (right - left) / (sum(weights) or 1.0)
-        x = left
-        for ch, w in zip(text, weights):
-            nxt = x + w * scale
-            if not ch.isspace():
-                out.append(_OcrGlyph(ch, x, nxt, mid - half, mid + half, conf))
-            x = nxt
-    return out
-
-
-def page_lines(result: dict) -> tuple[list[Line], dict[tuple[int, int], tuple[float, ...]]]:
-    """The located lines of a recognised page, and each line's per-cell recogniser confidence."""
-    from .pdf import _group_rows
-
-    page = result["page"]
-    glyphs = glyphs_of(result["boxes"])
-    lines = lines_from_glyphs(glyphs, page)
-    confidence: dict[tuple[int, int], tuple[float, ...]] = {}
-    rows = _group_rows(list(glyphs))  # the same grouping the line builder made, for the confidences
-    if len(rows) == len(lines):
-        for line, row in zip(lines, rows):
-            confs = []
-            for left, right in line.cell_x:
-                inside = [g.conf for g in row.chars if left - 0.2 <= g.left and g.right <= right + 0.2]
-                confs.append(round(min(inside), 4) if inside else 1.0)
-            confidence[(page, line.line)] = tuple(confs)
-    return lines, confidence
 
 
 # ----------------------------------------------------------------------------------------------

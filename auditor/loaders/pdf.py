@@ -13,7 +13,7 @@ import ctypes
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,8 +62,12 @@ class _Row:
     chars: list[_Char]
 
 
-def _page_chars(textpage) -> list[_Char]:
+def _page_chars(textpage, bounds: tuple[float, float, float, float] | None = None) -> list[_Char]:
     """Every visible character of a page with its loose box (generated and control chars skipped).
+
+    With `bounds` (the page's crop box: left, bottom, right, top), a character whose centre lies
+    outside it is not on the page: it prints nowhere (an exporter that lets a long cell run past
+    the page's edge writes the overflowing lines onto both pages, clipped on one of them).
 
     The characters come from one ``FPDFText_GetText`` call for the page (PDFium writes one UTF-16
     unit per character index); only the boxes are asked for per character. When the text does not
@@ -83,6 +87,7 @@ def _page_chars(textpage) -> list[_Char]:
     get_unicode = pdfium_c.FPDFText_GetUnicode
     get_box = _loose_char_box(pdfium_c)
     skip = _SKIP
+    x0, y0, x1, y1 = bounds if bounds is not None else (-1e9, -1e9, 1e9, 1e9)
     out: list[_Char] = []
     append = out.append
     for i in range(count):
@@ -96,6 +101,8 @@ def _page_chars(textpage) -> list[_Char]:
         left, top, right, bottom = box[:]
         if top < bottom:
             top, bottom = bottom, top
+        if not (x0 <= (left + right) / 2 <= x1 and y0 <= (top + bottom) / 2 <= y1):
+            continue  # outside the page: clipped away, not printed here
         append(_Char(ch, left, right, bottom, top))
     return out
 
@@ -163,10 +170,13 @@ def _group_rows(chars: list[_Char]) -> list[_Row]:
     return rows
 
 
-def _row_cells(row: _Row) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
-    """The row's cells, left to right, with their x extents: split where the gap exceeds ~one character."""
+def _row_cells(row: _Row, rules: tuple[float, ...] = ()) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+    """The row's cells, left to right, with their x extents: split where the gap exceeds ~one
+    character, and wherever one of the vertical `rules` (x positions, ascending) runs between two
+    characters' centres."""
     chars = sorted(row.chars, key=lambda c: c.left)
     height = row.top - row.bottom
+    rule = 0  # the first rule right of the previous character's centre
     cells: list[str] = []
     spans: list[tuple[float, float]] = []
     start = chars[0].left if chars else 0.0
@@ -176,7 +186,11 @@ def _row_cells(row: _Row) -> tuple[tuple[str, ...], tuple[tuple[float, float], .
     for c in chars:
         if prev is not None:
             gap = c.left - prev_right
-            if gap > CELL_GAP * height:
+            centre = (c.left + c.right) / 2
+            ruled = rule < len(rules) and rules[rule] < centre
+            while rule < len(rules) and rules[rule] < centre:
+                rule += 1
+            if ruled or gap > CELL_GAP * height:
                 cells.append("".join(current))
                 spans.append((round(start, 1), round(prev_right, 1)))
                 current, start = [], c.left
@@ -187,6 +201,10 @@ def _row_cells(row: _Row) -> tuple[tuple[str, ...], tuple[tuple[float, float], .
                     current, start = [], c.left
                 elif not (_wide(prev.ch) and _wide(c.ch)) or gap > WIDE_WORD_GAP * height:
                     current.append(" ")
+        elif rules:
+            centre = (c.left + c.right) / 2
+            while rule < len(rules) and rules[rule] < centre:
+                rule += 1
         current.append(c.ch)
         prev_right = c.right if prev is None else max(prev_right, c.right)
         prev = c
@@ -200,21 +218,67 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-def page_lines(textpage, page_no: int) -> list[Line]:
-    """The located lines of one page, in reading order (top to bottom)."""
-    return lines_from_glyphs(_page_chars(textpage), page_no)
+def page_lines(textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None) -> list[Line]:
+    """The located lines of one page, in reading order (top to bottom): only what prints, i.e. what
+    lies on the page (`bounds`, the crop box) and inside the clip of its text (``_clipped_away``)."""
+    lines = lines_from_glyphs(_page_chars(textpage, bounds), page_no)
+    kept = [ln for ln in lines if not _clipped_away(textpage, ln)]
+    if len(kept) == len(lines):
+        return lines
+    return [replace(ln, line=n) for n, ln in enumerate(kept, start=1)]
+
+
+def _clipped_away(textpage, line: Line) -> bool:
+    """Whether the line's first character lies outside the clip path of its text object: an exporter
+    that lets a long cell run past the page's edge writes the run-over lines on both pages and clips
+    them away on one (Commerce 2025 p.4 holds 22 such lines of p.3). Checked once per line (a line
+    is clipped whole); a clip whose extent cannot be read keeps the line."""
+    _, c = _pdfium()
+    if not line.cell_x or line.bbox is None:
+        return False
+    raw = textpage.raw
+    x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
+    half = max(1.0, (line.bbox[3] - line.bbox[1]) / 2)  # the nearest character within the line
+    index = c.FPDFText_GetCharIndexAtPos(raw, x, y, half, half)
+    if index < 0:
+        return False
+    obj = c.FPDFText_GetTextObject(raw, index)
+    clip = c.FPDFPageObj_GetClipPath(obj) if obj else None
+    if not clip:
+        return False
+    px, py = ctypes.c_float(), ctypes.c_float()
+    left, bottom, right, top = -1e9, -1e9, 1e9, 1e9
+    for i in range(c.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for j in range(c.FPDFClipPath_CountPathSegments(clip, i)):
+            seg = c.FPDFClipPath_GetPathSegment(clip, i, j)
+            if seg and c.FPDFPathSegment_GetPoint(seg, px, py):
+                xs.append(px.value)
+                ys.append(py.value)
+        if not xs:
+            continue
+        # the clip is the intersection of its paths; each path within its bounding box
+        left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
+    if right - left < 1 or top - bottom < 1:
+        return False  # nothing readable, or a degenerate clip: keep the text rather than guess
+    return not (left <= x <= right and bottom <= y <= top)
 
 
 #: A positioned glyph (text in a box, PDF points, y upwards): what a text layer or OCR gives.
 Glyph = _Char
 
 
-def lines_from_glyphs(chars: list[_Char], page_no: int) -> list[Line]:
+def lines_from_glyphs(
+    chars: list[_Char], page_no: int, rules: list[tuple[float, float, float]] | tuple = ()
+) -> list[Line]:
     """Located lines from positioned glyphs, top to bottom: the seam that the text layer and the OCR
-    stage (`auditor.loaders.ocr`) share, so the parsers read both alike."""
+    stage (`auditor.loaders.ocr_lines`) share, so the parsers read both alike. `rules` are vertical
+    table rules as (x, bottom, top): a rule that crosses a row's middle separates cells there."""
     out: list[Line] = []
     for n, row in enumerate(_group_rows(chars), start=1):
-        cells, spans = _row_cells(row)
+        mid = (row.top + row.bottom) / 2
+        xs = tuple(sorted(x for x, bottom, top in rules if bottom <= mid <= top)) if rules else ()
+        cells, spans = _row_cells(row, xs)
         box = (spans[0][0], round(row.bottom, 1), spans[-1][1], round(row.top, 1)) if spans else None
         out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans, bbox=box))
     return out
@@ -241,6 +305,17 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
 
 
+def _crop_box(page) -> tuple[float, float, float, float] | None:
+    """The page's visible area (left, bottom, right, top) in the coordinates of its characters."""
+    try:
+        left, bottom, right, top = page.get_cropbox()
+    except Exception:  # noqa: BLE001 - a page without a readable box keeps all its text
+        return None
+    if right - left < 1 or top - bottom < 1:
+        return None
+    return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+
 def read_document(path: str | Path, *, require_text: bool = True) -> Document:
     """Read a text-layer PDF into a located Document (no parsing); with `require_text` off, a PDF of
     images only gives a Document without lines (its pages in `empty_pages`) for the OCR stage."""
@@ -260,7 +335,7 @@ def read_document(path: str | Path, *, require_text: bool = True) -> Document:
                 raise LoadError(f"cannot open PDF: page {index + 1} is damaged ({exc})", path=str(path)) from exc
             textpage = page.get_textpage()
             try:
-                got = page_lines(textpage, index + 1)
+                got = page_lines(textpage, index + 1, _crop_box(page))
             finally:
                 textpage.close()
                 page.close()
