@@ -421,3 +421,16 @@ def test_skew_is_found_by_projection_profile(angle):
         for x in range(60, 740, 30):
             page[y : y + 14, x : x + 20] = 0
     assert skew_angle(rotate(page, angle)) == pytest.approx(-angle, abs=0.1)
+
+
+def test_a_bracket_is_read_half_or_full_width_by_the_room_it_takes():
+    """The recogniser writes `(` for both; a full-width bracket takes a Chinese character's room
+    (`办公厅（室）`), a half-width one about half (`维修(护)费`, the economic classification's name)."""
+    half = _box(
+        "维修(护)费",
+        0,
+        [(183.0, 193.4), (195.4, 205.8), (205.5, 215.9), (213.9, 224.3), (222.3, 232.7), (231.7, 242.1)],
+    )
+    full = _box("办公厅(室)及", 0, [(x, x + 10.4) for x in (200.0, 212.0, 224.0, 236.0, 248.0, 260.0, 272.0)])
+    assert _cells([half])[0] == [("维修(护)费",)]
+    assert _cells([full])[0] == [("办公厅（室）及",)]
