@@ -434,3 +434,7 @@ def test_a_bracket_is_read_half_or_full_width_by_the_room_it_takes():
     full = _box("办公厅(室)及", 0, [(x, x + 10.4) for x in (200.0, 212.0, 224.0, 236.0, 248.0, 260.0, 272.0)])
     assert _cells([half])[0] == [("维修(护)费",)]
     assert _cells([full])[0] == [("办公厅（室）及",)]
+    # between digits, `（2024）4号`: the digits' centres 1.5 em apart (a half-width bracket leaves 0.83)
+    centres = (83.5, 94.5, 105.5, 116.5, 124.75, 130.25, 135.75, 141.25, 149.5, 157.75, 166.0)
+    digits = _box("沪商规(2024)4号", 0, [(c - 2.5, c + 2.5) for c in centres])
+    assert _cells([digits])[0] == [("沪商规（2024）4号",)]
