@@ -68,6 +68,10 @@ def no_ocr_extra(monkeypatch):
     """Make the recogniser's import fail, as on a machine without the ``ocr`` extra."""
     monkeypatch.setitem(sys.modules, "rapidocr", None)
     monkeypatch.delitem(sys.modules, "auditor.loaders.ocr", raising=False)
+    import auditor.loaders
+
+    # `from . import ocr` finds a module imported earlier (by another test) on the package itself
+    monkeypatch.delattr(auditor.loaders, "ocr", raising=False)
 
 
 def test_scan_without_the_extra_is_one_clear_line_and_exit_2(tmp_path, no_ocr_extra, capsys):
