@@ -44,6 +44,13 @@ RESIDUAL: dict[str, dict[str, list[str]]] = {
         "only_in_scan": ["ED002@p32", "ED002@p9", "SN001@p7", "ST004@p9", "ST004@p9"],
         "tables": ["gpb_function row 26 code: '20703' vs '2070308'"],
     },
+    "putuo-wanli-street-2025-budget": {
+        # the same two detector misses as in the 2024 edition: a full stop alone on its line (p.7
+        # line 3: ED002), and the code `08` of 2070308 群众体育 in the 项目支出 table (p.21), so
+        # that row reads as 20703 and the prose name on p.7 matches no 项 (SN001)
+        "only_in_scan": ["ED002@p7", "SN001@p7"],
+        "tables": ["gpb_function row 26 code: '20703' vs '2070308'"],
+    },
 }
 
 
