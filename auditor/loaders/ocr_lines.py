@@ -36,6 +36,11 @@ GLYPH_HEIGHT = 0.72
 #: Two characters of different boxes on one line covering more than this share of the narrower
 #: one's width are the same ink read twice.
 SAME_INK = 0.5
+#: ... or this share when one of them was read unsure (below UNSURE): the cut-off edge of a
+#: character that the next box reads whole (the `1` of `13,819,399.88`, read at 0.53 at the end
+#: of the box before, overlapped the whole one by a third).
+SAME_INK_UNSURE = 0.25
+UNSURE = 0.9
 
 
 class OcrGlyph(Glyph):
@@ -189,7 +194,8 @@ def _read_once(glyphs: list[OcrGlyph]) -> list[OcrGlyph]:
                 if id(b) in drop or b.box == a.box:
                     continue
                 narrower = min(a.right - a.left, b.right - b.left) or 1e-6
-                if min(a.right, b.right) - max(a.left, b.left) > SAME_INK * narrower:
+                share = SAME_INK if min(a.char_conf, b.char_conf) >= UNSURE else SAME_INK_UNSURE
+                if min(a.right, b.right) - max(a.left, b.left) > share * narrower:
                     loser = b if (b.char_conf, b.conf) < (a.char_conf, a.conf) else a
                     drop.add(id(loser))
                     if loser is a:
