@@ -140,8 +140,16 @@ def complements(a: str, b: str) -> bool:
     return False
 
 
+#: How far before a figure its label is looked for (labels are short; a bound keeps scanning linear).
+LEAD = 40
+#: The most figures one breakdown looks at (a list of parts is a few dozen at most): linear time
+#: however many figures a sentence without a full stop holds.
+MAX_SCAN = 80
+
+
 def _label(norm: str, start: int, floor: int) -> str:
     """The words before a figure in its clause (after the last separator), filler words dropped."""
+    floor = max(floor, start - LEAD)
     cut = max(norm.rfind(c, floor, start) for c in _SEP)
     lead = norm[max(cut + 1, floor) : start]
     lead = _QIZHONG.sub("", lead).strip()
@@ -157,8 +165,9 @@ def figures(text: str) -> list[Figure]:
         if value is None:
             continue
         unit = "%" if m.group(3) else _UNITS.get(m.group(2), m.group(2))
-        cut = max(norm.rfind(c, 0, m.start()) for c in _SEP)
-        lead = norm[cut + 1 : m.start()]
+        floor = max(0, m.start() - LEAD)
+        cut = max(norm.rfind(c, floor, m.start()) for c in _SEP)
+        lead = norm[max(cut + 1, floor) : m.start()]
         out.append(
             Figure(
                 label=_label(norm, m.start(), 0),
@@ -194,6 +203,8 @@ def breakdowns(text: str) -> list[Breakdown]:
     figs = figures(text)
     ends = [f.end for f in figs]
     depth = _depths(norm)
+    stops = [i for i, ch in enumerate(norm) if ch == "。"]
+    marks = [m.start() for m in _QIZHONG.finditer(norm)]
     out = []
     for qm in _QIZHONG.finditer(norm):
         k = qm.start()
@@ -209,19 +220,23 @@ def breakdowns(text: str) -> list[Breakdown]:
             continue  # 比上年增加 X万元，其中…: the change, not a whole
         bd = Breakdown(whole=whole)
         level = depth[k]
-        stop = norm.find("。", qm.end())
-        stop = len(norm) if stop < 0 else stop
+        s = bisect.bisect_left(stops, qm.end())
+        stop = stops[s] if s < len(stops) else len(norm)
         floor = qm.end()
-        for f in figs[i + 1 :]:
+        mark = bisect.bisect_right(marks, k)  # the next 其中 after this one
+        for n in range(i + 1, min(len(figs), i + 1 + MAX_SCAN)):
+            f = figs[n]
             if f.start >= stop:
+                break
+            while mark < len(marks) and marks[mark] < f.start and depth[marks[mark]] != level:
+                mark += 1  # a 其中 inside brackets opens a nested breakdown: not an end of this one
+            if mark < len(marks) and marks[mark] < f.start:
+                bd.truncated = True  # a 其中 of the part before: what follows is its parts, not these
                 break
             if depth[f.start] > level:
                 continue  # inside brackets: a nested breakdown of the part before
             if depth[f.start] < level:
                 break  # the bracket the breakdown opened in has closed
-            if any(depth[n.start()] == level for n in _QIZHONG.finditer(norm, floor, f.start)):
-                bd.truncated = True  # a 其中 of the part before: what follows is its parts, not these
-                break
             if f.unit == "%":
                 continue
             if f.kind() != whole.kind():
@@ -240,6 +255,10 @@ def breakdowns(text: str) -> list[Breakdown]:
                 break
             bd.parts.append(Figure(label, f.value, f.printed, f.unit, f.start, f.end, f.approx))
             floor = f.end
+        else:
+            last = i + MAX_SCAN
+            if last + 1 < len(figs) and figs[last + 1].start < stop:
+                bd.truncated = True  # more figures than any list of parts: not read as one
         if bd.parts:
             out.append(bd)
     return out

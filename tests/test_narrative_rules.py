@@ -242,3 +242,28 @@ def test_nr010_not_for_a_text_box_continued_on_the_next_page():
     what the page shows); the printed pages show it once, with one title: no finding in any form."""
     for path in _forms("putuo-commerce-2025-budget"):
         assert _findings(path, "NR010") == [], path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "总额1万元其中" + "甲1万元" * 16000,  # no separator in 64k characters
+        "1万元其中" * 13000,  # a 其中 after every figure
+        "总额1万元，其中(" * 8000 + "1万元",  # brackets opened and never closed
+        ("合计3.00万元，其中：甲1.00万元，其他1.00万元。" * 3000),  # thousands of failing breakdowns
+    ],
+    ids=["no-separators", "qizhong", "brackets", "many-failing"],
+)
+def test_breakdowns_are_linear_on_long_lines(text):
+    """A 64k-character paragraph is read in well under a second of CPU (it took 20–40 s before the
+    label and scan bounds), and the rules over it stay bounded too."""
+    import time
+
+    start = time.process_time()
+    read = breakdowns(text)
+    assert time.process_time() - start < 3
+    if text.startswith("合计3.00万元"):
+        assert len(read) == 3000 and all(b.closed for b in read)
+        start = time.process_time()
+        assert len(run_rule("NR007", {"text": text[: len(text) // 3]})) == 1000
+        assert time.process_time() - start < 3

@@ -100,6 +100,10 @@ def _findings(budget, ctx, money: bool):
         if not bds:
             continue
         done: set[int] = set()
+        holding: dict[int, list[Breakdown]] = {}  # figure (by offset) -> the breakdowns it is in
+        for bd in bds:
+            for fig in (bd.whole, *bd.parts):
+                holding.setdefault(fig.start, []).append(bd)
         for bd in bds:
             fails = _fails(bd)
             if not fails or id(bd) in done:
@@ -107,9 +111,8 @@ def _findings(budget, ctx, money: bool):
             done.add(id(bd))
             # a figure this breakdown shares with another: when both ask the same value of it, it is the misprint
             diagnosis = None
-            for other in bds:
-                if other is bd:
-                    continue
+            sharing = {id(o): o for fig in (bd.whole, *bd.parts) for o in holding[fig.start] if o is not bd}
+            for other in sharing.values():
                 for fig in [other.whole, *other.parts]:
                     mine, theirs = _solve(bd, fig), _solve(other, fig)
                     if mine is None or theirs is None:
