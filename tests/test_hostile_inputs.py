@@ -65,7 +65,10 @@ def test_an_ordinary_figure_still_loads(tmp_path):
     "data, what",
     [
         ("部门财务收支预算总表\n".encode("utf-16")[:-1], "cut off"),  # odd length
-        (b"\xff\xfe" + "部门".encode("utf-16-le") + b"\x00\xd8" + "预算".encode("utf-16-le"), "UTF-16"),  # lone surrogate
+        (
+            b"\xff\xfe" + "部门".encode("utf-16-le") + b"\x00\xd8" + "预算".encode("utf-16-le"),
+            "UTF-16",
+        ),  # lone surrogate
         (b"\xfe\xff" + "部门预算".encode("utf-16-be")[:-1], "UTF-16"),
     ],
 )
@@ -91,7 +94,11 @@ def _export() -> dict:
     budget = budget_from_dict(
         {
             "meta": {"department": "某局", "year": 2024},
-            "tables": {"gpb_function": [{"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"}]},
+            "tables": {
+                "gpb_function": [
+                    {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"}
+                ]
+            },
         }
     )
     return json.loads(json.dumps(budget_to_dict(budget)))
@@ -126,7 +133,11 @@ def _edit(data: dict, path: tuple, value) -> dict:
         (("schema",), ["x"], "schema"),
         (("schema", "gpb_function"), "x", "schema.gpb_function"),
         (("schema", "gpb_function", "name"), "text", "schema.gpb_function.name"),
-        (("schema", "gpb_function", "name"), {"kind": "text", "dtype": "datetime64[ns]"}, "schema.gpb_function.name.dtype"),
+        (
+            ("schema", "gpb_function", "name"),
+            {"kind": "text", "dtype": "datetime64[ns]"},
+            "schema.gpb_function.name.dtype",
+        ),
     ],
 )
 def test_json_edits_are_load_errors_naming_the_place(tmp_path, path, value, where):
@@ -168,7 +179,13 @@ def _workbook(tmp_path: Path, edit) -> Path:
     from auditor.testing import budget_from_dict
 
     budget = budget_from_dict(
-        {"tables": {"gpb_function": [{"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"}]}}
+        {
+            "tables": {
+                "gpb_function": [
+                    {"code": "204", "name": "公共安全支出", "total": "10.00", "basic": "6.00", "project": "4.00"}
+                ]
+            }
+        }
     )
     path = write_workbook(budget, tmp_path / "book.xlsx")
     wb = load_workbook(path)
@@ -187,13 +204,25 @@ def _set_meta(wb, field: str, value: str) -> None:
 @pytest.mark.parametrize(
     "edit, where",
     [
-        (lambda wb: wb["gpb_function"].cell(row=2, column=3, value="Infinity"), "sheet 'gpb_function', row 2, column 'total'"),
-        (lambda wb: wb["gpb_function"].cell(row=2, column=3, value=str(2**63)), "sheet 'gpb_function', row 2, column 'total'"),
-        (lambda wb: wb["gpb_function"].cell(row=2, column=3, value="1e30"), "sheet 'gpb_function', row 2, column 'total'"),
+        (
+            lambda wb: wb["gpb_function"].cell(row=2, column=3, value="Infinity"),
+            "sheet 'gpb_function', row 2, column 'total'",
+        ),
+        (
+            lambda wb: wb["gpb_function"].cell(row=2, column=3, value=str(2**63)),
+            "sheet 'gpb_function', row 2, column 'total'",
+        ),
+        (
+            lambda wb: wb["gpb_function"].cell(row=2, column=3, value="1e30"),
+            "sheet 'gpb_function', row 2, column 'total'",
+        ),
         (lambda wb: _set_meta(wb, "tables", "[1, 2]"), "sheet 'meta', row"),
         (lambda wb: _set_meta(wb, "year", '"二〇二四"'), "sheet 'meta', row"),
         (lambda wb: _set_meta(wb, "notes", "[" * 5000 + "]" * 5000), "sheet 'meta', row"),
-        (lambda wb: wb["_columns"].cell(row=2, column=4, value="datetime64[ns]"), "sheet '_columns', row 2, column 'dtype'"),
+        (
+            lambda wb: wb["_columns"].cell(row=2, column=4, value="datetime64[ns]"),
+            "sheet '_columns', row 2, column 'dtype'",
+        ),
         (lambda wb: wb["_columns"].cell(row=2, column=3, value="nonsense"), "sheet '_columns', row 2, column 'kind'"),
     ],
 )
@@ -260,8 +289,8 @@ def test_huge_random_text_is_rejected_fast(tmp_path):
 
 
 def test_xt003_reports_a_lower_bound_without_parsing_its_own_text():
-    from auditor.engine import run_rule_contained, prepare
     from auditor.config import Config
+    from auditor.engine import prepare, run_rule_contained
     from auditor.testing import budget_from_dict
 
     budget = budget_from_dict(
@@ -362,5 +391,52 @@ def test_an_export_audited_in_a_fresh_process_crashes_no_rule(tmp_path):
         "import sys, auditor; r = [auditor.audit(p) for p in sys.argv[1:]]; "
         "print(sum('internal' in f.tags for x in r for f in x.findings))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(book), str(export)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(book), str(export)], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+def test_fa304_on_a_rate_that_is_no_number_is_quiet():
+    # fuzz inputs 5076 and 5114 (seed 1): an export whose rate fact lost its value (or got text)
+    # crashed FA304 converting it to a decimal
+    from auditor.testing import budget_from_dict, run_rule
+
+    for value in (None, "约两成", "1e5e5"):
+        facts = [
+            {"key": "total", "value": "2995.39", "unit": "万元"},
+            {"key": "total_change", "value": "56.95", "unit": "万元", "direction": "减少", "reason": "x"},
+            {"key": "total_change_pct", "value": value, "unit": "%", "direction": "下降"},
+        ]
+        budget = budget_from_dict({"meta": {"kind": "部门决算"}, "tables": {"facts": facts}})
+        assert run_rule("FA304", budget) == [], value
+
+
+def test_a_money_fact_with_a_unit_no_money_is_printed_in_is_a_load_error(tmp_path):
+    # fuzz input 4942 (seed 1): a workbook fact with an amount and the unit '9223372036854775808'
+    # crashed NV001 looking up that unit's tolerance; the export now names the cell instead
+    import json
+
+    from auditor.export import budget_to_json
+
+    budget = load(Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt")
+    data = json.loads(budget_to_json(budget))
+    i = next(i for i, f in enumerate(data["facts"]) if f.get("amount") is not None)
+    data["facts"][i]["unit"] = "9223372036854775808"
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(
+        LoadError, match=rf"facts\[{i}\]\.unit: a fact with an amount is money: unit must be 元, 万元, 亿元"
+    ):
+        load(export)
+
+
+def test_st004_on_a_fact_without_a_key_is_quiet():
+    # fuzz input 4786 (seed 1): a workbook fact whose key was emptied crashed ST004 sorting its groups
+    from auditor.testing import budget_from_dict, run_rule
+
+    facts = [
+        {"key": None, "value": "1.73", "unit": "万元", "section": "sangong_notes", "line": 3, "page": 2},
+        {"key": "sangong_total", "value": "1.73", "unit": "万元", "section": "sangong_notes", "line": 4, "page": 2},
+    ]
+    assert run_rule("ST004", budget_from_dict({"tables": {"facts": facts}})) == []

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..export import BOOL, DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, MIXED, MONEY, TEXT
 from ..model import MAX_LOCATION, TABLE_COLUMNS, columns_for
+from ..money import UNIT_FEN
 
 _NONE = type(None)
 _YEAR = (1000, 9999)
@@ -248,3 +249,23 @@ def cell_problem(key: str, column: str, kind: str | None, value: Any) -> str | N
     if isinstance(value, (list, dict)) and depth(value) > MAX_DEPTH:
         return f"value nests more than {MAX_DEPTH} levels deep"
     return None
+
+
+def row_problem(key: str, row: dict[str, Any]) -> tuple[str, str] | None:
+    """What is wrong with a restored row as a whole: (column, problem), None when it fits the model.
+
+    A fact with an amount is money, so its unit is one money is printed in (or none: 万元 is read).
+    """
+    if key == "facts" and row.get("amount") is not None:
+        unit = row.get("unit")
+        if unit is not None and unit not in UNIT_FEN:
+            return (
+                "unit",
+                f"a fact with an amount is money: unit must be {', '.join(UNIT_FEN)}, got {_shown_text(unit)}",
+            )
+    return None
+
+
+def _shown_text(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -33,7 +33,7 @@ from ..model import (
 from ..money import MAX_FEN, parse_decimal
 from ..parse import sentences as sentences  # hands Budget.paragraphs() its prose reader (rules read the text)
 from ..schemas import validate_frames
-from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, schema_problem
+from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, row_problem, schema_problem
 
 _ZIP_MAGIC = b"PK\x03\x04"
 #: The largest JSON export read (a disclosure's export is a few MiB at most).
@@ -253,6 +253,8 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
                     rec[col] = _cell(key, col, kinds.get(col), value, from_cells=False)
                 except _BadValue as exc:
                     raise LoadError(f"{where}[{i}].{col}: {exc}", path=str(path)) from exc
+            if bad := row_problem(key, rec):
+                raise LoadError(f"{where}[{i}].{bad[0]}: {bad[1]}", path=str(path))
             records.append(rec)
         frames[key] = _build_frame(key, records, schema)
     return _budget(path, "json", meta_from_dict(meta, str(path)), frames)
@@ -359,6 +361,8 @@ class WorkbookLoader:
                         rec[col] = _cell(key, col, kinds.get(col), value, from_cells=True)
                     except _BadValue as exc:
                         raise LoadError(f"sheet '{key}', row {r}, column '{col}': {exc}", path=str(path)) from exc
+                if bad := row_problem(key, rec):
+                    raise LoadError(f"sheet '{key}', row {r}, column '{bad[0]}': {bad[1]}", path=str(path))
                 records.append(rec)
             frames[key] = _build_frame(key, records, schema)
         meta = self._meta(path, sheets.get(META_SHEET))
@@ -399,7 +403,9 @@ class WorkbookLoader:
                 ) from None
             except (_BadValue, RecursionError, ValueError) as exc:
                 why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-                raise LoadError(f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({why})", path=str(path)) from None
+                raise LoadError(
+                    f"sheet '{META_SHEET}', row {r}, column 'value': bad JSON ({why})", path=str(path)
+                ) from None
             problem = meta_field_problem(str(field), parsed)
             if problem:
                 raise LoadError(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from auditor import hookimpl, rule
 from auditor.finalkit import NOTES, at, half_step, pct, rate_check, wan
+from auditor.money import parse_decimal
 from auditor.rulekit import decimals_of, fact_records, first_fact, is_missing, records, yuan
 
 _RISE, _FALL = ("增加",), ("减少",)
@@ -160,12 +161,15 @@ def fa_change_on_last_year(budget, ctx):
         prior = cur - delta if word in _RISE else cur + delta
         h = half_step(str(current["value"])) + half_step(str(change["value"]))
         printed = str(rate["value"])
+        stated = parse_decimal(printed) if isinstance(rate.get("value"), str) else None
+        if stated is None:
+            continue  # no printed rate to check (an export may carry anything here)
         if prior <= 0 or prior - h <= 0:
             yield ctx.finding(f"情况说明{label}：上年数为 {wan(max(prior, 0))}，增减率无意义，文中却写 {printed}%",
                               severity="warning", expected=None, actual=printed, **where)  # fmt: skip
             continue
         severity, exact = rate_check(
-            Decimal(printed), decimals_of(printed), delta, half_step(str(change["value"])), prior, h
+            stated, decimals_of(printed), delta, half_step(str(change["value"])), prior, h
         )
         if severity:
             yield ctx.finding(

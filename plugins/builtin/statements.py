@@ -464,7 +464,7 @@ def two_amounts(budget, ctx):
         groups.append((f"第{int(no)}项", items[no]))
     other: dict = {}
     for r in facts:
-        if r.get("section") in _TWICE_SECTIONS and not _NOT_TWICE.search(str(r["key"])):
+        if isinstance(r["key"], str) and r.get("section") in _TWICE_SECTIONS and not _NOT_TWICE.search(r["key"]):
             other.setdefault((r["section"], r["key"]), []).append(r)
     for section_key in sorted(other):
         if len(other[section_key]) > 1:
