@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from . import numbering
 from .labels import column_label
+from .model import columns_for
 from .values import fen_or_zero, int_or_none, is_missing, show
 
 #: the tables a budget always fills (a title found with no rows read is a reading problem)
@@ -129,8 +130,12 @@ def _money_columns(key: str, rows: list[dict]) -> tuple[str, ...] | None:
     if key == "sangong":
         return _SANGONG_MONEY
     if key in SUMMARY_TABLES or key.endswith(("_function", "_economic")):
-        cols = {c for r in rows for c in r} - {"code", "name", "line", "page", "inferred", "side", "item"}
-        return tuple(sorted(cols)) or ("total",)
+        try:
+            money = columns_for(key)[1]
+        except KeyError:
+            return None
+        present = {c for r in rows for c in r}  # the model's money columns the rows use (not extra keys)
+        return tuple(c for c in money if c in present) or ("total",)
     return None
 
 

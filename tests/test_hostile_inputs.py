@@ -440,3 +440,19 @@ def test_st004_on_a_fact_without_a_key_is_quiet():
         {"key": "sangong_total", "value": "1.73", "unit": "万元", "section": "sangong_notes", "line": 4, "page": 2},
     ]
     assert run_rule("ST004", budget_from_dict({"tables": {"facts": facts}})) == []
+
+
+def test_an_extra_column_holding_an_object_is_not_counted_as_money(tmp_path):
+    # fuzz input 10434 (seed 1): a JSON row {"a": {"b": null}} in gpb_function made the extraction
+    # judgement count "a" as a money column and crash AR020 (and every rule asking it)
+    import json
+
+    from auditor.engine import audit
+    from auditor.export import budget_to_json
+
+    budget = load(Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt")
+    data = json.loads(budget_to_json(budget))
+    data["tables"]["gpb_function"].append({"a": {"b": None}})
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert [f.rule for f in audit(export).findings if "internal" in f.tags] == []
