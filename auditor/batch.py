@@ -222,7 +222,12 @@ def _limit_worker_cpu(limit: float) -> None:
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = used.ru_utime + used.ru_stime
     cap = int(spent + 2 * limit + 10)
-    resource.setrlimit(resource.RLIMIT_CPU, (cap, cap + 5))
+    # Only the soft limit moves (SIGXCPU ends the worker): a process may lower its hard limit but
+    # never raise it again, so a hard limit set for one document would refuse the next one's.
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, hard))
 
 
 def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:

@@ -182,3 +182,41 @@ def test_parquet_without_pyarrow_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_arrow)
     with pytest.raises(AuditorError, match=r"pip install 'budget-auditor\[parquet\]'"):
         tabular.require_pyarrow()
+
+
+def _cpu_limit_twice(conn) -> None:  # in a forked child: the worker's CPU limit for two documents in a row
+    import resource
+
+    import auditor.batch as batch
+
+    try:
+        batch._limit_worker_cpu(300)
+        first = resource.getrlimit(resource.RLIMIT_CPU)
+        real = resource.getrusage
+        later = real(resource.RUSAGE_SELF)
+
+        class Spent:  # the same worker, 50 s of CPU later
+            ru_utime = later.ru_utime + 50
+            ru_stime = later.ru_stime
+
+        resource.getrusage = lambda who: Spent
+        batch._limit_worker_cpu(300)
+        conn.send(("ok", first, resource.getrlimit(resource.RLIMIT_CPU)))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        conn.send(("error", repr(exc), None))
+
+
+def test_a_worker_limits_its_cpu_again_for_every_document():
+    # a worker that had set its hard CPU limit for one document could not raise it for the next:
+    # every later document in the worker "died" (ValueError: not allowed to raise maximum limit)
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_cpu_limit_twice, args=(child,))
+    proc.start()
+    outcome, first, second = parent.recv()
+    proc.join()
+    assert outcome == "ok", first
+    assert second[0] >= first[0] + 50  # the soft limit follows the CPU the worker has spent
+    assert second[1] == first[1]  # the hard limit is left where it was
