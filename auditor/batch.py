@@ -22,6 +22,7 @@ import glob
 import os
 import pickle
 import sys
+import time
 import traceback
 import uuid
 from collections import Counter
@@ -339,13 +340,32 @@ def _run_pool(
     emit = 0
     pool = _pool(jobs, config, previous)
     running: dict[Any, int] = {}
+    wall = wall_budget(config.document_timeout)
+    started: dict[Any, float] = {}  # when the pool took each document (its clock)
     try:
         while emit < len(files):
             while todo and len(running) + len(done) < window:
                 i = todo.pop()
                 running[pool.submit(_work, str(files[i]), keep_budget)] = i
             if running:
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(running), timeout=WATCH_TICK if wall else None, return_when=FIRST_COMPLETED)
+                overdue = _overdue(running, started, wall) if not finished else []
+                if overdue:
+                    # a document that uses no CPU yet never ends (a rule sleeping in nested handlers
+                    # that swallow every time-out, a worker blocked in C): end the workers, report it,
+                    # give the others back to a fresh pool
+                    for fut in overdue:
+                        i = running.pop(fut)
+                        done[i] = _died(
+                            files[i], f"still running after {wall:g} s of wall-clock time; see --document-timeout"
+                        )
+                    todo.extend(running.values())
+                    running.clear()
+                    started.clear()
+                    todo.sort(reverse=True)
+                    _stop(pool)
+                    pool = _pool(jobs, config, previous)
+                    continue
                 broken = False
                 for fut in finished:
                     i = running.pop(fut)
@@ -384,6 +404,27 @@ def _run_pool(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: How often the parent of a --jobs pool looks for a document over its wall-clock budget, seconds.
+WATCH_TICK = 1.0
+
+
+def wall_budget(cpu_budget: float) -> float:
+    """The wall-clock seconds a --jobs worker may spend on one document (0: none): twice its CPU
+    budget and 5 s more, so that a document waiting for a busy core is never taken for a hung one."""
+    return 2 * cpu_budget + 5 if cpu_budget else 0.0
+
+
+def _overdue(running: dict[Any, int], started: dict[Any, float], wall: float) -> list[Any]:
+    """The running documents past their wall-clock budget (clocks start when the pool takes one)."""
+    if not wall:
+        return []
+    now = time.monotonic()
+    for fut in running:
+        if fut not in started and fut.running():
+            started[fut] = now
+    return [fut for fut in running if fut in started and not fut.done() and now - started[fut] > wall]
 
 
 def _stop(pool: Any) -> None:

@@ -78,3 +78,33 @@ def test_ctrl_c_in_a_parallel_batch_stops_the_workers_and_reports_what_finished(
     assert names and "doc3.txt" not in names and names == sorted(names)
     assert f"the report covers the {len(names)} of 5 documents finished" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+NESTED_SWALLOW = """while True:
+            try:
+                while True:
+                    try:
+                        time.sleep(0.2)
+                    except BaseException:
+                        pass
+            except BaseException:
+                pass"""
+
+
+def test_a_document_that_never_ends_without_using_cpu_is_stopped_in_a_parallel_batch(tmp_path):
+    # a rule sleeping in nested handlers that swallow every time-out (and the trace that follows it)
+    # uses no CPU, so no CPU budget ends it: the batch's wall-clock watch ends its worker instead
+    docs, plugin = _corpus(tmp_path, NESTED_SWALLOW)
+    out = tmp_path / "report.json"
+    argv = ["audit", str(docs), "--plugin", str(plugin), "--jobs", "2", "--format", "json", "--output", str(out)]
+    start = time.monotonic()
+    code = main([*argv, "--document-timeout", "1", "--rule-timeout", "0.5", "--fail-on", "never"])
+    assert time.monotonic() - start < 60
+    assert code == 3  # the stopped document is an internal error of the run
+    data = json.loads(out.read_text(encoding="utf-8"))
+    by_name = {Path(r["document"]["path"]).name: r for r in data["documents"]}
+    assert sorted(by_name) == [f"doc{i}.txt" for i in range(1, 6)]
+    stopped = by_name.pop("doc3.txt")
+    assert "still running after 7 s of wall-clock time" in stopped["error"]
+    assert [f["rule"] for f in stopped["findings"]] == ["WORKER"]
+    assert all(not r.get("error") and r["findings"] for r in by_name.values())
