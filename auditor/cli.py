@@ -257,7 +257,9 @@ def _batch(args: argparse.Namespace, config: Any, files: list, keep_budget: bool
             ("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")
         ):
             raise AuditorError(f"--scheduler wants an address like tcp://HOST:PORT, not {args.scheduler!r}")
-        return batch.run_dask(
+        from . import batch_dask
+
+        return batch_dask.run_dask(
             args.paths,
             config,
             scheduler=args.scheduler,

@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         generate.generate(corpus, args.n)
     res: dict = {"documents": args.n, "jobs": args.jobs, "cores": os.cpu_count()}
     files = {k: OUT / f"corpus-{k}" for k in ("local.jsonl", "dask.jsonl", "findings.parquet", "findings.csv")}
-    from auditor.batch import run_batch, run_dask
+    from auditor.batch import run_batch
+    from auditor.batch_dask import run_dask
     from auditor.config import Config
     from auditor.engine import exit_code
     from auditor.report.tabular import open_writer

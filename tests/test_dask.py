@@ -11,7 +11,8 @@ distributed = pytest.importorskip("dask.distributed")
 
 from corpus import budgets  # noqa: E402
 
-from auditor.batch import run_batch, run_dask  # noqa: E402
+from auditor.batch import run_batch  # noqa: E402
+from auditor.batch_dask import run_dask  # noqa: E402
 from auditor.config import Config  # noqa: E402
 
 MINHANG = Path(__file__).resolve().parents[1] / "examples" / "minhang-police-2024-budget.txt"
