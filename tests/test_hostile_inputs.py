@@ -127,6 +127,11 @@ def _edit(data: dict, path: tuple, value) -> dict:
         (("meta", "tables"), "x", "meta.tables"),
         (("meta", "tables"), {"gpb_function": "x"}, "meta.tables.gpb_function"),
         (("meta", "tables"), {"gpb_function": {"notes": "x"}}, "meta.tables.gpb_function.notes"),
+        # a list where the count of a table's printed amounts goes (fuzz seed 1, input 2772: AR020 crashed)
+        (("meta", "tables"), {"expenditure_summary": {"amounts": [[1]]}}, "meta.tables.expenditure_summary.amounts"),
+        (("meta", "tables"), {"gpb_function": {"decimals": -1}}, "meta.tables.gpb_function.decimals"),
+        (("meta", "unit"), 3, "meta.unit"),
+        (("meta", "extraction"), ["ocr"], "meta.extraction"),
         (("meta", "sections"), 3, "meta.sections"),
         (("meta", "toc"), [None], "meta.toc[0]"),
         (("meta", "notes"), [{"a": 1}], "meta.notes[0]"),
@@ -456,3 +461,14 @@ def test_an_extra_column_holding_an_object_is_not_counted_as_money(tmp_path):
     export = tmp_path / "export.json"
     export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert [f.rule for f in audit(export).findings if "internal" in f.tags] == []
+
+
+def test_every_field_of_the_model_metadata_has_its_shape_checked():
+    # a field added to Meta, TableInfo or Section without a check lets an export put anything there
+    import dataclasses
+
+    from auditor.loaders import shape
+    from auditor.model import Meta, Section, TableInfo
+
+    for cls, spec in ((Meta, shape._META), (TableInfo, shape._TABLE_INFO), (Section, shape._SECTION)):
+        assert {f.name for f in dataclasses.fields(cls)} <= set(spec), cls.__name__

@@ -79,6 +79,16 @@ def _flag(v: Any) -> str | None:
     return None if isinstance(v, bool) else f"expected true or false, got {_type_name(v)}"
 
 
+def _count(v: Any) -> str | None:
+    if v is None:
+        return None
+    if not _is_int(v):
+        return f"expected a whole number or null, got {_type_name(v)}"
+    if not 0 <= v <= MAX_LOCATION:
+        return f"count {v} is out of range"
+    return None
+
+
 _TABLE_INFO = {
     "key": _text,
     "title": _text,
@@ -89,6 +99,8 @@ _TABLE_INFO = {
     "page": _location,
     "empty": _flag,
     "unit_assumed": _text,
+    "decimals": _count,
+    "amounts": _count,
 }
 _SECTION = {"key": _text, "title": _text, "line": _location, "page": _location}
 _TOC = {"title": _text, "line": _location, "page": _location}
@@ -139,6 +151,8 @@ _META = {
     "department": _text,
     "year": _year,
     "kind": _text,
+    "unit": _text,
+    "extraction": _text,
     "tables": _mapping_of(_TABLE_INFO),
     "sections": _mapping_of(_SECTION),
     "toc": _list_of(_TOC),
