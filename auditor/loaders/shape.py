@@ -40,14 +40,23 @@ def _text(v: Any) -> str | None:
     return None if v is None or isinstance(v, str) else f"expected text or null, got {_type_name(v)}"
 
 
-def _location(v: Any) -> str | None:
-    if v is None:
+def _whole(what: str, expected: str):
+    """A check for a whole number from 0 to MAX_LOCATION, or null."""
+
+    def check(v: Any) -> str | None:
+        if v is None:
+            return None
+        if not _is_int(v):
+            return f"expected {expected} or null, got {_type_name(v)}"
+        if not 0 <= v <= MAX_LOCATION:
+            return f"{what} {v} is out of range"
         return None
-    if not _is_int(v):
-        return f"expected a line/page number or null, got {_type_name(v)}"
-    if not 0 <= v <= MAX_LOCATION:
-        return f"line/page number {v} is out of range"
-    return None
+
+    return check
+
+
+_location = _whole("line/page number", "a line/page number")
+_count = _whole("count", "a whole number")
 
 
 def _text_list(v: Any) -> tuple[str, str] | None:
@@ -77,16 +86,6 @@ def _fields(obj: Any, spec: dict[str, Any]) -> tuple[str, str] | None:
 
 def _flag(v: Any) -> str | None:
     return None if isinstance(v, bool) else f"expected true or false, got {_type_name(v)}"
-
-
-def _count(v: Any) -> str | None:
-    if v is None:
-        return None
-    if not _is_int(v):
-        return f"expected a whole number or null, got {_type_name(v)}"
-    if not 0 <= v <= MAX_LOCATION:
-        return f"count {v} is out of range"
-    return None
 
 
 _TABLE_INFO = {
