@@ -8,7 +8,8 @@ Without a list, ``load`` tries the built-in loaders only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import Protocol
 
@@ -29,13 +30,36 @@ class Loader(Protocol):
         """Read the file into a Budget; raise LoadError with a clear message when it cannot."""
 
 
+class BuiltinLoader:
+    """A built-in loader that imports its module only when it loads a file: it sniffs with the
+    same function as the loader class (``auditor.loaders.sniff``), so that a text disclosure never
+    imports the PDF, OCR or workbook code (nor pypdfium2 or openpyxl)."""
+
+    builtin = True
+
+    def __init__(self, name: str, module: str, cls: str, sniff: Callable[[Path, bytes], bool]):
+        self.name, self._module, self._cls, self._sniff = name, module, cls, sniff
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return self._sniff(path, head)
+
+    def load(self, path: Path) -> Budget:
+        return getattr(import_module(self._module, __name__), self._cls)().load(path)
+
+    def __repr__(self) -> str:
+        return f"<built-in loader {self.name}: {__name__}{self._module}.{self._cls}>"
+
+
 def builtin_loaders() -> list[Loader]:
     """The built-in loaders, in the order they are tried."""
-    from .ocr_stage import PdfLoader  # the text layer, and OCR for scanned pages
-    from .text import TextLoader
-    from .workbook import JsonLoader, WorkbookLoader
+    from . import sniff
 
-    return [PdfLoader(), WorkbookLoader(), JsonLoader(), TextLoader()]
+    return [
+        BuiltinLoader("pdf", ".ocr_stage", "PdfLoader", sniff.is_pdf),  # the text layer, and OCR for scanned pages
+        BuiltinLoader("xlsx", ".workbook", "WorkbookLoader", sniff.is_workbook),
+        BuiltinLoader("json", ".workbook", "JsonLoader", sniff.is_json_export),
+        BuiltinLoader("text", ".text", "TextLoader", sniff.is_text),
+    ]
 
 
 @hookimpl

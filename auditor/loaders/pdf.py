@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..document import Document, Line
 from ..errors import LoadError
 from ..model import Budget
+from .sniff import is_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
     import pypdfium2 as pdfium
@@ -360,7 +361,7 @@ class PdfLoader:
     builtin = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return head.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf"
+        return is_pdf(path, head)
 
     def load(self, path: Path) -> Budget:
         from ..parse import parse_document

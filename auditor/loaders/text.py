@@ -7,6 +7,7 @@ from pathlib import Path
 from ..document import Document, lines_from_text
 from ..errors import LoadError
 from ..model import Budget
+from .sniff import is_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 #: The largest text file read: a whole disclosure's text is well under 1 MiB.
@@ -35,9 +36,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path
-        ) from None
+        raise LoadError(f"cannot decode text as UTF-8 or GB18030 (bad byte at offset {exc.start})", path=path) from None
 
 
 class TextLoader:
@@ -47,7 +46,7 @@ class TextLoader:
     builtin = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        return is_text(path, head)
 
     def load(self, path: Path) -> Budget:
         from ..parse import parse_document

@@ -34,8 +34,8 @@ from ..money import MAX_FEN, parse_decimal
 from ..parse import sentences as sentences  # hands Budget.paragraphs() its prose reader (rules read the text)
 from ..schemas import validate_frames
 from .shape import cell_problem, column_spec_problem, meta_field_problem, meta_problem, row_problem, schema_problem
+from .sniff import ZIP_MAGIC, is_json_export, is_workbook
 
-_ZIP_MAGIC = b"PK\x03\x04"
 #: The largest JSON export read (a disclosure's export is a few MiB at most).
 MAX_JSON_BYTES = 256 << 20
 
@@ -271,10 +271,7 @@ class JsonLoader:
     builtin = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        if path.suffix.lower() == ".json":
-            return True
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return start.startswith(b"{") and b'"meta"' in head and b'"tables"' in head
+        return is_json_export(path, head)
 
     def load(self, path: Path) -> Budget:
         try:
@@ -307,9 +304,7 @@ class WorkbookLoader:
     builtin = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return True
-        return head.startswith(_ZIP_MAGIC) and b"xl/" in head
+        return is_workbook(path, head)
 
     def load(self, path: Path) -> Budget:
         try:
@@ -317,7 +312,7 @@ class WorkbookLoader:
                 magic = fh.read(4)
         except OSError as exc:
             raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
-        if magic != _ZIP_MAGIC:
+        if magic != ZIP_MAGIC:
             raise LoadError("not an .xlsx workbook (the file is not a zip archive)", path=str(path))
         from openpyxl import load_workbook
 

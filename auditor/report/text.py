@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tabulate import tabulate
-
 from ..findings import Finding, Report
 from ..i18n import gettext_for
 from .base import (
@@ -143,6 +141,8 @@ def render_report(report: Report, options: ReportOptions) -> str:
         if options.width is not None and options.width < TABLE_WIDTH:
             out += _stacked(report, findings, options, present, options.width)
             continue
+        from tabulate import tabulate  # only for the table layout: -q and stacked output never need it
+
         rows = [
             [
                 f.rule,

@@ -1,0 +1,74 @@
+"""What the cold start of `auditor audit` imports and builds: only what the input needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "minhang-police-2024-budget.txt"
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code`."""
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_a_text_audit_imports_no_pdf_ocr_workbook_or_table_layout_code():
+    mods = _modules_after(
+        "import sys\n"
+        "from auditor.cli import main\n"
+        f"sys.argv = ['auditor', 'audit', {str(EXAMPLE)!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "auditor.parse" in mods and "auditor.loaders.text" in mods  # the text path did run
+    unwanted = {
+        "auditor.loaders.pdf",
+        "auditor.loaders.ocr_stage",
+        "auditor.loaders.ocr",
+        "auditor.loaders.workbook",
+        "pypdfium2",
+        "openpyxl",
+        "jinja2",
+        "tabulate",
+        "pandera",
+    }
+    assert not unwanted & mods
+
+
+def test_the_builtin_loaders_sniff_as_their_classes_do(tmp_path):
+    from auditor.loaders import builtin_loaders
+    from auditor.loaders.ocr_stage import PdfLoader
+    from auditor.loaders.text import TextLoader
+    from auditor.loaders.workbook import JsonLoader, WorkbookLoader
+
+    classes = {"pdf": PdfLoader(), "xlsx": WorkbookLoader(), "json": JsonLoader(), "text": TextLoader()}
+    heads = {
+        "a.pdf": b"%PDF-1.7\n",
+        "a.bin": b"  %PDF-1.4",
+        "a.xlsx": b"PK\x03\x04",
+        "book": b"PK\x03\x04....xl/workbook.xml",
+        "a.json": b"[]",
+        "export": b'\xef\xbb\xbf {"meta": {}, "tables": {}}',
+        "a.txt": "一、部门职责".encode(),
+        "u16": b"\xff\xfe\x00a",
+        "zip": b"PK\x03\x04\x00\x00",
+    }
+    loaders = builtin_loaders()
+    assert [ld.name for ld in loaders] == ["pdf", "xlsx", "json", "text"]
+    for name, head in heads.items():
+        path = tmp_path / name
+        for ld in loaders:
+            assert ld.sniff(path, head) == classes[ld.name].sniff(path, head), (name, ld.name)
+
+
+def test_a_deferred_loader_loads_with_its_class(tmp_path):
+    from auditor.loaders import builtin_loaders
+
+    text = next(ld for ld in builtin_loaders() if ld.name == "text")
+    budget = text.load(EXAMPLE)
+    assert budget.meta.source == str(EXAMPLE)
