@@ -13,9 +13,10 @@ import ctypes
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..document import Document, Line
 from ..errors import LoadError
@@ -63,7 +64,27 @@ class _Row:
     chars: list[_Char]
 
 
-def _page_chars(textpage, bounds: tuple[float, float, float, float] | None = None) -> list[_Char]:
+class _Glyphs(NamedTuple):
+    """A page's characters as columns (the line builder reads them so; no object per character)."""
+
+    ch: list[str]
+    left: list[float]
+    right: list[float]
+    bottom: list[float]
+    top: list[float]
+
+    @classmethod
+    def of(cls, chars: list[_Char]) -> _Glyphs:
+        return cls(
+            [c.ch for c in chars],
+            [c.left for c in chars],
+            [c.right for c in chars],
+            [c.bottom for c in chars],
+            [c.top for c in chars],
+        )
+
+
+def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = None) -> _Glyphs:
     """Every visible character of a page with its loose box (generated and control chars skipped).
 
     With `bounds` (the page's crop box: left, bottom, right, top), a character whose centre lies
@@ -71,41 +92,43 @@ def _page_chars(textpage, bounds: tuple[float, float, float, float] | None = Non
     the page's edge writes the overflowing lines onto both pages, clipped on one of them).
 
     The characters come from one ``FPDFText_GetText`` call for the page (PDFium writes one UTF-16
-    unit per character index); only the boxes are asked for per character. When the text does not
-    line up with the indices (characters outside the BMP), each character is asked for its code.
-    The characters PDFium generates (``FPDFText_IsGenerated``) are spaces and line breaks, which the
+    unit per character index); only the boxes are asked for per character, each written into one
+    array for the page, which numpy then filters and orders as a whole. When the text does not line
+    up with the indices (characters outside the BMP), each character is asked for its code. The
+    characters PDFium generates (``FPDFText_IsGenerated``) are spaces and line breaks, which the
     whitespace test drops, so they need no call of their own.
     """
     _, pdfium_c = _pdfium()
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     if count <= 0:
-        return []
-    text = _page_text(raw, count)
-    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom — read in one slice
+        return _Glyphs([], [], [], [], [])
+    text: str | list[str] | None = _page_text(raw, count)
+    if text is None:
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        text = [chr(get_unicode(raw, i)) for i in range(count)]
+    skip, visible, known = _SKIP, _visible, _VISIBLE
+    # spaces and control characters are dropped: the gaps carry the layout
+    keep = [i for i, ch in enumerate(text) if ch > " " and ch not in skip and (ch in known or visible(ch))]
+    if not keep:
+        return _Glyphs([], [], [], [], [])
+    import numpy as np
+
+    boxes = np.empty((len(keep), 4), dtype=np.float32)  # FS_RECTF rows: left, top, right, bottom
+    base = boxes.ctypes.data
     page = ctypes.cast(raw, ctypes.c_void_p).value
-    ref = ctypes.addressof(box)
-    get_unicode = pdfium_c.FPDFText_GetUnicode
     get_box = _loose_char_box(pdfium_c)
-    skip = _SKIP
-    x0, y0, x1, y1 = bounds if bounds is not None else (-1e9, -1e9, 1e9, 1e9)
-    out: list[_Char] = []
-    append = out.append
-    for i in range(count):
-        ch = text[i] if text is not None else chr(get_unicode(raw, i))
-        if ch in skip or ch <= " ":
-            continue  # spaces and control characters: gaps carry the layout
-        if ch not in _VISIBLE and not _visible(ch):
-            continue
-        if not get_box(page, i, ref):
-            continue
-        left, top, right, bottom = box[:]
-        if top < bottom:
-            top, bottom = bottom, top
-        if not (x0 <= (left + right) / 2 <= x1 and y0 <= (top + bottom) / 2 <= y1):
-            continue  # outside the page: clipped away, not printed here
-        append(_Char(ch, left, right, bottom, top))
-    return out
+    found = np.fromiter((get_box(page, i, base + 16 * n) for n, i in enumerate(keep)), dtype=bool, count=len(keep))
+    boxes = boxes.astype(np.float64)
+    left, right = boxes[:, 0], boxes[:, 2]
+    top, bottom = np.maximum(boxes[:, 1], boxes[:, 3]), np.minimum(boxes[:, 1], boxes[:, 3])
+    if bounds is not None:  # outside the page: clipped away, not printed here
+        x0, y0, x1, y1 = bounds
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        found &= (x0 <= cx) & (cx <= x1) & (y0 <= cy) & (cy <= y1)
+    chosen = np.flatnonzero(found)
+    chars = [text[keep[n]] for n in chosen.tolist()]
+    return _Glyphs(chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist())
 
 
 @functools.lru_cache(maxsize=1)
@@ -134,27 +157,36 @@ def _visible(ch: str) -> bool:
 def _page_text(raw, count: int) -> str | None:
     """The page's characters, one per index, or None when UTF-16 units and indices do not line up."""
     _, pdfium_c = _pdfium()
-    buffer = ctypes.create_string_buffer((count + 1) * 2)
-    written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
     units = max(0, written - 1)  # the count includes the terminating NUL
     if units != count:
         return None
-    text = buffer.raw[: units * 2].decode("utf-16-le", errors="surrogatepass")
-    return text if len(text) == count and not any("\ud800" <= c <= "\udfff" for c in text) else None
+    text = memoryview(buffer).cast("B")[: units * 2].tobytes().decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == count and not _SURROGATE.search(text) else None
 
 
-def _group_rows(chars: list[_Char]) -> list[_Row]:
-    """Group characters into rows by vertical overlap, top of the page first."""
-    chars = sorted(chars, key=lambda c: -(c.top + c.bottom))
-    rows: list[_Row] = []
-    for c in chars:
-        ct, cb = c.top, c.bottom
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _rows(bottom: list[float], top: list[float]) -> list[tuple[float, float, list[int]]]:
+    """Group characters (by index) into rows by vertical overlap, top of the page first: each row is
+    (bottom, top, its characters), its extent that of the character that opened it."""
+    order = sorted(range(len(top)), key=lambda i: -(top[i] + bottom[i]))
+    rows: list[tuple[float, float, list[int]]] = []
+    last: list[int] | None = None  # the row of the previous character
+    pb = pt = None  # and its box
+    for i in order:
+        ct, cb = top[i], bottom[i]
+        if ct == pt and cb == pb and last is not None and ct > cb:
+            last.append(i)  # the same box as the previous character (a line in one font): its row
+            continue
         height = ct - cb
         best = None
         best_ratio = 0.0
         # a character can only belong to one of the last few rows (sorted by centre)
         for row in rows[-4:]:
-            rt, rb = row.top, row.bottom
+            rb, rt = row[0], row[1]
             overlap = (rt if rt < ct else ct) - (rb if rb > cb else cb)
             if overlap <= 0:
                 continue
@@ -164,65 +196,95 @@ def _group_rows(chars: list[_Char]) -> list[_Row]:
             if ratio > best_ratio:
                 best, best_ratio = row, ratio
         if best is not None and best_ratio >= SAME_LINE:
-            best.chars.append(c)
+            last = best[2]
+            last.append(i)
         else:
-            rows.append(_Row(cb, ct, [c]))
-    rows.sort(key=lambda r: -(r.top + r.bottom))
+            last = [i]
+            rows.append((cb, ct, last))
+        pb, pt = cb, ct
+    rows.sort(key=lambda r: -(r[1] + r[0]))
     return rows
 
 
-def _row_cells(row: _Row, rules: tuple[float, ...] = ()) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
-    """The row's cells, left to right, with their x extents: split where the gap exceeds ~one
-    character, and wherever one of the vertical `rules` (x positions, ascending) runs between two
-    characters' centres."""
-    chars = sorted(row.chars, key=lambda c: c.left)
-    height = row.top - row.bottom
+def _group_rows(chars: list[_Char]) -> list[_Row]:
+    """Group characters into rows by vertical overlap, top of the page first."""
+    rows = _rows([c.bottom for c in chars], [c.top for c in chars])
+    return [_Row(bottom, top, [chars[i] for i in members]) for bottom, top, members in rows]
+
+
+def _row_cells(
+    ch: list[str], left: list[float], right: list[float], height: float, rules: tuple[float, ...] = ()
+) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+    """A row's cells, left to right, with their x extents, from its characters in x order: split
+    where the gap exceeds ~one character, and wherever one of the vertical `rules` (x positions,
+    ascending) runs between two characters' centres."""
     rule = 0  # the first rule right of the previous character's centre
+    n_rules = len(rules)
     cells: list[str] = []
     spans: list[tuple[float, float]] = []
-    start = chars[0].left if chars else 0.0
+    start = left[0] if ch else 0.0
     current: list[str] = []
-    prev: _Char | None = None
+    prev_ch: str | None = None
     prev_right = 0.0
-    for c in chars:
-        if prev is not None:
-            gap = c.left - prev_right
-            centre = (c.left + c.right) / 2
-            ruled = rule < len(rules) and rules[rule] < centre
-            while rule < len(rules) and rules[rule] < centre:
-                rule += 1
-            if ruled or gap > CELL_GAP * height:
+    cell_gap, word_gap, wide_gap = CELL_GAP * height, WORD_GAP * height, WIDE_WORD_GAP * height
+    wide = _WIDE
+    for c, c_left, c_right in zip(ch, left, right):
+        if prev_ch is not None:
+            gap = c_left - prev_right
+            if n_rules:
+                centre = (c_left + c_right) / 2
+                ruled = rule < n_rules and rules[rule] < centre
+                while rule < n_rules and rules[rule] < centre:
+                    rule += 1
+            else:
+                ruled = False
+            if ruled or gap > cell_gap:
                 cells.append("".join(current))
                 spans.append((round(start, 1), round(prev_right, 1)))
-                current, start = [], c.left
-            elif gap > WORD_GAP * height:
-                if c.ch not in "0123456789,." and _AMOUNT_END.search("".join(current[-24:])):
+                current, start = [], c_left
+            elif gap > word_gap:
+                if c not in "0123456789,." and _AMOUNT_END.search("".join(current[-24:])):
                     cells.append("".join(current))
                     spans.append((round(start, 1), round(prev_right, 1)))
-                    current, start = [], c.left
-                elif not (_wide(prev.ch) and _wide(c.ch)) or gap > WIDE_WORD_GAP * height:
-                    current.append(" ")
-        elif rules:
-            centre = (c.left + c.right) / 2
-            while rule < len(rules) and rules[rule] < centre:
-                rule += 1
-        current.append(c.ch)
-        prev_right = c.right if prev is None else max(prev_right, c.right)
-        prev = c
+                    current, start = [], c_left
+                else:
+                    a, b = wide.get(prev_ch), wide.get(c)
+                    if a is None:
+                        a = _wide(prev_ch)
+                    if b is None:
+                        b = _wide(c)
+                    if not (a and b) or gap > wide_gap:
+                        current.append(" ")
+            current.append(c)
+            if c_right > prev_right:
+                prev_right = c_right
+        else:
+            if n_rules:
+                centre = (c_left + c_right) / 2
+                while rule < n_rules and rules[rule] < centre:
+                    rule += 1
+            current.append(c)
+            prev_right = c_right
+        prev_ch = c
     if current:
         cells.append("".join(current))
         spans.append((round(start, 1), round(prev_right, 1)))
     return tuple(cells), tuple(spans)
 
 
+_WIDE: dict[str, bool] = {}
+
+
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    """East Asian wide or full-width (remembered once asked)."""
+    wide = _WIDE[ch] = unicodedata.east_asian_width(ch) in ("W", "F")
+    return wide
 
 
 def page_lines(textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None) -> list[Line]:
     """The located lines of one page, in reading order (top to bottom): only what prints, i.e. what
     lies on the page (`bounds`, the crop box) and inside the clip of its text (``_clipped_away``)."""
-    lines = lines_from_glyphs(_page_chars(textpage, bounds), page_no)
+    lines = _located_lines(_page_glyphs(textpage, bounds), page_no)
     kept = [ln for ln in lines if not _clipped_away(textpage, ln)]
     if len(kept) == len(lines):
         return lines
@@ -234,26 +296,28 @@ def _clipped_away(textpage, line: Line) -> bool:
     that lets a long cell run past the page's edge writes the run-over lines on both pages and clips
     them away on one (Commerce 2025 p.4 holds 22 such lines of p.3). Checked once per line (a line
     is clipped whole); a clip whose extent cannot be read keeps the line."""
-    _, c = _pdfium()
+    _, pdfium_c = _pdfium()
     if not line.cell_x or line.bbox is None:
         return False
-    raw = textpage.raw
+    c = _clip_api(pdfium_c)
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
     half = max(1.0, (line.bbox[3] - line.bbox[1]) / 2)  # the nearest character within the line
-    index = c.FPDFText_GetCharIndexAtPos(raw, x, y, half, half)
+    index = c.char_at(raw, x, y, half, half)
     if index < 0:
         return False
-    obj = c.FPDFText_GetTextObject(raw, index)
-    clip = c.FPDFPageObj_GetClipPath(obj) if obj else None
+    obj = c.text_object(raw, index)
+    clip = c.clip_path(obj) if obj else None
     if not clip:
         return False
     px, py = ctypes.c_float(), ctypes.c_float()
+    rx, ry = ctypes.addressof(px), ctypes.addressof(py)
     left, bottom, right, top = -1e9, -1e9, 1e9, 1e9
-    for i in range(c.FPDFClipPath_CountPaths(clip)):
+    for i in range(c.count_paths(clip)):
         xs, ys = [], []
-        for j in range(c.FPDFClipPath_CountPathSegments(clip, i)):
-            seg = c.FPDFClipPath_GetPathSegment(clip, i, j)
-            if seg and c.FPDFPathSegment_GetPoint(seg, px, py):
+        for j in range(c.count_segments(clip, i)):
+            seg = c.segment(clip, i, j)
+            if seg and c.point(seg, rx, ry):
                 xs.append(px.value)
                 ys.append(py.value)
         if not xs:
@@ -263,6 +327,37 @@ def _clipped_away(textpage, line: Line) -> bool:
     if right - left < 1 or top - bottom < 1:
         return False  # nothing readable, or a degenerate clip: keep the text rather than guess
     return not (left <= x <= right and bottom <= y <= top)
+
+
+class _ClipApi(NamedTuple):
+    char_at: Callable[..., int]
+    text_object: Callable[..., int | None]
+    clip_path: Callable[..., int | None]
+    count_paths: Callable[..., int]
+    count_segments: Callable[..., int]
+    segment: Callable[..., int | None]
+    point: Callable[..., int]
+
+
+@functools.lru_cache(maxsize=1)
+def _clip_api(pdfium_c) -> _ClipApi:
+    """The PDFium calls of the clip test through plain prototypes (handles as integers), made once:
+    they run for every line, several per clip path, and pypdfium2's typed bindings check the
+    pointer types of every argument on each call."""
+    vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+
+    def plain(name: str, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
+
+    return _ClipApi(
+        plain("FPDFText_GetCharIndexAtPos", i, vp, d, d, d, d),
+        plain("FPDFText_GetTextObject", vp, vp, i),
+        plain("FPDFPageObj_GetClipPath", vp, vp),
+        plain("FPDFClipPath_CountPaths", i, vp),
+        plain("FPDFClipPath_CountPathSegments", i, vp, i),
+        plain("FPDFClipPath_GetPathSegment", vp, vp, i, i),
+        plain("FPDFPathSegment_GetPoint", i, vp, vp, vp),
+    )
 
 
 #: A positioned glyph (text in a box, PDF points, y upwards): what a text layer or OCR gives.
@@ -275,12 +370,20 @@ def lines_from_glyphs(
     """Located lines from positioned glyphs, top to bottom: the seam that the text layer and the OCR
     stage (`auditor.loaders.ocr_lines`) share, so the parsers read both alike. `rules` are vertical
     table rules as (x, bottom, top): a rule that crosses a row's middle separates cells there."""
+    return _located_lines(_Glyphs.of(chars), page_no, rules)
+
+
+def _located_lines(glyphs: _Glyphs, page_no: int, rules: list[tuple[float, float, float]] | tuple = ()) -> list[Line]:
+    ch, left, right = glyphs.ch, glyphs.left, glyphs.right
     out: list[Line] = []
-    for n, row in enumerate(_group_rows(chars), start=1):
-        mid = (row.top + row.bottom) / 2
-        xs = tuple(sorted(x for x, bottom, top in rules if bottom <= mid <= top)) if rules else ()
-        cells, spans = _row_cells(row, xs)
-        box = (spans[0][0], round(row.bottom, 1), spans[-1][1], round(row.top, 1)) if spans else None
+    for n, (bottom, top, members) in enumerate(_rows(glyphs.bottom, glyphs.top), start=1):
+        members.sort(key=left.__getitem__)  # left to right (stable: ties keep their order by centre)
+        mid = (top + bottom) / 2
+        xs = tuple(sorted(x for x, lo, hi in rules if lo <= mid <= hi)) if rules else ()
+        cells, spans = _row_cells(
+            [ch[i] for i in members], [left[i] for i in members], [right[i] for i in members], top - bottom, xs
+        )
+        box = (spans[0][0], round(bottom, 1), spans[-1][1], round(top, 1)) if spans else None
         out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans, bbox=box))
     return out
 
