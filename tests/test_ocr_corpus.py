@@ -29,27 +29,12 @@ ocr_extra = pytest.mark.skipif(__import__("importlib").util.find_spec("rapidocr"
 #: What still differs between a scanned copy and its text layer, and why (docs/ocr.md).
 RESIDUAL: dict[str, dict[str, list[str]]] = {
     "putuo-government-office-2025-unit-budget": {
-        # the wrapped tail of a name, three characters alone on their line (p.9), misread at
-        # confidence 0.87: a name, no figure, so no finding follows from it
+        # the wrapped tail of a name, three characters alone on their line (p.9), runs below its
+        # cell and the row's rule is printed across their lower half (the print shows only their
+        # tops): read 冬古出 at confidence 0.87; a name, no figure, so no finding follows from it
         "tables": [
             "income_summary row 5 name: '其他政府办公厅（室）及相关机构事冬古出' vs '其他政府办公厅（室）及相关机构事务支出'"
         ],
-    },
-    "putuo-wanli-street-2024-budget": {
-        # a full stop alone on its line (p.9 line 17, p.32 line 11) is too small a blot for the
-        # detector: the sentence before it ends without one (ED002), and on p.9 the sentences of
-        # items 31 and 32 run into item 30's and are checked against its 922.02万元 (ST004); the code `08` of 2070308 群众体育 on
-        # p.23 is not detected at all, so the row reads as 20703 and its prose name (p.7) no longer
-        # matches a 项 (SN001)
-        "only_in_scan": ["ED002@p32", "ED002@p9", "SN001@p7", "ST004@p9", "ST004@p9"],
-        "tables": ["gpb_function row 26 code: '20703' vs '2070308'"],
-    },
-    "putuo-wanli-street-2025-budget": {
-        # the same two detector misses as in the 2024 edition: a full stop alone on its line (p.7
-        # line 3: ED002), and the code `08` of 2070308 群众体育 in the 项目支出 table (p.21), so
-        # that row reads as 20703 and the prose name on p.7 matches no 项 (SN001)
-        "only_in_scan": ["ED002@p7", "SN001@p7"],
-        "tables": ["gpb_function row 26 code: '20703' vs '2070308'"],
     },
 }
 

@@ -2,7 +2,8 @@
 
 Each page is rendered with pypdfium2 at 150 dpi in grey, turned upright and deskewed
 (``ocr_hygiene``), its table rules found and erased, and recognised by rapidocr's PP-OCR models
-(they ship inside the wheel: nothing is downloaded), which also place each character of a box. A
+(they ship inside the wheel: nothing is downloaded), which also place each character of a box;
+ink the detector left uncovered is then found and recognised on its own (``ocr_uncovered``). A
 page's result (boxes, character extents, vertical rules, in PDF points) is what the page cache
 keeps; ``ocr_lines`` turns it into located lines through the same line builder as a text layer.
 
@@ -35,6 +36,7 @@ from . import ocr_cache
 from .ocr_hygiene import HYGIENE_VERSION, Box, erase, rotate, skew_angle, table_rules
 from .ocr_lines import page_lines
 from .ocr_options import OcrOptions
+from .ocr_uncovered import uncovered_boxes
 
 DPI = 150
 #: Boxes below this recogniser confidence are noise (specks, stamps), as rapidocr's own default.
@@ -92,6 +94,8 @@ class _Reading:
     skew: float
     boxes: list[Box]
     rules: list = field(default_factory=list)
+    #: the deskewed image with its table rules erased: what the detector was shown
+    erased: np.ndarray | None = None
 
     @property
     def confidence(self) -> float:
@@ -135,8 +139,9 @@ def _recognise(gray: np.ndarray, dpi: int) -> _Reading:
     skew = skew_angle(gray)
     gray = rotate(gray, skew)
     rules, rule_mask = table_rules(gray, min_len=int(40 * dpi / 150))
+    erased = erase(gray, rule_mask)
     out = _engine()(
-        erase(gray, rule_mask),
+        erased,
         use_det=True,
         use_cls=False,
         use_rec=True,
@@ -152,7 +157,14 @@ def _recognise(gray: np.ndarray, dpi: int) -> _Reading:
                 continue
             x0, x1, y0, y1 = _axis_box(quad)
             boxes.append(Box(text.strip(), x0, x1, y0, y1, float(score), extents))
-    return _Reading(gray, skew, boxes, rules)
+    return _Reading(gray, skew, boxes, rules, erased)
+
+
+def _read_crop(engine, crop: np.ndarray) -> tuple[str, float]:
+    """The recogniser's reading of one crop (no detection): its text and confidence."""
+    out = engine(crop, use_det=False, use_cls=False, use_rec=True)
+    txts, scores = list(getattr(out, "txts", None) or ()), list(getattr(out, "scores", None) or ())
+    return (str(txts[0]), float(scores[0])) if txts and scores else ("", 0.0)
 
 
 #: Below this mean confidence (or with mostly tall boxes) a page may be sideways or upside down.
@@ -194,6 +206,10 @@ def read_page(path: str, index: int, dpi: int = DPI) -> dict:
     turns = orientation(reading)
     if turns:
         reading = _recognise(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
+    engine = _engine()
+    before = time.process_time()
+    found = uncovered_boxes(reading.erased, reading.boxes, reading.rules, lambda c: _read_crop(engine, c))
+    uncovered_cpu = time.process_time() - before
     k = 72.0 / dpi
     height_pt = reading.gray.shape[0] * k
     return {
@@ -202,6 +218,9 @@ def read_page(path: str, index: int, dpi: int = DPI) -> dict:
         "rotation": turns * 90,
         "skew": reading.skew,
         "cpu_seconds": round(time.process_time() - started, 3),
+        # the last `uncovered` boxes are ink the detector missed, recognised on its own (ocr_uncovered)
+        "uncovered": len(found),
+        "uncovered_cpu_seconds": round(uncovered_cpu, 3),
         "boxes": [
             [
                 b.text,
@@ -214,7 +233,7 @@ def read_page(path: str, index: int, dpi: int = DPI) -> dict:
                 if b.chars is None
                 else [[round(x0 * k, 2), round(x1 * k, 2), round(c, 4)] for x0, x1, c in b.chars],
             ]
-            for b in reading.boxes
+            for b in reading.boxes + found
         ],
         # vertical table rules: x, bottom, top (points, y up)
         "rules": [
@@ -333,6 +352,8 @@ def recognise(path: Path, pages: list[int], opts: OcrOptions) -> OcrResult:
             "skew": page_result.get("skew", 0.0),
             "cpu_seconds": cpu,
             "cached": bool(page_result.get("cached")),
+            # boxes read from ink the detector left uncovered (ocr_uncovered)
+            "uncovered": int(page_result.get("uncovered") or 0),
         }
     return result
 

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 #: Bump when a step changes what a page yields: the cache key includes it.
-HYGIENE_VERSION = 2
+HYGIENE_VERSION = 3
 
 #: Largest skew searched (degrees): a scanner's feeder skews by a degree or two.
 MAX_SKEW = 3.0
