@@ -71,7 +71,9 @@ def test_finance_bureau_notes_facts(finance):
         "gpb_budget", "gpb_final", "gpb_rate", "gpb_comparison", "basic_total", "personnel", "public",
         "sangong_budget", "sangong_final", "sangong_rate", "sangong:reception", "sangong_comparison",
         "sangong_final_change", "operating_expenses", "operating_expenses_change", "operating_expenses_change_pct",
-        "procurement:total", "procurement:goods", "procurement:works", "procurement:services", "assets_year",
+        "procurement:total", "procurement:goods", "procurement:works", "procurement:services",
+        "procurement:sme_reserved", "procurement:small_reserved", "procurement:sme_awarded",
+        "procurement:small_awarded", "procurement:other_awarded", "assets_year",
         "vehicles", "perf:self_evaluated", "perf:excellent",
     )} == {
         "total": "2995.39", "total_change": "56.95", "total_change_pct": "1.87", "income_total": "2946.25",
@@ -86,7 +88,9 @@ def test_finance_bureau_notes_facts(finance):
         "sangong_rate": "0", "sangong:reception": "0.00", "sangong_comparison": "小于", "sangong_final_change": "持平",
         "operating_expenses": "184.65", "operating_expenses_change": "2.55", "operating_expenses_change_pct": "1.40",
         "procurement:total": "251.25", "procurement:goods": "4.79", "procurement:works": "0",
-        "procurement:services": "246.47", "assets_year": "2024", "vehicles": "0", "perf:self_evaluated": "4",
+        "procurement:services": "246.47", "procurement:sme_reserved": "246.47", "procurement:small_reserved": "0",
+        "procurement:sme_awarded": "246.47", "procurement:small_awarded": "0", "procurement:other_awarded": "4.79",
+        "assets_year": "2024", "vehicles": "0", "perf:self_evaluated": "4",
         "perf:excellent": "4",
     }  # fmt: skip
     f = finance.table("facts").set_index("key")
@@ -193,6 +197,13 @@ def test_one_changed_note_figure_is_one_finding_at_its_line(finance_doc, finance
         (24, "机关运行经费支出184.65万元", "机关运行经费支出194.65万元", [("FA304", "error", 24, 1), ("FA308", "error", 24, 1)]),
         # 十一（二）: the parts of 政府采购
         (24, "货物采购金额4.79万元", "货物采购金额14.79万元", [("FA309", "error", 24, 4)]),
+        # 十一（二）: the SME awards (246.47 in reserved projects, 14.79 in others) above the total 251.25
+        (24, "采购金额4.79万元。", "采购金额14.79万元。", [("FA315", "error", 24, 8)]),
+        # 十一（二）: an award above its reservation (and so the awards above the total)
+        (24, "预留政府采购项目预算金额246.47万元", "预留政府采购项目预算金额236.47万元", [("FA315", "warning", 24, 8)]),
+        # 十一（二）: a tenth reserved for SMEs is a hint (and the award in the reserved projects exceeds it)
+        (24, "预留政府采购项目预算金额246.47万元", "预留政府采购项目预算金额24.64万元",
+         [("FA315", "warning", 24, 8), ("FA316", "info", 24, 6)]),
         # 十一（三）: the vehicle categories
         (24, "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车0辆", "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车1辆",
          [("FA310", "error", 24, 12)]),
@@ -222,6 +233,9 @@ def test_one_changed_note_fact_is_one_finding_at_its_place(finance_doc, finance,
             [("FA014", "warning", 23, 19)],
         ),
         (24, "采购金额4.79万元。", "采购金额4.79万元；", [("FA015", "warning", 24, 10)]),
+        # the tables' part titled without the district, the 说明's with another year
+        (6, "第二部分上海市普陀区财政局2024年度", "第二部分上海市财政局2024年度", [("FA016", "warning", 6, 1)]),
+        (21, "第三部分上海市普陀区财政局2024年度", "第三部分上海市普陀区财政局2023年度", [("FA016", "warning", 21, 1)]),
     ],
 )
 def test_one_editorial_defect_is_one_finding_at_its_line(finance_doc, finance, page, old, new, expected):

@@ -79,6 +79,7 @@ def test_planning_findings():
     assert [g for g in got if g[1] != "info"] == [
         ("FA012", "warning", None, 25),
         ("FA014", "warning", None, 26),
+        ("FA016", "warning", None, 7),  # the tables' part titled 上海市规划和自然资源局, without 普陀区
         ("FA201", "warning", "fa_fiscal_summary", 12),
         ("FA201", "warning", "fa_summary", 7),
         ("FA201", "warning", "fa_summary", 7),
@@ -126,6 +127,41 @@ def test_a_changed_sangong_figure_is_found(finance_doc):
     b = variant(finance_doc, 18, "0.95", lambda ln: dataclasses.replace(
         ln, text=ln.text.replace("0.95", "0.59", 1), cells=("0.59", *ln.cells[1:])))  # fmt: skip
     assert ("FA105", 18) in {(f.rule, f.location.page) for f in audit(b).findings if f.severity == "error"}
+
+
+@pytest.fixture(scope="module")
+def planning_doc():
+    return read_document(PLANNING)
+
+
+def new_findings(doc, changed):
+    before = {(f.rule, f.severity, f.location.page, f.message) for f in audit(parse_document(doc)).findings}
+    return sorted((f.rule, f.severity, f.location.page) for f in audit(changed).findings
+                  if (f.rule, f.severity, f.location.page, f.message) not in before)  # fmt: skip
+
+
+@needs_corpus
+def test_planning_hints_are_the_real_ones():
+    # 21011 医疗 236.64 in the function table, 30110 + 30111 236.63 in the economic table (as FA201's
+    # 236.63/236.64); 225.10 of 2,319.21 reserved for SMEs (9.71%)
+    got = summary(audit(PLANNING))
+    assert [g for g in got if g[0] in ("FA203", "FA316")] == [("FA203", "info", "fa_gpb_basic_economic", 16),
+                                                              ("FA316", "info", "facts", 27)]  # fmt: skip
+
+
+@needs_corpus
+def test_more_reception_in_the_economic_table_than_in_the_sangong_table(planning_doc):
+    b = variant(planning_doc, 16, "30217", lambda ln: dataclasses.replace(
+        ln, text=ln.text.replace("0.39", "0.93"), cells=(*ln.cells[:5], "0.93")))  # fmt: skip
+    # the economic table's 302 no longer adds up, and its 30217 exceeds the 三公 table's 接待 决算 0.39
+    assert ("FA202", "error", 16) in new_findings(planning_doc, b)
+    assert [r for r in new_findings(planning_doc, b) if r[0] == "FA202"] == [("FA202", "error", 16)]
+
+
+@needs_corpus
+def test_a_fleet_of_another_count(planning_doc):
+    b = variant(planning_doc, 26, "公务用车保有量为", replace_figure("为 0辆", "为 2辆"))
+    assert new_findings(planning_doc, b) == [("FA204", "warning", 28)]
 
 
 @needs_corpus

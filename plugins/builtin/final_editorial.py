@@ -8,6 +8,8 @@ and the department's name printed otherwise than on the cover.
   目录 lists every part, table and 说明 section the body has (what the body lacks is FA001 / FA002's).
 - FA014: the department's name, where the prose prints it, is the cover's (``规划与自然资源局`` for
   ``规划和自然资源局``).
+- FA016: the titles of 第二部分 and 第三部分 carry the cover's department name and the accounts year
+  (``上海市规划和自然资源局2024年度部门决算表`` under a cover of 上海市普陀区规划和自然资源局).
 - FA015: a paragraph of the 情况说明 ends with a full stop, not with ``；`` (the template's lists end
   ``……（不涉及的不列）。``; a list cut short keeps its semicolon).
 """
@@ -256,6 +258,72 @@ def fa_paragraph_ends_with_semicolon(budget, ctx):
                               line=ln.line, page=ln.page)  # fmt: skip
 
 
+#: the part titles the template prints with the department and year: key -> what follows them
+_TITLED_PARTS = {"fa_part2": "部门决算表", "fa_part3": "部门决算"}
+
+
+def _title_text(budget, key: str) -> tuple[str, object] | None:
+    """(the part's title with up to two following lines, spaces removed, up to its 部门决算…; the title line)."""
+    s = budget.meta.sections.get(key)
+    lines = _lines(budget)
+    at = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (s.page, s.line)), None) if s else None
+    if at is None:
+        return None
+    following = [ln.text for ln in lines[at + 1 : at + 6] if ln.text.strip()][:2]
+    text = re.sub(r"\s", "", " ".join([lines[at].text, *following]))
+    end = text.find(_TITLED_PARTS[key])
+    if end == -1:
+        return None  # the title is not read whole: nothing to judge
+    return text[:end], lines[at]
+
+
+@rule(
+    "FA016",
+    name="fa-part-titles-name-department-and-year",
+    title="第二、第三部分标题使用封面上的部门全称和决算年度",
+    severity="warning",
+    tags=["editorial", "disclosure"],
+    reference=TEMPLATE_TEXT | {"regulation": "部门决算公开模板（上海区级，附件2）：第二部分 <部门><Y>年度部门决算表、第三部分 <部门><Y>年度部门决算情况说明"},
+    kinds="final",
+    description=(
+        "The title is read with the lines after it (an extractor may set the year or the end of the name "
+        "on a line of its own). A name one or two characters off the cover's is FA014's."
+    ),
+    cases=[
+        {"name": "as on the cover", "fires": 0, "budget": {
+            "meta": {"department": "上海市普陀区财政局", "year": 2024,
+                     "sections": {"fa_part2": {"line": 1}, "fa_part3": {"line": 3}}},
+            "text": "第二部分 上海市普陀区财政局2024年度部门决算表\n收入支出决算总表\n第三部分上海市普陀区财政局\n2024年度部门决算情况说明"}},
+        {"name": "the district and the year dropped", "fires": 2, "budget": {
+            "meta": {"department": "上海市普陀区规划和自然资源局", "year": 2024,
+                     "sections": {"fa_part2": {"line": 1}, "fa_part3": {"line": 3}}},
+            "text": "上海市规划和自然资源局 2024年度部门决算表\n收入支出决算总表\n第三部分 上海市普陀区规划和自然资源局 2023年度部门决算\n情况说明"}},
+    ],
+)  # fmt: skip
+def fa_part_titles(budget, ctx):
+    name = re.sub(r"\s", "", str(budget.meta.department or ""))
+    if _is_template(budget):
+        return
+    for key in _TITLED_PARTS:
+        got = _title_text(budget, key)
+        if got is None:
+            continue
+        head, ln = got
+        where = {"line": ln.line, "page": ln.page, "row": key}
+        if len(name) >= 4 and name not in head:
+            near = re.search(
+                rf"{re.escape(name[:4])}[\u4e00-\u9fa5]{{{max(0, len(name) - 6)},{len(name) - 3}}}{re.escape(name[-1])}",
+                head,
+            )
+            if not (near and 0 < _distance(near.group(0), name) <= 2):  # a name a character or two off: FA014
+                yield ctx.finding(f"标题“{ln.text.strip()}”未使用封面上的部门全称“{name}”", expected=name,
+                                  actual=ln.text.strip(), **where)  # fmt: skip
+        years = re.findall(r"(?<!\d)(\d{4})(?=年)", head)
+        if budget.meta.year and years and str(budget.meta.year) not in years:
+            yield ctx.finding(f"标题“{ln.text.strip()}”的年度为 {years[0]} 年，决算年度为 {budget.meta.year} 年",
+                              expected=str(budget.meta.year), actual=years[0], **where)  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_template_text, fa_toc_matches_body, fa_department_name, fa_paragraph_ends_with_semicolon]
+    return [fa_template_text, fa_toc_matches_body, fa_department_name, fa_paragraph_ends_with_semicolon, fa_part_titles]

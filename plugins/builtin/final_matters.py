@@ -10,12 +10,30 @@
 - FA312: 说明六 lists (主要包括) only the economic items the basic-economic table shows spending on.
 - FA313: 七（二）gives the counts of each 三公 item with spending: 团组 and 人次, the vehicles bought and
   held, the 接待 批次 and 人次.
+- FA315: 政府采购 awards: each within its reservation; the awards to SMEs (in reserved and in other
+  projects) within the total.
+- FA316: 政府采购: the share reserved for SMEs of the total, below 30% (an ``info``: the 30% applies to
+  each suitable project, not to a department's total).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, at, from_text, item_name, resolve_item, same_figure, sum_finding, unreliable, wan
+from auditor.finalkit import (
+    NOTES,
+    at,
+    from_text,
+    half_step,
+    item_name,
+    pct,
+    resolve_item,
+    same_figure,
+    sum_finding,
+    unreliable,
+    wan,
+)  # fmt: skip
 from auditor.rulekit import fact_records, fen_or_zero, first_fact, is_missing, records, yuan
 
 
@@ -348,7 +366,125 @@ def fa_sangong_details(budget, ctx):
                               line=final.get("line"), page=final.get("page"))  # fmt: skip
 
 
+_PROCUREMENT_LABELS = {
+    "total": "政府采购金额",
+    "sme_reserved": "面向中小企业预留金额",
+    "small_reserved": "面向小微企业预留金额",
+    "sme_awarded": "中小企业预留项目中由中小企业中标或成交的金额",
+    "small_awarded": "小微企业预留项目中由小微企业中标或成交的金额",
+    "other_awarded": "其他项目中由中小企业中标或成交的金额",
+}
+PROCUREMENT_SME = {
+    **NOTES,
+    "regulation": "财库〔2020〕46号《政府采购促进中小企业发展管理办法》（预留采购份额）；部门决算公开模板：政府采购支出情况",
+    "article": "R3/R5",
+}
+
+
+def _procurement_facts(budget) -> dict[str, dict]:
+    return {k: f for k in _PROCUREMENT_LABELS if (f := first_fact(budget, f"procurement:{k}")) is not None
+            and not is_missing(f.get("amount"))}  # fmt: skip
+
+
+@rule(
+    "FA315",
+    name="fa-procurement-awards-within-reservations",
+    title="政府采购：预留项目中由中小（小微）企业中标的金额不超过预留金额；授予中小企业的金额合计不超过采购总额",
+    severity="error",
+    tags=["narrative", "procurement"],
+    reference=PROCUREMENT_SME,
+    kinds="final",
+    description=(
+        "An award in the projects reserved for SMEs (小微企业) is a contract within those projects, so it "
+        "does not exceed their reserved budget (a warning: the reservation is a budget, the award a "
+        "contract); the awards to SMEs in reserved and in other projects are contracts within the year's "
+        "procurement, so together they do not exceed its total (an error). Each figure may be off by half "
+        "its last printed digit, so only an excess beyond that is reported."
+    ),
+    cases=[
+        {"name": "within", "fires": 0, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.25", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "246.47", "unit": "万元"},
+            {"key": "procurement:small_reserved", "value": "0", "unit": "万元"},
+            {"key": "procurement:sme_awarded", "value": "246.47", "unit": "万元"},
+            {"key": "procurement:small_awarded", "value": "0", "unit": "万元"},
+            {"key": "procurement:other_awarded", "value": "4.79", "unit": "万元"}]}},
+        {"name": "an award above its reservation", "fires": 1, "budget": {"facts": [
+            {"key": "procurement:total", "value": "2319.21", "unit": "万元"},
+            {"key": "procurement:small_reserved", "value": "164.87", "unit": "万元"},
+            {"key": "procurement:small_awarded", "value": "184.87", "unit": "万元"}]}},
+        {"name": "awards above the total", "fires": 1, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.25", "unit": "万元"},
+            {"key": "procurement:sme_awarded", "value": "246.47", "unit": "万元"},
+            {"key": "procurement:other_awarded", "value": "14.79", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_procurement_awards(budget, ctx):
+    f = _procurement_facts(budget)
+
+    def over(parts: list[str], limit: str, severity: str | None):
+        if limit not in f or not all(p in f for p in parts):
+            return None
+        got = sum(int(f[p]["amount"]) for p in parts)
+        cap = int(f[limit]["amount"])
+        slack = sum(half_step(f[k]["value"]) for k in (*parts, limit))
+        if got - cap <= slack:
+            return None
+        what = " + ".join(f"{_PROCUREMENT_LABELS[p]} {f[p]['value']}万元" for p in parts)
+        return ctx.finding(
+            f"政府采购：{what} 超过{_PROCUREMENT_LABELS[limit]} {f[limit]['value']}万元（多 {wan(got - cap)}）",
+            severity=severity, expected=f"≤ {yuan(cap)}", actual=yuan(got), **at(f[parts[0]]),
+        )  # fmt: skip
+
+    for finding in (
+        over(["sme_awarded"], "sme_reserved", "warning"),
+        over(["small_awarded"], "small_reserved", "warning"),
+        over(["sme_awarded", "other_awarded"], "total", None),
+    ):
+        if finding:
+            yield finding
+
+
+@rule(
+    "FA316",
+    name="fa-procurement-sme-share",
+    title="政府采购：面向中小企业预留金额占采购总额的比例（低于 30% 时提示）",
+    severity="info",
+    tags=["narrative", "procurement"],
+    reference=PROCUREMENT_SME,
+    kinds="final",
+    description=(
+        "The rules reserve at least 30% of each suitable project's budget for SMEs. A department's total "
+        "mixes projects that must be reserved with projects that need not be, so a share below 30% of "
+        "the total is only a hint to look at the projects."
+    ),
+    cases=[
+        {"name": "most reserved", "fires": 0, "budget": {"facts": [
+            {"key": "procurement:total", "value": "251.25", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "246.47", "unit": "万元"}]}},
+        {"name": "a tenth reserved", "fires": 1, "budget": {"facts": [
+            {"key": "procurement:total", "value": "2319.21", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "225.10", "unit": "万元"}]}},
+        {"name": "no procurement", "fires": 0, "budget": {"facts": [
+            {"key": "procurement:total", "value": "0", "unit": "万元"},
+            {"key": "procurement:sme_reserved", "value": "0", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_procurement_sme_share(budget, ctx):
+    f = _procurement_facts(budget)
+    if "total" not in f or "sme_reserved" not in f or int(f["total"]["amount"]) <= 0:
+        return
+    reserved, total = int(f["sme_reserved"]["amount"]), int(f["total"]["amount"])
+    share = Decimal(100 * reserved) / Decimal(total)
+    if share < 30:
+        yield ctx.finding(
+            f"政府采购：面向中小企业预留 {f['sme_reserved']['value']}万元，占采购总额 {f['total']['value']}万元 的 "
+            f"{pct(share)}，低于 30%（预留比例按项目计，请核对适宜由中小企业提供的项目是否足额预留）",
+            expected="≥ 30%", actual=pct(share), **at(f["sme_reserved"]),
+        )  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
     return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance,
-            fa_lists_spent_items, fa_sangong_details]  # fmt: skip
+            fa_lists_spent_items, fa_sangong_details, fa_procurement_awards, fa_procurement_sme_share]  # fmt: skip

@@ -19,7 +19,8 @@ change on last year is stated. ``income_total`` and ``income:<source>`` (二, wi
 ``gpb_final`` / ``gpb_rate`` / ``gpb_comparison`` (五（三）), ``basic_total`` / ``personnel`` /
 ``public`` (六), ``sangong_budget`` / ``sangong_final`` / ``sangong_rate`` / ``sangong_comparison``,
 ``sangong:<item>`` and ``sangong_rate:<item>`` (items ``outbound``, ``vehicle_total``,
-``reception``), ``sangong_none`` (七), ``procurement:<part>`` (十一（二）), ``vehicles`` /
+``reception``), ``sangong_none`` (七), ``procurement:<part>`` (十一（二）: total, goods, works, services, sme_reserved,
+small_reserved, sme_awarded, small_awarded, other_awarded), ``vehicles`` /
 ``vehicles:<category>`` / ``equipment_100w`` / ``assets_year`` (十一（三）) and ``perf:<count>`` (十).
 The 五（三）items go to ``fa_items``.
 """
@@ -356,6 +357,10 @@ _PROCUREMENT = {
     "services": r"服务采购金额",
     "sme_reserved": r"面向中小企业预留政府采购项目预算金额",
     "small_reserved": r"面向小微企业预留政府采购项目预算金额",
+    # the awards: in SME-reserved projects, in 小微-reserved projects, and to SMEs in the other projects
+    "sme_awarded": r"在面向中小企业预留的?政府采购项目中[，,]?由中小企业供应商中标或成交的[，,]?采购金额(?:为)?",
+    "small_awarded": r"在面向小微企业预留的?政府采购项目中[，,]?由小微企业供应商中标或成交的[，,]?采购金额(?:为)?",
+    "other_awarded": r"在其他政府采购项目中[，,]?由中小企业供应商中标或成交的[，,]?采购金额(?:为)?",
 }
 
 
