@@ -13,6 +13,7 @@ import functools
 from decimal import Decimal
 
 from .money import UNIT_FEN, tolerance
+from .parse.final.items import item_name
 from .rulekit import decimals_of, fen_or_zero, is_missing, records, row_location, show, yuan
 from .rules import RuleContext
 
@@ -202,30 +203,27 @@ def fen_of(value: str | None, unit: str = "万元") -> int | None:
     return int((Decimal(str(value)) * UNIT_FEN[unit]).to_integral_value())
 
 
-def item_name(text) -> str:
-    """A 科目 name as the 说明 prints it, compared with the table's (quotes and spaces removed)."""
-    return str(text or "").replace("“", "").replace("”", "").strip()
+def item_section(item: dict) -> str:
+    """The 说明 section of a ``fa_items`` row: ``fa_n5`` (the default), ``fa_n8`` or ``fa_n9``."""
+    section = item.get("section")
+    return "fa_n5" if is_missing(section) or not section else str(section)
 
 
-def resolve_item(item: dict, rows: list[dict]) -> tuple[dict | None, bool]:
-    """(the 项 row an item names, whether its names are the table's) of a 五（三）item.
+def resolve_item(item: dict, rows: list[dict], amount: str = "total") -> tuple[dict | None, bool]:
+    """(the 项 row an item names, whether its names are the table's) of a 说明 item.
 
-    By name: 类 → 款 under it → 项 under that. When a name is not the table's, the 项 of the same 类
-    whose 决算 is the item's, if there is exactly one, is the row meant (its names differ).
+    The loader gives an item the code of the 项 its 类, 款 and 项 names are in the table. An item
+    without a code whose 决算 is the `amount` of exactly one 项 of its 类 names that 项 wrongly.
     """
     coded = [r for r in rows if isinstance(r.get("code"), str)]
+    code = item.get("code")
+    if isinstance(code, str) and code:
+        row = next((r for r in coded if r["code"] == code), None)
+        if row is not None:
+            return row, True
     cls = next((r for r in coded if len(r["code"]) == 3 and item_name(r["name"]) == item_name(item.get("lei"))), None)
-    if cls is None:
-        return None, False
-    kuan = next((r for r in coded if len(r["code"]) == 5 and r["code"].startswith(cls["code"])
-                 and item_name(r["name"]) == item_name(item.get("kuan"))), None)  # fmt: skip
-    if kuan is not None:
-        xiang = next((r for r in coded if len(r["code"]) == 7 and r["code"].startswith(kuan["code"])
-                      and item_name(r["name"]) == item_name(item.get("xiang"))), None)  # fmt: skip
-        if xiang is not None:
-            return xiang, True
-    if is_missing(item.get("final")):
+    if cls is None or is_missing(item.get("final")):
         return None, False
     same = [r for r in coded if len(r["code"]) == 7 and r["code"].startswith(cls["code"])
-            and fen_or_zero(r["total"]) == int(item["final"])]  # fmt: skip
+            and fen_or_zero(r.get(amount)) == int(item["final"])]  # fmt: skip
     return (same[0], False) if len(same) == 1 else (None, False)

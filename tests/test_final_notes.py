@@ -93,6 +93,11 @@ def test_finance_bureau_notes_facts(finance):
         "assets_year": "2024", "vehicles": "0", "perf:self_evaluated": "4",
         "perf:excellent": "4",
     }  # fmt: skip
+    assert {k: got[k] for k in ("gov_fund_none", "soe_capital_none")} == {
+        "gov_fund_none": "无政府性基金预算财政拨款收入和支出", "soe_capital_none": "无国有资本经营预算财政拨款收入和支出"}  # fmt: skip
+    assert list(finance.table("fa_items")["code"]) == [
+        "2010601", "2010602", "2010607", "2010608", "2080501", "2080505", "2080506", "2080599", "2101101", "2210201", "2210203",
+    ]  # fmt: skip
     f = finance.table("facts").set_index("key")
     assert f.loc["total_change", "direction"] == "减少" and f.loc["total_change_pct", "direction"] == "下降"
     assert f.loc["total_change", "reason"].startswith("基本支出中人员进出及退休变化")
@@ -135,6 +140,12 @@ def test_planning_items_carry_their_rates():
     assert len(items) == 13
     assert list(items["completion_rate"])[:4] == ["100.00", "100.00", "98.61", "99.50"]
     assert items.iloc[8]["xiang"] == "城乡社区规划与管理" and int(items.iloc[8]["final"]) == 2_739_560_000
+    # the code of the 项 whose 类, 款 and 项 names are the item's; none where a name is not the table's
+    assert [c if isinstance(c, str) else None for c in items["code"]] == [
+        "2080501", "2080502", "2080505", "2080506", None, "2101101", "2101102", "2120101", "2120201", "2200150",
+        None, None, None,
+    ]  # fmt: skip
+    assert set(items["section"]) == {"fa_n5"}
 
 
 @needs_corpus
@@ -204,6 +215,9 @@ def test_one_changed_note_figure_is_one_finding_at_its_line(finance_doc, finance
         # 十一（二）: a tenth reserved for SMEs is a hint (and the award in the reserved projects exceeds it)
         (24, "预留政府采购项目预算金额246.47万元", "预留政府采购项目预算金额24.64万元",
          [("FA315", "warning", 24, 8), ("FA316", "info", 24, 6)]),
+        # 八: figures stated for a fund whose table is empty (本年收入 and 本年支出 both)
+        (23, "2024年度无政府性基金预算财政拨款收入和支出。", "2024年度政府性基金预算财政拨款收入5.00万元，支出5.00万元。",
+         [("FA317", "error", 23, 21), ("FA317", "error", 23, 21)]),
         # 十一（三）: the vehicle categories
         (24, "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车0辆", "车0辆、特种专业技术用车0辆、离退休干部用车0辆、其他用车1辆",
          [("FA310", "error", 24, 12)]),
@@ -233,6 +247,13 @@ def test_one_changed_note_fact_is_one_finding_at_its_place(finance_doc, finance,
             [("FA014", "warning", 23, 19)],
         ),
         (24, "采购金额4.79万元。", "采购金额4.79万元；", [("FA015", "warning", 24, 10)]),
+        # two alternatives run together (the comparison is then not read, so its reason is missed too)
+        (22, "135.25万元。决算数小于", "135.25万元。决算数大小于", [("FA017", "warning", 22, 8), ("FA305", "warning", 22, 7)]),
+        # a change of 2.00万元 called 持平
+        (21, "财政拨款收入支出总计持平", "财政拨款收入支出总计减少2.00万元，持平", [("FA017", "warning", 21, 15)]),
+        # an item's 决算 in 元, and a 完成率 without its %
+        (22, "支出决算为10.00万元。", "支出决算为10.00元。", [("FA018", "warning", 22, 5)]),
+        (21, "成年初预算的98.20%", "成年初预算的98.20", [("FA018", "warning", 21, 30)]),
         # the tables' part titled without the district, the 说明's with another year
         (6, "第二部分上海市普陀区财政局2024年度", "第二部分上海市财政局2024年度", [("FA016", "warning", 6, 1)]),
         (21, "第三部分上海市普陀区财政局2024年度", "第三部分上海市普陀区财政局2023年度", [("FA016", "warning", 21, 1)]),

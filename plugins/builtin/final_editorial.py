@@ -31,6 +31,7 @@ _PLACEHOLDER = re.compile(r"X{2,}|×{2,}|Ｘ{2,}|【\s*】|【[^】]{0,12}(?:填
 _RESIDUE = re.compile(
     r"[（(]不涉及的不列[)）]|[（(]如持平作持平表述[)）]|仍保留该表格式|按上述格式依次说明"
     r"|(?:增加|减少|增长|下降|大于|小于)[（(](?:增加|减少|增长|下降|大于|小于)[)）]"
+    r"|(?<=[，,])支出收入(?=\d)"  # the template's 说明八 “收入XXX万元，支出收入XXX万元”
 )
 
 
@@ -56,6 +57,8 @@ def _is_template(budget) -> bool:
                                                      "text": "本年收入合计2946.25万元，下降1.87%。"}},
         {"name": "an alternative left in", "fires": 1, "budget": {"meta": {"department": "上海市普陀区财政局"},
                                                                  "text": "减少0.15万元，下降（增长）27.78%。"}},
+        {"name": "the template's 支出收入", "fires": 1, "budget": {"meta": {"department": "上海市普陀区财政局"},
+                                                              "text": "政府性基金预算财政拨款收入58.00万元，支出收入58.00万元。"}},
         {"name": "a placeholder", "fires": 1, "budget": {"meta": {"department": "上海市普陀区财政局"},
                                                         "text": "本年收入合计XXX万元。"}},
         {"name": "the unfilled template is one finding", "fires": 1, "budget": {"meta": {"department": "上海市XX局"},

@@ -27,6 +27,7 @@ from auditor.finalkit import (
     from_text,
     half_step,
     item_name,
+    item_section,
     pct,
     resolve_item,
     same_figure,
@@ -56,13 +57,13 @@ from auditor.rulekit import fact_records, fen_or_zero, first_fact, is_missing, r
             "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
                                            {"code": "20106", "name": "财政事务", "total": "10.00"},
                                            {"code": "2010601", "name": "行政运行", "total": "10.00"}],
-                       "fa_items": [{"number": 1, "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
+                       "fa_items": [{"number": 1, "code": "2010601", "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
                                      "budget": "11.00", "final": "10.00"}]}}},
         {"name": "another 决算", "fires": 1, "budget": {
             "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
                                            {"code": "20106", "name": "财政事务", "total": "10.00"},
                                            {"code": "2010601", "name": "行政运行", "total": "10.00"}],
-                       "fa_items": [{"number": 1, "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
+                       "fa_items": [{"number": 1, "code": "2010601", "lei": "一般公共服务支出", "kuan": "财政事务", "xiang": "行政运行",
                                      "budget": "11.00", "final": "10.50"}]}}},
         {"name": "a superseded 项 name", "fires": 1, "budget": {
             "tables": {"fa_gpb_function": [{"code": "220", "name": "自然资源海洋气象等支出", "total": "45.00"},
@@ -76,7 +77,7 @@ def fa_items_match_table(budget, ctx):
     if unreliable(budget, ctx, "fa_gpb_function"):
         return
     rows = records(budget, "fa_gpb_function")
-    items = records(budget, "fa_items")
+    items = [i for i in records(budget, "fa_items") if item_section(i) == "fa_n5"]
     if not rows or not items:
         return
     explained: set[str] = set()

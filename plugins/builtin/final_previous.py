@@ -10,7 +10,7 @@ decimals, so figures agree within the printing of the 决算 (``money.tolerance`
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, resolve_item, wan
+from auditor.finalkit import NOTES, item_section, resolve_item, wan
 from auditor.model import is_final
 from auditor.rulekit import agrees, fact_records, fen_or_zero, is_missing, records, total_row, yuan
 
@@ -87,7 +87,7 @@ def fa_initial_budget(budget, ctx):
     by_code = {str(r["code"]): r for r in records(previous, "gpb_function") if not is_missing(r.get("code"))}
     rows = records(budget, "fa_gpb_function")
     for item in records(budget, "fa_items"):
-        if is_missing(item.get("budget")) or item.get("budget_kind") == "全年":
+        if is_missing(item.get("budget")) or item.get("budget_kind") == "全年" or item_section(item) != "fa_n5":
             continue
         row, _ = resolve_item(item, rows)
         if row is None or row["code"] not in by_code:

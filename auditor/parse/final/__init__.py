@@ -12,6 +12,7 @@ from ...document import Document
 from ...model import FA_NINE_TABLES, FA_TABLE_KEYS, Budget, Meta, TableInfo, empty_frame, frame_from_records
 from ...schemas import validate_frames
 from ..kind import Kind
+from .items import resolve_codes
 from .locate import locate_tables
 from .notes import read_notes
 from .structure import parse_structure, record_structure
@@ -48,7 +49,7 @@ def parse_final(doc: Document, kind: Kind) -> Budget:
     meta.missing_tables = [k for k in FA_NINE_TABLES if k not in meta.tables]
     facts, items = read_notes(doc, structure)
     frames["facts"] = frame_from_records("facts", facts)
-    frames["fa_items"] = frame_from_records("fa_items", items)
+    frames["fa_items"] = frame_from_records("fa_items", resolve_codes(items, frames))
     for key in FA_TABLE_KEYS:
         if key not in frames:
             frames[key] = empty_frame(key)

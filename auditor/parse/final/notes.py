@@ -22,7 +22,8 @@ change on last year is stated. ``income_total`` and ``income:<source>`` (二, wi
 ``reception``), ``sangong_none`` (七), ``procurement:<part>`` (十一（二）: total, goods, works, services, sme_reserved,
 small_reserved, sme_awarded, small_awarded, other_awarded), ``vehicles`` /
 ``vehicles:<category>`` / ``equipment_100w`` / ``assets_year`` (十一（三）) and ``perf:<count>`` (十).
-The 五（三）items go to ``fa_items``.
+``<fund>_none`` (“无…预算财政拨款收入和支出”) or ``<fund>_income`` / ``<fund>_expenditure`` (八
+``gov_fund``, 九 ``soe_capital``). The 五（三）items, and those of 八 and 九, go to ``fa_items``.
 """
 
 from __future__ import annotations
@@ -412,6 +413,23 @@ def _perf(sink: Sink, t: Text) -> None:
             sink.add(t, f"perf:{key}", m, 1, "个")
 
 
+_FUNDS = {"fa_n8": ("gov_fund", "政府性基金"), "fa_n9": ("soe_capital", "国有资本经营")}
+
+
+def _fund(sink: Sink, t: Text, items: list[dict]) -> None:
+    """八 / 九: “无…收入和支出”, or the fund's income and spending and its items (as 五（三）'s)."""
+    prefix, name = _FUNDS[t.section]
+    none = re.search(rf"无{name}预算财政拨款(?:收入(?:和|及|与|、)?)?支出", t.text)
+    if none:
+        sink.add(t, f"{prefix}_none", none, 0, None)
+        return
+    m = re.search(rf"{name}预算财政拨款收入(?:为)?{N}万元{_C}?(支出收入|支出)(?:为)?{N}万元", t.text)
+    if m:
+        sink.add(t, f"{prefix}_income", m, 1, "万元")
+        sink.add(t, f"{prefix}_expenditure", m, 3, "万元", label=m.group(2))
+    _items(t, m.end() if m else 0, items)
+
+
 _READERS = {"fa_n1": _total, "fa_n2": _total, "fa_n3": _total, "fa_n4": _total, "fa_n6": _n6, "fa_n7": _n7, "fa_n10": _perf,
             "fa_operating": _operating, "fa_procurement": _procurement, "fa_assets": _assets}  # fmt: skip
 
@@ -425,6 +443,8 @@ def read_notes(doc: Document, structure: Structure) -> tuple[list[dict], list[di
         t = Text.of(key, doc.lines[start:end])
         if key == "fa_n5":
             _n5(sink, t, items)
+        elif key in _FUNDS:
+            _fund(sink, t, items)
         elif key in _READERS:
             _READERS[key](sink, t)
         elif key == "fa_n11" and not any(k in spans for k in ("fa_operating", "fa_procurement", "fa_assets")):

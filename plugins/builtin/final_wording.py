@@ -1,0 +1,142 @@
+"""部门决算 情况说明 wording: words that contradict themselves, and figures printed in the wrong form.
+
+The 情况说明 (第三部分 up to 第四部分) is read with its lines joined and spaces removed, so a word or a
+figure wrapped over two lines is still one.
+
+- FA017: contradictory words: two alternatives of the template run together (``大小于``, ``增减少``,
+  ``减增加``), or a change of a non-zero amount called 持平 in the same breath (``减少2.00万元，持平``).
+- FA018: a figure in the wrong form: an amount of the template's sentences in 元 where every 决算
+  figure is 万元 (``支出决算为12.50元``), and a share or 完成率 printed without its % sign (a change's
+  rate is FA304's).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from auditor import hookimpl, rule
+from auditor.finalkit import at
+from auditor.rulekit import is_missing, records
+
+TEMPLATE_WORDS = {
+    "regulation": "部门决算公开模板（上海区级，附件2）：情况说明的句式（大于/小于、增加/减少、持平择一表述，金额以万元计）",
+    "article": "R4",
+    "confidence": "H",
+}
+
+
+def _notes_text(budget) -> tuple[str, list[int], list] | None:
+    """(the 情况说明 joined without spaces, where each line starts in it, the lines), None without one."""
+    start, end = budget.meta.sections.get("fa_part3"), budget.meta.sections.get("fa_part4")
+    doc = getattr(budget, "document", None)
+    if start is None or doc is None:
+        return None
+    lines = doc.lines
+    begin = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (start.page, start.line)), None)
+    if begin is None:
+        return None
+    stop = len(lines)
+    if end is not None:
+        stop = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (end.page, end.line)), stop)
+    parts, starts, kept, offset = [], [], [], 0
+    for ln in lines[begin:stop]:
+        body = re.sub(r"[\s\u3000]+", "", ln.text)
+        if body:
+            parts.append(body)
+            starts.append(offset)
+            kept.append(ln)
+            offset += len(body)
+    return "".join(parts), starts, kept
+
+
+def _where(got, pos: int) -> dict:
+    _, starts, lines = got
+    ln = lines[max(0, bisect.bisect_right(starts, pos) - 1)]
+    return {"line": ln.line, "page": ln.page}
+
+
+_MASHED = re.compile(r"大小于|小大于|增减少|减增加|增下降|减增长|增长下降|下降增长")
+_N = r"\d[\d,]*(?:\.\d+)?"
+_FLAT_CHANGE = re.compile(rf"(增加|减少)了?({_N})万元[，,]?(?:与上年(?:度)?)?(?<!基本)持平")
+
+
+@rule(
+    "FA017",
+    name="fa-contradictory-words",
+    title="情况说明的用词自相矛盾（大小于、增减少、减增加，或增减了金额又称持平）",
+    severity="warning",
+    tags=["editorial", "narrative"],
+    reference=TEMPLATE_WORDS,
+    kinds="final",
+    cases=[
+        {"name": "one word each", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n决算数小于预算数。与2023年度相比，减少0.15万元，下降27.78%。\n与2023年度相比，基本持平。"}},
+        {"name": "two alternatives run together, wrapped", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n支出决算为9.00万元，决算数大小\n于预算数。"}},
+        {"name": "a change called 持平", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n与2023年度相比，财政拨款收入支出总计减少2.00万元，持平。"}},
+    ],
+)  # fmt: skip
+def fa_contradictory_words(budget, ctx):
+    got = _notes_text(budget)
+    if got is None:
+        return
+    text = got[0]
+    for m in _MASHED.finditer(text):
+        yield ctx.finding(f"用词矛盾：“{m.group(0)}”（{text[max(0, m.start() - 12) : m.end() + 8]}）",
+                          actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+    for m in _FLAT_CHANGE.finditer(text):
+        if float(m.group(2).replace(",", "")) != 0:
+            yield ctx.finding(f"{m.group(1)} {m.group(2)}万元 又称持平（{text[max(0, m.start() - 12) : m.end()]}）",
+                              actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+
+
+#: an amount of the template's sentences: what it is (…为) and the figure, printed in 元 (not 万元/亿元)
+_YUAN = re.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?({_N})元(?![/／每])")
+
+
+@rule(
+    "FA018",
+    name="fa-figure-form",
+    title="情况说明的数字形式：金额以万元表述（非“元”），占比与完成率带百分号",
+    severity="warning",
+    tags=["editorial", "narrative"],
+    reference=TEMPLATE_WORDS,
+    kinds="final",
+    description=(
+        "Every 决算 figure is in 万元; an amount after 总计/合计/收入/支出/决算/预算/经费/金额 printed with 元 "
+        "alone is a wrong unit. A share (占…) or 完成率 read without its % sign is reported here, a "
+        "change's rate without it by FA304."
+    ),
+    cases=[
+        {"name": "万元 and %", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50万元，完成年初预算的100.00%。",
+            "facts": [{"key": "gpb_rate", "value": "100.00", "unit": "%", "base": "gpb_budget", "of": "gpb_final"}]}},
+        {"name": "元 for 万元", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50元。"}},
+        {"name": "a share without %", "fires": 1, "budget": {"facts": [
+            {"key": "gpb_share", "value": "99.86", "unit": None, "base": "expenditure_total", "of": "gpb_total"}]}},
+    ],
+)  # fmt: skip
+def fa_figure_form(budget, ctx):
+    got = _notes_text(budget)
+    if got is not None:
+        text = got[0]
+        for m in _YUAN.finditer(text):
+            if re.search(r"人均|平均|每", text[max(0, m.start() - 6) : m.start()]):
+                continue  # a figure per person or per unit may well be in 元
+            yield ctx.finding(f"金额单位疑误：“{m.group(0)}”，决算金额以万元计", expected=f"{m.group(2)}万元",
+                              actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+    for fact in records(budget, "facts"):
+        key = str(fact.get("key") or "")
+        if "_change" in key or is_missing(fact.get("base")) or not fact.get("base"):
+            continue
+        if fact.get("unit") != "%" and not is_missing(fact.get("value")):
+            yield ctx.finding(f"情况说明的比例 {fact['value']} 缺少百分号（{fact.get('text') or key}）",
+                              expected=f"{fact['value']}%", actual=str(fact["value"]), **at(fact))  # fmt: skip
+
+
+@hookimpl
+def auditor_register_rules():
+    return [fa_contradictory_words, fa_figure_form]
