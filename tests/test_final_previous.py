@@ -53,3 +53,42 @@ def test_an_item_budgeted_otherwise_is_an_info_at_the_item(changes, expected):
 def test_last_years_final_accounts_are_not_the_budget():
     prior = budget_from_dict({"meta": {"department": "上海市普陀区财政局", "year": 2023, "kind": "部门决算"}})
     assert fa401(prior) == []
+
+
+def final_2023(gpb_total="3003.19", operating="182.10"):
+    """The finance bureau's 2023 决算 as its 2024 决算's changes on last year give it (万元)."""
+    return budget_from_dict({
+        "meta": {"department": "上海市普陀区财政局", "year": 2023, "kind": "部门决算"},
+        "tables": {
+            "fa_summary": [{"side": "income", "item": "总计", "amount": "3052.34"}],
+            "fa_fiscal_summary": [{"side": "income", "item": "总计", "total": "2961.68"}],
+            "fa_gpb_function": [{"code": None, "name": "合计", "total": gpb_total}],
+            "fa_sangong": [{"stage": "final", "total": "0.00"}],
+        },
+        "facts": [{"key": "operating_expenses", "value": operating, "unit": "万元"}],
+    })  # fmt: skip
+
+
+def fa402(previous):
+    return [(f.severity, f.location.row, f.location.page, f.location.line, f.expected, f.actual)
+            for f in audit(FINANCE, previous=previous).findings if f.rule == "FA402"]  # fmt: skip
+
+
+@needs_corpus
+def test_last_years_final_accounts_the_changes_reproduce_give_nothing():
+    # 2,995.39 + 56.95 (减少), 2,961.68 持平, 2,940.05 + 63.14 (减少), 三公 0 持平, 184.65 − 2.55 (增加)
+    assert fa402(final_2023()) == []
+
+
+@needs_corpus
+def test_a_change_that_does_not_reproduce_last_years_figure_is_a_warning_at_the_change():
+    assert fa402(final_2023(gpb_total="3030.19", operating="182.11")) == [
+        ("warning", "gpb_total_change", 21, 21, "30301900.00", "30031900.00"),
+    ]  # 182.11 is within the printing of 184.65, 2.55 and 182.11
+
+
+@needs_corpus
+def test_a_decision_of_another_year_is_not_compared():
+    prior = final_2023(gpb_total="1.00")
+    prior.meta.year = 2022
+    assert fa402(prior) == []
