@@ -248,12 +248,19 @@ def test_one_changed_note_fact_is_one_finding_at_its_place(finance_doc, finance,
         ),
         (24, "采购金额4.79万元。", "采购金额4.79万元；", [("FA015", "warning", 24, 10)]),
         # two alternatives run together (the comparison is then not read, so its reason is missed too)
-        (22, "135.25万元。决算数小于", "135.25万元。决算数大小于", [("FA017", "warning", 22, 8), ("FA305", "warning", 22, 7)]),
+        (
+            22,
+            "135.25万元。决算数小于",
+            "135.25万元。决算数大小于",
+            [("FA017", "warning", 22, 8), ("FA305", "warning", 22, 7)],
+        ),
         # a change of 2.00万元 called 持平
         (21, "财政拨款收入支出总计持平", "财政拨款收入支出总计减少2.00万元，持平", [("FA017", "warning", 21, 15)]),
         # an item's 决算 in 元, and a 完成率 without its %
         (22, "支出决算为10.00万元。", "支出决算为10.00元。", [("FA018", "warning", 22, 5)]),
         (21, "成年初预算的98.20%", "成年初预算的98.20", [("FA018", "warning", 21, 30)]),
+        # the 主要用于 of 2080501 (退休人员经费支出) copied for 2101101
+        (22, "在职人员基本医疗保险费", "退休人员经费支出", [("FA020", "info", 22, 28)]),
         # the tables' part titled without the district, the 说明's with another year
         (6, "第二部分上海市普陀区财政局2024年度", "第二部分上海市财政局2024年度", [("FA016", "warning", 6, 1)]),
         (21, "第三部分上海市普陀区财政局2024年度", "第三部分上海市普陀区财政局2023年度", [("FA016", "warning", 21, 1)]),
@@ -364,3 +371,26 @@ def test_a_very_long_note_section_loads_in_linear_time(tmp_path):
     budget = load(path)
     assert time.process_time() - start < 5
     assert len(budget.table("facts")) == 1 + 2 * 15_000
+
+
+def test_figures_an_extractor_set_on_their_own_line_go_back_into_their_sentence():
+    from auditor.document import Line
+    from auditor.parse.final.notes import _figures_put_back
+
+    def put_back(*texts):
+        return [
+            t
+            for _, t in _figures_put_back([Line(text=t, line=n, page=None, cells=(t,)) for n, t in enumerate(texts, 1)])
+        ]
+
+    # pdfplumber's text of the finance bureau's 说明 (figures off the baseline): gaps, a figure at the end
+    assert put_back("上海市普陀区财政局 年度收入支出总计 万元。与 年度相比，收入", "2024 2995.39 2023") == [
+        "上海市普陀区财政局2024年度收入支出总计2995.39万元。与2023年度相比，收入"
+    ]
+    assert put_back("卫生健康支出（类） 万元，占 ；住房保障支出（类） 万元，占", "60.99 2.07% 445.69 15.16%") == [
+        "卫生健康支出（类）60.99万元，占2.07%；住房保障支出（类）445.69万元，占15.16%"
+    ]
+    # as many figures as places, but two ways to put them (the start or the end): left as printed
+    assert put_back("万元；共有 辆，其中为", "1 2") == ["万元；共有 辆，其中为", "1 2"]
+    # more figures than places: left as printed, never guessed
+    assert put_back("本年收入合计 万元", "2946.25 2940.05") == ["本年收入合计 万元", "2946.25 2940.05"]

@@ -1,4 +1,10 @@
-"""部门决算 (final accounts) disclosure rules written in Python: empty tables and their notes.
+"""部门决算 (final accounts) disclosure rules written in Python: empty tables and their notes, and how
+finely the tables are broken down.
+
+- FA011: an empty 三公 / 基金 / 国资 table carries its note, and a table with figures does not.
+- FA003: the function tables go down to 项 (a 款 with spending has its 项), the basic-economic table
+  down to 款 (a 类 with spending has its 款), and its rows are the template's (a template row left out
+  is an ``info``; a code printed with another name than the template's a ``warning``).
 
 The lists of required tables and sections are YAML rules (``rules/final-accounts.yaml``).
 """
@@ -6,7 +12,8 @@ The lists of required tables and sections are YAML rules (``rules/final-accounts
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.finalkit import PUBLICATION
+from auditor.finalkit import PUBLICATION, TEMPLATE, from_text, item_name, loc, unreliable, wan
+from auditor.rulekit import fen_or_zero, records
 
 _EMPTY_NOTE = ("无", "没有", "未")
 
@@ -46,6 +53,99 @@ def fa_empty_table_note(budget, ctx):
             yield ctx.finding(f"“{ti.title}”有数据，却注明本表无数据", table=key, line=ti.line, page=ti.page)
 
 
+#: the basic-economic rows of the template (部门决算模板 一般公共预算财政拨款基本支出决算表), code -> name
+TEMPLATE_ECONOMIC = {
+    "301": "工资福利支出", "30101": "基本工资", "30102": "津贴补贴", "30103": "奖金", "30106": "伙食补助费",
+    "30107": "绩效工资", "30108": "机关事业单位基本养老保险缴费", "30109": "职业年金缴费",
+    "30110": "职工基本医疗保险缴费", "30111": "公务员医疗补助缴费", "30112": "其他社会保障缴费", "30113": "住房公积金",
+    "30114": "医疗费", "30199": "其他工资福利支出",
+    "302": "商品和服务支出", "30201": "办公费", "30202": "印刷费", "30203": "咨询费", "30204": "手续费", "30205": "水费",
+    "30206": "电费", "30207": "邮电费", "30208": "取暖费", "30209": "物业管理费", "30211": "差旅费",
+    "30212": "因公出国（境）费用", "30213": "维修（护）费", "30214": "租赁费", "30215": "会议费", "30216": "培训费",
+    "30217": "公务接待费", "30218": "专用材料费", "30224": "被装购置费", "30225": "专用燃料费", "30226": "劳务费",
+    "30227": "委托业务费", "30228": "工会经费", "30229": "福利费", "30231": "公务用车运行维护费", "30239": "其他交通费用",
+    "30240": "税金及附加费用", "30299": "其他商品和服务支出",
+    "303": "对个人和家庭的补助", "30301": "离休费", "30302": "退休费", "30303": "退职（役）费", "30304": "抚恤金",
+    "30305": "生活补助", "30306": "救济费", "30307": "医疗费补助", "30308": "助学金", "30309": "奖励金",
+    "30310": "个人农业生产补贴", "30311": "代缴社会保险费", "30399": "其他对个人和家庭的补助",
+    "310": "资本性支出", "31001": "房屋建筑物购建", "31002": "办公设备购置", "31003": "专用设备购置",
+    "31007": "信息网络及软件购置更新", "31013": "公务用车购置", "31019": "其他交通工具购置", "31021": "文物和陈列品购置",
+    "31022": "无形资产购置", "31099": "其他资本性支出",
+}  # fmt: skip
+
+_FUNCTION_TABLES = {"fa_expenditure": "支出决算表", "fa_gpb_function": "一般公共预算财政拨款支出决算表"}
+
+
+@rule(
+    "FA003",
+    name="fa-tables-detailed-enough",
+    title="功能分类细化到项、基本支出经济分类细化到款，经济分类科目与模板一致",
+    severity="warning",
+    tags=["disclosure"],
+    reference=TEMPLATE | {"regulation": "《预算法实施条例》第六条：决算按功能分类列到项，基本支出按经济性质分类列到款；部门决算公开模板", "article": "R2/R4"},
+    kinds="final",
+    description=(
+        "In a PDF (text can lose a row): a 款 of the 支出决算表 or the 一般公共预算 table with spending and "
+        "no 项 under it, and a 类 of the basic-economic table with spending and no 款 under it, are "
+        "warnings; a template row the basic-economic table leaves out is an info; a template code "
+        "printed with another name is a warning."
+    ),
+    cases=[
+        {"name": "detailed", "fires": 0, "budget": {"tables": {
+            "fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                {"code": "20106", "name": "财政事务", "total": "10.00"},
+                                {"code": "2010601", "name": "行政运行", "total": "10.00"}],
+            "fa_gpb_basic_economic": [{"code": "302", "name": "商品和服务支出", "amount": "1.00", "lane": "right"},
+                                      {"code": "30201", "name": "办公费", "amount": "1.00", "lane": "right"}]}}},
+        {"name": "a 款 without its 项", "fires": 1, "budget": {"tables": {
+            "fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                {"code": "20106", "name": "财政事务", "total": "10.00"}]}}},
+        {"name": "a code with another name", "fires": 1, "budget": {"tables": {
+            "fa_gpb_basic_economic": [{"code": "302", "name": "商品和服务支出", "amount": "1.00", "lane": "right"},
+                                      {"code": "30201", "name": "办公用品费", "amount": "1.00", "lane": "right"}]}}},
+    ],
+)  # fmt: skip
+def fa_tables_detailed(budget, ctx):
+    if from_text(budget):
+        return
+    for key, title in _FUNCTION_TABLES.items():
+        rows = [r for r in records(budget, key) if isinstance(r.get("code"), str)]
+        codes = {r["code"] for r in rows}
+        for r in rows:
+            if (
+                len(r["code"]) == 5
+                and fen_or_zero(r.get("total"))
+                and not any(len(c) == 7 and c.startswith(r["code"]) for c in codes)
+            ):
+                yield ctx.finding(f"{title} {r['code']} {r['name']}（{wan(r['total'])}）未细化到项级科目",
+                                  expected="项级科目", **loc(key, r, "total"))  # fmt: skip
+    key = "fa_gpb_basic_economic"
+    rows = [r for r in records(budget, key) if isinstance(r.get("code"), str)]
+    if not rows or unreliable(budget, ctx, key):
+        return
+    codes = {r["code"] for r in rows}
+    for r in rows:
+        code = r["code"]
+        if (
+            len(code) == 3
+            and fen_or_zero(r.get("amount"))
+            and not any(len(c) == 5 and c.startswith(code) for c in codes)
+        ):
+            yield ctx.finding(f"基本支出决算表 {code} {r['name']}（{wan(r['amount'])}）未细化到款级科目",
+                              expected="款级科目", **loc(key, r, "amount"))  # fmt: skip
+        want = TEMPLATE_ECONOMIC.get(code)
+        if want and item_name(r.get("name")) and item_name(r.get("name")) != item_name(want):
+            yield ctx.finding(f"基本支出决算表 {code} 名称为“{r['name']}”，模板为“{want}”", expected=want,
+                              actual=r["name"], **loc(key, r, "name"))  # fmt: skip
+    left_out = [c for c in TEMPLATE_ECONOMIC if c not in codes]
+    if len(codes) >= 20 and left_out:  # a table read whole that leaves template rows out
+        first = rows[0]
+        yield ctx.finding(
+            "基本支出决算表未列模板的科目：" + "、".join(f"{c} {TEMPLATE_ECONOMIC[c]}" for c in left_out),
+            severity="info", expected="、".join(left_out), table=key, page=first.get("page"), line=first.get("line"),
+        )  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_empty_table_note]
+    return [fa_empty_table_note, fa_tables_detailed]

@@ -8,6 +8,9 @@ figure wrapped over two lines is still one.
 - FA018: a figure in the wrong form: an amount of the template's sentences in 元 where every 决算
   figure is 万元 (``支出决算为12.50元``), and a share or 完成率 printed without its % sign (a change's
   rate is FA304's).
+- FA019: a blank page of a 决算 PDF (no text at all: blank, a table's empty overflow, or an image).
+- FA020: two 说明 items of unrelated 科目 (other 款) with the same 主要用于, a sign of copied text (an
+  ``info`` for the reviewer).
 """
 
 from __future__ import annotations
@@ -137,6 +140,62 @@ def fa_figure_form(budget, ctx):
                               expected=f"{fact['value']}%", actual=str(fact["value"]), **at(fact))  # fmt: skip
 
 
+@rule(
+    "FA019",
+    name="fa-blank-page",
+    title="决算 PDF 有空白页（无任何文字：空白、表格的空续页或图片页）",
+    severity="warning",
+    tags=["editorial"],
+    reference=TEMPLATE_WORDS | {"regulation": "公开文件应完整可读；部门决算公开模板的版式"},
+    kinds="final",
+    description="PDF only: a page without any text (a page of images has no text layer to search or copy either).",
+    cases=[
+        {"name": "every page has text", "fires": 0, "budget": {"pages": [["上海市普陀区财政局2024年度部门决算"], ["目录"]]}},
+        {"name": "a blank page", "fires": 1, "budget": {"pages": [["上海市普陀区财政局2024年度部门决算"], [], ["目录"]]}},
+    ],
+)  # fmt: skip
+def fa_blank_page(budget, ctx):
+    doc = getattr(budget, "document", None)
+    if doc is None or doc.kind != "pdf":
+        return
+    for page in doc.empty_pages:
+        yield ctx.finding(f"第 {page} 页为空白页（没有文字，或只有图片）", page=page, actual="(空白)")
+
+
+@rule(
+    "FA020",
+    name="fa-items-purpose-copied",
+    title="情况说明中不同款的科目“主要用于”表述完全相同（疑似照抄，请核对）",
+    severity="info",
+    tags=["editorial", "narrative"],
+    reference=TEMPLATE_WORDS | {"regulation": "部门决算公开模板：逐项说明各项级科目的主要用途"},
+    kinds="final",
+    description="Items of the same 款 may well share a purpose (退休人员经费 for two 养老 项); items of other 款 rarely do.",
+    cases=[
+        {"name": "own purposes", "fires": 0, "budget": {"tables": {"fa_items": [
+            {"number": 1, "code": "2080501", "purpose": "退休人员经费支出"},
+            {"number": 2, "code": "2080599", "purpose": "退休人员经费支出"},
+            {"number": 3, "code": "2101101", "purpose": "在职人员基本医疗保险费"}]}}},
+        {"name": "copied", "fires": 1, "budget": {"tables": {"fa_items": [
+            {"number": 1, "code": "2080501", "purpose": "退休人员经费支出"},
+            {"number": 3, "code": "2101101", "purpose": "退休人员经费支出"}]}}},
+    ],
+)  # fmt: skip
+def fa_items_purpose_copied(budget, ctx):
+    seen: dict[str, dict] = {}
+    for item in records(budget, "fa_items"):
+        purpose = re.sub(r"[\s。；;，,等]+$", "", str(item.get("purpose") or "")).strip()
+        code = item.get("code")
+        if len(purpose) < 6 or not isinstance(code, str) or len(code) != 7:
+            continue
+        first = seen.setdefault(purpose, item)
+        if first is not item and str(first["code"])[:5] != code[:5]:
+            yield ctx.finding(
+                f"情况说明第{first.get('number')}项（{first['code']}）与第{item.get('number')}项（{code}）的“主要用于”相同：{purpose}",
+                actual=purpose, **at(item, "fa_items"),
+            )  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_contradictory_words, fa_figure_form]
+    return [fa_contradictory_words, fa_figure_form, fa_blank_page, fa_items_purpose_copied]

@@ -57,8 +57,8 @@ class Text:
         t = cls(section)
         parts = []
         offset = 0
-        for ln in lines:
-            body = _WS.sub("", ln.text)
+        for ln, text in _figures_put_back(lines):
+            body = _WS.sub("", text)
             if not body:
                 continue
             t.starts.append(offset)
@@ -72,6 +72,55 @@ class Text:
         if not self.lines:
             return None
         return self.lines[max(0, bisect.bisect_right(self.starts, i) - 1)]
+
+
+_FIGURE_LINE = re.compile(r"^\s*(?:-?\d[\d,]*(?:\.\d+)?[%％]?\s+)*-?\d[\d,]*(?:\.\d+)?[%％]?\s*$")
+_GAP = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
+_UNIT_FIRST = re.compile(r"^(?:万元|%|％|个|辆|台|人次|批次)")
+_FIGURE_NEXT = re.compile(r"(?:占|为|计|额|增加|减少|增长|下降|收入|支出|决算|预算|的)$")
+
+
+def _figures_put_back(lines: list[Line]) -> list[tuple[Line, str]]:
+    """(line, text) of a section, with figures an extractor set on a line of their own put back.
+
+    Figures set slightly off the baseline (another font) come out of some extractors (pdfplumber at
+    its default tolerance) on a line of their own after the sentence, which keeps a gap where each
+    stood: ``本年收入合计 万元，其中：财政拨款收入 万元，占 ；`` then ``2946.25 2940.05 99.79%``. When
+    a line holds only figures and the line before it has exactly as many places for them (its gaps,
+    its start when it begins with a unit such as 万元, its end when it ends with a word a figure
+    follows, such as 占 or 为) and one way only to fit them, the figures go back in order; otherwise
+    both lines stay as they are (a sentence left unread, not misread).
+    """
+    out: list[tuple[Line, str]] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and _FIGURE_LINE.match(nxt.text) and not _FIGURE_LINE.match(ln.text):
+            figures = nxt.text.split()
+            body = ln.text.strip()
+            # where the figures stood: the gaps, and the line's start (when it begins with a unit) and end
+            # (when it ends with a word a figure follows)
+            gaps = [(g.start(), g.end()) for g in _GAP.finditer(body)]
+            ways = {
+                (lead, trail)
+                for lead in {False, bool(_UNIT_FIRST.match(body))}
+                for trail in {False, bool(_FIGURE_NEXT.search(body))}
+                if len(gaps) + lead + trail == len(figures)
+            }
+            if len(ways) == 1:  # one way only for the figures to fit
+                lead, trail = ways.pop()
+                slots = [(0, 0)] * lead + gaps + [(len(body), len(body))] * trail
+                text, last = [], 0
+                for (start, end), figure in zip(slots, figures, strict=True):
+                    text += [body[last:start], figure]
+                    last = end
+                out.append((ln, "".join(text) + body[last:]))
+                i += 2
+                continue
+        out.append((ln, ln.text))
+        i += 1
+    return out
 
 
 class Sink:
