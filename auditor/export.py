@@ -16,13 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from .model import LOCATION_COLUMNS, NINE_TABLES, TABLE_COLUMNS, TABLE_KEYS, Budget, columns_for
+from .model import ALL_TABLE_KEYS, LOCATION_COLUMNS, Budget, columns_for, printed_tables, table_keys
 from .money import fen_to_display, fen_to_yuan_str
 from .values import is_missing, plain
 
-#: Keys of the model that sit at the top level of the JSON (the nine tables go under "tables").
-TOP_LEVEL_KEYS = ["projects", "indicators", "facts"]
-NINE_KEYS = list(TABLE_COLUMNS)
 META_SHEET = "meta"
 SCHEMA_SHEET = "_columns"
 
@@ -42,7 +39,7 @@ MONEY, LOCATION, TEXT, INT, FLOAT, BOOL, DECIMAL, JSON, EMPTY, MIXED = (
 
 
 def _column_kind(key: str, column: str, values: list[Any]) -> str:
-    _, money = columns_for(key) if key in TABLE_KEYS else ([], [])
+    _, money = columns_for(key) if key in ALL_TABLE_KEYS else ([], [])
     if column in money:
         return MONEY
     if column in LOCATION_COLUMNS:
@@ -127,7 +124,7 @@ def _meta_dict(budget: Budget) -> dict[str, Any]:
 
 
 def _frames(budget: Budget) -> dict[str, pd.DataFrame]:
-    return {key: budget.table(key) for key in TABLE_KEYS}
+    return {key: budget.table(key) for key in table_keys(budget.meta.kind)}
 
 
 def budget_to_dict(budget: Budget) -> dict[str, Any]:
@@ -135,13 +132,13 @@ def budget_to_dict(budget: Budget) -> dict[str, Any]:
     tables: dict[str, list] = {}
     top: dict[str, list] = {}
     schema: dict[str, dict] = {}
+    printed = printed_tables(budget.meta.kind)
     for key, df in _frames(budget).items():
         rows, cols = frame_rows(key, df)
         schema[key] = cols
-        (tables if key in NINE_TABLES else top)[key] = rows
+        (tables if key in printed else top)[key] = rows
     out: dict[str, Any] = {"meta": _meta_dict(budget), "tables": tables}
-    for key in TOP_LEVEL_KEYS:
-        out[key] = top[key]
+    out.update(top)
     out["schema"] = schema
     return out
 
@@ -183,7 +180,8 @@ def write_workbook(budget: Budget, path: str | Path) -> Path:
             cell.data_type = "s"  # never let a leading "=" turn text into a formula
 
     schema = data["schema"]
-    for key in TABLE_KEYS:
+    keys = table_keys(budget.meta.kind)
+    for key in keys:
         rows = data["tables"][key] if key in data["tables"] else data[key]
         columns = list(schema[key])
         ws = wb.create_sheet(key)
@@ -205,7 +203,7 @@ def write_workbook(budget: Budget, path: str | Path) -> Path:
     for j, h in enumerate(("sheet", "column", "kind", "dtype", "missing"), start=1):
         put(ws, 1, j, h)
     r = 2
-    for key in TABLE_KEYS:
+    for key in keys:
         for c, spec in schema[key].items():
             for j, v in enumerate((key, c, spec["kind"], spec["dtype"], spec.get("missing")), start=1):
                 put(ws, r, j, v)
@@ -244,13 +242,14 @@ def budget_table_text(budget: Budget, *, tablefmt: str = "simple") -> str:
     if meta.missing_sections:
         head.append("missing sections: " + ", ".join(meta.missing_sections))
     parts = ["\n".join(head)]
-    for key in TABLE_KEYS:
+    printed = printed_tables(meta.kind)
+    for key in table_keys(meta.kind):
         df = budget.table(key)
         _, money = columns_for(key)
         info = meta.tables.get(key)
         title = key
-        if key in NINE_TABLES:
-            title += f" — {info.title if info else NINE_TABLES[key]}"
+        if key in printed:
+            title += f" — {info.title if info else printed[key]}"
             unit = info.unit if info and info.unit else None
             title += f" (unit: 元; printed in {unit})" if unit and unit != "元" else " (元)"
         title += f" [{len(df)} row{'s' if len(df) != 1 else ''}]"

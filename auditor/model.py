@@ -175,6 +175,12 @@ def table_keys(kind: str | None) -> list[str]:
     return FA_TABLE_KEYS if is_final(kind) else TABLE_KEYS
 
 
+def printed_tables(kind: str | None) -> dict[str, str]:
+    """The nine printed tables of a disclosure of this kind: key -> title (the other frame keys —
+    projects, indicators, facts; fa_units, fa_items, facts — are read from the text around them)."""
+    return FA_NINE_TABLES if is_final(kind) else NINE_TABLES
+
+
 def empty_frame(key: str) -> pd.DataFrame:
     """An empty frame with the right columns and dtypes for `key`."""
     return frame_from_records(key, [])

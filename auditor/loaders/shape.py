@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..export import BOOL, DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, MIXED, MONEY, TEXT
-from ..model import MAX_LOCATION, TABLE_COLUMNS, columns_for
+from ..model import ALL_TABLE_KEYS, MAX_LOCATION, columns_for
 from ..money import UNIT_FEN
 
 _NONE = type(None)
@@ -210,7 +210,7 @@ def column_spec_problem(spec: Any) -> tuple[str, str] | None:
 
 
 #: Contract columns that are neither money nor text.
-_NOT_TEXT = {("indicators", "number"), ("facts", "value")}
+_NOT_TEXT = {("indicators", "number"), ("facts", "value"), ("fa_items", "completion_rate")}
 
 
 def _contract_kinds(key: str) -> dict[str, str]:
@@ -224,7 +224,7 @@ def _contract_kinds(key: str) -> dict[str, str]:
     return out
 
 
-_CONTRACT = {key: _contract_kinds(key) for key in [*TABLE_COLUMNS, "projects", "indicators", "facts"]}
+_CONTRACT = {key: _contract_kinds(key) for key in ALL_TABLE_KEYS}
 
 
 def depth(value: Any, limit: int = MAX_DEPTH) -> int:

@@ -20,15 +20,16 @@ from ..document import Document
 from ..errors import LoadError
 from ..export import DECIMAL, EMPTY, FLOAT, INT, JSON, LOCATION, META_SHEET, MIXED, MONEY, SCHEMA_SHEET
 from ..model import (
+    ALL_TABLE_KEYS,
     MAX_LOCATION,
-    TABLE_COLUMNS,
-    TABLE_KEYS,
     Budget,
     Meta,
     Section,
     TableInfo,
     columns_for,
     frame_from_records,
+    printed_tables,
+    table_keys,
 )
 from ..money import MAX_FEN, parse_decimal
 from ..parse import sentences as sentences  # hands Budget.paragraphs() its prose reader (rules read the text)
@@ -205,7 +206,8 @@ def meta_from_dict(data: dict[str, Any] | None, source: str | None = None) -> Me
 
 
 def _budget(path: Path, kind: str, meta: Meta, frames: dict[str, pd.DataFrame]) -> Budget:
-    for key in TABLE_KEYS:
+    frames = {k: df for k, df in frames.items() if k in table_keys(meta.kind)}  # a budget's or a 决算's
+    for key in table_keys(meta.kind):
         if key not in frames:
             frames[key] = frame_from_records(key, [])
     doc = Document(path=str(path), lines=[], kind=kind)
@@ -232,8 +234,10 @@ def budget_from_dict(data: Any, path: str | Path = "<dict>") -> Budget:
     if not isinstance(tables, dict):
         raise LoadError('JSON "tables" must be an object keyed by table name', path=str(path))
     frames: dict[str, pd.DataFrame] = {}
-    for key in TABLE_KEYS:
-        if key in TABLE_COLUMNS:
+    kind = meta.get("kind") if isinstance(meta, dict) else None
+    printed = printed_tables(kind)
+    for key in table_keys(kind):
+        if key in printed:
             rows, where = tables.get(key), f"tables.{key}"
         else:
             rows, where = data.get(key), key
@@ -329,7 +333,7 @@ class WorkbookLoader:
         return self._from_sheets(path, sheets)
 
     def _from_sheets(self, path: Path, sheets: dict[str, list[list[Any]]]) -> Budget:
-        known = [k for k in TABLE_KEYS if k in sheets]
+        known = [k for k in ALL_TABLE_KEYS if k in sheets]
         if not known and META_SHEET not in sheets:
             raise LoadError(
                 "not an auditor workbook: none of its sheets is a table key (fiscal_summary, gpb_function, ...)",
