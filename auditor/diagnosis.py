@@ -13,6 +13,10 @@ repairs two identities at once, so it is preferred to either), until nothing is 
 correction helps. A table whose broken identities no small set of corrections explains was most
 likely misread (columns shifted, rows lost): it is reported as ``unreliable`` instead.
 
+A table whose rows were not read at all (``auditor.reading``: it prints amounts its rows do not
+hold, the EX002 warning) takes no part: its identities, and the other tables' equalities with it,
+say nothing about the document.
+
 Rules read the result (:class:`Diagnosis`); the module reads only the model (frames and meta).
 """
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .money import fen_to_yuan_str, tolerance
+from .reading import unread
 from .values import fen_or_zero, is_missing
 
 #: coded tables: money columns, the row identity (total = Σ parts) and the code lengths of the hierarchy
@@ -164,12 +169,16 @@ def _code(v: Any) -> str | None:
     return None if is_missing(v) else str(v)
 
 
-def _identities(budget) -> tuple[list[Identity], dict[Cell, int], dict[tuple[str, int], dict[str, Any]]]:
+def _identities(
+    budget, skip: set[str]
+) -> tuple[list[Identity], dict[Cell, int], dict[tuple[str, int], dict[str, Any]]]:
     ids: list[Identity] = []
     values: dict[Cell, int] = {}
     labels: dict[tuple[str, int], dict[str, Any]] = {}
     by_code: dict[str, dict[str, int]] = {}
     for table, (money, parts, levels) in CODED.items():
+        if table in skip:
+            continue  # its rows were not read (EX002): its figures are not the document's
         df = budget.table(table)
         if df is None or df.empty or "code" not in df:
             continue
@@ -277,7 +286,7 @@ def _unambiguous(options: list[tuple]) -> list[tuple[Cell, int]] | None:
 
 def diagnose(budget) -> Diagnosis:
     """The corrections that explain the broken identities of the coded tables (see the module doc)."""
-    ids, values, labels = _identities(budget)
+    ids, values, labels = _identities(budget, {k for k in unread(budget) if k in CODED})
     current = dict(values)
     member: dict[Cell, list[tuple[int, int]]] = {}
     for n, ident in enumerate(ids):

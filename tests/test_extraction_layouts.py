@@ -2,7 +2,8 @@
 PDF does not have: a table the text does not let us read is an extraction warning, never a defect.
 
 The texts are made here from the PDFs, once per session: pdfplumber's ``extract_text()`` (cells
-single-spaced) and, when poppler's
+single-spaced), pdfium's ``get_text_range()`` (the text objects in content-stream order, as pdf.js
+gives them: several table rows on one line) and, when poppler's
 ``pdftotext`` is installed, its ``-layout`` text (cells spaced to their columns) and its plain text
 (a cell per line, column after column). Pages are joined with form feeds, as the tools print them.
 """
@@ -16,21 +17,33 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from corpus import KINDS, documents, needs_corpus
+from corpus import KINDS, budgets, documents, needs_corpus
 
 import auditor
 
 PDFS = documents(suffix=".pdf")
-#: pdfium's text (the content stream's order) is not among them: its cells come out of visual order
-#: (``422,900 0 422,900`` for 合计, 财政拨款, 事业收入), which no row reading can undo; see docs/extraction.md
-LAYOUTS = ["pdfplumber", "pdftotext -layout", "pdftotext"]
+LAYOUTS = ["pdfplumber", "pdfium", "pdftotext -layout", "pdftotext"]
 _TEXTS: dict[tuple[str, str], Path] = {}
 STORED_PLUMBER = Path(__file__).parent / "data" / "plumber"
 SNAPSHOT = json.loads((Path(__file__).parent / "data" / "corpus-findings.json").read_text(encoding="utf-8"))
 
 
+def pdfium_text(pdf: Path) -> str:
+    """pdfium's text of each page (``get_text_range``), line ends as LF, pages joined by a form feed."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+    return "\n\f".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in pages)
+
+
 def _extract(pdf: Path, layout: str, out: Path) -> None:
-    if layout == "pdfplumber":
+    if layout == "pdfium":
+        out.write_text(pdfium_text(pdf), encoding="utf-8")
+    elif layout == "pdfplumber":
         import pdfplumber
 
         with pdfplumber.open(pdf) as doc:
@@ -78,3 +91,23 @@ def test_extracted_text_loads_and_gets_no_error_its_pdf_lacks(pdf, layout, texts
     assert not extra, f"{layout} text of {pdf.name}: errors the PDF does not have: " + "; ".join(
         f"{f.rule} {f.location.line}: {f.message}" for f in report.findings if f.rule in extra and f.severity == "error"
     )
+
+
+@needs_corpus
+@pytest.mark.parametrize("pdf", budgets(suffix=".pdf"), ids=lambda p: p.stem)
+def test_pdfium_text_reads_every_budget_table_as_the_pdf(pdf, texts):
+    """pdfium's text prints blocks of coded-table rows on one line (``parse/table_order``): every table
+    read from it equals the table read from the PDF, locations aside, and the audit finds what the
+    PDF's finds (the findings snapshot), rule by rule and row by row."""
+    from auditor.model import TABLE_COLUMNS
+
+    a, b = auditor.load(pdf), auditor.load(texts(pdf, "pdfium"))
+    differ = [
+        key
+        for key, (columns, _) in TABLE_COLUMNS.items()
+        if not a.frames[key][columns].reset_index(drop=True).equals(b.frames[key][columns].reset_index(drop=True))
+    ]
+    assert differ == []
+    report = auditor.audit(texts(pdf, "pdfium"))
+    found = Counter((f.rule, f.severity, f.location.table, f.location.row) for f in report.findings)
+    assert found == Counter(tuple(f[:4]) for f in SNAPSHOT["documents"][pdf.name])

@@ -126,3 +126,18 @@ def test_summary_figures_misread_in_several_places_are_one_extraction_warning(tm
     (ex,) = [f for f in report.findings if f.rule == "EX002"]
     assert ex.location.table == "fiscal_summary" and "总计" in ex.message
     assert not [e for e in _errors(report) if e[0] in ("AR020", "XT006", "NV001")]
+
+
+def test_a_coded_table_whose_rows_were_lost_gives_no_arithmetic_error(tmp_path):
+    """The economic table with the codes and names of most 款 rows lost (their amounts left on lines of
+    their own): fewer than half of its amounts are in rows, so EX002 reports it, and the 类 whose 款
+    were lost are not blamed (no AR006, no cross-table error)."""
+    lines = OFFICE.read_text(encoding="utf-8").splitlines()
+    start, end = _block(lines, "经济分类预算表")
+    for i in range(start + 1, end):
+        if re.match(r"^\s*30[123]\s+\d", lines[i]) and not re.match(r"^\s*30[123]\s+01\b", lines[i]):
+            lines[i] = " ".join(re.findall(r"\d[\d,]*\.\d{2}", lines[i]))
+    report = _audit(tmp_path, "\n".join(lines))
+    ex = [f for f in report.findings if f.rule == "EX002"]
+    assert [(f.location.table, f.severity) for f in ex] == [("gpb_basic_economic", "warning")]
+    assert _errors(report) == []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..document import Line
 from ..money import clean_number_text, is_amount, to_fen
+from .table_order import split_rows
 
 #: OCR debris printed where a cell should be: `* *`, `, ,`, `. .`, lone punctuation.
 _GARBAGE = re.compile(r"^[\s*,，.。·・:：;；'\"|/\\_~`^-]*$")
@@ -384,6 +385,16 @@ def _page(line: Line) -> str:
     return f" page {line.page}" if line.page is not None else ""
 
 
+def _rows_of(lines: list[Line], code_lengths: tuple[int, ...]):
+    """(printed line, tokens of one row) for each row of the lines: a line holding several rows (text
+    in the PDF's text-object order, ``table_order``) gives one pair per row."""
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        for toks in split_rows(tokenize(ln), code_lengths):
+            yield ln, toks
+
+
 def parse_coded_table(
     lines: list[Line], columns: list[str], unit: str, table: str, code_lengths: tuple[int, ...]
 ) -> tuple[list[dict], list[str]]:
@@ -393,10 +404,7 @@ def parse_coded_table(
     previous: CodedRow | None = None  # the data row on the line just before (blank lines skipped)
     lent: tuple[CodedRow, int] | None = None  # a fragment just added to a row's name, which may be the next row's
     above: str | None = None  # a name fragment on the line just before, belonging to no row yet
-    for ln in lines:
-        toks = tokenize(ln)
-        if not ln.text.strip():
-            continue
+    for ln, toks in _rows_of(lines, code_lengths):
         read = read_coded_row(toks, code_lengths)
         if read is None:
             if lent is not None and (any(t.is_amount for t in toks) or len([t for t in toks if t.kind == "text"]) != 1):
