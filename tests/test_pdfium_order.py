@@ -49,6 +49,12 @@ def _codes(line: str, style: str) -> str:
         return f"{head}{''.join(groups)}{rest}"
     if style == "no leading zero":
         return " ".join([head, *(g.lstrip("0") or "0" for g in groups), rest])
+    if style == "name ends after the amounts":
+        # a long name wrapped in its cell: its second line drawn after the row's amounts
+        name, *amounts = rest.split()
+        if len(name) > 6 and amounts:
+            k = max(3, len(name) - 4)
+            return " ".join([head, *groups, name[:k], *amounts, name[k:]])
     return line  # as printed (`301 2 津贴补贴` stays so)
 
 
@@ -105,13 +111,24 @@ def _equal_tables(a: auditor.Budget, b: auditor.Budget) -> list[str]:
         ((4, 9), "joined"),
         ((5, 2), "run into the name"),
         ((3, 6), "no leading zero"),
+        ((0,), "name ends after the amounts"),
+        ((1,), "name ends after the amounts"),
     ],
-    ids=["every row of a block", "pairs", "runs of 1-7", "codes joined", "codes run into the name", "no leading zero"],
+    ids=[
+        "every row of a block",
+        "pairs",
+        "runs of 1-7",
+        "codes joined",
+        "codes run into the name",
+        "no leading zero",
+        "name ends after the amounts",
+        "one row a line, name ends after the amounts",
+    ],
 )
 @pytest.mark.parametrize("name", DOCS)
 def test_rows_joined_on_one_line_load_exactly(tmp_path, name, runs, style):
     text, joined = pdfium_order((TABLES_TEXT / f"{name}.txt").read_text(encoding="utf-8"), runs, style)
-    assert joined >= 3, "the variant joins rows"
+    assert joined >= 3 or runs == (1,), "the variant joins rows"
     path = tmp_path / f"{name}.txt"
     path.write_text(text, encoding="utf-8")
     assert _equal_tables(source(name), auditor.load(path)) == []

@@ -62,6 +62,12 @@ def _split(label: str) -> tuple[str, str]:
 
 
 def render(pairs, variant: str) -> list[str]:
+    if variant.startswith("printed lines joined"):
+        # text in the text objects' order (pdfium, pdf.js): a producer that draws several printed
+        # lines as one run gives them on one line, the next line's income half after this one's amounts
+        size = 2 if "pairs" in variant else 3
+        single = render(pairs, "single-spaced")
+        return [" ".join(single[i : i + size]) for i in range(0, len(single), size)]
     lines: list[str] = []
     for inc, exp in pairs:
         il, ia = inc if inc else ("", [])
@@ -104,6 +110,8 @@ VARIANTS = [
     "unindented label wrapped around its amounts",
     "income label wrapped around its amounts",
     "cell per line",
+    "printed lines joined in pairs",
+    "printed lines joined in threes",
 ]
 
 

@@ -66,12 +66,46 @@ def _row_start(tokens: list[Token], q: int, lengths: tuple[int, ...]) -> int | N
     return None
 
 
+def _words(tokens: list[Token]) -> list[Token]:
+    """Text tokens parted where a 合计 or a name with its codes run into it stands among other words
+    (single-spaced text keeps ``年金缴费支出 合计`` in one cell)."""
+    out: list[Token] = []
+    for t in tokens:
+        words = t.text.split() if t.kind == "text" else []
+        if len(words) < 2:
+            out.append(t)
+            continue
+        run: list[str] = []
+        for w in words:
+            alone = w in _TOTAL_WORDS or bool(_GLUED_CODE.match(w) and _CJK.search(w))
+            if alone and run:
+                out.append(type(t)("text", " ".join(run), t.index, t.start))
+                run = []
+            run.append(w)
+            if alone:
+                out.append(type(t)("text", w, t.index, t.start))
+                run = []
+        if run:
+            out.append(type(t)("text", " ".join(run), t.index, t.start))
+    return out
+
+
 def split_rows(tokens: list[Token], lengths: tuple[int, ...]) -> list[list[Token]]:
-    """The tokens of one printed line cut into the table rows it holds (one part for a line of one row).
+    """The tokens of one printed line cut into the table rows it holds (``[tokens]`` for a line of one row).
 
     A row starts at the codes before a name, or at a 合计, once the part before it already has its
     name: a name wrapped onto the next token, or a row that prints no amounts, stays whole.
     """
+    words = _words(tokens)
+    cuts = _cuts(words, lengths)
+    if not cuts:
+        return [tokens]
+    bounds = [0, *cuts, len(words)]
+    return [words[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _cuts(tokens: list[Token], lengths: tuple[int, ...]) -> list[int]:
+    """Where in `tokens` a row after the first starts."""
     where = [n for n, t in enumerate(tokens) if t.kind != "blank"]
     live = [tokens[n] for n in where]
     cuts: list[int] = []
@@ -93,7 +127,4 @@ def split_rows(tokens: list[Token], lengths: tuple[int, ...]) -> list[list[Token
             if not total or any(t.kind == "amount" for t in live[named_at + 1 : at]):
                 cuts.append(where[at])
         named_at = q
-    if not cuts:
-        return [tokens]
-    bounds = [0, *cuts, len(tokens)]
-    return [tokens[a:b] for a, b in zip(bounds, bounds[1:])]
+    return cuts

@@ -60,9 +60,9 @@ def tokenize(line: Line) -> list[Token]:
             out.append(Token("blank", cell, i, pos))
         elif is_amount(cell):
             out.append(Token("amount", cell, i, pos))
-        elif _INNER_AMOUNT.search(cell) and not _looks_like_code_prefix(cell):
+        elif inner := _inner_amounts(cell):
             last = 0
-            for m in _INNER_AMOUNT.finditer(cell):
+            for m in inner:
                 before = cell[last : m.start()].strip()
                 if before:
                     out.append(Token("text", before, i, None if pos is None else pos + last))
@@ -76,9 +76,16 @@ def tokenize(line: Line) -> list[Token]:
     return out
 
 
-def _looks_like_code_prefix(cell: str) -> bool:
-    # `204 02 01 行政运行` in one cell: codes, not amounts
-    return bool(re.match(r"^\d{3}(?:\s+\d{2}){0,2}\s+\D", cell))
+#: the codes that open a cell (`204 02 01 行政运行`): not amounts
+_CODE_PREFIX = re.compile(r"^\d{3}(?:\s+\d{1,2}){0,2}(?=\s+\D)")
+
+
+def _inner_amounts(cell: str) -> list[re.Match]:
+    """The amounts inside a mixed cell, past the codes that open it: ``204 02 01 行政运行`` holds none;
+    ``201 一般公共 21,601,733.00 服务支出 201 13 商贸事务 …`` (rows in text-object order, one cell) does."""
+    prefix = _CODE_PREFIX.match(cell)
+    after = prefix.end() if prefix else 0
+    return [m for m in _INNER_AMOUNT.finditer(cell) if m.start() >= after]
 
 
 def amount_text(tok: Token) -> str:
@@ -385,6 +392,24 @@ def _page(line: Line) -> str:
     return f" page {line.page}" if line.page is not None else ""
 
 
+def _tail_of_name(after: list[Token], ln: Line) -> str:
+    """The end of a row's name printed after its amounts (``… 机关事业单位职业 4.00 4.00 年金缴费支出``):
+    text in the text objects' order puts a wrapped name's second line where the producer drew it.
+    Only in plain text (cells and tabs place text elsewhere) and only name fragments."""
+    if ln.cell_x or "\t" in ln.text:
+        return ""
+    first = next((n for n, t in enumerate(after) if t.is_amount), None)
+    if first is None:
+        return ""
+    texts = [t.text.strip() for t in after[first:] if t.kind == "text"]
+    return "".join(texts) if texts and all(_TAIL.fullmatch(x) for x in texts) else ""
+
+
+#: the end of a name: Chinese text and brackets, no total or note word (after a row's amounts no
+#: header can stand, so header words such as 单位 or 收入 may end a name there)
+_TAIL = re.compile(r"(?!合计|总计|注|备注)[\u4e00-\u9fff（）()、·]{1,20}")
+
+
 def _rows_of(lines: list[Line], code_lengths: tuple[int, ...]):
     """(printed line, tokens of one row) for each row of the lines: a line holding several rows (text
     in the PDF's text-object order, ``table_order``) gives one pair per row."""
@@ -437,6 +462,7 @@ def parse_coded_table(
             continue
         code, name, p = read
         amts = [t for t in toks[p + 1 :] if t.is_amount]
+        name += _tail_of_name(toks[p + 1 :], ln)
         if not name and code is not None:
             if lent is not None:
                 owner, size = lent

@@ -9,7 +9,11 @@ Text extractors lay such a line out in several ways, and the reader takes each o
   (``一、社会保障和就业`` / ``一、一般公共预算 123.00 7,654.00 7,654.00`` / ``支出``), or on a line of
   amounts alone whose label wraps above and below it;
 - a cell per line, as text extracted without layout gives it: a label, then its amounts on the
-  next line, perhaps run into the next label (``189,767,551 一、一般公共服务支出``).
+  next line, perhaps run into the next label (``189,767,551 一、一般公共服务支出``);
+- several printed lines on one line, as text in the text objects' order (pdfium, pdf.js) gives it
+  when the producer drew them as one run: after an expenditure row, a label without 支出 whose
+  numbering continues the income half (``二、`` after ``一、``, ``2.`` after ``1.``), or with 收入 in
+  it, opens the next printed line.
 
 A line's labels open rows; amounts that follow a label are its own, and amounts with no label in
 front of them belong to the rows opened on the line above that still have none. A label fragment
@@ -60,8 +64,9 @@ EXPENDITURE_COLUMNS = {
 _TAIL_WORDS = {"收入", "支出"}
 _WIDE_HEADER = re.compile(r"人员经费|公用经费")
 _TOTAL = re.compile(r"总计|合计|结转|结余")
-#: a second item label inside one text cell (single-space text: "2. 政府性基金 三、教育支出")
-_SECOND_ITEM = re.compile(r"\s+(?=[一二三四五六七八九十]+、)")
+#: a second item label inside one text cell (single-space text: "2. 政府性基金 三、教育支出"), or a
+#: total after an item ("四、其他收入 收入总计": printed lines joined in text-object order)
+_SECOND_ITEM = re.compile(r"\s+(?=[一二三四五六七八九十]+、|\S{0,6}(?:总计|合计)(?:\s|$))")
 
 
 @dataclass
@@ -174,6 +179,7 @@ def read_rows(lines: list[Line], exp_capacity: int) -> tuple[list[_Row], bool]:
         started = True
         touched: list[_Row] = []
         got: list[_Row] = []
+        sub = 0  # printed lines of the table before this one on the same text line
         pending = list(awaiting)
         extended: set[int] = set()
         if lead:
@@ -219,7 +225,10 @@ def read_rows(lines: list[Line], exp_capacity: int) -> tuple[list[_Row], bool]:
                         touched.append(tail)
                         continue
             side, known = _side_of(text, ln, label, n == 0)
-            row = _Row(side=side, item=text, line=ln, side_known=known, at=at)
+            if n and side == "expenditure" and _continues_income(text, rows):
+                # text in the text objects' order: the next printed line's income half on this line
+                side, known, sub = "income", True, sub + 1
+            row = _Row(side=side, item=text, line=ln, side_known=known, at=at * _SUBLINES + sub)
             rows.append(row)
             touched.append(row)
             layout = not ln.cell_x and "\t" not in ln.text and "  " in ln.text.rstrip()
@@ -245,13 +254,41 @@ def read_rows(lines: list[Line], exp_capacity: int) -> tuple[list[_Row], bool]:
         received = [r for r in got if r.from_other_line]
         for r in received:
             if not r.moved:  # a row is located where its figures are printed
-                r.line, r.at, r.moved = ln, at, True
+                r.line, r.at, r.moved = ln, at * _SUBLINES, True
         last_line = touched
     for r in rows:
         if not r.side_known and "支出" in r.item:
             r.side = "expenditure"  # a wrapped label completed below the line that opened it
     rows.sort(key=lambda r: (r.at, r.side != "income"))
     return rows, wide
+
+
+#: room for the printed lines one text line may hold (rows are ordered by line, then by these)
+_SUBLINES = 1000
+
+
+def _continues_income(label: str, rows: list[_Row]) -> bool:
+    """Whether a label found after an expenditure row on the same line opens the income half of the
+    next printed line: no 支出 in it, and its numbering the next of the income half's (二、 after 一、,
+    2. after 1., 1. under an income 一、 item), or 收入 in it."""
+    if "支出" in label:
+        return False
+    if "收入" in label:
+        return True
+    num = numbering.parse(_compact(label), loose=True, items_only=True)
+    income = [r for r in rows if r.side == "income"]
+    if num is None or not income:
+        return False
+    last: dict[str, int] = {}
+    for r in income:
+        n = numbering.parse(_compact(r.item), loose=True, items_only=True)
+        if n is not None:
+            last[n.style] = n.value
+            if n.style == "一、":
+                last.pop("1.", None)  # sub-items count again under each item
+    if num.style in last:
+        return num.value == last[num.style] + 1
+    return num.style == "1." and num.value == 1 and "一、" in last
 
 
 def _tail_owner(ln: Line, received: list[_Row], last_line: list[_Row]) -> _Row | None:
