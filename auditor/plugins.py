@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import sys
 import traceback
+import types
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,9 +33,32 @@ from .errors import AuditorError, AuditorWarning, PluginError
 PROJECT = "auditor"
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, reading a module plugin's own namespace first.
+
+    pluggy looks every name of a plugin up with ``inspect.getattr_static`` (so that no descriptor
+    runs); for the built-in rule modules, full of imports, constants and rules, that cost more than
+    the rest of registering them. A module's attribute that is not a function, or a function without
+    the hookimpl marker, is no hook implementation whichever way it is looked up, so it is answered
+    here; everything else (the implementations, dunder names, non-module plugins) is pluggy's to
+    decide."""
+
+    _MARKER = f"{PROJECT}_impl"
+    _HOOKABLE = (types.FunctionType, staticmethod, classmethod, types.MethodType)
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if type(plugin) is ModuleType and not name.startswith("__"):
+            value = plugin.__dict__.get(name)
+            if not isinstance(value, self._HOOKABLE) or (
+                type(value) is types.FunctionType and getattr(value, self._MARKER, None) is None
+            ):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def new_manager() -> pluggy.PluginManager:
     """A manager with the hookspecs and nothing registered."""
-    pm = pluggy.PluginManager(PROJECT)
+    pm = _Manager(PROJECT)
     pm.add_hookspecs(hookspecs)
     return pm
 

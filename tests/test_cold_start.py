@@ -72,3 +72,30 @@ def test_a_deferred_loader_loads_with_its_class(tmp_path):
     text = next(ld for ld in builtin_loaders() if ld.name == "text")
     budget = text.load(EXAMPLE)
     assert budget.meta.source == str(EXAMPLE)
+
+
+def test_the_manager_finds_the_hook_implementations_pluggy_finds():
+    """The manager's shortcut for module plugins answers every name as pluggy itself would."""
+    import types
+
+    import pluggy
+
+    from auditor import builtin, bundle, hookspecs, loaders, plugins, report
+
+    sample = types.ModuleType("sample")
+    exec(  # noqa: S102 - a constructed plugin module: every kind of attribute a module holds
+        "import os\nfrom auditor import hookimpl\nCONST = 3\nclass K:\n    pass\n"
+        "def helper():\n    pass\n@hookimpl\ndef auditor_register_rules():\n    return []\n"
+        "@hookimpl(trylast=True)\ndef auditor_configure(config):\n    pass\n"
+        "wrapped = staticmethod(helper)\n",
+        sample.__dict__,
+    )
+    modules = [sample, builtin, report, loaders, *(plugins.load_plugin_file(f) for f in bundle.plugin_files())]
+    theirs = pluggy.PluginManager(plugins.PROJECT)
+    theirs.add_hookspecs(hookspecs)
+    ours = plugins.new_manager()
+    for module in modules:
+        for name in dir(module):
+            assert ours.parse_hookimpl_opts(module, name) == theirs.parse_hookimpl_opts(module, name), (module, name)
+    assert ours.parse_hookimpl_opts(sample, "auditor_configure")["trylast"] is True
+    assert ours.parse_hookimpl_opts(sample, "auditor_register_rules") is not None
