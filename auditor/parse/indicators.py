@@ -15,17 +15,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..document import Line
 from ..text import normalise
+from ..yamltext import safe_load
 
 
 @functools.cache
 def framework() -> dict[str, list[str]]:
     """一级指标 -> allowed 二级指标."""
     text = resources.files("auditor").joinpath("data/kpi_framework.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["level1"]
+    return safe_load(text)["level1"]
 
 
 @lru_cache(maxsize=1)

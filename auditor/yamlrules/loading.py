@@ -8,11 +8,10 @@ import yaml
 
 from ..errors import RuleError
 from ..rules import Rule
+from ..yamltext import LOADER as _LOADER
 from .builder import build_rule
 
 _CACHE: dict[tuple[str, int, int], list[Rule]] = {}
-#: libyaml's loader when PyYAML was built with it (about 10x faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def clear_cache() -> None:
@@ -80,7 +79,9 @@ def _expanded_size(root: yaml.Node, path: str) -> int:
         known = sizes.get(id(node))
         if known is not None:
             if known < 0:
-                raise RuleError("YAML alias refers to itself (a recursive structure)", path=path, line=node.start_mark.line + 1)
+                raise RuleError(
+                    "YAML alias refers to itself (a recursive structure)", path=path, line=node.start_mark.line + 1
+                )
             return known
         sizes[id(node)] = -1
         if isinstance(node, yaml.SequenceNode):

@@ -13,11 +13,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from auditor import hookimpl, rule
 from auditor.rulekit import by_code, decimals_of, fact_records, fen_or_zero, is_missing, memo, row_location, tolerance
 from auditor.text import NUMBER, read_number, snippet
+from auditor.yamltext import safe_load
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -42,7 +41,7 @@ _AMOUNT_AFTER = re.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)'
 def renames() -> list[dict]:
     """The curated superseded names (code, old, new, since, confidence)."""
     text = resources.files("auditor").joinpath("data/subject_names.yaml").read_text(encoding="utf-8")
-    return list((yaml.safe_load(text) or {}).get("renames") or [])
+    return list((safe_load(text) or {}).get("renames") or [])
 
 
 @lru_cache(maxsize=1)
