@@ -39,8 +39,21 @@ class Word:
         return to_fen(self.text.replace(",", ""), "万元")
 
 
-def _width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+_WIDTHS: dict[str, int] = {}
+_WORD = re.compile(r"\S+")
+
+
+def _width(text: str) -> int:
+    """Display columns of `text`: 2 per east-Asian wide or full-width character, else 1."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        w = _WIDTHS.get(ch)
+        if w is None:
+            w = _WIDTHS[ch] = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        total += w
+    return total
 
 
 def _spans(text: str) -> list[tuple[str, int, int]]:
@@ -48,10 +61,11 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     col = 0
     pos = 0
-    for part in re.finditer(r"\S+", text):
-        col += sum(_width(c) for c in text[pos : part.start()])
-        w = sum(_width(c) for c in part.group())
-        out.append((part.group(), col, col + w))
+    for part in _WORD.finditer(text):
+        col += _width(text[pos : part.start()])
+        word = part.group()
+        w = _width(word)
+        out.append((word, col, col + w))
         col += w
         pos = part.end()
     return out
@@ -65,7 +79,7 @@ def words(ln: Line) -> list[Word]:
             spans = _spans(cell)
             if not spans:
                 continue
-            total = sum(_width(c) for c in cell) or 1
+            total = _width(cell) or 1
             scale = (x1 - x0) / total
             for text, a, b in spans:
                 out.append(Word(text, x0 + a * scale, x0 + b * scale, ln))
