@@ -216,6 +216,39 @@ def test_second_load_of_a_scan_comes_from_the_cache(wanli_p10, cache):
 
 @needs_corpus
 @ocr_extra
+def test_pages_recognised_in_process_do_not_spend_the_document_s_cpu_budget(wanli_p10, tmp_path):
+    """A page costs seconds of CPU: a 33-page scan audited with --jobs 1 was stopped by the default
+    300 s --document-timeout at its 29th page. The budget is for parsing and rules."""
+    from auditor.engine import cpu_budget
+
+    text, scan = wanli_p10
+    with cpu_budget(1.0):  # recognising the page alone takes several CPU-seconds
+        scanned = load(scan, cache_dir=tmp_path / "fresh-cache", jobs=1)
+    assert scanned.document.ocr["page_info"][1]["cached"] is False
+    _assert_same_tables(scanned, load(text))
+
+
+def test_a_page_recognised_in_process_moves_the_soft_cpu_limit_by_what_it_cost():
+    resource = pytest.importorskip("resource")
+    from auditor.loaders.ocr_budget import PAGE_ROOM, outside_document_budget
+
+    before = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime) + 600
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, before[1]))
+    try:
+        with outside_document_budget():
+            during = resource.getrlimit(resource.RLIMIT_CPU)[0]
+            started = time.process_time()
+            while time.process_time() - started < 0.2:
+                pass
+        after = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, before)
+    assert during == soft + PAGE_ROOM
+    assert after == soft + 1  # 0.2 s, rounded up to the limit's whole seconds
+
+
 def test_page_turned_90_degrees_is_turned_back(tmp_path, wanli_p10, cache):
     from auditor.scancopy import make_scan
 

@@ -33,6 +33,7 @@ import rapidocr  # noqa: F401 - the extra: an ImportError here is the clear mess
 from ..document import Line
 from ..errors import LoadError
 from . import ocr_cache
+from .ocr_budget import outside_document_budget
 from .ocr_hygiene import HYGIENE_VERSION, Box, erase, rotate, skew_angle, table_rules
 from .ocr_lines import page_lines
 from .ocr_options import OcrOptions
@@ -318,7 +319,8 @@ def recognise(path: Path, pages: list[int], opts: OcrOptions) -> OcrResult:
             if in_process:
                 _init_worker()
                 for p in missing:
-                    raw[p] = _read(path, p)
+                    with outside_document_budget():  # as if recognised in a worker process
+                        raw[p] = _read(path, p)
                     cache.put(p, raw[p])
                     if bar is not None:
                         bar.update(1)
