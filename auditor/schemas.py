@@ -110,25 +110,42 @@ def _clean(key: str, df: pd.DataFrame) -> bool:
     failure cases stay the single source of schema findings.
     """
     cols, money = columns_for(key)
-    if any(c not in df.columns for c in cols):
+    if df.columns.has_duplicates:
+        return False  # pandera says what is wrong
+    position = {c: i for i, c in enumerate(df.columns)}
+    if any(c not in position for c in cols):
         return False
+    arrays = _column_arrays(df, position)
     for c in [*money, *LOCATION_COLUMNS]:
-        if str(df[c].dtype) != "Int64":
+        if str(arrays(c).dtype) != "Int64":
             return False
     for c in money:
-        if any(v is not pd.NA and v < 0 for v in df[c].tolist()):
+        lowest = arrays(c).min()
+        if lowest is not pd.NA and lowest < 0:
             return False
     if "code" in cols and key in _CODE_PATTERNS:
         pattern = _COMPILED[key]
-        if not all(c is None or (isinstance(c, str) and pattern.match(c)) for c in df["code"].tolist()):
+        if not all(c is None or (isinstance(c, str) and pattern.match(c)) for c in arrays("code").tolist()):
             return False
     for c in ("name", "item", "key"):
-        if c in cols and df[c].isna().any():
+        if c in cols and pd.isna(arrays(c)).any():
             return False
     for c, choices in _CHOICES.items():
-        if c in cols and not df[c].isin(choices).all():
+        if c in cols and not all(v in choices for v in arrays(c).tolist()):
             return False
     return True
+
+
+def _column_arrays(df: pd.DataFrame, position: dict[str, int]):
+    """A column's array by name, without building a Series (most of the pre-check's cost)."""
+
+    def get(column: str):
+        try:
+            return df._get_column_array(position[column])
+        except AttributeError:  # pragma: no cover - a pandas without the accessor
+            return df[column].array
+
+    return get
 
 
 def validate_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
