@@ -108,6 +108,8 @@ class CodedRow:
     candidates: list[tuple[int, ...]] = field(default_factory=list)
     positional: tuple[int, ...] | None = None
     pushed: bool = False  # amounts taken from the following amount-only line
+    #: (unit, amounts, their fen) read once: every placement tried places the same figures
+    fens: tuple[str, list[Token], list[int | None]] | None = None
 
 
 def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[str | None, str, int] | None:
@@ -210,9 +212,12 @@ def identity_holds(values: list[int | None], identity: str) -> bool:
 
 
 def _values(row: CodedRow, placement: tuple[int, ...], n: int, unit: str) -> list[int | None]:
+    read = row.fens
+    if read is None or read[0] != unit or read[1] is not row.amounts:
+        read = row.fens = (unit, row.amounts, [to_fen(amount_text(tok), unit) for tok in row.amounts])
     vals: list[int | None] = [None] * n
-    for tok, col in zip(row.amounts, placement):
-        vals[col] = to_fen(amount_text(tok), unit)
+    for fen, col in zip(read[2], placement):
+        vals[col] = fen
     return vals
 
 
