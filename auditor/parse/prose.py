@@ -103,8 +103,21 @@ def is_layout_text(doc: Document) -> bool:
     return doc.cache["layout_text"]
 
 
+class _CharWidths(dict):
+    """Display columns of a character (2 for East Asian wide and fullwidth), looked up once each."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_CHAR_WIDTHS.__getitem__, text))
+
+
 
 
 def wrap_width(doc: Document) -> int | None:
