@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, rule
+from auditor.rulekit import records
 from auditor.text import normalise, snippet
 
 QUALITY = {
@@ -284,10 +285,10 @@ def period_outside_year(budget, ctx):
                 actual=snippet(p.text, at, at + len(text), pad=0),
                 **p.where(at),
             )
-    projects = budget.table("projects")
-    if projects.empty or "start" not in projects.columns:
+    projects = records(budget, "projects")
+    if not projects or "start" not in projects[0]:
         return
-    for rec in projects.to_dict("records"):
+    for rec in projects:
         years = [int(str(v)[:4]) for v in (rec.get("start"), rec.get("end")) if isinstance(v, str) and v[:4].isdigit()]
         if len(years) == 2 and _outside(years, year):
             line = rec.get("line")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import hookimpl, rule
-from auditor.rulekit import fact_location, is_missing
+from auditor.rulekit import fact_location, is_missing, records
 
 
 @rule(
@@ -48,11 +48,10 @@ from auditor.rulekit import fact_location, is_missing
     ],
 )
 def malformed_number(budget, ctx):
-    facts = budget.table("facts")
-    if facts.empty or "malformed" not in facts:
+    facts = records(budget, "facts")
+    if not facts or "malformed" not in facts[0]:
         return
-    bad = facts[facts["malformed"].fillna(False).astype(bool)]
-    for _, fact in bad.iterrows():
+    for fact in (f for f in facts if f["malformed"]):
         likely = fact.get("likely")
         printed = fact.get("text")
         yield ctx.finding(
