@@ -23,8 +23,9 @@ Rules read the result (:class:`Diagnosis`); the module reads only the model (fra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from .model import frame_columns
 from .money import fen_to_yuan_str, tolerance
 from .reading import unread
 from .values import fen_or_zero, is_missing
@@ -49,8 +50,10 @@ MAX_CORRECTIONS_PER_TABLE = 3
 _MAX_STEPS = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """One printed cell. A named tuple, not a dataclass: the diagnosis hashes cells thousands of
+    times per document, and a tuple's hash is native."""
+
     table: str
     index: int  # position of the row in the table's frame
     column: str
@@ -182,11 +185,12 @@ def _identities(
         df = budget.table(table)
         if df is None or df.empty or "code" not in df:
             continue
-        codes = [_code(v) for v in df["code"].tolist()]
-        names = df["name"].tolist() if "name" in df else [None] * len(codes)
-        lines = df["line"].tolist() if "line" in df else [None] * len(codes)
-        pages = df["page"].tolist() if "page" in df else [None] * len(codes)
-        cols = {c: df[c].tolist() for c in money if c in df}
+        columns = frame_columns(df)  # plain lists: no Series per column
+        codes = [_code(v) for v in columns["code"]]
+        names = columns.get("name") or [None] * len(codes)
+        lines = columns.get("line") or [None] * len(codes)
+        pages = columns.get("page") or [None] * len(codes)
+        cols = {c: columns[c] for c in money if c in columns}
         if "total" not in cols:
             continue
         present = [c for c in money if c in cols]

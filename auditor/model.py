@@ -249,6 +249,30 @@ def _frame(arrays: list[Any], names: list[str], n: int) -> pd.DataFrame:
         return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
+def frame_columns(df: pd.DataFrame) -> dict[str, list[Any]]:
+    """A frame's columns as lists of Python values, blanks (``pd.NA``) as None: what rules loop over
+    instead of a Series per column (``df[c]`` costs tens of microseconds each). A repeated column
+    name holds its last column, as a row's dict would."""
+    out: dict[str, list[Any]] = {}
+    for i, name in enumerate(df.columns):
+        try:  # the column's array without building a Series
+            array = df._get_column_array(i)
+        except AttributeError:  # pragma: no cover - a pandas without the accessor
+            array = df.iloc[:, i].array
+        out[name] = _python_values(array)
+    return out
+
+
+def _python_values(array: Any) -> list[Any]:
+    """A column array's values, pd.NA as None; a nullable integer column from its data and mask
+    (IntegerArray.tolist boxes every value through pandas)."""
+    data, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
+    if isinstance(array, pd.arrays.IntegerArray) and data is not None and mask is not None:
+        ints = data.tolist()
+        return [None if m else v for v, m in zip(ints, mask.tolist())] if mask.any() else ints
+    return [None if v is pd.NA else v for v in array.tolist()]
+
+
 _FLAGS = ("has_kpi_table", "malformed")
 
 #: The largest line or page number a frame holds.

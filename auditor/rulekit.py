@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .diagnosis import diagnose
+from .model import frame_columns
 from .money import tolerance
 from .reading import unread
 from .rules import current_audit
@@ -156,23 +157,8 @@ def records(budget, key: str) -> list[dict]:
 
 def frame_records(df: pd.DataFrame) -> list[dict]:
     """A frame's rows as dicts, blanks as None (column-wise: far cheaper than DataFrame.to_dict)."""
-    columns = list(df.columns)
-    try:  # the column arrays without building a Series per column (a third of the cost)
-        arrays = [df._get_column_array(i) for i in range(len(columns))]
-    except AttributeError:  # pragma: no cover - a pandas without the accessor
-        arrays = [s.array for _, s in df.items()]
-    values = [_column_values(arr) for arr in arrays]
-    return [dict(zip(columns, row)) for row in zip(*values)]
-
-
-def _column_values(arr) -> list:
-    """A column's values as Python objects, pd.NA as None: a nullable integer column from its data
-    and mask (IntegerArray.tolist boxes every value through pandas, half the cost of the records)."""
-    data, mask = getattr(arr, "_data", None), getattr(arr, "_mask", None)
-    if isinstance(arr, pd.arrays.IntegerArray) and data is not None and mask is not None:
-        ints = data.tolist()
-        return [None if m else v for v, m in zip(ints, mask.tolist())] if mask.any() else ints
-    return [None if v is pd.NA else v for v in arr.tolist()]
+    columns = frame_columns(df)
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
 def by_code(budget, key: str) -> dict[str, dict]:
