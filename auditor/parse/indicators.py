@@ -96,29 +96,34 @@ def _fuzzy_label(cell: str) -> str | None:
     return best[1] if best else None
 
 
+_NO_WORD = re.compile(r"[\W_\d]+")
+_COUNTED = re.compile(r"[%个人]")
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_POINT_THEN_HAN = re.compile(r"\.\S*[\u4e00-\u9fff]")
+_PUNCT_ONLY = re.compile(r"[\W_]+")
+_SHORT_HAN = re.compile(r"[\u4e00-\u9fff]{1,4}")
+
+
 def _is_garbage(cell: str) -> bool:
     c = cell.strip()
     if not c:
         return True
-    if re.fullmatch(r"[\W_\d]+", c):
+    if _NO_WORD.fullmatch(c):
         return True
-    if _GARBAGE_SCRIPT.search(c) and not re.search(r"[%个人]", c):
+    if _GARBAGE_SCRIPT.search(c) and not _COUNTED.search(c):
         return True
-    if re.search(r"\s", c) and not _OPERATOR.match(c) and not re.match(r"\d", c):
+    if _SPACE.search(c) and not _OPERATOR.match(c) and not _DIGIT.match(c):
         return True
-    if (
-        re.search(r"\d", c)
-        and re.search(r"[\u4e00-\u9fff]", c)
-        and re.search(r"\.\S*[\u4e00-\u9fff]", c)
-        and not _OPERATOR.match(c)
-    ):
+    if _DIGIT.search(c) and _HAN.search(c) and _POINT_THEN_HAN.search(c) and not _OPERATOR.match(c):
         return True
     return False
 
 
 def _value_like(c: str) -> bool:
     c = c.strip()
-    return bool(_OPERATOR.match(c) or re.search(r"\d", c) or _VALUE_WORDS.match(c) or len(c) <= 4)
+    return bool(_OPERATOR.match(c) or _DIGIT.search(c) or _VALUE_WORDS.match(c) or len(c) <= 4)
 
 
 def _merge_name(name: str, frag: str) -> str:
@@ -245,7 +250,7 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
             for c in cells[last_label + 1 :]
             if not classify_label(c) and not is_label_tail(c) and not _SIDE.match(_clean(c))
         ]
-        rest = [c for c in rest if _OPERATOR.match(c) or not re.fullmatch(r"[\W_]+", c.strip())]
+        rest = [c for c in rest if _OPERATOR.match(c) or not _PUNCT_ONLY.fullmatch(c.strip())]
         # leading noise: garbage, or a fuzzy label followed by a name-sized cell
         while len(rest) >= 2:
             head = rest[0]
@@ -262,7 +267,7 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 len(rest) >= 3
                 and len(_clean(head)) <= 6
                 and len(_clean(rest[1])) >= 5
-                and not re.search(r"\s", rest[1])
+                and not _SPACE.search(rest[1])
                 and not _value_like(rest[1])
                 and head[-1] not in _NAME_END
             ):
@@ -279,11 +284,7 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 i += 1
                 continue
             parts = rest[i].split()
-            if (
-                len(parts) > 1
-                and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", parts[0])
-                and (parts[0][-1] in _NAME_END or len(parts[0]) <= 2)
-            ):
+            if len(parts) > 1 and _SHORT_HAN.fullmatch(parts[0]) and (parts[0][-1] in _NAME_END or len(parts[0]) <= 2):
                 name = _merge_name(name, parts[0])
                 if i + 1 == len(rest):
                     rest[i] = " ".join(parts[1:])
@@ -292,13 +293,13 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 continue
             more = i + 1 < len(rest)
             is_frag = (
-                (len(c) <= 4 and c[-1] in _NAME_END and not re.search(r"\d", c) and (more or not name.endswith(c)))
+                (len(c) <= 4 and c[-1] in _NAME_END and not _DIGIT.search(c) and (more or not name.endswith(c)))
                 or (more and name.endswith(c))
                 or (
                     more
                     and len(c) <= 3
                     and not _OPERATOR.match(c)
-                    and not re.search(r"\d", c)
+                    and not _DIGIT.search(c)
                     and not _VALUE_WORDS.match(c)
                     and not _is_garbage(rest[i])
                 )
@@ -308,11 +309,11 @@ def parse_indicator_table(table: list[Line], project: str | None) -> list[dict[s
                 i += 1
                 continue
             break
-        vparts = [p.strip() for p in rest[i:] if not re.fullmatch(r"[\W_]+", _clean(p) or "!") or _OPERATOR.match(p)]
+        vparts = [p.strip() for p in rest[i:] if not _PUNCT_ONLY.fullmatch(_clean(p) or "!") or _OPERATOR.match(p)]
         vparts = [p for p in vparts if _clean(p)]
         if len(vparts) > 1:
             vparts = [p for p in vparts if not _is_garbage(p) or _OPERATOR.match(p)] or vparts
-        value = "".join(re.sub(r"\s+", "", p) for p in vparts) or None
+        value = "".join(_SPACES.sub("", p) for p in vparts) or None
         parsed.append((r, ln, name, value))
     n = len(rows)
     _, parent = _labels()

@@ -27,6 +27,13 @@ def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text)
 
 
+#: What marks a line as no table row: a sentence mark or 万 (PDF rows print neither).
+_PROSE_MARK = re.compile(r"[。，；万]")
+_CODES_FIRST = re.compile(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S")
+_ROW_AMOUNT = re.compile(r"\d,\d{3}|\d\.\d{2}\b|\s0$")
+_PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])")
+
+
 def is_table_row(ln: Line, doc: Document | None = None) -> bool:
     """Heuristic: a line that is a table row rather than prose."""
     cells = [c for c in ln.cells if c.strip()]
@@ -37,13 +44,10 @@ def is_table_row(ln: Line, doc: Document | None = None) -> bool:
     if len(amounts) >= 3:
         return True
     # PDF rows come out space-separated in one cell: code columns or several plain amounts, no 。
-    if not re.search(r"[。，；万]", text):
-        if re.match(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S", text) and re.search(r"\d,\d{3}|\d\.\d{2}\b|\s0$", text):
+    if not _PROSE_MARK.search(text):
+        if _CODES_FIRST.match(text) and _ROW_AMOUNT.search(text):
             return True
-        if (
-            len(re.findall(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])", text))
-            >= 2
-        ):
+        if len(_PLAIN_AMOUNT.findall(text)) >= 2:
             return True
     return False
 
@@ -116,8 +120,6 @@ _CHAR_WIDTHS = _CharWidths()
 
 def _width(text: str) -> int:
     return len(text) if text.isascii() else sum(map(_CHAR_WIDTHS.__getitem__, text))
-
-
 
 
 def wrap_width(doc: Document) -> int | None:

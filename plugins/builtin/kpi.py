@@ -160,8 +160,11 @@ _RATE = re.compile(r"率$")
 _COUNT = re.compile(r"(?:数|数量|人数|个数|次数)$")
 
 
+_BRACKETED = re.compile(r"[（(].*?[)）]")
+
+
 def _kind(name: str) -> str | None:
-    name = re.sub(r"[（(].*?[)）]", "", str(name)).strip()
+    name = _BRACKETED.sub("", str(name)).strip()
     if _RATE.search(name):
         return "rate"
     if _COUNT.search(name):
