@@ -66,6 +66,10 @@ def strip_markup(text: str) -> str:
 
 
 _CODED_ROW = re.compile(r"^\s*\d{3}(?: \d{1,2}){0,2} \S")
+_CELL_GAP = re.compile(r" {2,}|\u3000")
+_CELL_SPLIT = re.compile(r" {2,}|\u3000{1,}")
+_WIDE_GAP = re.compile(r" {2,}")
+_SUB_CODE = re.compile(r"\d{1,2}")
 _AMOUNT_WORD = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -78,17 +82,17 @@ def split_cells(raw: str) -> tuple[str, ...]:
     """
     if "\t" in raw:
         parts = raw.split("\t")
-    elif re.search(r" {2,}|\u3000", raw.strip()) or not _CODED_ROW.match(raw):
-        parts = re.split(r" {2,}|\u3000{1,}", raw)
+    elif _CELL_GAP.search(raw.strip()) or not _CODED_ROW.match(raw):
+        parts = _CELL_SPLIT.split(raw)
     else:
         words = raw.split()
         codes = [words.pop(0)]
-        while words and len(codes) < 3 and re.fullmatch(r"\d{1,2}", words[0]):
+        while words and len(codes) < 3 and _SUB_CODE.fullmatch(words[0]):
             codes.append(words.pop(0))
         amounts: list[str] = []
         while words and _AMOUNT_WORD.match(words[-1]):
             amounts.insert(0, words.pop())
-        parts = [*codes, " ".join(words), *amounts] if words and amounts else re.split(r" {2,}", raw)
+        parts = [*codes, " ".join(words), *amounts] if words and amounts else _WIDE_GAP.split(raw)
     return tuple(p.strip() for p in parts)
 
 
