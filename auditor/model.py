@@ -6,6 +6,7 @@ Every row carries ``line`` and ``page`` (nullable) so a finding can point at its
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -242,7 +243,7 @@ def _frame(arrays: list[Any], names: list[str], n: int) -> pd.DataFrame:
     """
     try:
         return pd.DataFrame._from_arrays(
-            arrays, columns=pd.Index(names), index=pd.RangeIndex(n), verify_integrity=False
+            arrays, columns=_columns(tuple(names)), index=pd.RangeIndex(n), verify_integrity=False
         )
     except AttributeError:  # pragma: no cover - a pandas without the constructor
         data = {c: pd.Series(a, dtype=object if a.dtype == object else None) for c, a in zip(names, arrays)}
@@ -271,6 +272,13 @@ def _python_values(array: Any) -> list[Any]:
         ints = data.tolist()
         return [None if m else v for v, m in zip(ints, mask.tolist())] if mask.any() else ints
     return [None if v is pd.NA else v for v in array.tolist()]
+
+
+@functools.lru_cache(maxsize=256)
+def _columns(names: tuple[str, ...]) -> pd.Index:
+    """The column index of a frame with these columns, built once: an Index is immutable, so frames
+    share it (renaming or adding a column gives a frame its own), and building one infers its dtype."""
+    return pd.Index(list(names))
 
 
 _FLAGS = ("has_kpi_table", "malformed")
