@@ -19,6 +19,8 @@ Offsets into ``Paragraph.text`` map back with ``line_at``.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -84,16 +86,22 @@ class Paragraph:
 
 
 def split_sentences(text: str, ends: str = "。！？!?；;") -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of `text`, each ending after one of `ends` (the last may not)."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for i, ch in enumerate(text):
-        if ch in ends:
-            if text[start : i + 1].strip():
-                spans.append((start, i + 1))
-            start = i + 1
+    for m in _ends_pattern(ends).finditer(text):  # the marks found by re, not a Python loop per character
+        i = m.start()
+        if text[start : i + 1].strip():
+            spans.append((start, i + 1))
+        start = i + 1
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+@functools.lru_cache(maxsize=32)
+def _ends_pattern(ends: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(ends)}]")
 
 
 def _margins(doc: Document) -> dict[int | None, tuple[float, float, bool]]:
