@@ -255,7 +255,7 @@ def frame_columns(df: pd.DataFrame) -> dict[str, list[Any]]:
     instead of a Series per column (``df[c]`` costs tens of microseconds each). A repeated column
     name holds its last column, as a row's dict would."""
     out: dict[str, list[Any]] = {}
-    for i, name in enumerate(df.columns):
+    for i, name in enumerate(df.columns.tolist()):  # (iterating a str Index boxes label by label)
         try:  # the column's array without building a Series
             array = df._get_column_array(i)
         except AttributeError:  # pragma: no cover - a pandas without the accessor

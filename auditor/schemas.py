@@ -112,7 +112,7 @@ def _clean(key: str, df: pd.DataFrame) -> bool:
     cols, money = columns_for(key)
     if df.columns.has_duplicates:
         return False  # pandera says what is wrong
-    position = {c: i for i, c in enumerate(df.columns)}
+    position = {c: i for i, c in enumerate(df.columns.tolist())}
     if any(c not in position for c in cols):
         return False
     arrays = _column_arrays(df, position)
