@@ -181,6 +181,8 @@ _FAMILY = {
     "」": "corner",
 }
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+#: Any opening or closing mark: the scan visits these, not every character of the paragraph.
+_MARKS = re.compile("[" + re.escape("".join(_FAMILY)) + "]")
 
 
 def bracket_problems(text: str) -> list[tuple[str, int, int]]:
@@ -188,7 +190,8 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     stack: list[tuple[str, int]] = []
     open_count: dict[str, int] = {}  # openers of each family on the stack: an unopened closer costs O(1)
-    for i, ch in enumerate(text):
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in _PAIRS:
             stack.append((ch, i))
             open_count[_FAMILY[ch]] = open_count.get(_FAMILY[ch], 0) + 1
@@ -209,9 +212,9 @@ def bracket_problems(text: str) -> list[tuple[str, int, int]]:
     for _opener, pos in stack:
         out.append(("unclosed", pos, len(text)))
     # ASCII double quotes (OCR text): an odd count leaves one unpaired
-    quotes = [i for i, ch in enumerate(text) if ch == '"']
-    if len(quotes) % 2:
-        out.append(("unpaired", quotes[-1], quotes[-1] + 1))
+    if text.count('"') % 2:
+        last = text.rindex('"')
+        out.append(("unpaired", last, last + 1))
     return out
 
 
