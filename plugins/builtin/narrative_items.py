@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from auditor import hookimpl, numbering, rule
+from auditor.rulekit import records
 from auditor.text import normalise, snippet
 
 REFERENCE = {
@@ -24,7 +25,7 @@ _ONLY = re.compile(r'^\s*["\'「]\s*([^"()]{2,60}?)\s*["\'」]\s*(?:科目)?')
 #: What an item says of itself: what it is for, and why it changed.
 _SAYS = re.compile(r"(主要用于|用于|主要原因(?:是|为)?)\s*[:]?\s*([^。;]*)")
 #: The other 科目 is named as a 科目: followed by 经费/支出/项目, preceded by its 款 name, or all the clause.
-_AS_SUBJECT = r"(?=\s*(?:经费|支出|费用|项目|资金|等|增加|减少|保持|持平|不变|$))"
+_AS_SUBJECT = re.compile(r"(?=\s*(?:经费|支出|费用|项目|资金|等|增加|减少|保持|持平|不变|$))")
 MIN_NAME = 4  # shorter 科目 names (“其他”, “体育”) are words, not names
 
 
@@ -53,13 +54,14 @@ def _names(budget, items) -> tuple[dict[str, set[str]], set[str]]:
         if k:
             xiang[x].add(k)
             kuan.add(k)
-    for frame in budget.frames.values():
-        if "code" not in frame.columns or "name" not in frame.columns or frame.empty:
+    for key in budget.frames:
+        rows = records(budget, key)  # the per-audit records, not a copy of every frame and its Series
+        if not rows or "code" not in rows[0] or "name" not in rows[0]:
             continue
         names = {
-            str(code).strip(): str(name).strip()
-            for code, name in zip(frame["code"], frame["name"], strict=True)
-            if isinstance(code, str) and isinstance(name, str)
+            str(r["code"]).strip(): str(r["name"]).strip()
+            for r in rows
+            if isinstance(r["code"], str) and isinstance(r["name"], str)
         }
         for code, name in names.items():
             if len(code) == 7 and code.isdigit() and code.startswith("2"):
@@ -70,24 +72,34 @@ def _names(budget, items) -> tuple[dict[str, set[str]], set[str]]:
     return xiang, {k for k in kuan if len(k) >= MIN_NAME}
 
 
-def _other(said: str, own: tuple[str | None, str | None, str], xiang, kuan) -> str | None:
+def _other(said: str, own: tuple[str | None, str | None, str], xiang, kuan, longest=None) -> str | None:
     """The other 科目 a purpose or reason names, or None (conservative: named as a 科目, and the item's
-    own 项 not named, or named under another 款)."""
+    own 项 not named, or named under another 款). `longest` is ``_longest_first(xiang, kuan)``, when
+    the caller asks about many clauses."""
     lei, k, x = own
+    xiang_order, kuan_order = longest or _longest_first(xiang, kuan)
     if x in said:
-        for other_k in sorted(kuan, key=len, reverse=True):
+        for other_k in kuan_order:
             if other_k != k and other_k + x in said and (not k or other_k not in k) and other_k != lei:
                 return other_k + x
         return None
     family = {n for n in (lei, k, x) if n}
-    for name in sorted(xiang, key=len, reverse=True):
+    for name in xiang_order:
         if name in family or name in x or x in name or any(name in f for f in family):
             continue
-        for m in re.finditer(re.escape(name), said):
-            before = said[: m.start()]
-            if re.match(_AS_SUBJECT, said[m.end() :]) or any(before.endswith(kk) for kk in xiang[name] | kuan):
+        at = said.find(name)
+        while at >= 0:  # each occurrence, not overlapping (as re.finditer of the name)
+            end = at + len(name)
+            before = said[:at]
+            if _AS_SUBJECT.match(said, end) or any(before.endswith(kk) for kk in xiang[name] | kuan):
                 return name
+            at = said.find(name, end)
     return None
+
+
+def _longest_first(xiang, kuan) -> tuple[list[str], list[str]]:
+    """The 项 and 款 names, longest first (a longer name is tried before a name inside it)."""
+    return sorted(xiang, key=len, reverse=True), sorted(kuan, key=len, reverse=True)
 
 
 @rule(
@@ -164,11 +176,12 @@ def item_explained_by_another(budget, ctx):
     if not items:
         return
     xiang, kuan = _names(budget, items)
+    longest = _longest_first(xiang, kuan)
     for p, own in items:
         norm = p.norm
         hits = []
         for m in _SAYS.finditer(norm):
-            name = _other(m.group(2), own, xiang, kuan)
+            name = _other(m.group(2), own, xiang, kuan, longest)
             if name is not None:
                 hits.append((m, name))
         if not hits:
