@@ -97,6 +97,17 @@ def total_record(rows: list[dict]) -> dict | None:
     return None
 
 
+def total_of(budget, key: str) -> dict | None:
+    """The 合计 row of a coded table as a record (memoised per audit): ``total_row`` of the table,
+    without copying the frame and building a Series for the row."""
+
+    def find(b) -> dict | None:
+        rows = records(b, key)
+        return total_record(rows) if rows and "code" in rows[0] else None
+
+    return memo(budget, f"total:{key}", find)
+
+
 def children(df: pd.DataFrame, parent_code: str) -> pd.DataFrame:
     """Direct children of a code: 类 -> its 款 rows, 款 -> its 项 rows."""
     coded = coded_rows(df)

@@ -15,7 +15,7 @@ from auditor.rulekit import (
     records,
     row_location,
     show,
-    total_row,
+    total_of,
     unless_unread,
     yuan,
 )
@@ -179,8 +179,8 @@ def function_code_amounts_agree(budget, ctx):
 )
 @unless_unread("gpb_function", "gpb_basic_economic")
 def basic_expenditure_economic_total(budget, ctx):
-    fn = total_row(budget.table("gpb_function"))
-    ec = total_row(budget.table("gpb_basic_economic"))
+    fn = total_of(budget, "gpb_function")
+    ec = total_of(budget, "gpb_basic_economic")
     if fn is None or ec is None:
         return
     a, b = fen_or_zero(ec["total"]), fen_or_zero(fn["basic"])
@@ -360,8 +360,8 @@ def item_label(text) -> str:
 )
 @unless_unread("fiscal_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary")
 def summary_tables_agree(budget, ctx):
-    inc_total = total_row(budget.table("income_summary"))
-    exp_total = total_row(budget.table("expenditure_summary"))
+    inc_total = total_of(budget, "income_summary")
+    exp_total = total_of(budget, "expenditure_summary")
     income_map = {
         "财政拨款收入": "fiscal",
         "事业收入": "business",
@@ -410,9 +410,8 @@ def summary_tables_agree(budget, ctx):
     for row in (r for r in records(budget, "fiscal_appropriation_summary") if r["side"] == "expenditure"):
         label = item_label(row["item"])
         for col, key in fund_tables.items():
-            table = budget.table(key)
             if label == "支出总计":
-                tr = total_row(table)
+                tr = total_of(budget, key)
                 if tr is None:
                     continue
                 b = fen_or_zero(tr["total"])

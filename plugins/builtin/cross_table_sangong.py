@@ -14,9 +14,10 @@ from auditor.rulekit import (
     fact_records,
     fen_or_zero,
     is_missing,
+    records,
     row_location,
     show,
-    total_row,
+    total_of,
     unless_unread,
     yuan,
 )
@@ -83,10 +84,10 @@ SANGONG_LABEL = {
 )
 @unless_unread("sangong", "gpb_basic_economic")
 def sangong_vs_economic(budget, ctx):
-    sg = budget.table("sangong")
-    if sg.empty:
+    sg = records(budget, "sangong")
+    if not sg:
         return
-    srow = sg.iloc[0]
+    srow = sg[0]
     ec = by_code(budget, "gpb_basic_economic")
     for code, col in SANGONG_ECONOMIC.items():
         if code not in ec:
@@ -148,13 +149,13 @@ def sangong_vs_economic(budget, ctx):
 )
 @unless_unread("sangong", "gpb_basic_economic")
 def operating_vs_public(budget, ctx):
-    sg = budget.table("sangong")
-    ec = total_row(budget.table("gpb_basic_economic"))
-    if sg.empty or ec is None or is_missing(sg.iloc[0]["operating_expenses"]):
+    sg = records(budget, "sangong")
+    ec = total_of(budget, "gpb_basic_economic")
+    if not sg or ec is None or is_missing(sg[0]["operating_expenses"]):
         return
-    op = fen_or_zero(sg.iloc[0]["operating_expenses"])
+    op = fen_or_zero(sg[0]["operating_expenses"])
     public = fen_or_zero(ec["public"])
-    loc = row_location(sg.iloc[0])
+    loc = row_location(sg[0])
     loc["row"] = "机关运行经费"
     if op > public and not agrees(public, op, "万元", 2):
         yield ctx.finding(

@@ -23,7 +23,7 @@ from auditor.rulekit import (
     readable,
     records,
     show,
-    total_row,
+    total_of,
 )
 
 CONSIST_010 = {
@@ -80,7 +80,7 @@ def _compute_sources(budget):
     ):
         if not readable(budget, table):
             continue
-        tr = total_row(budget.table(table))
+        tr = total_of(budget, table)
         if tr is not None or key != "gpb_expenditure":
             out[key] = (label, 0 if tr is None else fen_or_zero(tr["total"]))
     return out

@@ -16,7 +16,7 @@ from auditor.rulekit import (
     mismatch,
     records,
     show,
-    total_row,
+    total_of,
     twin_note,
     unless_unread,
     yuan,
@@ -188,7 +188,7 @@ def prose_equals_table(budget, ctx):
 @unless_unread("expenditure_summary")
 def projects_within_total(budget, ctx):
     projects = budget.table("projects")
-    tr = total_row(budget.table("expenditure_summary"))
+    tr = total_of(budget, "expenditure_summary")
     if projects.empty or tr is None:
         return
     amounts = [_money(r, "narrative_amount") or _money(r, "annual_request") or 0 for r in records(budget, "projects")]
@@ -256,7 +256,7 @@ def projects_within_total(budget, ctx):
 @unless_unread("expenditure_summary")
 def kpi_funds(budget, ctx):
     fact = first_fact(budget, "kpi_amount")
-    tr = total_row(budget.table("expenditure_summary"))
+    tr = total_of(budget, "expenditure_summary")
     if fact is None or tr is None or fact_fen(fact) is None:
         return
     stated = fact_fen(fact)

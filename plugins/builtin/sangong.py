@@ -17,6 +17,7 @@ from auditor.rulekit import (
     is_missing,
     mismatch,
     readable,
+    records,
     row_location,
     show,
     tolerance,
@@ -46,8 +47,8 @@ COMPONENTS = {
 
 def _row(budget):
     """The table's row; None when there is none or it was not reliably read (EX002 reports that)."""
-    sg = budget.table("sangong")
-    return None if sg.empty or not readable(budget, "sangong") else sg.iloc[0]
+    sg = records(budget, "sangong")
+    return None if not sg or not readable(budget, "sangong") else sg[0]
 
 
 @rule(
@@ -358,14 +359,14 @@ def _circular(reason: str) -> bool:
 
 def _sangong_adds_up(budget) -> bool:
     """The 三公 table's own sums hold: 合计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行 (or no table)."""
-    df = budget.table("sangong")
-    if df.empty:
+    sg = records(budget, "sangong")
+    if not sg:
         return True
-    r = df.iloc[0]
+    r = sg[0]
     v = {
         c: fen_or_zero(r[c])
         for c in ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
-        if c in df
+        if c in r
     }
     return v.get("total", 0) == v.get("outbound", 0) + v.get("vehicle_total", 0) + v.get("reception", 0) and v.get(
         "vehicle_total", 0

@@ -16,7 +16,7 @@ from typing import Any
 
 from auditor import hookimpl, numbering, rule
 from auditor.money import UNIT_FEN
-from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, total_row
+from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, total_of
 from auditor.text import NUMBER, read_number, snippet
 
 CHANGES = {
@@ -231,7 +231,7 @@ def _fs(budget, side, word):
 
 
 def _summary(budget, column):
-    tr = total_row(budget.table("expenditure_summary"))
+    tr = total_of(budget, "expenditure_summary")
     return None if tr is None else fen_or_zero(tr[column])
 
 
@@ -251,7 +251,7 @@ _TOTALS = [
     (
         r"一般公共预算",
         "一般公共预算支出",
-        lambda b: (lambda t: None if t is None else fen_or_zero(t["total"]))(total_row(b.table("gpb_function"))),
+        lambda b: (lambda t: None if t is None else fen_or_zero(t["total"]))(total_of(b, "gpb_function")),
     ),
     (r"财政拨款", "财政拨款收入", lambda b: _fs(b, "income", "财政拨款")),
     (r"收入", "收入总计", lambda b: _fs(b, "income", "收入总计")),

@@ -13,7 +13,7 @@ from auditor.rulekit import (
     is_missing,
     readable,
     show,
-    total_row,
+    total_of,
     yuan,
 )
 
@@ -51,7 +51,7 @@ def _sangong(column):
 
 
 def _gpb_total(budget):
-    tr = total_row(budget.table("gpb_function")) if readable(budget, "gpb_function") else None
+    tr = total_of(budget, "gpb_function") if readable(budget, "gpb_function") else None
     return None if tr is None else fen_or_zero(tr["total"])
 
 
