@@ -440,6 +440,11 @@ class Frames(Mapping[str, pd.DataFrame]):
     def __contains__(self, key: object) -> bool:
         return key in self._frames
 
+    def _peek(self, key: str) -> pd.DataFrame | None:
+        """The stored frame itself (no copy), for the library's readers that never write to it
+        (``rulekit.records`` turning a frame into records once per audit); rules get copies."""
+        return self._frames.get(key)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._frames)
 
