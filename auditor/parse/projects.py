@@ -248,6 +248,7 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
     projects: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     starts = [n for n, h in enumerate(heads) if h.key == "project_notes"]
+    kpi_titles = {id(doc.lines[x.index]) for x in heads if x.key == "kpi_tables"}  # the lines, by identity
     for k, n in enumerate(starts):
         h = heads[n]
         end_idx = heads[starts[k + 1]].index if k + 1 < len(starts) else len(doc.lines)
@@ -260,10 +261,7 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
                 break
         block = doc.lines[h.index + 1 : end_idx]
         name = project_name(h.title)
-        kpi_at = next(
-            (i for i, ln in enumerate(block) if any(x.key == "kpi_tables" and doc.lines[x.index] is ln for x in heads)),
-            None,
-        )
+        kpi_at = next((i for i, ln in enumerate(block) if id(ln) in kpi_titles), None)
         prose_part = block if kpi_at is None else block[:kpi_at]
         flow = build_flow(doc, prose_part, section="project_notes")
         if name is None:
@@ -296,16 +294,15 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
     return projects, indicators
 
 
+#: A line of the form's header that prints money: the funding rows (资金, 结转) or their figures.
+_FUNDING_LINE = re.compile(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}")
+
+
 def _table_part(table: list[Line]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    header_end = next((i for i, ln in enumerate(table) if re.search(r"一级指标", ln.text)), len(table))
+    header_end = next((i for i, ln in enumerate(table) if "一级指标" in ln.text), len(table))
     head = table[:header_end]
-    fund_lines = [
-        ln
-        for ln in head
-        if re.search(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}", ln.text)
-        and not re.search(r"目标", ln.text)
-    ]
+    fund_lines = [ln for ln in head if _FUNDING_LINE.search(ln.text) and "目标" not in ln.text]
     values, twins, where = parse_funding(fund_lines)
     out.update(values)
     out["ocr_twins"] = twins
