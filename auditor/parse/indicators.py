@@ -82,18 +82,25 @@ def is_label_tail(cell: str) -> bool:
     return c in ("标", "指标", "度指标", "意度指标", "度", "指标:")
 
 
+@lru_cache(maxsize=4096)  # pure in the cell text, like classify_label: the forms' cells recur
 def _fuzzy_label(cell: str) -> str | None:
     c = _clean(cell)
     if not c or len(c) > 7:
         return None
-    level1, parent = _labels()
     best = None
-    for lab in [*level1, *parent]:
-        core = lab.replace("指标", "")
-        common = len(set(c) & set(core))
+    chars = set(c)
+    for lab, core in _label_cores():
+        common = len(chars & core)
         if common >= 2 and (best is None or common > best[0]):
             best = (common, lab)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def _label_cores() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each level label with the characters of its name without 指标, in label order."""
+    level1, parent = _labels()
+    return tuple((lab, frozenset(lab.replace("指标", ""))) for lab in [*level1, *parent])
 
 
 _NO_WORD = re.compile(r"[\W_\d]+")
