@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .model import frame_columns
+from .model import frame_columns, read_only_table
 from .money import fen_to_yuan_str, tolerance
 from .reading import unread
 from .values import fen_or_zero, is_missing
@@ -182,7 +182,7 @@ def _identities(
     for table, (money, parts, levels) in CODED.items():
         if table in skip:
             continue  # its rows were not read (EX002): its figures are not the document's
-        df = budget.table(table)
+        df = read_only_table(budget, table)  # read, never written: no copy
         if df is None or df.empty or "code" not in df:
             continue
         columns = frame_columns(df)  # plain lists: no Series per column

@@ -250,6 +250,15 @@ def _frame(arrays: list[Any], names: list[str], n: int) -> pd.DataFrame:
         return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
+def read_only_table(budget: Any, key: str) -> pd.DataFrame:
+    """The frame of `key` for a reader in the library that only reads it (records, the diagnosis):
+    the stored frame itself when there is one, without the copy a lookup hands out; else
+    ``budget.table(key)``. Never for a rule: rules get copies."""
+    peek = getattr(budget.frames, "_peek", None)
+    stored = peek(key) if peek is not None else None
+    return stored if stored is not None else budget.table(key)
+
+
 def frame_columns(df: pd.DataFrame) -> dict[str, list[Any]]:
     """A frame's columns as lists of Python values, blanks (``pd.NA``) as None: what rules loop over
     instead of a Series per column (``df[c]`` costs tens of microseconds each). A repeated column

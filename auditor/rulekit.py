@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .diagnosis import diagnose
-from .model import frame_columns
+from .model import frame_columns, read_only_table
 from .money import tolerance
 from .reading import unread
 from .rules import current_audit
@@ -163,14 +163,7 @@ def memo(budget, name: str, compute):
 
 def records(budget, key: str) -> list[dict]:
     """The rows of a table as dicts (memoised): rules that walk rows avoid pandas' per-row cost."""
-    return memo(budget, f"records:{key}", lambda b: frame_records(_read_only(b, key)))
-
-
-def _read_only(budget, key: str) -> pd.DataFrame:
-    """The table to read records from: the stored frame when there is one (reading needs no copy)."""
-    peek = getattr(budget.frames, "_peek", None)
-    stored = peek(key) if peek is not None else None
-    return stored if stored is not None else budget.table(key)
+    return memo(budget, f"records:{key}", lambda b: frame_records(read_only_table(b, key)))
 
 
 def frame_records(df: pd.DataFrame) -> list[dict]:
