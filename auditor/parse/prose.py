@@ -36,13 +36,13 @@ _PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?
 
 def is_table_row(ln: Line, doc: Document | None = None) -> bool:
     """Heuristic: a line that is a table row rather than prose."""
-    cells = [c for c in ln.cells if c.strip()]
+    if len(ln.cells) >= 2:  # (a prose line is one cell: neither test below can hold for it)
+        cells = [c for c in ln.cells if c.strip()]
+        if "\t" in ln.text and len(cells) >= 2:
+            return True
+        if sum(1 for c in cells if _AMOUNT_CELL.match(c.strip())) >= 3:
+            return True
     text = ln.text.strip()
-    if "\t" in ln.text and len(cells) >= 2:
-        return True
-    amounts = [c for c in cells if _AMOUNT_CELL.match(c.strip())]
-    if len(amounts) >= 3:
-        return True
     # PDF rows come out space-separated in one cell: code columns or several plain amounts, no 。
     if not _PROSE_MARK.search(text):
         if _CODES_FIRST.match(text) and _ROW_AMOUNT.search(text):
