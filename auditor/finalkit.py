@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-from .money import UNIT_FEN, tolerance
+from .money import tolerance
 from .parse.final.items import item_name
 from .rulekit import decimals_of, fen_or_zero, is_missing, records, row_location, show, yuan
 from .rules import RuleContext
@@ -194,13 +194,6 @@ def rate_check(stated: Decimal, decimals: int, a: int, ha: int, b: int, hb: int)
 
 def pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value.quantize(Decimal('0.01'))}%"
-
-
-def fen_of(value: str | None, unit: str = "万元") -> int | None:
-    """Fen of a printed figure in `unit` (None when blank)."""
-    if value is None or value == "":
-        return None
-    return int((Decimal(str(value)) * UNIT_FEN[unit]).to_integral_value())
 
 
 def item_section(item: dict) -> str:

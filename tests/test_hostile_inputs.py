@@ -472,3 +472,19 @@ def test_every_field_of_the_model_metadata_has_its_shape_checked():
 
     for cls, spec in ((Meta, shape._META), (TableInfo, shape._TABLE_INFO), (Section, shape._SECTION)):
         assert {f.name for f in dataclasses.fields(cls)} <= set(spec), cls.__name__
+
+
+def test_fa302_on_a_share_that_is_no_number_is_quiet():
+    # fuzz input 18371 (seed 1, on e7b272f): a share fact whose value an export turned into text
+    # crashed FA302 converting it to a decimal
+    from auditor.testing import budget_from_dict, run_rule
+
+    for value in (None, "约七成", "1e5e5", 71):
+        facts = [
+            {"key": "gpb_structure_total", "value": "2940.05", "unit": "万元"},
+            {"key": "gpb_class:一般公共服务支出", "value": "2106.66", "unit": "万元"},
+            {"key": "share:gpb_class:一般公共服务支出", "value": value, "unit": "%",
+             "base": "gpb_structure_total", "of": "gpb_class:一般公共服务支出"},
+        ]  # fmt: skip
+        budget = budget_from_dict({"meta": {"kind": "部门决算"}, "tables": {"facts": facts}})
+        assert run_rule("FA302", budget) == [], value

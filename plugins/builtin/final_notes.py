@@ -14,6 +14,7 @@ from decimal import Decimal
 from auditor import hookimpl, rule
 from auditor.finalkit import CENT, NOTES, half_step, pct, rate_check, side_items, unreliable, wan
 from auditor.model import FA_NINE_TABLES
+from auditor.money import parse_decimal
 from auditor.rulekit import decimals_of, fact_records, fen_or_zero, first_fact, is_missing, memo, records, yuan
 
 _INCOME = {
@@ -236,7 +237,9 @@ def _rates(budget, ctx):
 def fa_notes_rates(budget, ctx):
     for fact, (a, ha), (b, hb), label in _rates(budget, ctx):
         printed = str(fact["value"])
-        stated = Decimal(printed)
+        stated = parse_decimal(printed) if isinstance(fact.get("value"), str) else None
+        if stated is None:
+            continue  # no printed rate to check (an export may carry anything here)
         severity, exact = rate_check(stated, decimals_of(printed), a, ha, b, hb)
         if severity is None and exact is None and not a:
             continue
