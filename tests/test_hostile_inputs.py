@@ -261,6 +261,7 @@ def _with_long_line(tmp_path: Path, piece: str, at: int, n: int = 65_536) -> Pat
         ("主要原因是", 60),  # reasons without an end
         ("比2023年增加1万元", 60),  # changes that each re-read the sentence (ST001)
         ("（", 296),  # unbalanced brackets (ED003)
+        ("主\t管部门\t公安局闵行分 总)\t局(汇 实施单位\t\t", 349),  # a project cell's fragments (25 s, fuzz 13655)
     ],
 )
 def test_a_64k_character_line_loads_and_audits_in_linear_time(tmp_path, piece, at):

@@ -162,19 +162,25 @@ def _cells_between(lines: list[Line], start_pat: re.Pattern, stop_pat: re.Patter
     return None
 
 
+#: A cell broken into more fragments than this is no cell a table prints (a line run together):
+#: comparing every fragment with every later one would take quadratic time.
+_MOST_FRAGMENTS = 64
+
+
 def _rejoin(frag: str | None) -> str | None:
     """Rejoin OCR fragments of a cell ("公安局闵行分 总)" + "局(汇" -> "公安局闵行分局(汇总)")."""
     if not frag:
         return None
     parts = [p for p in re.split(r"[|\s]+", frag) if p and not re.fullmatch(r"[-_—.·:;|]+", p)]
-    # drop a truncated copy of a later fragment
-    parts = [
-        p
-        for i, p in enumerate(parts)
-        if not any(q != p and len(p) >= 4 and q.startswith(p[:-1]) for q in parts[i + 1 :])
-    ]
+    if len(parts) <= _MOST_FRAGMENTS:  # drop a truncated copy of a later fragment
+        parts = [
+            p
+            for i, p in enumerate(parts)
+            if not any(q != p and len(p) >= 4 and q.startswith(p[:-1]) for q in parts[i + 1 :])
+        ]
     tails = [p for p in parts if ")" in p and "(" not in p and len(p) <= 3]
-    body = [p for p in parts if p not in tails]
+    tail_set = set(tails)
+    body = [p for p in parts if p not in tail_set]
     out = ""
     for p in body:
         out += p
