@@ -27,16 +27,7 @@ LOCATION = {"line", "page"}
 ocr_extra = pytest.mark.skipif(__import__("importlib").util.find_spec("rapidocr") is None, reason="needs the ocr extra")
 
 #: What still differs between a scanned copy and its text layer, and why (docs/ocr.md).
-RESIDUAL: dict[str, dict[str, list[str]]] = {
-    "putuo-government-office-2025-unit-budget": {
-        # the wrapped tail of a name, three characters alone on their line (p.9), runs below its
-        # cell and the row's rule is printed across their lower half (the print shows only their
-        # tops): read 冬古出 at confidence 0.87; a name, no figure, so no finding follows from it
-        "tables": [
-            "income_summary row 5 name: '其他政府办公厅（室）及相关机构事冬古出' vs '其他政府办公厅（室）及相关机构事务支出'"
-        ],
-    },
-}
+RESIDUAL: dict[str, dict[str, list[str]]] = {}
 
 
 def _fixture(name: str) -> dict:

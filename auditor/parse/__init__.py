@@ -10,6 +10,7 @@ from ..schemas import validate_frames
 from . import narrative, tables
 from . import sentences as sentences  # hands Budget.paragraphs() its prose reader
 from .kind import detect_final
+from .ocr_names import reconcile_names
 
 
 def parse_document(doc: Document) -> Budget:
@@ -28,6 +29,7 @@ def parse_document(doc: Document) -> Budget:
         meta = Meta(source=doc.path, extraction=doc.extraction)
         frames: dict = {}
         tables.parse_tables(doc, meta, frames)
+        reconcile_names(doc, frames, meta.notes)
         narrative.parse_narrative(doc, meta, frames)
     except ValueOutOfRange as exc:  # a figure no budget holds: one load error naming its place
         where = f"page {exc.page}, " if exc.page else ""
