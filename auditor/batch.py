@@ -134,14 +134,19 @@ def _setup(config: Config, previous: Any) -> _State:
     return _State(config, engine, prev, spec)
 
 
-def _init_worker(config: Config, previous: Any) -> None:
+#: In a worker: the pool's shared array of wall-clock seconds each document spent outside its CPU
+#: budget (OCR pages), by document index, which the parent's wall-clock watch allows for.
+_CREDIT: Any = None
+
+
+def _init_worker(config: Config, previous: Any, credit: Any = None) -> None:
     """ProcessPoolExecutor initializer: prepare the engine (and last year's budget) once. Ctrl-C is
     the parent's to handle (it reports what finished and stops the workers)."""
-    global _STATE
+    global _STATE, _CREDIT
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _STATE = _setup(config, previous)
+    _STATE, _CREDIT = _setup(config, previous), credit
 
 
 def _strip(report: Report, keep_budget: bool) -> Report:
@@ -258,11 +263,22 @@ def _audit_one(path: str | Path, state: _State, keep_budget: bool) -> Report:
     return _strip(report, keep_budget)
 
 
-def _work(path: str, keep_budget: bool) -> Report:
+def _work(path: str, keep_budget: bool, slot: int | None = None) -> Report:
     assert _STATE is not None, "worker not initialised"
     if _STATE.config.document_timeout:
         _limit_worker_cpu(_STATE.config.document_timeout)
-    return audit_one(path, _STATE, keep_budget)
+    if _CREDIT is None or slot is None:
+        return audit_one(path, _STATE, keep_budget)
+    from .loaders.ocr_budget import wall_credit
+
+    def credit(seconds: float) -> None:
+        _CREDIT[slot] += seconds
+
+    token = wall_credit.set(credit)
+    try:
+        return audit_one(path, _STATE, keep_budget)
+    finally:
+        wall_credit.reset(token)
 
 
 def _died(path: Path, why: str) -> Report:
@@ -315,13 +331,15 @@ def run_batch(
     yield from _run_pool(files, config, jobs, previous, keep_budget, progress)
 
 
-def _pool(jobs: int, config: Config, previous: Any):
+def _pool(jobs: int, config: Config, previous: Any, credit: Any = None):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     # fork: workers inherit the imported modules (no per-worker import cost); elsewhere the default.
     ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, previous))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, previous, credit)
+    )
 
 
 def _run_pool(
@@ -335,18 +353,21 @@ def _run_pool(
     attempts: Counter[int] = Counter()
     todo = list(range(len(files)))[::-1]  # a stack: pop() gives the next index
     emit = 0
-    pool = _pool(jobs, config, previous)
-    running: dict[Any, int] = {}
     wall = wall_budget(config.document_timeout)
+    credit = _credit_array(len(files)) if wall else None
+    pool = _pool(jobs, config, previous, credit)
+    running: dict[Any, int] = {}
     started: dict[Any, float] = {}  # when the pool took each document (its clock)
     try:
         while emit < len(files):
             while todo and len(running) + len(done) < window:
                 i = todo.pop()
-                running[pool.submit(_work, str(files[i]), keep_budget)] = i
+                if credit is not None:
+                    credit[i] = 0.0
+                running[pool.submit(_work, str(files[i]), keep_budget, i)] = i
             if running:
                 finished, _ = wait(list(running), timeout=WATCH_TICK if wall else None, return_when=FIRST_COMPLETED)
-                overdue = _overdue(running, started, wall) if not finished else []
+                overdue = _overdue(running, started, wall, credit) if not finished else []
                 if overdue:
                     # a document that uses no CPU yet never ends (a rule sleeping in nested handlers
                     # that swallow every time-out, a worker blocked in C): end the workers, report it,
@@ -361,7 +382,7 @@ def _run_pool(
                     started.clear()
                     todo.sort(reverse=True)
                     _stop(pool)
-                    pool = _pool(jobs, config, previous)
+                    pool = _pool(jobs, config, previous, credit)
                     continue
                 broken = False
                 for fut in finished:
@@ -387,7 +408,7 @@ def _run_pool(
                     running.clear()
                     todo.sort(reverse=True)
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = _pool(jobs, config, previous)
+                    pool = _pool(jobs, config, previous, credit)
             while emit in done:
                 yield done.pop(emit)
                 emit += 1
@@ -413,15 +434,27 @@ def wall_budget(cpu_budget: float) -> float:
     return 2 * cpu_budget + 5 if cpu_budget else 0.0
 
 
-def _overdue(running: dict[Any, int], started: dict[Any, float], wall: float) -> list[Any]:
-    """The running documents past their wall-clock budget (clocks start when the pool takes one)."""
+def _credit_array(n: int) -> Any:
+    """Seconds, by document index, that workers spent outside a document's CPU budget (OCR pages)."""
+    from multiprocessing.sharedctypes import RawArray
+
+    return RawArray("d", max(n, 1))
+
+
+def _overdue(running: dict[Any, int], started: dict[Any, float], wall: float, credit: Any = None) -> list[Any]:
+    """The running documents past their wall-clock budget (clocks start when the pool takes one;
+    the time a document spent recognising pages, outside its CPU budget, does not count)."""
     if not wall:
         return []
     now = time.monotonic()
     for fut in running:
         if fut not in started and fut.running():
             started[fut] = now
-    return [fut for fut in running if fut in started and not fut.done() and now - started[fut] > wall]
+
+    def allowed(fut: Any) -> float:
+        return wall + (credit[running[fut]] if credit is not None else 0.0)
+
+    return [fut for fut in running if fut in started and not fut.done() and now - started[fut] > allowed(fut)]
 
 
 def _stop(pool: Any) -> None:

@@ -108,3 +108,22 @@ def test_a_document_that_never_ends_without_using_cpu_is_stopped_in_a_parallel_b
     assert "still running after 7 s of wall-clock time" in stopped["error"]
     assert [f["rule"] for f in stopped["findings"]] == ["WORKER"]
     assert all(not r.get("error") and r["findings"] for r in by_name.values())
+
+
+OUTSIDE_THE_BUDGET = """from auditor.loaders.ocr_budget import outside_document_budget
+
+        with outside_document_budget():  # as a page is recognised: minutes for a long scan
+            time.sleep(9)"""
+
+
+def test_time_spent_recognising_pages_is_not_taken_for_a_hang_in_a_parallel_batch(tmp_path):
+    # pages recognised in the worker are outside the document's CPU budget, and so outside the
+    # wall-clock watch (2 × 1 s + 5 s here): doc3 spends 9 s there and is audited, not ended
+    docs, plugin = _corpus(tmp_path, OUTSIDE_THE_BUDGET)
+    out = tmp_path / "report.json"
+    argv = ["audit", str(docs), "--plugin", str(plugin), "--jobs", "2", "--format", "json", "--output", str(out)]
+    code = main([*argv, "--document-timeout", "1", "--rule-timeout", "60", "--fail-on", "never"])
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [Path(r["document"]["path"]).name for r in data["documents"]] == [f"doc{i}.txt" for i in range(1, 6)]
+    assert all(not r.get("error") and r["findings"] for r in data["documents"])

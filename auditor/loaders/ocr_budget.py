@@ -10,6 +10,11 @@ worker processes never counted (their CPU time is not the auditing process's). S
 recognised in this process the timer is held, and the CPU limit moves on by what the page cost.
 Recognising one page is bounded work (a rendered page of fixed resolution, at most
 ``ocr_uncovered.MOST`` extra crops), and the budget still guards what it is for: parsing and rules.
+
+A ``--jobs`` batch also watches wall-clock time (``batch.wall_budget``: a worker stuck without
+using CPU is ended). A block run outside the budget tells :data:`wall_credit`'s listener how long
+it took (``PAGE_ROOM`` ahead, the rest when it ends), so the parent allows for it: a 60-page scan
+takes minutes of recognition, which is neither a hang nor the document's budget.
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 #: The room (CPU seconds) a page is given under a soft RLIMIT_CPU while it is recognised: more
 #: than the slowest page measured (about 25 s on a loaded machine).
 PAGE_ROOM = 120
+
+#: Told the wall-clock seconds each block outside the budget takes (a --jobs worker passes them on
+#: to its parent's wall-clock watch); None when nobody watches.
+wall_credit: ContextVar[Callable[[float], None] | None] = ContextVar("wall_credit", default=None)
 
 
 @contextlib.contextmanager
@@ -38,10 +48,15 @@ def outside_document_budget() -> Iterator[None]:
     limit = _cpu_limit()
     if limit is not None:
         _set_soft(limit[0] + PAGE_ROOM, limit[1])
-    started = time.process_time()
+    started, wall_started = time.process_time(), time.monotonic()
+    credit = wall_credit.get()
+    if credit is not None:
+        credit(PAGE_ROOM)
     try:
         yield
     finally:
+        if credit is not None:
+            credit(time.monotonic() - wall_started - PAGE_ROOM)
         spent = math.ceil(time.process_time() - started)
         if limit is not None:
             _set_soft(limit[0] + spent, limit[1])
