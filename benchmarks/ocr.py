@@ -31,39 +31,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import CORPUS, budgets  # noqa: E402
 
-LOCATION = {"line", "page"}
-
-
-def _tables(budget) -> dict:
-    out = {}
-    for key in budget.meta.tables:
-        frame = budget.frames[key]
-        out[key] = frame.drop(columns=[c for c in frame.columns if c in LOCATION]).reset_index(drop=True)
-    return out
-
-
-def _table_diff(scanned, original) -> list[str]:
-    """Where the scan's tables differ from the original's (empty: equal cell for cell)."""
-    import pandas as pd
-
-    got, want = _tables(scanned), _tables(original)
-    problems = [f"table {k} missing" for k in sorted(set(want) - set(got))]
-    problems += [f"table {k} extra" for k in sorted(set(got) - set(want))]
-    for key in sorted(set(got) & set(want)):
-        a, b = got[key], want[key]
-        if a.shape != b.shape:
-            problems.append(f"{key}: {a.shape[0]} rows vs {b.shape[0]}")
-            continue
-        try:
-            pd.testing.assert_frame_equal(a, b, check_dtype=False)
-        except AssertionError:
-            for i in range(len(b)):
-                for col in b.columns:
-                    x, y = a.iloc[i][col], b.iloc[i][col]
-                    if not (pd.isna(x) and pd.isna(y)) and str(x) != str(y):
-                        problems.append(f"{key} row {i} {col}: {x!r} vs {y!r}")
-    return problems
-
 
 def _findings(report) -> Counter:
     return Counter((f.rule, f.location.page) for f in report.findings)
@@ -75,6 +42,7 @@ def run_one(src: Path, work: Path, pages: list[int] | None, jobs: int | None) ->
     from auditor.config import Config
     from auditor.engine import audit, prepare
     from auditor.scancopy import make_scan
+    from auditor.table_diff import table_differences
 
     if pages:
         subset = pdfium.PdfDocument.new()
@@ -101,7 +69,7 @@ def run_one(src: Path, work: Path, pages: list[int] | None, jobs: int | None) ->
     n = len(prov.get("pages", []))
     cpu = float(prov.get("cpu_seconds") or 0.0)
     got, want = _findings(scanned), _findings(original)
-    tables = _table_diff(scanned.budget, original.budget)
+    tables = table_differences(scanned.budget, original.budget)
     turned = {p: i["rotation"] for p, i in prov.get("page_info", {}).items() if i.get("rotation")}
     return {
         "document": src.name,

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 from corpus import CORPUS, needs_corpus
@@ -19,10 +18,10 @@ from auditor.errors import LoadError
 from auditor.loaders import load
 from auditor.loaders.ocr_stage import complete_with_ocr, survey
 from auditor.loaders.pdf import read_document
+from auditor.table_diff import table_differences
 
 WANLI = CORPUS / "putuo-wanli-street-2024-budget.pdf"
 COMMERCE = CORPUS / "putuo-commerce-2025-budget.pdf"
-LOCATION = {"line", "page"}
 
 
 def _subset(src: Path, pages: list[int], dst: Path) -> Path:
@@ -35,21 +34,8 @@ def _subset(src: Path, pages: list[int], dst: Path) -> Path:
     return dst
 
 
-def _tables(budget) -> dict[str, pd.DataFrame]:
-    """The non-empty frames of the nine tables without their locations (line numbers may differ)."""
-    out = {}
-    for key in budget.meta.tables:
-        frame = budget.frames[key]
-        if len(frame):
-            out[key] = frame.drop(columns=[c for c in frame.columns if c in LOCATION]).reset_index(drop=True)
-    return out
-
-
 def _assert_same_tables(scanned, original) -> None:
-    got, want = _tables(scanned), _tables(original)
-    assert sorted(got) == sorted(want)
-    for key in want:
-        pd.testing.assert_frame_equal(got[key], want[key], check_dtype=False, obj=key)
+    assert table_differences(scanned, original) == []
 
 
 # ----------------------------------------------------------------------------------------------

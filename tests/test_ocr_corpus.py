@@ -17,13 +17,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from corpus import CORPUS, needs_corpus
 
-FIXTURES = Path(__file__).resolve().parent / "data" / "ocr"
-LOCATION = {"line", "page"}
+from auditor.table_diff import table_differences
 
+FIXTURES = Path(__file__).resolve().parent / "data" / "ocr"
 ocr_extra = pytest.mark.skipif(__import__("importlib").util.find_spec("rapidocr") is None, reason="needs the ocr extra")
 
 #: What still differs between a scanned copy and its text layer, and why (docs/ocr.md).
@@ -54,32 +53,6 @@ def _replay(data: dict, tmp_path: Path) -> tuple[Path, Path]:
     for page in data["pages"]:
         cache.put(page["page"], page)
     return scan, cache_dir
-
-
-def _tables(budget) -> dict[str, pd.DataFrame]:
-    out = {}
-    for key in budget.meta.tables:
-        frame = budget.frames[key]
-        out[key] = frame.drop(columns=[c for c in frame.columns if c in LOCATION]).reset_index(drop=True)
-    return out
-
-
-def table_differences(scanned, original) -> list[str]:
-    """Every cell in which the scan's tables differ from the original's (empty: equal)."""
-    got, want = _tables(scanned), _tables(original)
-    out = [f"table {k} missing" for k in sorted(set(want) - set(got))]
-    out += [f"table {k} extra" for k in sorted(set(got) - set(want))]
-    for key in sorted(set(got) & set(want)):
-        a, b = got[key], want[key]
-        if a.shape != b.shape:
-            out.append(f"{key}: {a.shape[0]} rows vs {b.shape[0]}")
-            continue
-        for i in range(len(b)):
-            for col in b.columns:
-                x, y = a.iloc[i][col], b.iloc[i][col]
-                if not (pd.isna(x) and pd.isna(y)) and str(x) != str(y):
-                    out.append(f"{key} row {i} {col}: {x!r} vs {y!r}")
-    return out
 
 
 def _findings(report) -> Counter:
