@@ -289,9 +289,12 @@ def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure
     return out
 
 
-def expenditure_chart(budget: Any, uid: str, _: Any = None) -> Chart | None:
+def expenditure_chart(
+    budget: Any, uid: str, _: Any = None, key: str = "gpb_function", title: str | None = None
+) -> Chart | None:
+    """The function table's 类 rows (3-digit codes), basic and project stacked, largest first."""
     _ = _ or gettext_for("en")
-    df = _frame(budget, "gpb_function")
+    df = _frame(budget, key)
     if df is None or "code" not in df:
         return None
     codes = df["code"].astype("string").str.strip()
@@ -309,7 +312,7 @@ def expenditure_chart(budget: Any, uid: str, _: Any = None) -> Chart | None:
     items.sort(key=lambda it: -(it[3] or 0))
     return bar_chart(
         f"{uid}-expenditure",
-        _("General public budget expenditure by function"),
+        title or _("General public budget expenditure by function"),
         [(label, vals, text) for label, vals, text, _total in items],
         [(_("Basic expenditure"), COLORS["basic"]), (_("Project expenditure"), COLORS["project"])],
         unit_fmt=_wan,

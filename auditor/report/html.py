@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..findings import Finding, Report
 from ..i18n import catalogue, gettext_for, normalise_lang
+from . import final_figures
 from .base import (
     SEVERITY_ORDER,
     ReportOptions,
@@ -125,10 +126,14 @@ def document_view(report: Report, options: ReportOptions, n: int, renderer: Page
     figures: list[Figure] = []
     if budget is not None:
         try:
-            figures = key_figures(budget, previous, _)
-            for chart in (expenditure_chart(budget, uid, _), sangong_chart(budget, previous, uid, _)):
-                if chart is not None:
-                    charts.append(chart)
+            if final_figures.applies(budget):
+                figures = final_figures.key_figures(budget, previous, _)
+                charts = final_figures.charts(budget, previous, uid, _)
+            else:
+                figures = key_figures(budget, previous, _)
+                for chart in (expenditure_chart(budget, uid, _), sangong_chart(budget, previous, uid, _)):
+                    if chart is not None:
+                        charts.append(chart)
         except Exception as exc:  # figures are a convenience: never lose the findings over them
             figures = [Figure(_("figures unavailable"), type(exc).__name__, str(exc))]
     charts += findings_charts(report.findings, uid, _)
