@@ -157,6 +157,26 @@ def same_figure(ctx, what: str, a, b, **location):
     )
 
 
+#: the name of a department's own organ, an administrative unit (行政单位), ends with one of these
+_ORGAN = ("局", "委员会", "委", "办公室", "办", "厅", "署", "办事处", "政府")
+
+
+def unit_nature(name: str | None, remark: str | None) -> str | None:
+    """What kind of unit a 单位构成 row is: 行政, 参公 (参照公务员法管理), 事业, or None when the row
+    does not say (a unit merged into 本级, a 中心 with no remark)."""
+    text = f"{name or ''}{remark or ''}"
+    if "参公" in text or "参照公务员法" in text:
+        return "参公"
+    if "事业单位" in text:
+        return "事业"
+    if "行政单位" in text:
+        return "行政"
+    own = (name or "").replace("（本级）", "").replace("(本级)", "")
+    if "本级" in (name or "") and own.endswith(_ORGAN):
+        return "行政"
+    return None
+
+
 def half_step(printed: str | None, unit: str = "万元") -> int:
     """Half the last printed digit of a figure, in fen: how far the printed figure may be from the true one."""
     return tolerance(unit, decimals_of(printed), 1) // 2

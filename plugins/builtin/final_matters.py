@@ -4,6 +4,7 @@
   every 项 with spending is explained.
 - FA307: “无‘三公’经费财政拨款支出” agrees with the 三公 table.
 - FA308: 机关运行经费 does not exceed the 公用经费合计 of the basic-economic table.
+- FA318: with only 行政 and 参公 units, 机关运行经费 equals the 公用经费合计 (an ``info`` when less).
 - FA309: 政府采购: 货物 + 工程 + 服务 = the total; the reservations and awards do not exceed it.
 - FA310: 国有资产: the vehicle categories add up to the total; the cut-off is the accounts year.
 - FA311: 绩效 counts: the grades add up to the 自评 count; 已整改 + 正在整改 = 发现问题.
@@ -32,6 +33,7 @@ from auditor.finalkit import (
     resolve_item,
     same_figure,
     sum_finding,
+    unit_nature,
     unreliable,
     wan,
 )  # fmt: skip
@@ -163,6 +165,64 @@ def fa_operating_within_public(budget, ctx):
     if int(fact["amount"]) > int(public["amount"]):
         yield ctx.finding(f"机关运行经费 {fact['value']}万元 超过公用经费合计 {wan(public['amount'])}",
                           expected=f"≤ {yuan(int(public['amount']))}", actual=yuan(int(fact["amount"])), **at(fact))  # fmt: skip
+
+
+@rule(
+    "FA318",
+    name="fa-operating-expenses-equal-public",
+    title="只有行政单位和参公事业单位的部门，机关运行经费等于公用经费合计",
+    severity="info",
+    tags=["narrative", "cross-table"],
+    reference=NOTES,
+    kinds="final",
+    description=(
+        "机关运行经费 is the 日常公用经费 of 行政 and 参公 units. When the 单位构成 table shows only such "
+        "units (the department's own 本级 organ, units marked 参公 or 行政单位), it is the whole "
+        "公用经费合计 of the basic-economic table; less suggests a figure or a unit left out. Units "
+        "whose kind the table does not state (a 中心 with no remark, one merged into 本级) leave the "
+        "check out; more than the 公用经费合计 is FA308's."
+    ),
+    cases=[
+        {"name": "only administrative units, equal", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "184.65", "lane": "right"}],
+                       "fa_units": [{"seq": "1", "name": "上海市普陀区财政局（本级）"}]},
+            "facts": [{"key": "operating_expenses", "value": "184.65", "unit": "万元"}]}},
+        {"name": "only administrative and 参公 units, less", "fires": 1, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "184.65", "lane": "right"}],
+                       "fa_units": [{"seq": "1", "name": "上海市普陀区规划和自然资源局（本级）"},
+                                    {"seq": "2", "name": "上海市普陀区规划和自然资源局执法大队（下属参公事业单位）"}]},
+            "facts": [{"key": "operating_expenses", "value": "142.80", "unit": "万元"}]}},
+        {"name": "a 事业单位 among them", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "480.66", "lane": "right"}],
+                       "fa_units": [{"seq": "1", "name": "上海市普陀区规划和自然资源局（本级）"},
+                                    {"seq": "2", "name": "上海市普陀区土地发展中心（下属事业单位）"}]},
+            "facts": [{"key": "operating_expenses", "value": "142.80", "unit": "万元"}]}},
+        {"name": "a unit of unstated kind", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "184.65", "lane": "right"}],
+                       "fa_units": [{"seq": "1", "name": "上海市普陀区财政局（本级）"},
+                                    {"seq": "2", "name": "上海市普陀区国库收付中心", "remark": "预算不单列，并入本级"}]},
+            "facts": [{"key": "operating_expenses", "value": "100.00", "unit": "万元"}]}},
+        {"name": "within the printing", "fires": 0, "budget": {
+            "tables": {"fa_gpb_basic_economic": [{"code": None, "name": "公用经费合计", "amount": "184.65", "lane": "right"}],
+                       "fa_units": [{"seq": "1", "name": "上海市普陀区财政局（本级）"}]},
+            "facts": [{"key": "operating_expenses", "value": "184.6", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_operating_equals_public(budget, ctx):
+    units = records(budget, "fa_units")
+    kinds = {unit_nature(u["name"], u.get("remark")) for u in units}
+    if not units or not kinds <= {"行政", "参公"}:
+        return
+    public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
+    fact = first_fact(budget, "operating_expenses")
+    if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
+        return
+    if unreliable(budget, ctx, "fa_gpb_basic_economic"):
+        return
+    stated, table = int(fact["amount"]), int(public["amount"])
+    if table - stated > half_step(fact.get("value")) + half_step("0.00"):
+        yield ctx.finding(f"单位构成只有行政单位和参公事业单位，机关运行经费 {fact['value']}万元 少于公用经费合计 {wan(table)}",
+                          expected=yuan(table), actual=yuan(stated), **at(fact))  # fmt: skip
 
 
 @rule(
@@ -487,5 +547,5 @@ def fa_procurement_sme_share(budget, ctx):
 
 @hookimpl
 def auditor_register_rules():
-    return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_procurement, fa_assets, fa_performance,
+    return [fa_items_match_table, fa_no_sangong, fa_operating_within_public, fa_operating_equals_public, fa_procurement, fa_assets, fa_performance,
             fa_lists_spent_items, fa_sangong_details, fa_procurement_awards, fa_procurement_sme_share]  # fmt: skip

@@ -17,6 +17,7 @@ from .locate import locate_tables
 from .notes import read_notes
 from .structure import parse_structure, record_structure
 from .tables import read_tables
+from .units import read_units
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{1,2}$")
 
@@ -50,6 +51,7 @@ def parse_final(doc: Document, kind: Kind) -> Budget:
     facts, items = read_notes(doc, structure)
     frames["facts"] = frame_from_records("facts", facts)
     frames["fa_items"] = frame_from_records("fa_items", resolve_codes(items, frames))
+    frames["fa_units"] = frame_from_records("fa_units", read_units(doc, structure, meta.department, meta.notes))
     for key in FA_TABLE_KEYS:
         if key not in frames:
             frames[key] = empty_frame(key)
