@@ -8,6 +8,8 @@ figure wrapped over two lines is still one.
 - FA018: a figure in the wrong form: an amount of the template's sentences in 元 where every 决算
   figure is 万元 (``支出决算为12.50元``), and a share or 完成率 printed without its % sign (a change's
   rate is FA304's).
+- FA021: an amount of the 说明 printed with other decimals than the document's other amounts in 万元
+  (``其他收入6.2万元`` among two-decimal figures; an ``info``).
 - FA019: a blank page of a 决算 PDF (no text at all: blank, a table's empty overflow, or an image).
 - FA020: two 说明 items of unrelated 科目 (other 款) with the same 主要用于, a sign of copied text (an
   ``info`` for the reviewer).
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from auditor import hookimpl, rule
 from auditor.finalkit import at
-from auditor.rulekit import is_missing, records
+from auditor.rulekit import decimals_of, is_missing, records
 
 TEMPLATE_WORDS = {
     "regulation": "部门决算公开模板（上海区级，附件2）：情况说明的句式（大于/小于、增加/减少、持平择一表述，金额以万元计）",
@@ -141,6 +144,45 @@ def fa_figure_form(budget, ctx):
 
 
 @rule(
+    "FA021",
+    name="fa-figure-precision",
+    title="情况说明的金额小数位数与其他金额不一致（决算金额以万元计，保留两位小数）",
+    severity="info",
+    tags=["editorial", "narrative"],
+    reference=TEMPLATE_WORDS,
+    kinds="final",
+    description=(
+        "The template prints every 说明 amount as XX.XX万元. An amount printed with other decimals than "
+        "most of the document's non-zero 万元 amounts (``6.2万元`` among two-decimal figures) is reported; "
+        "a zero (``0万元``) is not. FA301 still compares the figure with the table, rounded as printed."
+    ),
+    cases=[
+        {"name": "two decimals throughout", "fires": 0, "budget": {"facts": [
+            {"key": "total", "value": "2995.39", "unit": "万元"}, {"key": "income_total", "value": "2946.25", "unit": "万元"},
+            {"key": "income:其他收入", "value": "6.20", "unit": "万元"}, {"key": "procurement:works", "value": "0", "unit": "万元"}]}},
+        {"name": "one decimal among two", "fires": 1, "budget": {"facts": [
+            {"key": "total", "value": "2995.39", "unit": "万元"}, {"key": "income_total", "value": "2946.25", "unit": "万元"},
+            {"key": "income:其他收入", "value": "6.2", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_figure_precision(budget, ctx):
+    amounts = [f for f in records(budget, "facts") if f.get("unit") == "万元" and not is_missing(f.get("value"))
+               and any(ch in "123456789" for ch in str(f["value"]))]  # fmt: skip
+    if len(amounts) < 3:
+        return
+    (usual, count), *_ = Counter(decimals_of(str(f["value"])) for f in amounts).most_common(1)
+    if count * 2 <= len(amounts):
+        return  # no precision most of the document keeps
+    for fact in amounts:
+        printed = decimals_of(str(fact["value"]))
+        if printed != usual:
+            yield ctx.finding(
+                f"情况说明的金额“{fact['value']}万元”为{printed}位小数，其他金额为{usual}位小数（{fact.get('text') or fact['key']}）",
+                expected=f"{usual}位小数", actual=f"{fact['value']}万元", **at(fact),
+            )  # fmt: skip
+
+
+@rule(
     "FA019",
     name="fa-blank-page",
     title="决算 PDF 有空白页（无任何文字：空白、表格的空续页或图片页）",
@@ -198,4 +240,4 @@ def fa_items_purpose_copied(budget, ctx):
 
 @hookimpl
 def auditor_register_rules():
-    return [fa_contradictory_words, fa_figure_form, fa_blank_page, fa_items_purpose_copied]
+    return [fa_contradictory_words, fa_figure_form, fa_figure_precision, fa_blank_page, fa_items_purpose_copied]
