@@ -6,7 +6,8 @@ figure wrapped over two lines is still one.
 - FA017: contradictory words: two alternatives of the template run together (``大小于``, ``增减少``,
   ``减增加``), or a change of a non-zero amount called 持平 in the same breath (``减少2.00万元，持平``).
 - FA018: a figure in the wrong form: an amount of the template's sentences in 元 where every 决算
-  figure is 万元 (``支出决算为12.50元``), and a share or 完成率 printed without its % sign (a change's
+  figure is 万元 (``支出决算为12.50元``), one printed with no unit at all (``支出决算为12.50，``; in a
+  PDF only: extracted text may set a figure apart from its unit), and a share or 完成率 printed without its % sign (a change's
   rate is FA304's).
 - FA021: an amount of the 说明 printed with other decimals than the document's other amounts in 万元
   (``其他收入6.2万元`` among two-decimal figures; an ``info``).
@@ -22,7 +23,7 @@ import re
 from collections import Counter
 
 from auditor import hookimpl, rule
-from auditor.finalkit import at
+from auditor.finalkit import at, from_text
 from auditor.rulekit import decimals_of, is_missing, records
 
 TEMPLATE_WORDS = {
@@ -98,6 +99,11 @@ def fa_contradictory_words(budget, ctx):
                               actual=m.group(0), **_where(got, m.start()))  # fmt: skip
 
 
+#: an amount of the template's sentences (…为 and a figure with decimals) followed by no unit at all
+_NO_UNIT = re.compile(
+    rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?(\d[\d,]*\.\d{{1,2}})"
+    r"(?![\d.,，]*(?:万|亿|元|%|％|个|辆|台|人|次|项|家|批|平方|公里|年|月|日))"
+)
 #: an amount of the template's sentences: what it is (…为) and the figure, printed in 元 (not 万元/亿元)
 _YUAN = re.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?({_N})元(?![/／每])")
 
@@ -112,7 +118,7 @@ _YUAN = re.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(
     kinds="final",
     description=(
         "Every 决算 figure is in 万元; an amount after 总计/合计/收入/支出/决算/预算/经费/金额 printed with 元 "
-        "alone is a wrong unit. A share (占…) or 完成率 read without its % sign is reported here, a "
+        "alone is a wrong unit, and one with no unit (in a PDF only) a missing one. A share (占…) or 完成率 read without its % sign is reported here, a "
         "change's rate without it by FA304."
     ),
     cases=[
@@ -121,6 +127,8 @@ _YUAN = re.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(
             "facts": [{"key": "gpb_rate", "value": "100.00", "unit": "%", "base": "gpb_budget", "of": "gpb_final"}]}},
         {"name": "元 for 万元", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
             "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50元。"}},
+        {"name": "no unit", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50，完成年初预算的100.00%。"}},
         {"name": "a share without %", "fires": 1, "budget": {"facts": [
             {"key": "gpb_share", "value": "99.86", "unit": None, "base": "expenditure_total", "of": "gpb_total"}]}},
     ],
@@ -129,6 +137,10 @@ def fa_figure_form(budget, ctx):
     got = _notes_text(budget)
     if got is not None:
         text = got[0]
+        if not from_text(budget):  # extracted text may set a figure apart from its unit
+            for m in _NO_UNIT.finditer(text):
+                yield ctx.finding(f"金额缺少单位：“{m.group(0)}”，决算金额以万元计", expected=f"{m.group(2)}万元",
+                                  actual=m.group(0), **_where(got, m.start()))  # fmt: skip
         for m in _YUAN.finditer(text):
             if re.search(r"人均|平均|每", text[max(0, m.start() - 6) : m.start()]):
                 continue  # a figure per person or per unit may well be in 元
