@@ -101,7 +101,7 @@ def fa_contradictory_words(budget, ctx):
 
 #: an amount of the template's sentences (…为 and a figure with decimals) followed by no unit at all
 _NO_UNIT = re.compile(
-    rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?(\d[\d,]*\.\d{{1,2}})"
+    r"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?(\d[\d,]*\.\d{1,2})"
     r"(?![\d.,，]*(?:万|亿|元|%|％|个|辆|台|人|次|项|家|批|平方|公里|年|月|日))"
 )
 #: an amount of the template's sentences: what it is (…为) and the figure, printed in 元 (not 万元/亿元)
