@@ -38,6 +38,7 @@ from auditor.finalkit import (
     wan,
 )  # fmt: skip
 from auditor.rulekit import fact_records, fen_or_zero, first_fact, is_missing, records, yuan
+from auditor.subjects import superseded
 
 
 @rule(
@@ -90,8 +91,11 @@ def fa_items_match_table(budget, ctx):
         explained.add(row["code"])
         label = f"{item.get('number')}项 {item_name(item.get('lei'))}（类）{item_name(item.get('kuan'))}（款）{item_name(item.get('xiang'))}（项）"
         if not named:
+            old = next((r for k in ("xiang", "kuan", "lei")
+                        if (r := superseded(item_name(item.get(k)), budget.meta.year)) is not None), None)  # fmt: skip
+            why = f"（“{old['old']}”为旧科目名称，{old['since']}年起为“{old['new']}”）" if old else ""
             yield ctx.finding(
-                f"情况说明五（三）第{label}：科目名称与表中 {row['code']} {row['name']} 不一致",
+                f"情况说明五（三）第{label}：科目名称与表中 {row['code']} {row['name']} 不一致{why}",
                 severity="warning", expected=f"{row['code']} {row['name']}", actual=label, **at(item, "fa_items"),
             )  # fmt: skip
         for column in ("final", "heading_amount"):

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from auditor import hookimpl, rule
-from auditor.rulekit import by_code, decimals_of, fact_records, fen_or_zero, is_missing, memo, row_location, tolerance
+from auditor.rulekit import (
+    by_code,
+    decimals_of,
+    fact_records,
+    fen_or_zero,
+    is_missing,
+    memo,
+    records,
+    row_location,
+    tolerance,
+)
+from auditor.rules import FINAL_KINDS
+from auditor.subjects import renames, superseded
 from auditor.text import NUMBER, read_number, snippet
-from auditor.yamltext import safe_load
 
 REFERENCE = {
     "regulation": "政府收支分类科目（财政部，按年度）；编制说明所列科目与预算表一致",
@@ -32,36 +42,11 @@ _FUNCTION_TABLES = (
     "gov_fund_function",
     "soe_capital_function",
 )
+#: the same for a 决算 (部门决算 / 单位决算)
+_FINAL_FUNCTION_TABLES = ("fa_gpb_function", "fa_expenditure", "fa_income", "fa_gov_fund", "fa_soe_capital")
 _NAME = r"[\u4e00-\u9fff、]{2,40}?"
 _PATH = re.compile(rf"({_NAME})\s*\(类\)\s*(?:({_NAME})\s*\(款\)\s*)?(?:({_NAME})\s*\(项\))?")
 _AMOUNT_AFTER = re.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)')
-
-
-@lru_cache(maxsize=1)
-def renames() -> list[dict]:
-    """The curated superseded names (code, old, new, since, confidence)."""
-    text = resources.files("auditor").joinpath("data/subject_names.yaml").read_text(encoding="utf-8")
-    return list((safe_load(text) or {}).get("renames") or [])
-
-
-@lru_cache(maxsize=1)
-def _renames_by_old() -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for r in renames():
-        out.setdefault(r["old"], []).append(r)
-    return out
-
-
-def superseded(name: str, year: int | None, code: str | None = None) -> dict | None:
-    """The rename entry when `name` is an old name (of `code`, if given) already replaced in `year`."""
-    for r in _renames_by_old().get(name, ()):
-        if (
-            r["old"] == name
-            and (code is None or str(r["code"]) == str(code))
-            and (year is None or year >= int(r["since"]))
-        ):
-            return r
-    return None
 
 
 def table_names(budget) -> dict[str, tuple[str, dict, int]]:
@@ -261,10 +246,12 @@ def name_matches_table(budget, ctx):
     severity="warning",
     tags=["narrative"],
     reference=REFERENCE,
+    kinds="all",
     description=(
         "The curated list auditor/data/subject_names.yaml gives renamed 科目 with the first budget year of the new "
         "name. A table row or a 科目 named in the prose with the old name, in a budget of that year or later, is "
-        "reported once per code and name. Renames the list marks confidence M are reported at info severity."
+        "reported once per code and name. Renames the list marks confidence M are reported at info severity. "
+        "Budgets and final accounts alike (a 决算's year is the accounts year, its tables the fa_ function tables)."
     ),
     cases=[
         {
@@ -284,6 +271,19 @@ def name_matches_table(budget, ctx):
             },
         },
         {
+            "name": "old name in a 决算 table",
+            "fires": 1,
+            "budget": {
+                "meta": {"year": 2024, "kind": "部门决算"},
+                "tables": {"fa_gpb_function": [{"code": "2200199", "name": "其他国土资源事务支出", "total": "45.00"}]},
+            },
+        },
+        {
+            "name": "an old name inside a longer old name is one finding",
+            "fires": 1,
+            "budget": {"meta": {"year": 2024}, "text": "主要用于：其他国土资源事务支出45.00万元。"},
+        },
+        {
             "name": "old name before the rename",
             "fires": 0,
             "budget": {
@@ -296,7 +296,7 @@ def name_matches_table(budget, ctx):
 def superseded_names(budget, ctx):
     year = budget.meta.year
     seen = set()
-    for key in _FUNCTION_TABLES:
+    for key in _FINAL_FUNCTION_TABLES if budget.meta.kind in FINAL_KINDS else _FUNCTION_TABLES:
         for code, row in by_code(budget, key).items():
             name = str(row.get("name") or "").strip()
             old = superseded(name, year, code)
@@ -312,21 +312,31 @@ def superseded_names(budget, ctx):
                     else "rename of confidence M in the curated list: verify against 财政部《政府收支分类科目》",
                     **{"table": key, **row_location(row)},
                 )
+    # a 决算's 说明五（三）items name their 科目 against the table: FA306 reports an old name there
+    owned = {str(i.get(k) or "").strip() for i in records(budget, "fa_items") for k in ("lei", "kuan", "xiang")}
     for p in budget.paragraphs():
-        for r in renames():
-            if (year is not None and year < int(r["since"])) or r["old"] not in p.text:
+        found = [
+            (m.start(), m.end(), r)
+            for r in renames()
+            if (year is None or year >= int(r["since"])) and r["old"] in p.text
+            for m in re.finditer(re.escape(r["old"]), p.text)
+        ]
+        taken: list[tuple[int, int]] = []
+        owned_pairs = {(str(r["code"]), r["old"]) for _, _, r in found if r["old"] in owned}
+        for start, end, r in sorted(found, key=lambda f: f[0] - f[1]):  # the longest old name first
+            if any(a <= start and end <= b for a, b in taken):
+                continue  # 国土资源事务 inside 其他国土资源事务支出 is that one name
+            taken.append((start, end))
+            if (str(r["code"]), r["old"]) in seen | owned_pairs:
                 continue
-            for m in re.finditer(re.escape(r["old"]), p.text):
-                if (str(r["code"]), r["old"]) in seen:
-                    continue
-                seen.add((str(r["code"]), r["old"]))
-                yield ctx.finding(
-                    f"文中使用旧科目名称“{r['old']}”（{r['code']}），{r['since']}年起为“{r['new']}”",
-                    expected=r["new"],
-                    actual=snippet(p.text, m.start(), m.end()),
-                    severity="info" if r.get("confidence") != "H" else None,
-                    **p.where(m.start()),
-                )
+            seen.add((str(r["code"]), r["old"]))
+            yield ctx.finding(
+                f"文中使用旧科目名称“{r['old']}”（{r['code']}），{r['since']}年起为“{r['new']}”",
+                expected=r["new"],
+                actual=snippet(p.text, start, end),
+                severity="info" if r.get("confidence") != "H" else None,
+                **p.where(start),
+            )
 
 
 @hookimpl
