@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ...document import Line
+from .economic_text import read_economic_text
 from .tokens import Word, has_geometry, words
 
 CLASSES = {"301": "工资福利支出", "302": "商品和服务支出", "303": "对个人和家庭的补助", "310": "资本性支出"}
@@ -71,9 +72,14 @@ def _names_inline(lines: list[Line], split: float | None) -> bool:
     return named > bare
 
 
-def read_economic(lines: list[Line]) -> list[dict]:
-    """Rows (code, name, amount, lane) and the 人员经费合计 / 公用经费合计 rows."""
-    split = _lane_split(lines) if has_geometry(lines) else None
+def read_economic(lines: list[Line]) -> tuple[list[dict], list[str]]:
+    """Rows (code, name, amount, lane), the 人员经费合计 / 公用经费合计 rows, and notes on what was unsure.
+
+    Text without geometry is read by :func:`read_economic_text`.
+    """
+    if not has_geometry(lines):
+        return read_economic_text(lines)
+    split = _lane_split(lines)
     current: dict[str, _Rec | None] = {"left": None, "right": None}
     seen_class: set[str] = set()
     recs: list[_Rec] = []
@@ -151,4 +157,4 @@ def read_economic(lines: list[Line]) -> list[dict]:
         out.append(
             {"code": r.code, "name": name, "amount": r.amount, "lane": r.lane, "line": r.line.line, "page": r.line.page}
         )
-    return out + totals
+    return out + totals, []

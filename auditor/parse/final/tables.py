@@ -85,13 +85,9 @@ def read_tables(blocks: dict[str, Block], meta: Meta, frames: dict) -> None:
             unplaced=[(r.line.page, r.line.line) for r in reading.unplaced],
         )
     if "fa_gpb_basic_economic" in blocks:
-        _store(
-            "fa_gpb_basic_economic",
-            blocks["fa_gpb_basic_economic"],
-            read_economic(blocks["fa_gpb_basic_economic"].lines),
-            meta,
-            frames,
-        )
+        records, notes = read_economic(blocks["fa_gpb_basic_economic"].lines)
+        meta.notes.extend(f"fa_gpb_basic_economic: {n}" for n in notes)
+        _store("fa_gpb_basic_economic", blocks["fa_gpb_basic_economic"], records, meta, frames)
     if "fa_sangong" in blocks:
         rows, notes = read_sangong(blocks["fa_sangong"].lines)
         meta.notes.extend(notes)
