@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import lazyre
 from .money import UNIT_FEN
 from .text import NUMBER, normalise, read_number
 
@@ -52,16 +53,16 @@ _UNITS = {
 _COUNT_UNITS = "个|人|户|家|台|套|间|张|辆|项|次|场|份|吨|所|座|条|层|册|名|批|处|件|盏|棵|株|只|部"
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True)) + "|" + _COUNT_UNITS
 #: A figure and its unit; 万 is money unless a counted noun follows (万人, 万个…).
-_FIGURE = re.compile(rf"(?<![\d.,])({NUMBER})\s*(?:({_UNIT})(?![人个户元平方])|(%))")
+_FIGURE = lazyre.compile(rf"(?<![\d.,])({NUMBER})\s*(?:({_UNIT})(?![人个户元平方])|(%))")
 _SEP = ",;:、()。\n"
-_CHANGE_LEAD = re.compile(
+_CHANGE_LEAD = lazyre.compile(
     r"(?:比|较|与|同)[^,;。]{0,20}?(?:增加|减少|增长|下降|上升|降低|多|少)了?\s*$|(?:^|[,;:])\s*(?:增加|减少|增长|下降|上升|降低)了?\s*$"
 )
-_SHARE_LEAD = re.compile(r"占[^,;。]{0,20}$")
-_TOTAL_LEAD = re.compile(r"^\s*(?:合计|共计|总计|小计|总共|累计)\s*(?:为|是)?\s*$")
-_FILLER = re.compile(r"(?:约为|约|为|是|达到|达)\s*$")
-_APPROX = re.compile(r"约|大约|近|左右|余")
-_RESIDUE = re.compile(r"^(?:其他|其它|其余|剩余)")
+_SHARE_LEAD = lazyre.compile(r"占[^,;。]{0,20}$")
+_TOTAL_LEAD = lazyre.compile(r"^\s*(?:合计|共计|总计|小计|总共|累计)\s*(?:为|是)?\s*$")
+_FILLER = lazyre.compile(r"(?:约为|约|为|是|达到|达)\s*$")
+_APPROX = lazyre.compile(r"约|大约|近|左右|余")
+_RESIDUE = lazyre.compile(r"^(?:其他|其它|其余|剩余)")
 #: Complementary prefixes: two parts whose labels differ only in these are all of the whole.
 _COMPLEMENTS = [
     ("地上", "地下"),
@@ -71,7 +72,7 @@ _COMPLEMENTS = [
     ("市内", "市外"),
     ("区内", "区外"),
 ]
-_QIZHONG = re.compile(r"其中\s*[:,]?")
+_QIZHONG = lazyre.compile(r"其中\s*[:,]?")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_TAGS = re.compile(r"</?(?:u|mark|i|b|em|strong|sup|sub|span|br)\s*/?>", re.IGNORECASE)
+from . import lazyre
+
+_TAGS = lazyre.compile(r"</?(?:u|mark|i|b|em|strong|sup|sub|span|br)\s*/?>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,12 @@ def strip_markup(text: str) -> str:
     return _TAGS.sub("", text)
 
 
-_CODED_ROW = re.compile(r"^\s*\d{3}(?: \d{1,2}){0,2} \S")
-_CELL_GAP = re.compile(r" {2,}|\u3000")
-_CELL_SPLIT = re.compile(r" {2,}|\u3000{1,}")
-_WIDE_GAP = re.compile(r" {2,}")
-_SUB_CODE = re.compile(r"\d{1,2}")
-_AMOUNT_WORD = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CODED_ROW = lazyre.compile(r"^\s*\d{3}(?: \d{1,2}){0,2} \S")
+_CELL_GAP = lazyre.compile(r" {2,}|\u3000")
+_CELL_SPLIT = lazyre.compile(r" {2,}|\u3000{1,}")
+_WIDE_GAP = lazyre.compile(r" {2,}")
+_SUB_CODE = lazyre.compile(r"\d{1,2}")
+_AMOUNT_WORD = lazyre.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 def split_cells(raw: str) -> tuple[str, ...]:

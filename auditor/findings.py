@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import lazyre
 from .tags import BUILTIN_TAGS
 from .values import plain
 
@@ -21,7 +22,7 @@ TAGS = tuple(BUILTIN_TAGS)
 
 
 #: Source positions quoted inside a message ("line 42", "第12行", "p.3", "第3页"): left out of fingerprints.
-_POSITIONS = re.compile(r"(?:\blines?\s*\d+|\bl\.\s*\d+|\bp\.\s*\d+|\bpage\s+\d+|第\s*\d+\s*[行页])", re.IGNORECASE)
+_POSITIONS = lazyre.compile(r"(?:\blines?\s*\d+|\bl\.\s*\d+|\bp\.\s*\d+|\bpage\s+\d+|第\s*\d+\s*[行页])", re.IGNORECASE)
 
 
 def normalise_message(message: str) -> str:

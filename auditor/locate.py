@@ -9,18 +9,18 @@ sources have no geometry: their findings keep ``bbox`` None.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from typing import Any
 
+from . import lazyre
 from .document import Document, Line
 from .findings import Finding
 from .model import columns_for
 
 Box = tuple[float, float, float, float]
 
-_NOT_DIGIT = re.compile(r"[^\d.\-]")
-_AMOUNT = re.compile(r"-?[\d,]+(?:\.\d+)?")
+_NOT_DIGIT = lazyre.compile(r"[^\d.\-]")
+_AMOUNT = lazyre.compile(r"-?[\d,]+(?:\.\d+)?")
 
 
 def _index(document: Document) -> dict[tuple[int | None, int], Line]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
+
+from . import lazyre
 
 #: fen per unit of each printed unit.
 UNIT_FEN = {"元": 100, "万元": 1_000_000, "亿元": 10_000_000_000}
@@ -21,9 +22,10 @@ class ValueOutOfRange(ValueError):
         self.line = line
         self.page = page
 
-_SPACES = re.compile(r"[\s\u3000]+")
+
+_SPACES = lazyre.compile(r"[\s\u3000]+")
 # A well-formed amount once spaces are gone: 1,234,567.89 or 1234567.89 or 0 or -12.5
-_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT = lazyre.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY = {"", "-", "—", "--", "－", "/"}
 
 

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import lazyre
+
 CHINESE_NUMERAL = "〇零一二三四五六七八九十百"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CN = f"[{CHINESE_NUMERAL}]{{1,4}}"
@@ -39,9 +41,9 @@ _SOURCE = rf"""[ \t\u3000]*(?:
       | 第(?P<part>{_CN}|\d{{1,3}})(?P<part_unit>部分|[部章节条])
     )[ \t\u3000]*"""
 #: One pattern for every marker; the named group tells the style. ``1.5`` is a number, not item 1.
-MARKER = re.compile(_SOURCE, re.VERBOSE)
+MARKER = lazyre.compile(_SOURCE, re.VERBOSE)
 #: The same for lists of titles (目录, 表 items), where ``1.2024年…`` is item 1 followed by a year.
-LOOSE_MARKER = re.compile(_SOURCE.replace("(?!\\d)", ""), re.VERBOSE)
+LOOSE_MARKER = lazyre.compile(_SOURCE.replace("(?!\\d)", ""), re.VERBOSE)
 
 STYLES = {"cn": "一、", "pcn": "（一）", "ocn": "（一）", "pn": "（1）", "n": "1.", "circled": "①", "part": "第一章"}
 LEVELS = {"一、": 1, "（一）": 2, "1.": 3, "（1）": 4, "①": 5, "第一章": 0}

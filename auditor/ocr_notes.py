@@ -12,14 +12,15 @@ Applied by the built-in plugin's ``auditor_modify_findings``; it reads the Budge
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
+
+from . import lazyre
 
 #: A recognised cell below this confidence may be misread (a clean scan reads at 0.99 and above).
 LOW_CONFIDENCE = 0.9
 
-_DIGITS = re.compile(r"\d")
+_DIGITS = lazyre.compile(r"\d")
 NOTE = "可能是识别错误"
 
 

@@ -13,14 +13,15 @@ a mapping (``Report.document``).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_NOISE = re.compile(r"[\s\u3000·・,，.。:：;；'\"“”‘’()（）\[\]【】《》<>-]+")
+from . import lazyre
+
+_NOISE = lazyre.compile(r"[\s\u3000·・,，.。:：;；'\"“”‘’()（）\[\]【】《》<>-]+")
 
 
 def normalise_department(name: Any) -> str:

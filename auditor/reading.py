@@ -20,11 +20,10 @@ coded tables' identities are judged by :mod:`auditor.diagnosis` instead (EX001);
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import numbering
+from . import lazyre, numbering
 from .labels import column_label
 from .model import columns_for
 from .values import fen_or_zero, int_or_none, is_missing, show
@@ -37,7 +36,7 @@ _MONEY = {
     "fiscal_summary": ("amount", "personnel", "public", "project"),
     "fiscal_appropriation_summary": ("total", "general_public", "gov_fund", "soe_capital"),
 }
-_GRAND = re.compile(r"总计|合计")
+_GRAND = lazyre.compile(r"总计|合计")
 _SANGONG_MONEY = (
     "total",
     "outbound",

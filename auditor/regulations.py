@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import lazyre
+
 
 @dataclass(frozen=True)
 class Regulation:
@@ -125,7 +127,7 @@ CONFIDENCE: dict[str, str] = {
     "U": "未证实：仅供参考",
 }
 _CONFIDENCE_ALIASES = {"high": "H", "medium": "M", "low": "L", "unconfirmed": "U", "h": "H", "m": "M", "l": "L"}
-_ID = re.compile(r"([A-Z]+)-(\d+(?:/\d+)*)")
+_ID = lazyre.compile(r"([A-Z]+)-(\d+(?:/\d+)*)")
 
 
 def confidence_label(value: Any) -> str | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import lazyre
 from .errors import RuleError
 from .findings import SEVERITIES, Finding, Location
 from .money import fen_to_display
@@ -30,8 +30,8 @@ from .params import TYPES as PARAM_TYPES
 from .tags import tag_problem
 from .values import int_or_none, is_missing, plain
 
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CODE_RE = lazyre.compile(r"^[A-Z][A-Z0-9_-]*\d+[A-Z0-9_-]*$")
+NAME_RE = lazyre.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 #: The kinds of disclosure a rule can target (``meta.kind`` of a loaded document).
 BUDGET_KINDS: tuple[str, ...] = ("部门预算", "单位预算")

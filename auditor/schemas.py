@@ -6,11 +6,11 @@ over clean documents never pays pandera's import (about a quarter of the command
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import lazyre
 from .model import LOCATION_COLUMNS, columns_for
 
 FUNCTION_CODE = r"^\d{3}(\d{2}){0,2}$"  # 类 3 digits, 款 5, 项 7
@@ -99,7 +99,7 @@ def schema_for(key: str) -> pa.DataFrameSchema:
 FAILURE_COLUMNS = ["table", "column", "check", "row", "value", "line", "page"]
 
 
-_COMPILED = {k: re.compile(p) for k, p in _CODE_PATTERNS.items()}
+_COMPILED = {k: lazyre.compile(p) for k, p in _CODE_PATTERNS.items()}
 
 
 def _clean(key: str, df: pd.DataFrame) -> bool:

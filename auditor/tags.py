@@ -9,7 +9,7 @@ auditor itself (a rule that crashed).
 
 from __future__ import annotations
 
-import re
+from . import lazyre
 
 #: The built-in tags, in report order, with what a rule so tagged checks (docs/writing-rules.md).
 BUILTIN_TAGS: dict[str, str] = {
@@ -32,7 +32,7 @@ BUILTIN_TAGS: dict[str, str] = {
 }
 
 #: The form of a tag: lower-case letters and digits, words joined by single hyphens.
-TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+TAG_RE = lazyre.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 RESERVED = frozenset({"internal"})
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from . import numbering
+from . import lazyre, numbering
 
 #: Punctuation normalised to ASCII, one character for one (offsets are preserved).
 _FULLWIDTH = str.maketrans(
@@ -58,7 +58,7 @@ def normalise(text: str) -> str:
 #: At most 40 characters after the first digit (far beyond any real figure), so that a long run of
 #: digits cannot make every search start over it again: scanning stays linear in the text.
 NUMBER = r"\d(?:[\d,]|\.(?=\s*\d)|\s(?=[\d,.])){0,40}"
-_WELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_WELL = lazyre.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 def read_number(printed: str) -> tuple[Decimal | None, bool]:
@@ -105,7 +105,7 @@ def is_garbled(text: str) -> bool:
 
 
 #: A short heading (一、实施周期 / 2、绩效目标) right after the last full stop of a paragraph, to its end.
-_TAIL_BODY = re.compile(r"[^。，,；;]{2,16}[:：]?$")
+_TAIL_BODY = lazyre.compile(r"[^。，,；;]{2,16}[:：]?$")
 
 
 def strip_heading_tail(text: str) -> str:

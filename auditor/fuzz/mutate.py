@@ -15,7 +15,9 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-_NUMBER = re.compile(r"\d[\d,.]*")
+from .. import lazyre
+
+_NUMBER = lazyre.compile(r"\d[\d,.]*")
 
 #: Printed figures no real document holds, but a damaged or hostile one may.
 EXTREME_FIGURES = [

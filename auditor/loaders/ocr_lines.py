@@ -24,9 +24,9 @@ Numbers are normalised here too (``normalise``), so the cache keeps what the rec
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from .. import lazyre
 from ..document import Line
 from .pdf import Glyph, _group_rows, lines_from_glyphs
 
@@ -224,16 +224,16 @@ def page_lines(result: dict) -> tuple[list[Line], dict[tuple[int, int], tuple[fl
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: a thousands separator: a comma (either width) before exactly three digits, spaces around it dropped
-_GROUP = re.compile(r"(?<=\d)[ \t]*[,，][ \t]*(?=\d{3}(?!\d))")
+_GROUP = lazyre.compile(r"(?<=\d)[ \t]*[,，][ \t]*(?=\d{3}(?!\d))")
 #: a decimal point (either width) before the one or two decimals of an amount, spaces around it
 #: dropped; a list number before a year (``1. 2025年``, ``4．2025年``) is not a decimal point
-_POINT = re.compile(r"(?<=\d)[ \t]*[.．][ \t]*(?=\d{1,2}(?!\d))")
+_POINT = lazyre.compile(r"(?<=\d)[ \t]*[.．][ \t]*(?=\d{1,2}(?!\d))")
 
 _CJK = "\u4e00-\u9fff\u3007（）"
 #: a bracket touching Chinese text: the recogniser writes ASCII brackets for the full-width ones
 #: Chinese text prints, and cannot tell the two apart, so they are read as the full-width form
-_OPEN = re.compile(rf"\((?=[{_CJK}])|(?<=[{_CJK}])\(")
-_CLOSE = re.compile(rf"\)(?=[{_CJK}])|(?<=[{_CJK}])\)")
+_OPEN = lazyre.compile(rf"\((?=[{_CJK}])|(?<=[{_CJK}])\(")
+_CLOSE = lazyre.compile(rf"\)(?=[{_CJK}])|(?<=[{_CJK}])\)")
 
 
 def normalise(text: str) -> str:

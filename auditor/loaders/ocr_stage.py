@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import lazyre
 from ..document import Document
 from ..errors import LoadError
 from ..model import Budget
@@ -27,7 +28,7 @@ from .pdf import _open, read_document
 INSTALL_HINT = "pip install 'budget-auditor[ocr]'"
 
 #: Producers (or creators) of PDFs whose text layer is itself the output of an OCR engine.
-_OCR_PRODUCERS = re.compile(
+_OCR_PRODUCERS = lazyre.compile(
     r"ocrmypdf|tesseract|abbyy|finereader|omnipage|readiris|paddleocr|rapidocr|ocr", re.IGNORECASE
 )
 

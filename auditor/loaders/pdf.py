@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .. import lazyre
 from ..document import Document, Line
 from ..errors import LoadError
 from ..model import Budget
@@ -43,7 +43,7 @@ WORD_GAP = 0.25
 WIDE_WORD_GAP = 0.45
 #: A printed amount (grouped thousands or two decimals) ends a cell at any word gap: amounts are
 #: right-aligned against the next column, often closer than a character width.
-_AMOUNT_END = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})$")
+_AMOUNT_END = lazyre.compile(r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})$")
 #: Two boxes are on the same line when they overlap vertically by this share of the smaller height.
 SAME_LINE = 0.5
 
@@ -166,7 +166,7 @@ def _page_text(raw, count: int) -> str | None:
     return text if len(text) == count and not _SURROGATE.search(text) else None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
 
 def _rows(bottom: list[float], top: list[float]) -> list[tuple[float, float, list[int]]]:

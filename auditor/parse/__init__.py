@@ -21,7 +21,7 @@ def parse_document(doc: Document) -> Budget:
     try:
         final = detect_final(doc)
         if final is not None:
-            from .final import parse_final
+            from .final.read import parse_final
 
             budget = parse_final(doc, final)
             budget.meta.extraction = doc.extraction

@@ -13,19 +13,20 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .. import lazyre
 from ..money import UNIT_FEN, ValueOutOfRange, decimal_to_fen
 from ..text import NUMBER, normalise, read_number
 from .prose import Flow, split_items
 
 _MONEY_UNIT = r"万元|亿元|元|万(?![人个])"
-_MONEY = re.compile(rf"(?<![\d.,])({NUMBER})\s*({_MONEY_UNIT})")
-_CHANGE_LEAD = re.compile(
+_MONEY = lazyre.compile(rf"(?<![\d.,])({NUMBER})\s*({_MONEY_UNIT})")
+_CHANGE_LEAD = lazyre.compile(
     r"(?:比|较|与|同)(?:上年|(\d{4})年(?:度)?)[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低|多|少)[了]?$"
 )
-_SAME_AFTER = re.compile(
+_SAME_AFTER = lazyre.compile(
     r"\s*[,。.]?\s*(?:比|较|与|同)(?:上年|(\d{4})年(?:度)?)[^,;。\d]{0,12}?(持平|相同|不变|一致|保持不变)"
 )
-_REASON = re.compile(r"主要原因(?:是|为)?[:]?")
+_REASON = lazyre.compile(r"主要原因(?:是|为)?[:]?")
 
 
 def dec_str(value: Decimal | None) -> str | None:
@@ -97,7 +98,7 @@ def _clause_start(norm: str, pos: int, cuts: list[int] | None = None) -> int:
     return cut + 1
 
 
-_CUT = re.compile(r"[。;\n]")
+_CUT = lazyre.compile(r"[。;\n]")
 #: The longest reason clause kept (a reason runs to the end of its clause; real ones are a sentence).
 MAX_REASON = 500
 #: How far before an amount its label is looked for (labels are short and end at the amount).
@@ -306,11 +307,11 @@ def budget_notes_facts(flow: Flow, sink: FactSink) -> None:
 
 
 _LEAD_TAIL = 40
-_PRIOR_LEAD = re.compile(r"(\d{4})年(?:度)?(?:当年)?预算执行数为?$|(\d{4})年(?:度)?(?:预算)?(?:执行数|决算数)为?$")
-_BUDGET_LEAD = re.compile(r"(\d{4})年(?:度)?预算安排$")
-_ITEM_PCT = re.compile(r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%")
-_ITEM_SAME = re.compile(r"(?:比|较|与)(\d{4})年[^,;。\d]{0,12}?(持平|相同|不变)")
-_SUBJECT = re.compile(r'\s*["\'「]([^"\']{1,80})["\'」]\s*(?:科目)?')
+_PRIOR_LEAD = lazyre.compile(r"(\d{4})年(?:度)?(?:当年)?预算执行数为?$|(\d{4})年(?:度)?(?:预算)?(?:执行数|决算数)为?$")
+_BUDGET_LEAD = lazyre.compile(r"(\d{4})年(?:度)?预算安排$")
+_ITEM_PCT = lazyre.compile(r"(?:比|较)(\d{4})年[^,;。\d]{0,12}?(增加|减少|增长|下降|上升|降低)\s*(" + NUMBER + r")\s*%")
+_ITEM_SAME = lazyre.compile(r"(?:比|较|与)(\d{4})年[^,;。\d]{0,12}?(持平|相同|不变)")
+_SUBJECT = lazyre.compile(r'\s*["\'「]([^"\']{1,80})["\'」]\s*(?:科目)?')
 
 
 def item_facts(flow: Flow, sink: FactSink, no: int, s: int, e: int) -> None:

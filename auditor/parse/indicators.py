@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .. import lazyre
 from ..document import Line
 from ..text import normalise
 from ..yamltext import safe_load
@@ -35,14 +36,14 @@ def _labels() -> tuple[dict[str, str], dict[str, str]]:
     return level1, parent
 
 
-_VALUE_WORDS = re.compile(
+_VALUE_WORDS = lazyre.compile(
     r"^(?:提升|提高|健全|有效|及时|按时|按月|规范|适应|完善|达标|实现|顺利|较|同比|按照|上|≥|≤|<|>|=|\d)"
 )
-_OPERATOR = re.compile(r"^\s*(≥|≤|>=|<=|=|＝|<|>|＜|＞)")
-_NUM = re.compile(r"(\d+(?:\.\d+)?)")
-_GARBAGE_SCRIPT = re.compile(r"[A-Za-z\u0400-\u04ff\u3040-\u30ff\u0100-\u024f/]")
+_OPERATOR = lazyre.compile(r"^\s*(≥|≤|>=|<=|=|＝|<|>|＜|＞)")
+_NUM = lazyre.compile(r"(\d+(?:\.\d+)?)")
+_GARBAGE_SCRIPT = lazyre.compile(r"[A-Za-z\u0400-\u04ff\u3040-\u30ff\u0100-\u024f/]")
 _NAME_END = "率性数度量"
-_SIDE = re.compile(r"^(?:项目)?(?:绩效)?(?:指标|目标)?$|^项目绩效目标$|^绩效指标$|^绩效$|^指标$")
+_SIDE = lazyre.compile(r"^(?:项目)?(?:绩效)?(?:指标|目标)?$|^项目绩效目标$|^绩效指标$|^绩效$|^指标$")
 
 
 @lru_cache(maxsize=16384)  # pure in the cell text; the same cells are cleaned many times per table
@@ -50,7 +51,7 @@ def _clean(c: str) -> str:
     return _SPACES.sub("", normalise(c)).strip(":;,.!|")
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES = lazyre.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -103,14 +104,14 @@ def _label_cores() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((lab, frozenset(lab.replace("指标", ""))) for lab in [*level1, *parent])
 
 
-_NO_WORD = re.compile(r"[\W_\d]+")
-_COUNTED = re.compile(r"[%个人]")
-_SPACE = re.compile(r"\s")
-_DIGIT = re.compile(r"\d")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_POINT_THEN_HAN = re.compile(r"\.\S*[\u4e00-\u9fff]")
-_PUNCT_ONLY = re.compile(r"[\W_]+")
-_SHORT_HAN = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_NO_WORD = lazyre.compile(r"[\W_\d]+")
+_COUNTED = lazyre.compile(r"[%个人]")
+_SPACE = lazyre.compile(r"\s")
+_DIGIT = lazyre.compile(r"\d")
+_HAN = lazyre.compile(r"[\u4e00-\u9fff]")
+_POINT_THEN_HAN = lazyre.compile(r"\.\S*[\u4e00-\u9fff]")
+_PUNCT_ONLY = lazyre.compile(r"[\W_]+")
+_SHORT_HAN = lazyre.compile(r"[\u4e00-\u9fff]{1,4}")
 
 
 def _is_garbage(cell: str) -> bool:
@@ -175,7 +176,7 @@ def _rows(table: list[Line]) -> list[tuple[Line, list[str]]]:
     return out
 
 
-_TIME_HINT = re.compile(r"及时|时间|按时|小时|天以内|分钟|按月|季度|时效")
+_TIME_HINT = lazyre.compile(r"及时|时间|按时|小时|天以内|分钟|按月|季度|时效")
 
 
 def _assign(anchors: list[tuple[int, str]], n: int, timely: set[int] | None = None) -> list[str | None]:

@@ -7,17 +7,17 @@ final-accounts tables are titled ``…决算表`` / ``…决算总表``. Budgets
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .. import lazyre
 from ..document import Document
 
-_SPACES = re.compile(r"[\s\u3000]+")
-_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂]")
+_SPACES = lazyre.compile(r"[\s\u3000]+")
+_QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
 #: ``上海市XX局2024年度部门决算``, ``2024年度单位决算``, ``2024年部门决算公开``
-_TITLE = re.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)(预算|决算)(?:公开)?$")
+_TITLE = lazyre.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)(预算|决算)(?:公开)?$")
 #: the nine final-accounts table titles end like this (after spaces and quotes are removed)
-_FA_TITLE = re.compile(
+_FA_TITLE = lazyre.compile(
     r"(收入支出决算总表|收入决算表|支出决算表|财政拨款收入支出决算总表|财政拨款支出决算表|基本支出决算表|三公经费支出决算表|收入支出决算表)$"
 )
 #: how far into the document the cover and 目录 are looked for

@@ -26,12 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from .. import lazyre
 from ..document import Document
 from ..ocr_notes import LOW_CONFIDENCE
 
 #: how far (in lines of the same page) a wrapped name's fragments can sit from its row's line
 _NEAR = 2
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazyre.compile(r"\d")
 
 
 def reconcile_names(doc: Document, frames: dict[str, pd.DataFrame], notes: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import numbering
+from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import Meta
 from ..text import normalise
@@ -13,26 +13,26 @@ from . import facts as F
 from .prose import build_flow, strip_bullet
 from .sections import Heading, compact
 
-_TITLE_SUFFIX = re.compile(r"(?:项目)?(?:经费)?情况说明$")
+_TITLE_SUFFIX = lazyre.compile(r"(?:项目)?(?:经费)?情况说明$")
 
 # Funding block labels (fragments survive OCR splitting).
 _FUND_LABELS = [
-    ("annual_request", re.compile(r"申请总|年度资金申")),
-    ("total_funds", re.compile(r"资金总额|项目资金总")),
-    ("current_year_appropriation", re.compile(r"当年(?:财政)?|财政拨款")),
-    ("carryover", re.compile(r"结转")),
-    ("fiscal_funds", re.compile(r"财政资")),
-    ("other_funds", re.compile(r"其他资金")),
+    ("annual_request", lazyre.compile(r"申请总|年度资金申")),
+    ("total_funds", lazyre.compile(r"资金总额|项目资金总")),
+    ("current_year_appropriation", lazyre.compile(r"当年(?:财政)?|财政拨款")),
+    ("carryover", lazyre.compile(r"结转")),
+    ("fiscal_funds", lazyre.compile(r"财政资")),
+    ("other_funds", lazyre.compile(r"其他资金")),
 ]
-_NEVER = re.compile(r"(?!x)x")
-_FUND_OK = re.compile(r"^\d{1,3}(?:,\s*\d{3})*\.\s*\d{2}$|^0\.\s*00$|^0$")
-_FUND_ANY = re.compile(r"^\d[\d,.\s]*\d$|^\d$")
+_NEVER = lazyre.compile(r"(?!x)x")
+_FUND_OK = lazyre.compile(r"^\d{1,3}(?:,\s*\d{3})*\.\s*\d{2}$|^0\.\s*00$|^0$")
+_FUND_ANY = lazyre.compile(r"^\d[\d,.\s]*\d$|^\d$")
 
 
 #: the heading of the whole part, not of one project (`七、项目经费情况说明`)
-_SECTION_TITLE = re.compile(r"^(?:\d{4}年(?:度)?)?(?:部门|单位)?项目(?:经费|支出)?(?:预算)?情况说明$")
+_SECTION_TITLE = lazyre.compile(r"^(?:\d{4}年(?:度)?)?(?:部门|单位)?项目(?:经费|支出)?(?:预算)?情况说明$")
 #: how a block under the bare part heading names its one project: “…”项目, or 由…建设/实施的 …工程/项目
-_NAMED = re.compile(
+_NAMED = lazyre.compile(
     r"“([^”]{2,40})”(?:项目)?|(?:由|是).{2,40}?(?:建设|实施|承担|负责)的([\u4e00-\u9fff（）()]{2,40}?(?:工程|项目))"
 )
 UNNAMED = "未具名项目"
@@ -301,7 +301,7 @@ def parse_projects(doc: Document, meta: Meta, heads: list[Heading], sink: F.Fact
 
 
 #: A line of the form's header that prints money: the funding rows (资金, 结转) or their figures.
-_FUNDING_LINE = re.compile(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}")
+_FUNDING_LINE = lazyre.compile(r"资金|其他资金|结转|\d{1,3}(?:,\s*\d{3})+\.\s*\d{2}|\d+ \d{3} \d{3}")
 
 
 def _table_part(table: list[Line]) -> dict[str, Any]:

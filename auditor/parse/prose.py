@@ -9,16 +9,15 @@ lines of a text file that each hold a paragraph are joined with a newline.
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .. import numbering
+from .. import lazyre, numbering
 from ..document import Document, Line
 from ..text import normalise
 
-_BULLET = re.compile(r"^[\s\-•・*]+(?=\S)")
-_AMOUNT_CELL = re.compile(r"^-?\d[\d, ]*(?:\.\s*\d+)?$")
+_BULLET = lazyre.compile(r"^[\s\-•・*]+(?=\S)")
+_AMOUNT_CELL = lazyre.compile(r"^-?\d[\d, ]*(?:\.\s*\d+)?$")
 _SENTENCE_END = "。;；!！?？:："
 
 
@@ -28,10 +27,10 @@ def strip_bullet(text: str) -> str:
 
 
 #: What marks a line as no table row: a sentence mark or 万 (PDF rows print neither).
-_PROSE_MARK = re.compile(r"[。，；万]")
-_CODES_FIRST = re.compile(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S")
-_ROW_AMOUNT = re.compile(r"\d,\d{3}|\d\.\d{2}\b|\s0$")
-_PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])")
+_PROSE_MARK = lazyre.compile(r"[。，；万]")
+_CODES_FIRST = lazyre.compile(r"^\d{3}(\s+\d{1,2}){0,2}\s+\S")
+_ROW_AMOUNT = lazyre.compile(r"\d,\d{3}|\d\.\d{2}\b|\s0$")
+_PLAIN_AMOUNT = lazyre.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])\d+\.\d{2}(?![\d.])")
 
 
 def is_table_row(ln: Line, doc: Document | None = None) -> bool:
@@ -152,7 +151,7 @@ def runs_to_margin(ln: Line, doc: Document) -> bool:
 
 
 #: A line that opens with a figure and its unit (``24,558.18万元；…``): no paragraph starts so.
-_OPENS_WITH_FIGURE = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%)")
+_OPENS_WITH_FIGURE = lazyre.compile(r"^\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%)")
 
 
 def wraps_into_figure(prev: Line, ln: Line, doc: Document) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import numbering
+from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import NINE_TABLES, Meta, Section
 from ..text import normalise
@@ -21,19 +21,19 @@ OTHER_NOTES_PARTS = ["sangong_notes", "operating_notes", "procurement_notes", "p
 
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("glossary", re.compile(r"^名词解释$")),
-    ("other_notes", re.compile(r"^其他相关情况说明$")),
-    ("sangong_notes", re.compile(r'^(?:\d{4}年(?:度)?)?"?三公"?经费(?:预算)?(?:情况)?说明$')),
-    ("operating_notes", re.compile(r"^(?:\d{4}年(?:度)?)?机关运行经费(?:预算)?(?:情况)?(?:说明)?$")),
-    ("procurement_notes", re.compile(r"^(?:\d{4}年(?:度)?)?政府采购(?:预算)?(?:情况)?(?:说明)?$")),
-    ("performance_notes", re.compile(r"^绩效目标设置情况(?:说明)?$")),
-    ("assets_notes", re.compile(r"^国有资产占[用有](?:使用)?情况(?:说明)?$")),
-    ("budget_notes", re.compile(r"预算编制说明$")),
-    ("functions", re.compile(r"主要职能$")),
-    ("organisation", re.compile(r"机构设置$")),
-    ("project_notes", re.compile(r"经费情况说明$")),
+    ("glossary", lazyre.compile(r"^名词解释$")),
+    ("other_notes", lazyre.compile(r"^其他相关情况说明$")),
+    ("sangong_notes", lazyre.compile(r'^(?:\d{4}年(?:度)?)?"?三公"?经费(?:预算)?(?:情况)?说明$')),
+    ("operating_notes", lazyre.compile(r"^(?:\d{4}年(?:度)?)?机关运行经费(?:预算)?(?:情况)?(?:说明)?$")),
+    ("procurement_notes", lazyre.compile(r"^(?:\d{4}年(?:度)?)?政府采购(?:预算)?(?:情况)?(?:说明)?$")),
+    ("performance_notes", lazyre.compile(r"^绩效目标设置情况(?:说明)?$")),
+    ("assets_notes", lazyre.compile(r"^国有资产占[用有](?:使用)?情况(?:说明)?$")),
+    ("budget_notes", lazyre.compile(r"预算编制说明$")),
+    ("functions", lazyre.compile(r"主要职能$")),
+    ("organisation", lazyre.compile(r"机构设置$")),
+    ("project_notes", lazyre.compile(r"经费情况说明$")),
 ]
-_KPI_TITLE = re.compile(r"目标申报.?表|绩效目标表$")
+_KPI_TITLE = lazyre.compile(r"目标申报.?表|绩效目标表$")
 _TABLE_TITLES = [normalise(t).replace("“", '"').replace("”", '"') for t in NINE_TABLES.values()]
 
 
@@ -43,9 +43,9 @@ def compact(text: str) -> str:
     return _SPACE.sub("", normalise(strip_bullet(text.strip())))
 
 
-_SPACE = re.compile(r"[\s\u3000]+")
-_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_SPACE = lazyre.compile(r"[\s\u3000]+")
+_NOT_HAN = lazyre.compile(r"[^\u4e00-\u9fff]")
+_LATIN = lazyre.compile(r"[A-Za-z]")
 
 
 def heading_key(ln: Line) -> str | None:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .. import lazyre
+
 if TYPE_CHECKING:  # table_rows reads its lines through this module
     from .table_rows import Token
 
 _TOTAL_WORDS = {"合计", "总计"}
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = lazyre.compile(r"[\u4e00-\u9fff]")
 #: digits run into a name at the start of a text token (``2010399其他…``, ``07绩效工资``)
-_GLUED_CODE = re.compile(r"^(\d{1,7})\s*(?=[^\d\s,.，．%])")
+_GLUED_CODE = lazyre.compile(r"^(\d{1,7})\s*(?=[^\d\s,.，．%])")
 
 
 def _digits(tok: Token) -> str | None:

@@ -13,15 +13,16 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .. import lazyre
 from ..document import Line
 from ..money import clean_number_text, is_amount, to_fen
 from .table_order import split_rows
 
 #: OCR debris printed where a cell should be: `* *`, `, ,`, `. .`, lone punctuation.
-_GARBAGE = re.compile(r"^[\s*,，.。·・:：;；'\"|/\\_~`^-]*$")
+_GARBAGE = lazyre.compile(r"^[\s*,，.。·・:：;；'\"|/\\_~`^-]*$")
 #: An amount inside a longer cell, bounded by whitespace (pdftotext joins `189,767,551 一、...`).
-_INNER_AMOUNT = re.compile(r"(?<!\S)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\S)")
-_CODE = re.compile(r"^\d{2,7}$")
+_INNER_AMOUNT = lazyre.compile(r"(?<!\S)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\S)")
+_CODE = lazyre.compile(r"^\d{2,7}$")
 _TOTAL_WORDS = {"合计", "总计"}
 
 
@@ -39,7 +40,7 @@ class Token:
 
 #: an amount glued to the label that follows it (`12,345,678一、社会保障和就业支出`): separators or decimals
 #: make it surely an amount, and the next character starts a label
-_GLUED = re.compile(r"((?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}))(?=[\u4e00-\u9fff（(])")
+_GLUED = lazyre.compile(r"((?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}))(?=[\u4e00-\u9fff（(])")
 
 
 def tokenize(line: Line) -> list[Token]:
@@ -77,7 +78,7 @@ def tokenize(line: Line) -> list[Token]:
 
 
 #: the codes that open a cell (`204 02 01 行政运行`): not amounts
-_CODE_PREFIX = re.compile(r"^\d{3}(?:\s+\d{1,2}){0,2}(?=\s+\D)")
+_CODE_PREFIX = lazyre.compile(r"^\d{3}(?:\s+\d{1,2}){0,2}(?=\s+\D)")
 
 
 def _inner_amounts(cell: str) -> list[re.Match]:
@@ -160,7 +161,7 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
 
 
 #: codes run into the name of a row: `2010399其他政府办公厅事务支出`, `301 07绩效工资`, `302 17 公务接待费`
-_CODE_THEN_NAME = re.compile(r"^(\d{1,7}(?:\s+\d{1,2}){0,2})\s*([^\d\s,.，．%].*)$")
+_CODE_THEN_NAME = lazyre.compile(r"^(\d{1,7}(?:\s+\d{1,2}){0,2})\s*([^\d\s,.，．%].*)$")
 
 
 def _split_leading_codes(live: list[tuple[int, Token]]) -> list[tuple[int, Token]]:
@@ -183,7 +184,7 @@ def _split_leading_codes(live: list[tuple[int, Token]]) -> list[tuple[int, Token
     return out
 
 
-_HEADER_WORDS = re.compile(
+_HEADER_WORDS = lazyre.compile(
     r"(项目|科目|编码|名称|合计|总计|基本支出|项目支出|人员经费|公用经费|收入|预算|单位|注|^[类款项]$|功能分类|经济分类)"
 )
 
@@ -412,7 +413,7 @@ def _tail_of_name(after: list[Token], ln: Line) -> str:
 
 #: the end of a name: Chinese text and brackets, no total or note word (after a row's amounts no
 #: header can stand, so header words such as 单位 or 收入 may end a name there)
-_TAIL = re.compile(r"(?!合计|总计|注|备注)[\u4e00-\u9fff（）()、·]{1,20}")
+_TAIL = lazyre.compile(r"(?!合计|总计|注|备注)[\u4e00-\u9fff（）()、·]{1,20}")
 
 
 def _rows_of(lines: list[Line], code_lengths: tuple[int, ...]):

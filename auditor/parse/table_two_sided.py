@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import numbering
+from .. import lazyre, numbering
 from ..document import Line
 from ..money import to_fen
 from .table_rows import CodedRow, Token, amount_text, resolve_columns, tokenize
@@ -62,11 +62,11 @@ EXPENDITURE_COLUMNS = {
 }
 #: header words that also end a wrapped label (``一、一般公共服务`` / ``支出``)
 _TAIL_WORDS = {"收入", "支出"}
-_WIDE_HEADER = re.compile(r"人员经费|公用经费")
-_TOTAL = re.compile(r"总计|合计|结转|结余")
+_WIDE_HEADER = lazyre.compile(r"人员经费|公用经费")
+_TOTAL = lazyre.compile(r"总计|合计|结转|结余")
 #: a second item label inside one text cell (single-space text: "2. 政府性基金 三、教育支出"), or a
 #: total after an item ("四、其他收入 收入总计": printed lines joined in text-object order)
-_SECOND_ITEM = re.compile(r"\s+(?=[一二三四五六七八九十]+、|\S{0,6}(?:总计|合计)(?:\s|$))")
+_SECOND_ITEM = lazyre.compile(r"\s+(?=[一二三四五六七八九十]+、|\S{0,6}(?:总计|合计)(?:\s|$))")
 
 
 @dataclass

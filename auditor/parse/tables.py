@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .. import numbering
+from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from ..money import ValueOutOfRange
@@ -21,10 +21,10 @@ from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong
 from .table_two_sided import parse_two_sided
 
-_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂]")
-_SPACES = re.compile(r"[\s\u3000]+")
+_QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
+_SPACES = lazyre.compile(r"[\s\u3000]+")
 #: numbering in front of a title: `1.`, `1．`, `表1`, `表一`, `(1)`, `一、`, `- `
-_NUMBERING = re.compile(
+_NUMBERING = lazyre.compile(
     r"^(?:[-•·*]\s*)*(?:表\s*)?(?:[（(]?\s*[0-9一二三四五六七八九十]+\s*[)）]?\s*[.．、:：]?)?\s*(?:[-—]\s*)?"
 )
 
@@ -49,14 +49,14 @@ _ALIASES = sorted(
 )
 
 #: headings that end a table (the sections that follow the tables in the template).
-_SECTION_END = re.compile(
+_SECTION_END = lazyre.compile(
     r"(其他相关情况说明|项目经费情况说明|情况说明$|编制说明$|名词解释$|主要职能$|机构设置$|绩效目标(?:表|申报表|设置情况)?$|申报表$)"
 )
-_UNIT = re.compile(r"(?<!编制)(?<!预算)单位\s*[:：]\s*(亿元|万元|元)")
-_DEPT = re.compile(r"编制(?:部门|单位)\s*[:：]\s*(.*?)\s*(?:(?<!编制)单位\s*[:：].*)?$")
-_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
-_DOC_TITLE = re.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)预算(?:公开)?$")
-_OWNER = re.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s*(.+)$")
+_UNIT = lazyre.compile(r"(?<!编制)(?<!预算)单位\s*[:：]\s*(亿元|万元|元)")
+_DEPT = lazyre.compile(r"编制(?:部门|单位)\s*[:：]\s*(.*?)\s*(?:(?<!编制)单位\s*[:：].*)?$")
+_NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
+_DOC_TITLE = lazyre.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)预算(?:公开)?$")
+_OWNER = lazyre.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s*(.+)$")
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -103,9 +103,9 @@ def _is_section_end(text: str) -> bool:
 
 
 #: a line of dot leaders (`……`, `.....`, `· · ·`), perhaps ending in a page number: 目录 furniture
-_LEADERS = re.compile(r"^[\s…．.·•⋯_-]*[…⋯．.·]{3,}[\s…．.·•⋯_-]*\d{0,4}\s*$")
+_LEADERS = lazyre.compile(r"^[\s…．.·•⋯_-]*[…⋯．.·]{3,}[\s…．.·•⋯_-]*\d{0,4}\s*$")
 #: a page number alone on a line
-_PAGE_NO = re.compile(r"^\s*(?:第\s*)?[-—]?\s*\d{1,4}\s*[-—]?\s*(?:页)?\s*$")
+_PAGE_NO = lazyre.compile(r"^\s*(?:第\s*)?[-—]?\s*\d{1,4}\s*[-—]?\s*(?:页)?\s*$")
 
 
 def _is_furniture(text: str) -> bool:
@@ -322,7 +322,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
 
 
 #: an amount that is surely money, not a code: thousands separators or decimals
-_MONEY_TEXT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d,])")
+_MONEY_TEXT = lazyre.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d,])")
 
 
 def printed_decimals(lines: list[Line]) -> int | None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import lazyre
 from ..findings import Finding
 from ..model import FA_NINE_TABLES, NINE_TABLES
 
@@ -92,7 +93,7 @@ _FINAL_NOTE_TAGS = {
     "fa_procurement": ("procurement",),
     "fa_assets": ("assets",),
 }
-_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
+_NUMBERING = lazyre.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _final_parts() -> list[Part]:

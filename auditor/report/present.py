@@ -13,12 +13,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .. import lazyre
 from ..findings import Finding, Location, Report
 from ..i18n import gettext_for, normalise_lang
 from ..labels import column_label, table_title
 from .base import cell_text, family_counts, severity_counts, summary_text, where_text
 
-_NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?$")
+_NUMBER = lazyre.compile(r"^[+\-−]?\d+(?:\.\d+)?$")
 _WAN = Decimal(10000)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .. import lazyre
 from ..expr import Env, Expr, ExprError
 from ..labels import column_label
 from ..values import shown
 
-PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+PLACEHOLDER = lazyre.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 SPECIAL_PLACEHOLDERS = {
     "expected", "actual", "diff", "row", "table", "column", "line", "page", "left", "right",
     "match", "text", "key", "missing", "tolerance", "label", "title", "assumed",

@@ -5,9 +5,7 @@ The coded tables' hierarchy and row identities are YAML rules in rules/arithmeti
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.rulekit import fen_or_zero, is_missing, mismatch, readable, records, row_location, show
 
 STRUCTURE = {
@@ -17,7 +15,7 @@ STRUCTURE = {
     "sources": ["S5"],
 }
 
-_GRAND = re.compile(r"总计|合计")
+_GRAND = lazyre.compile(r"总计|合计")
 
 
 def _label(item) -> str:

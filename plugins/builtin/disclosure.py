@@ -6,9 +6,7 @@ are YAML ``require`` rules in ``rules/disclosure.yaml``, which also own the list
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.model import NINE_TABLES
 
 
@@ -24,9 +22,9 @@ SECTION_REF = {
 }
 
 
-_TABLE_NO = re.compile(r"^\s*表\s*\d+\s*")
-_YEAR = re.compile(r"\d{4}\s*年(?:度)?")
-_TITLE_NOISE = re.compile(r"[\s\"“”'‘’「」…\.·]+|\d+$")
+_TABLE_NO = lazyre.compile(r"^\s*表\s*\d+\s*")
+_YEAR = lazyre.compile(r"\d{4}\s*年(?:度)?")
+_TITLE_NOISE = lazyre.compile(r"[\s\"“”'‘’「」…\.·]+|\d+$")
 
 
 def _norm_title(text: str) -> str:

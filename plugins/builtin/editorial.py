@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.text import is_garbled, snippet, strip_heading_tail
 
 QUALITY = {
@@ -53,7 +53,7 @@ def _checked(p) -> bool:
 
 # --- ED001 doubled punctuation -----------------------------------------------------------------
 
-_DOUBLED = re.compile(r"[。，、；：,;](?:[ \u3000]*[。，、；：,;])+")
+_DOUBLED = lazyre.compile(r"[。，、；：,;](?:[ \u3000]*[。，、；：,;])+")
 
 
 @rule(
@@ -92,7 +92,7 @@ def doubled_punctuation(budget, ctx):
 # --- ED002 missing final punctuation ------------------------------------------------------------
 
 _ENDS = "。；！？：;!?:…"
-_HEADINGISH = re.compile(
+_HEADINGISH = lazyre.compile(
     r"(?:说明|情况|概况|概述|依据|主体|方案|周期|安排|目标|职能|设置|解释|如下|包括|附件|目录|预算表|[一二三四五六七八九十]、\S{2,14})$"
 )
 
@@ -182,7 +182,7 @@ _FAMILY = {
 }
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 #: Any opening or closing mark: the scan visits these, not every character of the paragraph.
-_MARKS = re.compile("[" + re.escape("".join(_FAMILY)) + "]")
+_MARKS = lazyre.compile("[" + re.escape("".join(_FAMILY)) + "]")
 
 
 def bracket_problems(text: str) -> list[tuple[str, int, int]]:
@@ -289,16 +289,16 @@ def unbalanced(budget, ctx):
 
 _RESIDUE = [
     (
-        re.compile(
+        lazyre.compile(
             r"(?:增加|增长|上升)\s*[（(]\s*(?:减少|下降|降低)\s*[）)]|(?:减少|下降)\s*[（(]\s*(?:增加|增长)\s*[）)]"
         ),
         "模板选项未删除",
     ),
-    (re.compile(r"(?<![A-Za-z0-9])(?:XX+|xx+|××+|ＸＸ+)(?![A-Za-z])"), "占位符未填写"),
-    (re.compile(r"待填写|待补充|请填写|此处填写|填写说明|（填写[^）]*）|\(填写[^)]*\)"), "待填写内容"),
-    (re.compile(r"(?<![…\.])……(?![…\d\.])"), "省略号占位"),
+    (lazyre.compile(r"(?<![A-Za-z0-9])(?:XX+|xx+|××+|ＸＸ+)(?![A-Za-z])"), "占位符未填写"),
+    (lazyre.compile(r"待填写|待补充|请填写|此处填写|填写说明|（填写[^）]*）|\(填写[^)]*\)"), "待填写内容"),
+    (lazyre.compile(r"(?<![…\.])……(?![…\d\.])"), "省略号占位"),
 ]
-_INSTRUCTION = re.compile(r"[（(]([^（）()]{6,120})[）)]")
+_INSTRUCTION = lazyre.compile(r"[（(]([^（）()]{6,120})[）)]")
 
 
 def _is_instruction(inner: str) -> bool:
@@ -362,7 +362,7 @@ def template_residue(budget, ctx):
 # --- ED006 the kind of budget in its own words --------------------------------------------------------
 
 #: Uses of 部门预算 that belong to the classification or the template, not to the document's kind.
-_DEPT_OK = re.compile(r"部门预算(?:支出)?经济分类|基本支出部门预算")
+_DEPT_OK = lazyre.compile(r"部门预算(?:支出)?经济分类|基本支出部门预算")
 
 
 @rule(

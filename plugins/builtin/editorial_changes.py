@@ -7,9 +7,7 @@ and points at its line (and page for PDFs). The other editorial rules are ``edit
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.text import snippet
 
 NOTES = {
@@ -22,7 +20,7 @@ NOTES = {
 
 # --- ED004 empty reason ---------------------------------------------------------------------------
 
-_EMPTY_REASON = re.compile(r"主要原因(?:是|为)?\s*(?:[：:]\s*)?(?:无|略|暂无)?\s*(?=[。；;，,]|$)")
+_EMPTY_REASON = lazyre.compile(r"主要原因(?:是|为)?\s*(?:[：:]\s*)?(?:无|略|暂无)?\s*(?=[。；;，,]|$)")
 
 
 @rule(
@@ -53,10 +51,10 @@ def empty_reason(budget, ctx):
 
 # --- ED008 budget year and comparison year ------------------------------------------------------------
 
-_COMPARE = re.compile(
+_COMPARE = lazyre.compile(
     r"(?:比|较|与|同)\s*(\d{4})\s*年(?:度)?[^，。；,;\d]{0,14}?(增加|减少|增长|下降|上升|降低|持平|相同|不变|一致)"
 )
-_BUDGET_YEAR = re.compile(
+_BUDGET_YEAR = lazyre.compile(
     r"(?:^|(?<=[。；;\s、.．]))(\d{4})\s*年(?:度)?(?:[，,]?\s*(?:本部门|本单位)|(?:区级)?(?:部门|单位)(?:预算|财务|收入|支出|财政|一般|政府|国有|“|\")|[“\"]三公|[“\"][^”\"]{1,30}[”\"]项目预算安排)"
 )
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.rulekit import (
     fact_fen,
     fact_location,
@@ -25,7 +23,7 @@ DISC_010 = {
     "sources": ["S3", "S5", "S6"],
 }
 
-EMPTY_NOTE = re.compile(
+EMPTY_NOTE = lazyre.compile(
     r"无.{0,30}(?:预算|经费|支出|收入|安排).{0,20}(?:故|因此|所以)?.{0,6}(?:本表|此表).{0,4}(?:无数据|为空|空表)|本表(?:无数据|为空表?)|空表"
 )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.model import FA_NINE_TABLES
 
 TEMPLATE_TEXT = {
@@ -27,8 +27,8 @@ TEMPLATE_TEXT = {
     "confidence": "H",
 }
 
-_PLACEHOLDER = re.compile(r"X{2,}|×{2,}|Ｘ{2,}|【\s*】|【[^】]{0,12}(?:填|写|X|×)[^】]{0,12}】")  # not a 【…】 note
-_RESIDUE = re.compile(
+_PLACEHOLDER = lazyre.compile(r"X{2,}|×{2,}|Ｘ{2,}|【\s*】|【[^】]{0,12}(?:填|写|X|×)[^】]{0,12}】")  # not a 【…】 note
+_RESIDUE = lazyre.compile(
     r"[（(]不涉及的不列[)）]|[（(]如持平作持平表述[)）]|仍保留该表格式|按上述格式依次说明"
     r"|(?:增加|减少|增长|下降|大于|小于)[（(](?:增加|减少|增长|下降|大于|小于)[)）]"
     r"|(?<=[，,])支出收入(?=\d)"  # the template's 说明八 “收入XXX万元，支出收入XXX万元”
@@ -82,8 +82,8 @@ def fa_template_text(budget, ctx):
 
 
 _CN = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
-_PART = re.compile(r"^第([一二三四])部分")
-_ENTRY = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+_PART = lazyre.compile(r"^第([一二三四])部分")
+_ENTRY = lazyre.compile(r"^([一二三四五六七八九十]{1,3})、")
 
 
 def _number(text: str) -> int | None:
@@ -222,7 +222,7 @@ def fa_department_name(budget, ctx):
                                   line=ln.line, page=ln.page)  # fmt: skip
 
 
-_HEADING = re.compile(
+_HEADING = lazyre.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四]部分)"
 )
 

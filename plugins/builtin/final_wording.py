@@ -22,7 +22,7 @@ import bisect
 import re
 from collections import Counter
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.finalkit import at, from_text
 from auditor.rulekit import decimals_of, is_missing, records
 
@@ -63,9 +63,9 @@ def _where(got, pos: int) -> dict:
     return {"line": ln.line, "page": ln.page}
 
 
-_MASHED = re.compile(r"大小于|小大于|增减少|减增加|增下降|减增长|增长下降|下降增长")
+_MASHED = lazyre.compile(r"大小于|小大于|增减少|减增加|增下降|减增长|增长下降|下降增长")
 _N = r"\d[\d,]*(?:\.\d+)?"
-_FLAT_CHANGE = re.compile(rf"(增加|减少)了?({_N})万元[，,]?(?:与上年(?:度)?)?(?<!基本)持平")
+_FLAT_CHANGE = lazyre.compile(rf"(增加|减少)了?({_N})万元[，,]?(?:与上年(?:度)?)?(?<!基本)持平")
 
 
 @rule(
@@ -100,12 +100,12 @@ def fa_contradictory_words(budget, ctx):
 
 
 #: an amount of the template's sentences (…为 and a figure with decimals) followed by no unit at all
-_NO_UNIT = re.compile(
+_NO_UNIT = lazyre.compile(
     r"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?(\d[\d,]*\.\d{1,2})"
     r"(?![\d.,，]*(?:万|亿|元|%|％|个|辆|台|人|次|项|家|批|平方|公里|年|月|日))"
 )
 #: an amount of the template's sentences: what it is (…为) and the figure, printed in 元 (not 万元/亿元)
-_YUAN = re.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?({_N})元(?![/／每])")
+_YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?({_N})元(?![/／每])")
 
 
 @rule(

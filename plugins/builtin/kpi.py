@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.rulekit import is_missing, memo, records
 
 PERF_002 = {
@@ -156,11 +156,11 @@ def value_missing(budget, ctx):
             )
 
 
-_RATE = re.compile(r"率$")
-_COUNT = re.compile(r"(?:数|数量|人数|个数|次数)$")
+_RATE = lazyre.compile(r"率$")
+_COUNT = lazyre.compile(r"(?:数|数量|人数|个数|次数)$")
 
 
-_BRACKETED = re.compile(r"[（(].*?[)）]")
+_BRACKETED = lazyre.compile(r"[（(].*?[)）]")
 
 
 def _kind(name: str) -> str | None:

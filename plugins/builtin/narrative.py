@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.money import UNIT_FEN
 from auditor.rulekit import (
     agrees,
@@ -129,7 +128,7 @@ def notes_totals(budget, ctx):
                 )
 
 
-_PATH = re.compile(r"(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
+_PATH = lazyre.compile(r"(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
 
 
 def _find_row(budget, key: str, subject: str):

@@ -8,10 +8,9 @@ the change of the expenditure of the same balanced total are one figure, compare
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.money import UNIT_FEN, decimal_to_fen, tolerance
 from auditor.rulekit import fact_decimals, fact_location, fact_records, is_missing, show, yuan
 
@@ -42,7 +41,7 @@ LABELS = {
 #: The income and the expenditure of one balanced total: their changes are one figure.
 PAIRS = [("fiscal_income", "fiscal_expenditure"), ("income_total", "expenditure_total")]
 
-_BASIS = re.compile(
+_BASIS = lazyre.compile(
     r"(?:比|较|与|同)\s*(?:上年|\d{4}\s*年(?:度)?)\s*(当年)?(年初)?(预算执行数|执行数|决算数|预算数|预算)?"
 )
 

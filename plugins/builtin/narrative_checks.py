@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.text import snippet
 
 NOTES = {
@@ -26,7 +26,7 @@ QUALITY = {
 
 _UP = "(?:增加|增长|上升)"
 _DOWN = "(?:减少|下降|降低)"
-_CONTRADICTORY = re.compile(
+_CONTRADICTORY = lazyre.compile(
     rf"(?:{_UP}|{_DOWN})持平|持平(?:{_UP}|{_DOWN})|({_UP})\1|({_DOWN})\2|{_UP}{_DOWN}|{_DOWN}{_UP}"
     r"|比[^，。；,;]{0,40}?(?:减增加|增减少|减增长|增下降)"
 )
@@ -64,9 +64,9 @@ def contradictory_change_wording(budget, ctx):
 
 # --- NR002 percentage change from a zero base ---------------------------------------------------
 
-_ZERO_BASE = re.compile(r"(?:为|是|比|较)\s*(?<![\d.,])0(?:\.0+)?\s*(?:万元|元)")
-_PERCENT_CHANGE = re.compile(rf"(?:{_UP}|{_DOWN})\s*(\d+(?:\.\d+)?)\s*[%％]")
-_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_ZERO_BASE = lazyre.compile(r"(?:为|是|比|较)\s*(?<![\d.,])0(?:\.0+)?\s*(?:万元|元)")
+_PERCENT_CHANGE = lazyre.compile(rf"(?:{_UP}|{_DOWN})\s*(\d+(?:\.\d+)?)\s*[%％]")
+_SENTENCE = lazyre.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 
 
 @rule(
@@ -116,8 +116,8 @@ def percent_change_from_zero(budget, ctx):
 
 # --- NR003 a glossary of the wrong level of government ------------------------------------------
 
-_CITY_WORDS = re.compile(r"市级(?:部门|财政|预算单位|预算|行政事业单位)|市财政局|本市各部门")
-_DISTRICT_WORDS = re.compile(r"区级(?:部门|财政|预算单位|预算|行政事业单位)|区财政局|本区各部门")
+_CITY_WORDS = lazyre.compile(r"市级(?:部门|财政|预算单位|预算|行政事业单位)|市财政局|本市各部门")
+_DISTRICT_WORDS = lazyre.compile(r"区级(?:部门|财政|预算单位|预算|行政事业单位)|区财政局|本区各部门")
 
 
 def _level(budget) -> str | None:

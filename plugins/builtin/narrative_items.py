@@ -7,9 +7,7 @@ and not fully edited explains one 科目 with another's words: NR008.
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.rulekit import records
 from auditor.text import normalise, snippet
 
@@ -20,12 +18,12 @@ REFERENCE = {
     "sources": ["S2", "S5"],
 }
 
-_PATH = re.compile(r'^\s*["\'「]?\s*([^"()]{1,40}?)\s*\(类\)\s*([^"()]{1,40}?)\s*\(款\)\s*([^"()]{1,60}?)\s*\(项\)')
-_ONLY = re.compile(r'^\s*["\'「]\s*([^"()]{2,60}?)\s*["\'」]\s*(?:科目)?')
+_PATH = lazyre.compile(r'^\s*["\'「]?\s*([^"()]{1,40}?)\s*\(类\)\s*([^"()]{1,40}?)\s*\(款\)\s*([^"()]{1,60}?)\s*\(项\)')
+_ONLY = lazyre.compile(r'^\s*["\'「]\s*([^"()]{2,60}?)\s*["\'」]\s*(?:科目)?')
 #: What an item says of itself: what it is for, and why it changed.
-_SAYS = re.compile(r"(主要用于|用于|主要原因(?:是|为)?)\s*[:]?\s*([^。;]*)")
+_SAYS = lazyre.compile(r"(主要用于|用于|主要原因(?:是|为)?)\s*[:]?\s*([^。;]*)")
 #: The other 科目 is named as a 科目: followed by 经费/支出/项目, preceded by its 款 name, or all the clause.
-_AS_SUBJECT = re.compile(r"(?=\s*(?:经费|支出|费用|项目|资金|等|增加|减少|保持|持平|不变|$))")
+_AS_SUBJECT = lazyre.compile(r"(?=\s*(?:经费|支出|费用|项目|资金|等|增加|减少|保持|持平|不变|$))")
 MIN_NAME = 4  # shorter 科目 names (“其他”, “体育”) are words, not names
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.rulekit import records
 from auditor.text import normalise, snippet
 
@@ -30,7 +30,7 @@ MIN_PASSAGE = 120
 MIN_PAGE = 100
 #: The mean length of the repeated paragraphs: sentences, not a column of table labels.
 MIN_PARAGRAPH = 20
-_SPACE = re.compile(r"\s+")
+_SPACE = lazyre.compile(r"\s+")
 
 
 def _compact(text: str) -> str:
@@ -192,9 +192,9 @@ def printed_twice(budget, ctx):
 
 # --- NR011 a 实施周期 outside the budget year -------------------------------------------------------
 
-_PERIOD_HEAD = re.compile(r"实施周期\s*[:：]?\s*")
-_YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*(?:年|\.|-|/|－|—|全年|$))")
-_NEXT_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])")
+_PERIOD_HEAD = lazyre.compile(r"实施周期\s*[:：]?\s*")
+_YEAR = lazyre.compile(r"(?<!\d)(20\d{2})(?=\s*(?:年|\.|-|/|－|—|全年|$))")
+_NEXT_HEAD = lazyre.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])")
 
 
 def _periods(budget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.rulekit import (
     agrees,
     fact_fen,
@@ -270,7 +270,7 @@ def kpi_funds(budget, ctx):
         )
 
 
-_DEPT_NOISE = re.compile(r"[\s()（）【】\[\]·、，,。.;；:：]|汇总|上海市|^市|^区")
+_DEPT_NOISE = lazyre.compile(r"[\s()（）【】\[\]·、，,。.;；:：]|汇总|上海市|^市|^区")
 
 
 def _dept(text) -> str:
@@ -363,7 +363,7 @@ FIELD_LABELS = {
 
 
 #: a printed copy that is a figure: digits with their separators and spaces, at least three digits
-_FIGURE = re.compile(r"^(?=(?:\D*\d){3})[\d\s,，.．。]+$")
+_FIGURE = lazyre.compile(r"^(?=(?:\D*\d){3})[\d\s,，.．。]+$")
 
 
 def _same_figure(printed: str, kept: int) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.money import to_fen
 from auditor.rulekit import (
     agrees,
@@ -345,7 +343,7 @@ def sangong_increase(budget, ctx):
         )
 
 
-_RESTATED = re.compile(
+_RESTATED = lazyre.compile(
     r"[“”\"「」]|三公经费|三公|因公出国（境）费|因公出国\(境\)费|因公出国费|公务用车购置及运行费|公务用车购置费|"
     r"公务用车运行费|公务接待费|经费|费用|预算|比上年|较上年|增加|增长|上升|减少|下降|有所|主要|原因|是|为|[：:，,。；;、\s]"
 )

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auditor import hookimpl, numbering, rule
+from auditor import hookimpl, lazyre, numbering, rule
 from auditor.money import UNIT_FEN
 from auditor.rulekit import fact_records, fen_or_zero, is_missing, records, total_of
 from auditor.text import NUMBER, read_number, snippet
@@ -27,10 +27,10 @@ CHANGES = {
 }
 
 _UNIT = r"万元|亿元|元"
-_AMOUNT = re.compile(
+_AMOUNT = lazyre.compile(
     rf"(?:(\d{{4}})\s*年(?:度)?(?:当年)?[^,;。\d]{{0,10}}?(?:执行数|预算数|决算数|预算安排|安排|预算)?(?:为|是)?\s*)?(?<![\d.,])({NUMBER})\s*({_UNIT})"
 )
-_CHANGE = re.compile(
+_CHANGE = lazyre.compile(
     rf"(?:比|较|与|同)\s*(?:上年|(\d{{4}})\s*年(?:度)?)[^,;。\d%]{{0,14}}?"
     rf"(增加|减少|增长|下降|上升|降低|持平|相同|不变|一致)(?:了)?\s*(?:({NUMBER})\s*(%|{_UNIT}))?"
 )
@@ -219,7 +219,7 @@ def _check(prior, cur, stated_dir, cm):
 
 # --- ST002 stated shares ---------------------------------------------------------------------------
 
-_SHARE = re.compile(rf"占\s*([^,;。\d%]{{0,24}}?)(?:的)?(?:比例|比重)?(?:为|是|约)?\s*({NUMBER})\s*%")
+_SHARE = lazyre.compile(rf"占\s*([^,;。\d%]{{0,24}}?)(?:的)?(?:比例|比重)?(?:为|是|约)?\s*({NUMBER})\s*%")
 
 
 def _fs(budget, side, word):
@@ -326,9 +326,9 @@ def stated_share(budget, ctx):
 
 # --- ST003 reason against direction ------------------------------------------------------------------
 
-_REASON = re.compile(r"主要原因(?:是|为)?\s*[:]?\s*([^。;]*)")
-_REASON_DIR = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|压减|缩减|不变|持平)(?:所致|导致|等)?$")
-_LEAD_DIR = re.compile(r"(增加|减少|增长|下降|持平|不变)的$")
+_REASON = lazyre.compile(r"主要原因(?:是|为)?\s*[:]?\s*([^。;]*)")
+_REASON_DIR = lazyre.compile(r"(增加|增长|上升|提高|减少|下降|降低|压减|缩减|不变|持平)(?:所致|导致|等)?$")
+_LEAD_DIR = lazyre.compile(r"(增加|减少|增长|下降|持平|不变)的$")
 
 
 @rule(
@@ -400,7 +400,7 @@ def reason_direction(budget, ctx):
 
 #: The sections that may state one figure twice, and the fact keys that are not such figures.
 _TWICE_SECTIONS = {"sangong_notes", "operating_notes", "procurement_notes", "budget_notes"}
-_NOT_TWICE = re.compile("item|_change|reason|vehicles|units|date|project|kpi_")
+_NOT_TWICE = lazyre.compile("item|_change|reason|vehicles|units|date|project|kpi_")
 
 
 def _dec(fact):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from auditor import hookimpl, rule
+from auditor import hookimpl, lazyre, rule
 from auditor.rulekit import (
     by_code,
     decimals_of,
@@ -45,8 +45,8 @@ _FUNCTION_TABLES = (
 #: the same for a 决算 (部门决算 / 单位决算)
 _FINAL_FUNCTION_TABLES = ("fa_gpb_function", "fa_expenditure", "fa_income", "fa_gov_fund", "fa_soe_capital")
 _NAME = r"[\u4e00-\u9fff、]{2,40}?"
-_PATH = re.compile(rf"({_NAME})\s*\(类\)\s*(?:({_NAME})\s*\(款\)\s*)?(?:({_NAME})\s*\(项\))?")
-_AMOUNT_AFTER = re.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)')
+_PATH = lazyre.compile(rf"({_NAME})\s*\(类\)\s*(?:({_NAME})\s*\(款\)\s*)?(?:({_NAME})\s*\(项\))?")
+_AMOUNT_AFTER = lazyre.compile(rf'^["”\s]*(?:科目)?\s*({NUMBER})\s*(万元|元)')
 
 
 def table_names(budget) -> dict[str, tuple[str, dict, int]]:

@@ -2,57 +2,7 @@
 
 The same :class:`~auditor.model.Budget` carries a 决算: ``meta.kind`` says which it is, and the frames
 are the ``fa_*`` keys of :data:`auditor.model.FA_TABLE_COLUMNS` (money in fen, read from 万元).
+
+The package itself holds no code: :func:`auditor.parse.final.read.parse_final` reads a document, so
+that a rule helper importing one piece (``items.item_name``) does not import the whole reader.
 """
-
-from __future__ import annotations
-
-import re
-
-from ...document import Document
-from ...model import FA_NINE_TABLES, FA_TABLE_KEYS, Budget, Meta, TableInfo, empty_frame, frame_from_records
-from ...schemas import validate_frames
-from ..kind import Kind
-from .items import resolve_codes
-from .locate import locate_tables
-from .notes import read_notes
-from .structure import parse_structure, record_structure
-from .tables import read_tables
-from .units import read_units
-
-_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{1,2}$")
-
-
-def parse_final(doc: Document, kind: Kind) -> Budget:
-    """Read a final-accounts document; parts or tables it lacks are recorded in ``meta``, never fatal."""
-    meta = Meta(source=doc.path, department=kind.department, year=kind.year, kind=kind.kind, unit="万元")
-    structure = parse_structure(doc)
-    record_structure(doc, structure, meta)
-    start = structure.parts.get("fa_part2", structure.body_start)
-    stop = structure.parts.get("fa_part3")
-    blocks = locate_tables(doc, start, stop if stop is not None and stop > start else None)
-    frames: dict = {}
-    read_tables(blocks, meta, frames)
-    for key, block in blocks.items():
-        if key in meta.tables:
-            continue
-        has_figures = any(_AMOUNT.match(w) for ln in block.lines for c in ln.cells for w in c.split())
-        meta.tables[key] = TableInfo(
-            key=key,
-            title=block.title,
-            unit=block.unit,
-            department=None,
-            notes=[ln.text.strip() for ln in block.notes],
-            line=block.title_line.line,
-            page=block.title_line.page,
-            empty=not has_figures,
-            unit_assumed=None if block.unit else "万元",
-        )
-    meta.missing_tables = [k for k in FA_NINE_TABLES if k not in meta.tables]
-    facts, items = read_notes(doc, structure)
-    frames["facts"] = frame_from_records("facts", facts)
-    frames["fa_items"] = frame_from_records("fa_items", resolve_codes(items, frames))
-    frames["fa_units"] = frame_from_records("fa_units", read_units(doc, structure, meta.department, meta.notes))
-    for key in FA_TABLE_KEYS:
-        if key not in frames:
-            frames[key] = empty_frame(key)
-    return Budget(meta=meta, frames=frames, document=doc, schema_errors=validate_frames(frames))

@@ -12,16 +12,16 @@ hierarchy (a parent equals the sum of its children).
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 
+from ... import lazyre
 from ...document import Line
 from .tokens import Word, has_geometry, words
 
-_CODE_HEAD = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_CODE_PART = re.compile(r"^\d{2}$")
+_CODE_HEAD = lazyre.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_PART = lazyre.compile(r"^\d{2}$")
 _HEADER_WORDS = {"类", "款", "项"}
-_HEADER = re.compile(r"(科目编码|科目名称|功能分类|项目|决算数|^类款项$)")
+_HEADER = lazyre.compile(r"(科目编码|科目名称|功能分类|项目|决算数|^类款项$)")
 #: rounding allowance of a printed identity: 0.005 万元 per printed term, in fen
 _HALF_CENT = 5_000
 

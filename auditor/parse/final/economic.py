@@ -10,16 +10,16 @@ first part, one after such a row its last part; any other name-only line continu
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ... import lazyre
 from ...document import Line
 from .economic_text import read_economic_text
 from .tokens import Word, has_geometry, words
 
 CLASSES = {"301": "工资福利支出", "302": "商品和服务支出", "303": "对个人和家庭的补助", "310": "资本性支出"}
-_HEAD = re.compile(r"^3\d{2}(?:\d{2})?$")
-_PART = re.compile(r"^\d{2}$")
+_HEAD = lazyre.compile(r"^3\d{2}(?:\d{2})?$")
+_PART = lazyre.compile(r"^\d{2}$")
 _TOTALS = {"人员经费合计": "left", "公用经费合计": "right"}
 
 

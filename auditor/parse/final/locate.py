@@ -6,19 +6,19 @@ over pages) is skipped. The lines are handed to the table readers unchanged.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ... import lazyre
 from ...document import Document, Line
 from ...model import FA_NINE_TABLES
 from ..kind import squash
 
 #: normalised title -> key, longest first so that 财政拨款收入支出决算总表 wins over 收入支出决算总表
 _TITLES = sorted(((squash(t), k) for k, t in FA_NINE_TABLES.items()), key=lambda p: -len(p[0]))
-_PREFIX_END = re.compile(r"(年度?|部门|单位|决算|[一二三四五六七八九十]+、|\d+[.、．]|表\d*)$")
-_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
-_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
-_END = re.compile(r"^第[一二三四]部分")
+_PREFIX_END = lazyre.compile(r"(年度?|部门|单位|决算|[一二三四五六七八九十]+、|\d+[.、．]|表\d*)$")
+_NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
+_UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+_END = lazyre.compile(r"^第[一二三四]部分")
 
 
 @dataclass

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ... import lazyre
 from ...document import Document, Line
 from ...money import decimal_to_fen
 from .structure import Structure, section_spans
 
 N = r"(\d[\d,]*(?:\.\d+)?)"
-_WS = re.compile(r"[\s\u3000]+")
+_WS = lazyre.compile(r"[\s\u3000]+")
 _C = r"[，,]"  # a comma, either width
 
 
@@ -74,10 +75,10 @@ class Text:
         return self.lines[max(0, bisect.bisect_right(self.starts, i) - 1)]
 
 
-_FIGURE_LINE = re.compile(r"^\s*(?:-?\d[\d,]*(?:\.\d+)?[%％]?\s+)*-?\d[\d,]*(?:\.\d+)?[%％]?\s*$")
-_GAP = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
-_UNIT_FIRST = re.compile(r"^(?:万元|%|％|个|辆|台|人次|批次)")
-_FIGURE_NEXT = re.compile(r"(?:占|为|计|额|增加|减少|增长|下降|收入|支出|决算|预算|的)$")
+_FIGURE_LINE = lazyre.compile(r"^\s*(?:-?\d[\d,]*(?:\.\d+)?[%％]?\s+)*-?\d[\d,]*(?:\.\d+)?[%％]?\s*$")
+_GAP = lazyre.compile(r"(?<=\S)[ \u3000]+(?=\S)")
+_UNIT_FIRST = lazyre.compile(r"^(?:万元|%|％|个|辆|台|人次|批次)")
+_FIGURE_NEXT = lazyre.compile(r"(?:占|为|计|额|增加|减少|增长|下降|收入|支出|决算|预算|的)$")
 
 
 def _figures_put_back(lines: list[Line]) -> list[tuple[Line, str]]:
@@ -153,12 +154,12 @@ class Sink:
 
 # --- changes on last year ------------------------------------------------------------------------
 
-_CHANGE = re.compile(
+_CHANGE = lazyre.compile(
     rf"(?:与|比|较|同)(?:上年|上一年度|(\d{{4}})年度?)(?:相比)?{_C}?[^。；;]{{0,24}}?"
     rf"(?:(增加|减少)(?:了)?{N}万元(?:{_C}?(增长|下降|上升|降低)(?:[（(][^）)]{{0,4}}[）)])?{N}(%|％)?)?"
     rf"|(持平|相同|一致|不变))"
 )
-_REASON = re.compile(r"主要原因(?:是|为)?[：:]?([^。]*)")
+_REASON = lazyre.compile(r"主要原因(?:是|为)?[：:]?([^。]*)")
 
 
 def _reason_after(text: str, pos: int, limit: int = 80) -> str | None:
@@ -227,14 +228,14 @@ def _total(sink: Sink, t: Text) -> None:
         _shares(sink, t, m.end(), parts[0], parts[1], key)
 
 
-_CLASS = re.compile(
+_CLASS = lazyre.compile(
     rf"(?:^|[；;。：:])(?:\d{{1,2}}[.、．])?[“\"]?([\u4e00-\u9fa5]{{2,16}}?)[”\"]?(?:[（(]类[)）])?{N}万元{_C}?占{N}(%|％)"
 )
-_BUDGET_FINAL = re.compile(
+_BUDGET_FINAL = lazyre.compile(
     rf"(年初|全年)预算(?:数)?为{N}万元{_C}?(?:支出)?决算(?:数)?为{N}万元"
     rf"(?:{_C}?完成(?:年初|全年)?预算的{N}(%|％)?)?"
 )
-_COMPARISON = re.compile(
+_COMPARISON = lazyre.compile(
     r"决算数(大于|小于|等于)(?:[（(][大小]于[)）])?预算数|决算数(?:与|同|和)预算数(基本持平|持平|相同|一致)"
 )
 
@@ -285,11 +286,11 @@ def _budget_final(sink: Sink, t: Text, m: re.Match, prefix: str) -> None:
         sink.add(t, f"{prefix}_rate", m, 4, "%" if m.group(5) else None, base=f"{prefix}_budget", of=f"{prefix}_final")
 
 
-_ITEM = re.compile(
+_ITEM = lazyre.compile(
     r"(?:^|[。：:；;])(\d{1,2})[、.．]([\u4e00-\u9fa5“”]{2,24})[（(]类[)）]"
     r"(?:([\u4e00-\u9fa5“”、]{2,30})[（(]款[)）])?(?:([\u4e00-\u9fa5“”、（）()]{2,40}?)[（(]项[)）])?"
 )
-_AMOUNT_AFTER = re.compile(rf"^{N}万元")
+_AMOUNT_AFTER = lazyre.compile(rf"^{N}万元")
 
 
 def _items(t: Text, pos: int, items: list[dict]) -> None:

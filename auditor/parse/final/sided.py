@@ -8,8 +8,8 @@ first 决算数 header; in text the vocabulary tells the sides apart (总计 is 
 from __future__ import annotations
 
 import itertools
-import re
 
+from ... import lazyre
 from ...document import Line
 from .tokens import Word, has_geometry, words
 
@@ -39,9 +39,9 @@ _FISCAL_KEYS = {
     "gov_fund": ("政府性基",),
     "soe_capital": ("国有资本",),
 }
-_NUMBERING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+_NUMBERING = lazyre.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
 _ROW_STARTS = ("本年", "总计", "结余分配", "年初", "年末", "使用非财政")
-_NUMERAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]?$")
+_NUMERAL = lazyre.compile(r"^[一二三四五六七八九十]{1,3}[、.．]?$")
 SANGONG_COLUMNS = ["total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception"]
 _HALF_CENT = 5_000
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ... import lazyre
 from ...document import Document, Line
 from ...model import Meta, Section
 from ..kind import squash
@@ -31,9 +32,9 @@ NOTE_SECTIONS: dict[str, str] = {
 }
 #: Sub-sections of 十一 (其他重要事项) the template requires.
 OTHER_MATTERS: dict[str, re.Pattern] = {
-    "fa_operating": re.compile(r"机关运行经费"),
-    "fa_procurement": re.compile(r"政府采购"),
-    "fa_assets": re.compile(r"国有资产"),
+    "fa_operating": lazyre.compile(r"机关运行经费"),
+    "fa_procurement": lazyre.compile(r"政府采购"),
+    "fa_assets": lazyre.compile(r"国有资产"),
 }
 #: The four parts.
 PARTS: dict[str, str] = {
@@ -57,15 +58,15 @@ TERMS = [
     "机关运行经费",
 ]
 #: Sections of 第一部分.
-OVERVIEW = {"fa_functions": re.compile(r"^主要职能"), "fa_units": re.compile(r"^(部门决算单位构成|机构设置)")}
+OVERVIEW = {"fa_functions": lazyre.compile(r"^主要职能"), "fa_units": lazyre.compile(r"^(部门决算单位构成|机构设置)")}
 
 _NUMERALS = "一二三四五六七八九十"
 _CN = {ch: i + 1 for i, ch in enumerate(_NUMERALS)}
-_PART = re.compile(r"^第([一二三四])部分(.*)$")
-_TABLES_PART = re.compile(r"\d{4}年度?(部门|单位)决算表$")
-_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,40})$")
-_SUB = re.compile(r"^[（(]([一二三四五六七八九十]{1,2})[)）](.{2,40})$")
-_TERM = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,12}?)[:：]")
+_PART = lazyre.compile(r"^第([一二三四])部分(.*)$")
+_TABLES_PART = lazyre.compile(r"\d{4}年度?(部门|单位)决算表$")
+_HEADING = lazyre.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,40})$")
+_SUB = lazyre.compile(r"^[（(]([一二三四五六七八九十]{1,2})[)）](.{2,40})$")
+_TERM = lazyre.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,12}?)[:：]")
 
 
 def cn_number(text: str) -> int | None:

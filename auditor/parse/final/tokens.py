@@ -7,15 +7,15 @@ geometry: their words get the character offset as x, which only layout text make
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
+from ... import lazyre
 from ...document import Line
 from ...money import to_fen
 
-AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
-_DECIMAL = re.compile(r"\.\d{1,2}$")
+AMOUNT = lazyre.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+_DECIMAL = lazyre.compile(r"\.\d{1,2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Word:
 
 
 _WIDTHS: dict[str, int] = {}
-_WORD = re.compile(r"\S+")
+_WORD = lazyre.compile(r"\S+")
 
 
 def _width(text: str) -> int:

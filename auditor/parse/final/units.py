@@ -18,23 +18,24 @@ from __future__ import annotations
 
 import re
 
+from ... import lazyre
 from ...document import Document
 from ..kind import squash
 from .structure import Structure
 
-_SEQ_ALONE = re.compile(r"^\s*(\d{1,3})\s*$")
-_SEQ_TEXT = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
+_SEQ_ALONE = lazyre.compile(r"^\s*(\d{1,3})\s*$")
+_SEQ_TEXT = lazyre.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 #: the place a department's name starts with: [省/市] then [区/县], as in 上海市普陀区
-_PLACE = re.compile(r"^(?:[^\s市省]{2,3}[省市])?(?:[^\s区县市]{1,4}[区县])?")
-_CITY = re.compile(r"^[^\s市省]{2,3}[省市]")
+_PLACE = lazyre.compile(r"^(?:[^\s市省]{2,3}[省市])?(?:[^\s区县市]{1,4}[区县])?")
+_CITY = lazyre.compile(r"^[^\s市省]{2,3}[省市]")
 #: the last character of a unit's name, before a 备注 printed after a space
 _NAME_END = "局所队院站处室馆会校心部办委厅中）)"
-_REMARK_SPLIT = re.compile(rf"(?<=[{re.escape(_NAME_END)}])\s+(?=[^\s（(])")
-_PART_HEADING = re.compile(r"^第[一二三四]部分")
+_REMARK_SPLIT = lazyre.compile(rf"(?<=[{re.escape(_NAME_END)}])\s+(?=[^\s（(])")
+_PART_HEADING = lazyre.compile(r"^第[一二三四]部分")
 #: a row the template leaves to be filled (``4  。。。``): punctuation only
-_PLACEHOLDER = re.compile(r"^[。.…·、，,\s]+$")
+_PLACEHOLDER = lazyre.compile(r"^[。.…·、，,\s]+$")
 _HEADER_WORDS = ("序号", "单位名称", "备注")
-_TABLES_TITLE = re.compile(r"\d{4}\s*年度?\s*(?:部门|单位)决算表")
+_TABLES_TITLE = lazyre.compile(r"\d{4}\s*年度?\s*(?:部门|单位)决算表")
 #: how far past its heading the table may end when no later heading is found
 _MOST_LINES = 80
 
