@@ -9,6 +9,7 @@ crashed (reported as an ``internal`` finding; the other findings are still repor
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -546,9 +547,16 @@ COMMANDS = {"audit": cmd_audit, "parse": cmd_parse, "rules": cmd_rules, "explain
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns (and exits with) the exit code."""
+    """Entry point of the console script; returns (and exits with) the exit code.
+
+    As the console script (``argv`` None) the process ends here, so it skips the interpreter's last
+    garbage collections: ``gc.freeze()`` moves every object to the permanent generation, which the
+    collections Python runs while shutting down do not scan (with pandas loaded they cost 0.2-0.3 s of
+    CPU, more than a text audit's rules). Objects are still released, files closed, atexit handlers run.
+    """
     code = run(argv)
     if argv is None:
+        gc.freeze()
         sys.exit(code)
     return code
 

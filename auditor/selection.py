@@ -16,7 +16,6 @@ command-line option) and the nearest valid ones:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,6 +34,8 @@ def _near(token: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     t = token.lower()
     if t in by_lower:
         return [by_lower[t]]
+    import difflib  # only for a name that is not known: an error message
+
     scored = []
     for k in by_lower:
         m = difflib.SequenceMatcher(None, t, k)

@@ -38,6 +38,7 @@ def test_a_text_audit_imports_no_pdf_ocr_workbook_or_table_layout_code():
         "pandera",
         "auditor.parse.final.read",  # the 决算 reader: a budget needs none of it
         "auditor.parse.final.notes",
+        "importlib.metadata",  # the only installed plugin, the built-in one, is registered directly
     }
     assert not unwanted & mods
 
@@ -101,3 +102,36 @@ def test_the_manager_finds_the_hook_implementations_pluggy_finds():
             assert ours.parse_hookimpl_opts(module, name) == theirs.parse_hookimpl_opts(module, name), (module, name)
     assert ours.parse_hookimpl_opts(sample, "auditor_configure")["trylast"] is True
     assert ours.parse_hookimpl_opts(sample, "auditor_register_rules") is not None
+
+
+def test_the_quick_look_at_entry_points_reads_the_distributions_on_the_path(tmp_path, monkeypatch):
+    from importlib.machinery import PathFinder
+
+    from auditor.plugins import declared_entry_points
+
+    site = tmp_path / "site"
+    info = site / "a_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text(
+        "[console_scripts]\nx = a_plugin:main\n\n[auditor]\n# off = a_plugin.off\nextra = a_plugin.rules\n",
+        encoding="utf-8",
+    )
+    (site / "other-2.0.dist-info").mkdir()  # a distribution without entry points
+    (site / "old.egg-info").write_text("Metadata-Version: 1.0\n", encoding="utf-8")  # an egg-info file
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])
+    assert declared_entry_points() == {"extra"}
+    assert declared_entry_points("console_scripts") == {"x"}
+    archive = tmp_path / "lib.zip"  # only importlib.metadata reads a zip: the quick look declines
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.setattr(sys, "path", [str(site), str(archive)])
+    assert declared_entry_points() is None
+
+    class Finder:  # a finder of its own distributions: only importlib.metadata asks it
+        @staticmethod
+        def find_distributions(context=None):
+            return iter(())
+
+    monkeypatch.setattr(sys, "path", [str(site)])
+    monkeypatch.setattr(sys, "meta_path", [Finder, PathFinder])
+    assert declared_entry_points() is None

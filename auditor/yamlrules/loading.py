@@ -113,10 +113,14 @@ def parse_rules(text: str, path: str = "<string>") -> list[Rule]:
     if len(text) > MAX_RULE_FILE:
         raise RuleError(f"rule file too large ({len(text)} characters; the limit is {MAX_RULE_FILE})", path=path)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        if "*" in text:
-            _limit_aliases(node, path)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader
+        loader = _LOADER(text)  # composed once: the nodes give the rules' lines and then their data
+        try:
+            node = loader.get_single_node()
+            if "*" in text:
+                _limit_aliases(node, path)
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
