@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from dataclasses import dataclass, field
 
+from ... import lazyre
 from ...document import Line
 from .tokens import AMOUNT, Word, words
 
@@ -51,13 +51,13 @@ ROW_NAMES = {
 }  # fmt: skip
 LEFT_CLASSES = frozenset({"301", "303"})
 TOTALS = {"人员经费合计": "left", "公用经费合计": "right"}
-_HEAD = re.compile(r"^3\d{2}(?:\d{2})?$")
-_PART = re.compile(r"^\d{2}$")
+_HEAD = lazyre.compile(r"^3\d{2}(?:\d{2})?$")
+_PART = lazyre.compile(r"^\d{2}$")
 _HEADER = {"类", "款", "经济分类", "科目编码", "科目名称", "决算数", "单位：万元"}
 #: a code glued to a name (``30207邮电费``) or a name to a code (a page join: ``被装购置费303``)
-_GLUED = re.compile(r"^(3\d{2}(?:\d{2})?)([^\d,.].*)$|^(.*[^\d,.])(3\d{2}(?:\d{2})?)$")
-_TOTAL_GLUE = re.compile("(" + "|".join(TOTALS) + ")")
-_RUN = re.compile(r"\S {3,}\S")
+_GLUED = lazyre.compile(r"^(3\d{2}(?:\d{2})?)([^\d,.].*)$|^(.*[^\d,.])(3\d{2}(?:\d{2})?)$")
+_TOTAL_GLUE = lazyre.compile("(" + "|".join(TOTALS) + ")")
+_RUN = lazyre.compile(r"\S {3,}\S")
 _HALF_CENT = 5_000
 #: most open figures one class may leave to the identities (2**n placements are tried)
 _MAX_OPEN = 12
