@@ -208,6 +208,9 @@ def test_extracted_text_of_a_final_account_gives_extraction_warnings_not_errors(
     # error here is one the PDF has too
     assert {(f.rule, f.message.split("：")[0]) for f in findings if f.severity == "error"} <= pdf_errors
     assert all(f.rule.startswith("FA3") for f in findings if f.severity == "error")
-    assert any(f.rule == "FA901" for f in findings)
     # the real defects the PDF shows (one figure printed 0.01万元 apart in two tables) are still found
-    assert {f.rule for f in findings if f.severity == "warning"} >= {"FA201", "FA901"}
+    assert {f.rule for f in findings if f.severity == "warning"} >= {"FA201"}
+    if name.startswith("putuo-planning"):
+        # every table of planning's text reads as the PDF's: the same findings, no extraction warning
+        pdf = {(f.rule, f.severity) for f in audit(CORPUS / f"{name}.pdf").findings}
+        assert {(f.rule, f.severity) for f in findings} == pdf

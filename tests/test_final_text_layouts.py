@@ -110,3 +110,113 @@ def test_figures_that_fit_no_placement_are_noted():
     rows, notes = economic(text)
     assert notes == ["figures do not fit the table's identities in any placement"]
     assert ("30101", "基本工资", "11.00", "left") in rows
+
+
+# -- coded tables (支出决算表 and the like) -------------------------------------------------------------
+
+from auditor.parse.final.coded import read_coded  # noqa: E402
+from auditor.parse.final.tables import IDENTITIES, KEYWORDS, _money  # noqa: E402
+
+
+def coded(text: str, key: str = "fa_gpb_function") -> tuple[list[tuple], list[str]]:
+    total, parts = IDENTITIES[key]
+    reading = read_coded(lines_from_text(text), _money(key), KEYWORDS[key], total, parts)
+    cols = _money(key)
+    return [(r["code"], r["name"], *(wan(r[c]) for c in cols)) for r in reading.records], reading.notes
+
+
+GPB_WANT = [
+    (None, "合计", "40.00", "25.00", "15.00"),
+    ("201", "一般公共服务支出", "40.00", "25.00", "15.00"),
+    ("20106", "财政事务", "40.00", "25.00", "15.00"),
+    ("2010601", "行政运行", "30.00", "25.00", "5.00"),
+    ("2010602", "一般行政管理事务", "10.00", None, "10.00"),
+]
+
+# pdftotext -layout, figures set above the baseline: a row's total on its code line, its other
+# columns on the line above; the 合计 row's figures on two lines above its label.
+GPB_LAYOUT = """\
+                       科目名称        合计        基本支出        项目支出
+                                         25.00        15.00
+                               40.00
+                      合计
+                                         25.00        15.00
+201             一般公共服务支出       40.00
+                                         25.00        15.00
+201   06        财政事务            40.00
+                                         25.00
+201   06   01   行政运行            30.00               5.00
+201   06   02   一般行政管理事务      10.00               10.00
+"""
+
+# pdfplumber of the same page: the name and the other columns on the line above the code line, the
+# 合计 row's total on the line below its label.
+GPB_PLUMBER = """\
+科目名称 合计 基本支出 项目支出
+合计 25.00 15.00
+40.00
+一般公共服务支出 25.00 15.00
+201 40.00
+财政事务 25.00 15.00
+201 06 40.00
+行政运行 25.00
+201 06 01 30.00 5.00
+一般行政管理事务
+201 06 02 10.00 10.00
+"""
+
+
+def test_coded_layout_text_figures_above_their_code_line_go_by_column():
+    assert coded(GPB_LAYOUT) == (GPB_WANT, [])
+
+
+def test_coded_plumber_text_figures_above_and_below_go_to_the_row_they_complete():
+    assert coded(GPB_PLUMBER) == (GPB_WANT, [])
+
+
+def test_two_value_children_placed_together_by_their_parent():
+    # 10.00 10.00 fits 合计 = 基本 and 合计 = 项目; only 项目 lets 20106's 基本 equal its children's
+    text = """\
+科目名称 合计 基本支出 项目支出
+合计 40.00 25.00 15.00
+201 一般公共服务支出 40.00 25.00 15.00
+201 06 财政事务 40.00 25.00 15.00
+201 06 01 行政运行 25.00 25.00
+201 06 02 一般行政管理事务 10.00 10.00
+201 06 07 信息化建设 5.00 5.00
+"""
+    got, notes = coded(text)
+    assert (
+        got[3:]
+        == [
+            ("2010601", "行政运行", "25.00", "25.00", None),
+            ("2010602", "一般行政管理事务", "10.00", None, "10.00"),
+            ("2010607", "信息化建设", "5.00", None, "5.00"),
+        ]
+        and notes == []
+    )
+
+
+def test_lines_joined_by_the_extractor_and_names_set_below_bare_code_lines():
+    # a page join glues a figure to the next row's code (0.0022102) or name (15.00其他…); names of
+    # two bare code lines wrapped below them, each keeping its own
+    text = """\
+科目名称 合计 基本支出 项目支出
+合计 40.00 25.00 15.00
+221 住房保障支出 40.00 25.00 15.0022102
+住房改革支出 40.00 25.00 15.00
+2210201 25.00 25.00
+机关事业单位基本养老保险缴
+费支出
+2210202 15.00 15.00
+机关事业单位职业年金缴费支
+出
+2210203 购房补贴 0.00 0.00
+"""
+    got, notes = coded(text)
+    assert [(c, n) for c, n, *_ in got] == [
+        (None, "合计"), ("221", "住房保障支出"), ("22102", "住房改革支出"),
+        ("2210201", "机关事业单位基本养老保险缴费支出"), ("2210202", "机关事业单位职业年金缴费支出"),
+        ("2210203", "购房补贴"),
+    ]  # fmt: skip
+    assert got[2] == ("22102", "住房改革支出", "40.00", "25.00", "15.00") and notes == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ... import lazyre
 from ...document import Line
-from .tokens import Word, has_geometry, words
+from .tokens import Word, has_geometry, is_layout, split_glued, words
 
 _CODE_HEAD = lazyre.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PART = lazyre.compile(r"^\d{2}$")
@@ -24,6 +24,10 @@ _HEADER_WORDS = {"类", "款", "项"}
 _HEADER = lazyre.compile(r"(科目编码|科目名称|功能分类|项目|决算数|^类款项$)")
 #: rounding allowance of a printed identity: 0.005 万元 per printed term, in fen
 _HALF_CENT = 5_000
+#: most joint placements tried for the children of one parent
+_MAX_JOINT = 4096
+#: most figure orders tried for one row (merges of its figure lines)
+_MAX_ORDERS = 64
 
 
 @dataclass
@@ -34,6 +38,8 @@ class Row:
     pre: list[str] = field(default_factory=list)
     post: list[str] = field(default_factory=list)
     amounts: list[Word] = field(default_factory=list)
+    #: lines of figures without a code given to this row (text with figures off the baseline)
+    loose: list[list[Word]] = field(default_factory=list)
     values: dict[str, int | None] = field(default_factory=dict)
 
     @property
@@ -60,8 +66,9 @@ def _split_codes(ws: list[Word]) -> tuple[str | None, list[Word]]:
     return code, ws[i:]
 
 
-def _rows(lines: list[Line]) -> tuple[list[Line], list[tuple[str, object]]]:
-    """Header lines, then the body as a sequence of ('row', Row) and ('frag', text) items."""
+def _rows(lines: list[Line], text: bool = False) -> tuple[list[Line], list[tuple[str, object]]]:
+    """Header lines, then the body as a sequence of ('row', Row), ('frag', text) and, in text,
+    ('figs', [Word]) items: figures printed on a line without a code (set off the baseline)."""
     body_start = len(lines)
     for i, ln in enumerate(lines):
         ws = words(ln)
@@ -72,19 +79,39 @@ def _rows(lines: list[Line]) -> tuple[list[Line], list[tuple[str, object]]]:
     header = lines[:body_start]
     items: list[tuple[str, object]] = []
     orphans: list[Word] = []
+    segments: list[tuple[Line, list[Word]]] = []
     for ln in lines[body_start:]:
-        ws = words(ln)
+        if not text:
+            segments.append((ln, words(ln)))
+            continue
+        ws = split_glued(words(ln))
+        cuts = [j for j in range(1, len(ws)) if ws[j - 1].is_amount and _CODE_HEAD.match(ws[j].text)]
+        for a, b in zip([0, *cuts], [*cuts, len(ws)]):  # a code after figures: two lines joined
+            segments.append((ln, ws[a:b]))
+    for ln, ws in segments:
         code, rest = _split_codes(ws)
+        after: list[str] = []
+        if text and code is not None:
+            first = next((i for i, w in enumerate(rest) if w.is_amount), len(rest))
+            # a name after a row's figures is the next printed line's (two lines joined)
+            after = [w.text for w in rest[first:] if not w.is_amount and w.text not in _HEADER_WORDS]
+            rest = [w for i, w in enumerate(rest) if i < first or w.is_amount]
         amounts = [w for w in rest if w.is_amount]
-        text = [w.text for w in rest if not w.is_amount and w.text not in _HEADER_WORDS]
-        joined = "".join(text)
+        words_ = [w.text for w in rest if not w.is_amount and w.text not in _HEADER_WORDS]
+        joined = "".join(words_)
         if code is not None:
             items.append(("row", Row(code=code, line=ln, inline=[joined] if joined else [], amounts=amounts)))
+            if after:
+                items.append(("frag", "".join(after)))
         elif joined.startswith("合计"):
             row = Row(code=None, line=ln, amounts=amounts)
             if not amounts and orphans:
                 row.amounts, orphans = orphans, []
             items.append(("row", row))
+        elif text and amounts:
+            if joined and not _HEADER.search(joined):
+                items.append(("frag", joined))
+            items.append(("figs", amounts))
         elif amounts and not joined:
             last = items[-1][1] if items and items[-1][0] == "row" else None
             if isinstance(last, Row) and last.code is None and not last.amounts:
@@ -94,6 +121,58 @@ def _rows(lines: list[Line]) -> tuple[list[Line], list[tuple[str, object]]]:
         elif joined and not _HEADER.search(joined):
             items.append(("frag", joined))
     return header, items
+
+
+def _merges(a: list[Word], b: list[Word]) -> list[list[Word]]:
+    """Every order of `a` and `b` together that keeps each one's own order."""
+    if not a or not b:
+        return [a + b]
+    out = []
+    for pos in itertools.combinations(range(len(a) + len(b)), len(b)):
+        ia, ib = iter(a), iter(b)
+        picked = set(pos)
+        out.append([next(ib) if i in picked else next(ia) for i in range(len(a) + len(b))])
+    return out
+
+
+def figure_orders(row: Row, layout: bool) -> list[list[Word]]:
+    """The orders the row's figures may be printed in: by column in layout text, else any merge of
+    its own line's figures with each line of figures given to it."""
+    if not row.loose:
+        return [row.amounts]
+    if layout:
+        return [sorted([*row.amounts, *(w for g in row.loose for w in g)], key=lambda w: w.centre)]
+    orders = [row.amounts]
+    for group in row.loose:
+        if sum(len(o) for o in orders) * (len(orders[0]) + len(group)) > _MAX_ORDERS:
+            orders = [o + group for o in orders]
+            continue
+        orders = [m for o in orders for m in _merges(o, group)]
+    return orders
+
+
+def _attach_loose(items: list[tuple[str, object]], fits) -> list[tuple[str, object]]:
+    """Give each line of figures to the row above or below it: to the row above when that row's
+    identity fails without them and holds with them, else to the row below (or above, at the end)."""
+    out: list[tuple[str, object]] = []
+    rows_at = [i for i, (kind, _) in enumerate(items) if kind == "row"]
+    for i, (kind, obj) in enumerate(items):
+        if kind != "figs":
+            out.append((kind, obj))
+            continue
+        prev = next((items[j][1] for j in reversed(rows_at) if j < i), None)
+        nxt = next((items[j][1] for j in rows_at if j > i), None)
+        target = nxt
+        if prev is not None and not fits(prev):
+            prev.loose.append(obj)
+            if fits(prev) or nxt is None:
+                continue
+            prev.loose.pop()
+        if target is None:
+            target = prev
+        if target is not None:
+            target.loose.append(obj)
+    return out
 
 
 def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
@@ -142,6 +221,8 @@ def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
             current.post.extend(run)
         elif pre_only:
             pending = run
+        elif centred and not current.pre and not current.inline:
+            current.post.extend(run)  # a name set below its bare code line
         elif centred:
             keep = min(len(run), len(current.pre)) if current.pre else 0
             if keep == len(run) and not items[idx][1].inline:
@@ -182,14 +263,17 @@ def _identity_ok(values: dict[str, int], total: str, parts: list[str]) -> bool:
     return abs(values[total] - sum(values.get(p, 0) for p in parts)) <= _HALF_CENT * (n + 1)
 
 
-def _candidates(row: Row, columns: list[str], allowed: list[str], total: str, parts: list[str]) -> list[dict]:
-    figures = [w.fen() for w in row.amounts]
+def _candidates(
+    row: Row, columns: list[str], allowed: list[str], total: str, parts: list[str], layout: bool = False
+) -> list[dict]:
     pool = [c for c in columns if c in allowed] or columns
-    out = []
-    for combo in itertools.combinations(pool, len(figures)):
-        values = dict(zip(combo, figures))
-        if _identity_ok(values, total, parts):
-            out.append(values)
+    out: list[dict] = []
+    for order in figure_orders(row, layout):
+        figures = [w.fen() for w in order]
+        for combo in itertools.combinations(pool, len(figures)):
+            values = dict(zip(combo, figures))
+            if _identity_ok(values, total, parts) and values not in out:
+                out.append(values)
     return out
 
 
@@ -198,7 +282,11 @@ def _parent(code: str) -> str | None:
 
 
 def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], columns: list[str]) -> None:
-    """Pick, for each ambiguous row, the placement that lets its parent and children add up."""
+    """Pick, for the ambiguous rows, the placements that let parents and children add up.
+
+    The rows under one parent are chosen together (a parent's column holds only when all its
+    children are placed right), then each row once more against its own children.
+    """
     by_code = {r.code: r for r in rows if r.code}
     children: dict[str, list[Row]] = {}
     for r in rows:
@@ -215,6 +303,24 @@ def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], colum
             score += 1 if abs(got - (parent.values.get(c) or 0)) <= _HALF_CENT * (len(kids) + 1) else -1
         return score
 
+    index = {id(r): i for i, r in enumerate(rows)}
+    for parent_code, kids in children.items():
+        open_ = [k for k in kids if len(options.get(index[id(k)], [])) > 1]
+        combos = 1
+        for k in open_:
+            combos *= len(options[index[id(k)]])
+        if not open_ or combos > _MAX_JOINT:
+            continue
+        parent = by_code[parent_code]
+        best, best_score = None, None
+        for choice in itertools.product(*(options[index[id(k)]] for k in open_)):
+            for k, opt in zip(open_, choice):
+                k.values = opt
+            score = holds(parent)
+            if best_score is None or score > best_score:
+                best, best_score = choice, score
+        for k, opt in zip(open_, best or ()):
+            k.values = opt
     for _ in range(2):
         for idx, opts in options.items():
             row = rows[idx]
@@ -239,10 +345,14 @@ def read_coded(
     known_totals: dict[str, int] | None = None,
 ) -> Reading:
     """Rows of a coded table as records (code, name, money columns in fen, line, page)."""
-    header, items = _rows(lines)
+    text = not has_geometry(lines)
+    layout = text and is_layout(lines)
+    header, items = _rows(lines, text)
+    if text:
+        items = _attach_loose(items, lambda r: bool(_candidates(r, columns, columns, total, parts, layout)))
     rows = _assign_names(items)
-    if any(r.code is None and r.amounts for r in rows):
-        rows = [r for r in rows if r.code is not None or r.amounts]  # a 合计 header cell, not the row
+    if any(r.code is None and (r.amounts or r.loose) for r in rows):
+        rows = [r for r in rows if r.code is not None or r.amounts or r.loose]  # a 合计 header cell, not the row
     notes: list[str] = []
     unplaced: list[Row] = []
     first_code = next((i for i, ln in enumerate(lines) if _split_codes(words(ln))[0] is not None), len(lines))
@@ -255,20 +365,20 @@ def read_coded(
                 placed = {}
             r.values = placed
     else:
-        total_row = next((r for r in rows if r.code is None and r.amounts), None)
+        total_row = next((r for r in rows if r.code is None and (r.amounts or r.loose)), None)
         allowed = list(columns)
         if known_totals:
             allowed = [c for c in columns if c == total or known_totals.get(c)]
         elif total_row is not None:
-            opts = _candidates(total_row, columns, columns, total, parts)
+            opts = _candidates(total_row, columns, columns, total, parts, layout)
             if len(opts) == 1:
                 allowed = list(opts[0])
         options: dict[int, list[dict]] = {}
         for i, r in enumerate(rows):
-            opts = _candidates(r, columns, allowed, total, parts) if r.amounts else [{}]
+            opts = _candidates(r, columns, allowed, total, parts, layout) if r.amounts or r.loose else [{}]
             if not opts:
                 unplaced.append(r)
-                opts = [dict(zip(columns, (w.fen() for w in r.amounts)))]
+                opts = [dict(zip(columns, (w.fen() for w in figure_orders(r, layout)[0])))]
             options[i] = opts
             r.values = opts[0]
         _resolve_by_hierarchy(rows, options, columns)

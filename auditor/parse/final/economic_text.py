@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ... import lazyre
 from ...document import Line
-from .tokens import AMOUNT, Word, words
+from .tokens import AMOUNT, Word, is_layout, words
 
 #: the 支出经济分类 names of the rows the template prints (a row's printed name is compared with these)
 ROW_NAMES = {
@@ -57,7 +57,6 @@ _HEADER = {"类", "款", "经济分类", "科目编码", "科目名称", "决算
 #: a code glued to a name (``30207邮电费``) or a name to a code (a page join: ``被装购置费303``)
 _GLUED = lazyre.compile(r"^(3\d{2}(?:\d{2})?)([^\d,.].*)$|^(.*[^\d,.])(3\d{2}(?:\d{2})?)$")
 _TOTAL_GLUE = lazyre.compile("(" + "|".join(TOTALS) + ")")
-_RUN = lazyre.compile(r"\S {3,}\S")
 _HALF_CENT = 5_000
 #: most open figures one class may leave to the identities (2**n placements are tried)
 _MAX_OPEN = 12
@@ -129,12 +128,6 @@ def _class_lanes(lines: list[list[Word]]) -> dict[str, str]:
                     votes.setdefault(c, [0, 0])[1] += 1
     out = {c: ("left" if v[0] > v[1] else "right") for c, v in votes.items() if v[0] != v[1]}
     return out
-
-
-def is_layout(lines: list[Line]) -> bool:
-    """Whether the text keeps the printed columns as runs of spaces (pdftotext -layout)."""
-    body = [ln for ln in lines if ln.text.strip()]
-    return bool(body) and sum(1 for ln in body if _RUN.search(ln.text.strip())) * 2 >= len(body)
 
 
 class _Reader:

@@ -90,3 +90,27 @@ def words(ln: Line) -> list[Word]:
 def has_geometry(lines: list[Line]) -> bool:
     """Whether the lines come from a PDF (their x positions place values under header columns)."""
     return any(ln.cell_x for ln in lines)
+
+
+_RUN = lazyre.compile(r"\S {3,}\S")
+#: a figure glued to the text or code after it (``80.38其他…``, ``0.0022102``: two printed lines joined)
+_GLUED_FIGURE = lazyre.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\D.*|\d{3}(?:\d{2}){0,2})$")
+
+
+def is_layout(lines: list[Line]) -> bool:
+    """Whether text keeps the printed columns as runs of spaces (pdftotext -layout): then a word's
+    character offset tells its column."""
+    body = [ln for ln in lines if ln.text.strip()]
+    return bool(body) and sum(1 for ln in body if _RUN.search(ln.text.strip())) * 2 >= len(body)
+
+
+def split_glued(ws: list[Word]) -> list[Word]:
+    """The words with a figure glued to the text after it split in two (same extent)."""
+    out: list[Word] = []
+    for w in ws:
+        m = _GLUED_FIGURE.match(w.text)
+        if m:
+            out.extend((Word(m.group(1), w.x0, w.x1, w.line), Word(m.group(2), w.x0, w.x1, w.line)))
+        else:
+            out.append(w)
+    return out
