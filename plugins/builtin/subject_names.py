@@ -284,6 +284,15 @@ def name_matches_table(budget, ctx):
             "budget": {"meta": {"year": 2024}, "text": "主要用于：其他国土资源事务支出45.00万元。"},
         },
         {
+            "name": "a 决算 item's old name is FA306's, even where a paragraph breaks inside it",
+            "fires": 0,
+            "budget": {
+                "meta": {"year": 2024, "kind": "部门决算"},
+                "tables": {"fa_items": [{"lei": "自然资源海洋气象等支出", "kuan": "自然资源事务", "xiang": "其他国土资源事务支出"}]},
+                "text": "  11、自然资源海洋气象等支出（类）自然资源事务（款）其\n\n他国土资源事务支出（项）。主要用于：事业单位项目支出。",
+            },
+        },
+        {
             "name": "old name before the rename",
             "fires": 0,
             "budget": {
@@ -322,7 +331,8 @@ def superseded_names(budget, ctx):
             for m in re.finditer(re.escape(r["old"]), p.text)
         ]
         taken: list[tuple[int, int]] = []
-        owned_pairs = {(str(r["code"]), r["old"]) for _, _, r in found if r["old"] in owned}
+        # (an old name within an item's name too: a paragraph may break inside 其他国土资源事务支出)
+        owned_pairs = {(str(r["code"]), r["old"]) for _, _, r in found if any(r["old"] in n for n in owned)}
         for start, end, r in sorted(found, key=lambda f: f[0] - f[1]):  # the longest old name first
             if any(a <= start and end <= b for a, b in taken):
                 continue  # 国土资源事务 inside 其他国土资源事务支出 is that one name
