@@ -160,11 +160,11 @@ def _strip(report: Report, keep_budget: bool) -> Report:
 
 def _pair(budget: Any, path: Path, state: _State) -> tuple[Any, str | None, str | None]:
     """(previous Budget, its path, why the asked-for previous is refused) for one document."""
-    from . import pairing
-
     spec = state.spec
     if spec is None:
         return None, None, None
+    from . import pairing  # only with --previous
+
     if spec.candidates is not None:
         c = pairing.predecessor(budget.meta, spec.candidates, exclude=str(path))
         return (state.predecessor(c.path), c.path, None) if c else (None, None, None)
