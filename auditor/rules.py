@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -203,6 +204,11 @@ def _jsonable(v: Any) -> Any:
 
 @functools.lru_cache(maxsize=1024)  # inspect.signature is slow; a rule's signature never changes
 def _takes_ctx(func: Callable[..., Any]) -> bool:
+    code = getattr(func, "__code__", None)
+    plain = type(func) is types.FunctionType and not hasattr(func, "__wrapped__") and not hasattr(func, "__signature__")
+    if plain and code is not None:
+        # a plain function: its code says what inspect.signature would (positional parameters, *args)
+        return code.co_argcount >= 2 or bool(code.co_flags & inspect.CO_VARARGS)
     try:
         params = [
             p

@@ -136,3 +136,44 @@ def test_the_quick_look_at_entry_points_reads_the_distributions_on_the_path(tmp_
     monkeypatch.setattr(sys, "path", [str(site)])
     monkeypatch.setattr(sys, "meta_path", [Finder, PathFinder])
     assert declared_entry_points() is None
+
+
+def test_whether_a_rule_takes_ctx_is_answered_as_inspect_signature_answers():
+    """The shortcut for plain functions (their code object) agrees with inspect.signature on every shape."""
+    import functools
+    import inspect
+
+    from auditor.rules import _takes_ctx
+
+    def by_signature(func):
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        params = [p for p in inspect.signature(func).parameters.values() if p.kind in (*kinds, p.VAR_POSITIONAL)]
+        return len(params) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+    def wrapped(budget, ctx):
+        return []
+
+    @functools.wraps(wrapped)
+    def wrapper(*args):
+        return wrapped(*args)
+
+    def declared(budget):
+        return []
+
+    declared.__signature__ = inspect.signature(wrapped)  # type: ignore[attr-defined]
+    shapes = [
+        lambda budget: [],
+        lambda budget, ctx: [],
+        lambda budget, ctx=None: [],
+        lambda budget, /, ctx: [],
+        lambda budget, *, ctx=None: [],
+        lambda *args: [],
+        lambda budget, *rest: [],
+        lambda budget, **kw: [],
+        wrapper,
+        declared,
+        functools.partial(wrapped, None),
+    ]
+    answers = [_takes_ctx(f) for f in shapes]
+    assert answers == [by_signature(f) for f in shapes]
+    assert answers == [False, True, True, True, False, True, True, False, True, True, False]
