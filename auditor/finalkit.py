@@ -13,6 +13,7 @@ import functools
 from decimal import Decimal
 
 from .money import tolerance
+from .parse.final.economic_names import ROW_NAMES
 from .parse.final.items import item_name
 from .rulekit import decimals_of, fen_or_zero, is_missing, records, row_location, show, yuan
 from .rules import RuleContext
@@ -33,6 +34,8 @@ NOTES = {
     "confidence": "H",
 }
 CENT = 10_000  # 0.01万元 in fen
+#: the basic-economic rows of the template (部门决算模板 一般公共预算财政拨款基本支出决算表), code -> name
+TEMPLATE_ECONOMIC = ROW_NAMES
 
 
 def from_text(budget) -> bool:

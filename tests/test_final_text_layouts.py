@@ -220,3 +220,72 @@ def test_lines_joined_by_the_extractor_and_names_set_below_bare_code_lines():
         ("2210203", "购房补贴"),
     ]  # fmt: skip
     assert got[2] == ("22102", "住房改革支出", "40.00", "25.00", "15.00") and notes == []
+
+
+# -- the 三公 table ----------------------------------------------------------------------------------
+
+from auditor.parse.final.sided import read_sangong  # noqa: E402
+
+SANGONG_HEADER = (
+    "预算数       决算数   预算数   决算数   预算数   决算数   预算数   决算数   预算数   决算数   预算数    决算数"
+)
+
+
+def sangong(text: str) -> tuple[list[tuple], list[str]]:
+    rows, notes = read_sangong(lines_from_text(text))
+    cols = ["total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception"]
+    return [(r["stage"], *(wan(r[c]) for c in cols)) for r in rows], notes
+
+
+def test_sangong_two_figures_in_layout_text_go_under_their_header():
+    # 合计 0.95 and 接待 0.95 (or 出国 0.95: the identities allow both); the columns tell
+    text = f"{SANGONG_HEADER}\n\n  0.95                                                              0.95\n"
+    assert sangong(text) == (
+        [("budget", "0.95", None, None, None, None, "0.95"), ("final", None, None, None, None, None, None)],
+        [],
+    )
+
+
+def test_sangong_two_figures_without_columns_are_noted_as_ambiguous():
+    text = "预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数 预算数 决算数\n0.95 0.95\n"
+    rows, notes = sangong(text)
+    assert notes == ["fa_sangong: 2 figures fit more than one placement; read in column order"]
+
+
+# -- the two-sided summaries --------------------------------------------------------------------------
+
+from auditor.parse.final.sided import (  # noqa: E402
+    FISCAL_EXPENDITURE,
+    FISCAL_INCOME,
+    read_two_sided,
+)
+
+# pdftotext -layout of a 财政拨款收入支出决算总表 whose figures sit above the baseline: the income
+# figure on the line above its label, the expenditure side's wrapped labels alone in their column
+# (二十一、国有资本经营预算 / 支出 must not be read as the income item 国有资本经营预算财政拨款).
+FISCAL_LAYOUT = """\
+     项目         决算数            项目         合计          一般公共预算
+               40.00
+一、一般公共预算财政拨款              一、一般公共服务支出     40.00        40.00
+二、政府性基金预算财政拨
+                          二、外交支出
+款
+                          二十一、国有资本经营预算
+                          支出
+               40.00                  40.00
+   本年收入合计                    本年支出合计                  40.00
+"""
+
+
+def test_fiscal_summary_layout_text_figures_above_labels_and_sides_by_column():
+    recs = read_two_sided(lines_from_text(FISCAL_LAYOUT), FISCAL_INCOME, FISCAL_EXPENDITURE, fiscal=True)
+    got = [(r["side"], r["item"], wan(r.get("total")), wan(r.get("general_public"))) for r in recs]
+    assert got == [
+        ("income", "一般公共预算财政拨款", "40.00", None),
+        ("expenditure", "一般公共服务支出", "40.00", "40.00"),
+        ("income", "政府性基金预算财政拨款", None, None),
+        ("expenditure", "外交支出", None, None),
+        ("expenditure", "国有资本经营预算支出", None, None),
+        ("income", "本年收入合计", "40.00", None),
+        ("expenditure", "本年支出合计", "40.00", "40.00"),
+    ]

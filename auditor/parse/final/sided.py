@@ -11,7 +11,7 @@ import itertools
 
 from ... import lazyre
 from ...document import Line
-from .tokens import Word, has_geometry, words
+from .tokens import Word, has_geometry, is_layout, words
 
 CATEGORIES = [
     "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出",
@@ -100,7 +100,11 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
     seen_total = {"income": False}
     opening = False
     start = next((i + 1 for i, ln in enumerate(lines[:12]) if "决算数" in ln.text.replace(" ", "")), 0)
+    layout = not geometry and is_layout(lines)
+    if layout:
+        split = _layout_split(lines[start:], income, expenditure)
     waiting: list[tuple[dict, str]] = []  # records of the previous line still without figures
+    early: list[Word] = []  # layout text: a line of figures set above its labels' baseline
     for ln in lines[start:]:
         ws = words(ln)
         if ws and all(w.is_amount for w in ws) and waiting:
@@ -108,6 +112,12 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
             _late_figures(waiting, ws, anchors, fiscal)
             waiting = []
             continue
+        if layout and ws and all(w.is_amount for w in ws):
+            early = ws
+            continue
+        if early and ws:
+            ws = sorted([*ws, *early], key=lambda w: w.x0)  # back beside their labels, by column
+            early = []
         waiting = []
         if split is not None:
             sides = [("income", [w for w in ws if w.x0 < split]), ("expenditure", [w for w in ws if w.x0 >= split])]
@@ -147,6 +157,24 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
                 if not amounts:
                     waiting.append((rec, side))
     return records
+
+
+def _layout_split(lines: list[Line], income: list[str], expenditure: list[str]) -> float | None:
+    """Layout text: the column where the expenditure side starts (its labels' leftmost start), when
+    every income label lies left of it."""
+    exp_x, inc_x = [], []
+    for ln in lines:
+        for w in words(ln):
+            if w.is_amount:
+                continue
+            if _canonical(w.text, expenditure) in CATEGORIES and w.x0 > 0:
+                exp_x.append(w.x0)
+            elif (item := _canonical(w.text, income)) is not None and item != "总计":
+                inc_x.append(w.x0)
+    if not exp_x:
+        return None
+    split = min(exp_x)
+    return split if all(x < split for x in inc_x) else None
 
 
 def _late_figures(waiting: list[tuple[dict, str]], ws: list[Word], anchors: dict[str, float], fiscal: bool) -> None:
@@ -208,14 +236,20 @@ def read_sangong(lines: list[Line]) -> tuple[list[dict], list[str]]:
         order = [(s, c) for c in SANGONG_COLUMNS for s in ("budget", "final")]
         figures = [v.fen() for v in values]
         fits = []
-        for combo in itertools.combinations(order, len(figures)):
+        for combo in itertools.combinations(order, len(figures)) if len(figures) <= len(order) else ():
             got = dict(zip(combo, figures))
             if all(_sangong_ok(got, s) for s in ("budget", "final")):
-                fits.append(got)
-                if len(fits) > 1:
-                    break
+                fits.append((combo, got))
+        if len(fits) > 1 and header is not None and len(header) >= 12 and is_layout(lines):
+            # layout text: of the placements the identities allow, the one nearest the header's columns
+            centre = {(("budget" if w.text == "预算数" else "final"), SANGONG_COLUMNS[i // 2]): w.centre
+                      for i, w in enumerate(header[:12])}  # fmt: skip
+            far = [sum(abs(centre[slot] - v.centre) for slot, v in zip(combo, values)) for combo, _ in fits]
+            best = min(far)
+            if far.count(best) == 1:
+                fits = [fits[far.index(best)]]
         if fits:
-            placed = fits[0]
+            placed = fits[0][1]
             if len(fits) > 1 and len(figures) < 12:
                 notes.append(f"fa_sangong: {len(figures)} figures fit more than one placement; read in column order")
         else:

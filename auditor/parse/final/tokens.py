@@ -2,7 +2,8 @@
 
 PDF lines carry each cell's x extent; a cell holding several words ("基本支出 项目支出",
 "2,106.66 1,503.52") is split and its extent shared out by character width. Text lines have no
-geometry: their words get the character offset as x, which only layout text makes meaningful.
+geometry: their words get the character offset as x (pdftotext -layout gives every character, CJK
+too, one column), which only layout text makes meaningful.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def words(ln: Line) -> list[Word]:
             for text, a, b in spans:
                 out.append(Word(text, x0 + a * scale, x0 + b * scale, ln))
         return out
-    return [Word(text, float(a), float(b), ln) for text, a, b in _spans(ln.text)]
+    # text: the character offset, as pdftotext -layout sets every character (CJK too) in one column
+    return [Word(m.group(), float(m.start()), float(m.end()), ln) for m in _WORD.finditer(ln.text)]
 
 
 def has_geometry(lines: list[Line]) -> bool:
@@ -100,8 +102,8 @@ _GLUED_FIGURE = lazyre.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\D.*|\d{
 def is_layout(lines: list[Line]) -> bool:
     """Whether text keeps the printed columns as runs of spaces (pdftotext -layout): then a word's
     character offset tells its column."""
-    body = [ln for ln in lines if ln.text.strip()]
-    return bool(body) and sum(1 for ln in body if _RUN.search(ln.text.strip())) * 2 >= len(body)
+    body = [t for t in (ln.text.strip() for ln in lines) if " " in t]  # lines of two words or more
+    return bool(body) and sum(1 for t in body if _RUN.search(t)) * 2 >= len(body)
 
 
 def split_glued(ws: list[Word]) -> list[Word]:
