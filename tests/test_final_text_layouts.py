@@ -289,3 +289,34 @@ def test_fiscal_summary_layout_text_figures_above_labels_and_sides_by_column():
         ("income", "本年收入合计", "40.00", None),
         ("expenditure", "本年支出合计", "40.00", "40.00"),
     ]
+
+
+def test_fiscal_summary_plumber_text_numbering_and_fund_columns_on_the_next_line():
+    # 二十一、 cannot be one of the three numbered income items; 本年支出合计 printed its 合计 only and
+    # its 一般公共预算 column fell to the next line
+    text = """\
+项目 决算数 项目 合计
+一、一般公共预算财政拨款 40.00 一、一般公共服务支出 40.00 40.00
+二十一、国有资本经营预算
+支出
+本年收入合计 40.00 本年支出合计 40.00
+40.00
+"""
+    recs = read_two_sided(lines_from_text(text), FISCAL_INCOME, FISCAL_EXPENDITURE, fiscal=True)
+    got = [(r["side"], r["item"], wan(r.get("total")), wan(r.get("general_public"))) for r in recs]
+    assert got == [
+        ("income", "一般公共预算财政拨款", "40.00", None),
+        ("expenditure", "一般公共服务支出", "40.00", "40.00"),
+        ("expenditure", "国有资本经营预算支出", None, None),
+        ("income", "本年收入合计", "40.00", None),
+        ("expenditure", "本年支出合计", "40.00", "40.00"),
+    ]
+
+
+def test_cover_year_set_off_the_baseline():
+    from auditor.document import Document
+    from auditor.parse.kind import cover_kind
+
+    text = "上海市普陀区某某局\n年度部门决算\n2024目 录\n第一部分 概况\n"
+    kind = cover_kind(Document(path="x.txt", lines=lines_from_text(text), kind="text"))
+    assert (kind.kind, kind.year, kind.department) == ("部门决算", 2024, "上海市普陀区某某局")

@@ -16,6 +16,10 @@ _SPACES = lazyre.compile(r"[\s\u3000]+")
 _QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
 #: ``上海市XX局2024年度部门决算``, ``2024年度单位决算``, ``2024年部门决算公开``
 _TITLE = lazyre.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(部门|单位)(预算|决算)(?:公开)?$")
+#: a cover title whose year the extractor moved off the line (``年度部门决算``)
+_YEARLESS = lazyre.compile(r"^(\D*?)年(?:度)?(?:区级|市级|县级)?(?:部门|单位)(?:预算|决算)(?:公开)?$")
+_LEAD_YEAR = lazyre.compile(r"^((?:19|20)\d{2})(?!\d)")
+_LONE_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})$")
 #: the nine final-accounts table titles end like this (after spaces and quotes are removed)
 _FA_TITLE = lazyre.compile(
     r"(收入支出决算总表|收入决算表|支出决算表|财政拨款收入支出决算总表|财政拨款支出决算表|基本支出决算表|三公经费支出决算表|收入支出决算表)$"
@@ -41,13 +45,30 @@ def squash(text: str) -> str:
     return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
+def _year_beside(lines, i: int) -> str | None:
+    """The year of a cover title printed without one: set off the baseline, an extractor puts it at
+    the start of the next line (``2024目 录``) or the end of the line above."""
+    for j, at_start in ((i + 1, True), (i - 1, False)):
+        if 0 <= j < len(lines) and lines[j].page == lines[i].page:
+            m = _LONE_YEAR.search(squash(lines[j].text)) if not at_start else _LEAD_YEAR.match(squash(lines[j].text))
+            if m:
+                return m.group(1)
+    return None
+
+
 def cover_kind(doc: Document) -> Kind | None:
     """The kind the cover title states (``…年度部门决算`` / ``…年部门预算``), with year and department."""
     lines = doc.lines[:_HEAD_LINES]
     for i, ln in enumerate(lines):
         m = _TITLE.match(squash(ln.text))
         if not m:
-            continue
+            bare = _YEARLESS.match(squash(ln.text))
+            year = _year_beside(lines, i) if bare else None
+            if year is None:
+                continue
+            m = _TITLE.match(f"{bare.group(1)}{year}{squash(ln.text)[len(bare.group(1)) :]}")
+            if not m:
+                continue
         owner = m.group(1)
         if not owner:
             # the department is printed above the year line, possibly wrapped over two or three lines

@@ -46,9 +46,28 @@ SANGONG_COLUMNS = ["total", "outbound", "vehicle_total", "vehicle_purchase", "ve
 _HALF_CENT = 5_000
 
 
-def _canonical(text: str, vocabulary: list[str]) -> str | None:
+_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+def _number(text: str) -> int | None:
+    """The value of a label's Chinese numbering (``二十一、`` -> 21), None without one."""
+    m = _NUMBERING.match(text)
+    if not m:
+        return None
+    n = m.group()[:-1]
+    tens, _, ones = n.rpartition("十") if "十" in n else ("", "", n)
+    value = (_DIGITS.get(tens, 1) * 10 if "十" in n else 0) + _DIGITS.get(ones, 0)
+    return value or None
+
+
+def _canonical(text: str, vocabulary: list[str], numbered: int | None = None) -> str | None:
+    """The vocabulary item a label prints (its beginning, when wrapped); with `numbered`, a label
+    numbered beyond that side's count of numbered items (二十一、 on a side of three) is none of it."""
     bare = _NUMBERING.sub("", text).strip("、")
     if len(bare) < 2:
+        return None
+    number = _number(text)
+    if numbered is not None and number is not None and number > numbered:
         return None
     for item in vocabulary:
         if item == bare or (item.startswith(bare) and len(bare) >= 4) or bare.startswith(item):
@@ -100,11 +119,13 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
     seen_total = {"income": False}
     opening = False
     start = next((i + 1 for i, ln in enumerate(lines[:12]) if "决算数" in ln.text.replace(" ", "")), 0)
+    numbered_income = income.index("本年收入合计") if "本年收入合计" in income else None
     layout = not geometry and is_layout(lines)
     if layout:
         split = _layout_split(lines[start:], income, expenditure)
     waiting: list[tuple[dict, str]] = []  # records of the previous line still without figures
     early: list[Word] = []  # layout text: a line of figures set above its labels' baseline
+    short: tuple[dict, list[Word]] | None = None  # text: a fiscal row whose fund columns are missing
     for ln in lines[start:]:
         ws = words(ln)
         if ws and all(w.is_amount for w in ws) and waiting:
@@ -112,6 +133,13 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
             _late_figures(waiting, ws, anchors, fiscal)
             waiting = []
             continue
+        if ws and all(w.is_amount for w in ws) and short is not None:
+            # an expenditure row printed its 合计 only, its fund columns fell to the next line
+            rec, got = short
+            rec.update(_fiscal_values([*got, *ws], anchors))
+            short = None
+            continue
+        short = None
         if layout and ws and all(w.is_amount for w in ws):
             early = ws
             continue
@@ -128,7 +156,7 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
                 side = side_hint
                 item = None
                 if side in ("", "income"):
-                    item = _canonical(text, income)
+                    item = _canonical(text, income, numbered_income)
                     if item == "总计" and side == "" and seen_total["income"]:
                         item = None
                     if item is not None:
@@ -151,6 +179,8 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
                         rec.update(dict(zip(FISCAL_COLUMNS, [a.fen() for a in amounts[:1]])))
                     else:
                         rec.update(_fiscal_values(amounts, anchors))
+                        if not geometry and len(amounts) == 1 and amounts[0].fen():
+                            short = (rec, amounts)
                 else:
                     rec["amount"] = amounts[0].fen() if amounts else None
                 records.append(rec)
