@@ -320,3 +320,39 @@ def test_cover_year_set_off_the_baseline():
     text = "上海市普陀区某某局\n年度部门决算\n2024目 录\n第一部分 概况\n"
     kind = cover_kind(Document(path="x.txt", lines=lines_from_text(text), kind="text"))
     assert (kind.kind, kind.year, kind.department) == ("部门决算", 2024, "上海市普陀区某某局")
+
+
+def test_fiscal_summary_header_cells_below_the_figures_header_are_no_rows():
+    # pypdfium2 sets each part of a header cell on a line of its own, below 项目 决算数 项目 合计
+    text = """\
+项目 决算数 项目 合计
+一般公共预算
+财
+政拨款
+政府性基金预
+算
+国有资本经营
+一、一般公共预算财政拨款 40.00 一、一般公共服务支出 40.00 40.00
+"""
+    recs = read_two_sided(lines_from_text(text), FISCAL_INCOME, FISCAL_EXPENDITURE, fiscal=True)
+    assert [(r["side"], r["item"]) for r in recs] == [
+        ("income", "一般公共预算财政拨款"),
+        ("expenditure", "一般公共服务支出"),
+    ]
+
+
+def test_a_name_fragment_goes_with_the_figures_on_its_line():
+    # the end of 21011's name wrapped onto the line of its figures (pypdfium2), and the start of
+    # 2101101's printed beside its figures above its code line (pdfplumber style) in another table
+    below = """\
+科目名称 合计 基本支出 项目支出
+合计 40.00 40.00 0.00
+210 卫生健康支出 40.00 40.00 0.00
+21011 行政事业单位
+医疗 40.00 40.00 0.00
+2101101 行政单位医疗 40.00 40.00 0.00
+"""
+    got, notes = coded(below)
+    assert [(c, n) for c, n, *_ in got] == [
+        (None, "合计"), ("210", "卫生健康支出"), ("21011", "行政事业单位医疗"), ("2101101", "行政单位医疗"),
+    ] and got[2][2:] == ("40.00", "40.00", "0.00") and notes == []  # fmt: skip

@@ -11,6 +11,7 @@ hierarchy (a parent equals the sum of its children).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass, field
 
@@ -42,9 +43,14 @@ class Row:
     loose: list[list[Word]] = field(default_factory=list)
     values: dict[str, int | None] = field(default_factory=dict)
 
+    #: name fragments printed beside the row's figures on a line above / below its code line
+    pre_tied: list[str] = field(default_factory=list)
+    post_tied: list[str] = field(default_factory=list)
+
     @property
     def name(self) -> str:
-        return "".join([*self.pre, *self.inline, *self.post]) or ("合计" if self.code is None else "")
+        parts = [*self.pre, *self.pre_tied, *self.inline, *self.post, *self.post_tied]
+        return "".join(parts) or ("合计" if self.code is None else "")
 
 
 @dataclass
@@ -110,7 +116,7 @@ def _rows(lines: list[Line], text: bool = False) -> tuple[list[Line], list[tuple
             items.append(("row", row))
         elif text and amounts:
             if joined and not _HEADER.search(joined):
-                items.append(("frag", joined))
+                items.append(("tied", joined))  # a name fragment goes with its line's figures
             items.append(("figs", amounts))
         elif amounts and not joined:
             last = items[-1][1] if items and items[-1][0] == "row" else None
@@ -153,31 +159,55 @@ def figure_orders(row: Row, layout: bool) -> list[list[Word]]:
 
 def _attach_loose(items: list[tuple[str, object]], fits) -> list[tuple[str, object]]:
     """Give each line of figures to the row above or below it: to the row above when that row's
-    identity fails without them and holds with them, else to the row below (or above, at the end)."""
+    identity fails without them and holds with them, else to the row below (or above, at the end).
+    A name fragment printed on that line goes with them: the end of the row above's name ('post')
+    or the start of the row below's ('pre')."""
     out: list[tuple[str, object]] = []
     rows_at = [i for i, (kind, _) in enumerate(items) if kind == "row"]
     for i, (kind, obj) in enumerate(items):
+        if kind == "tied":
+            continue  # placed with the figures that follow it
         if kind != "figs":
             out.append((kind, obj))
             continue
-        prev = next((items[j][1] for j in reversed(rows_at) if j < i), None)
-        nxt = next((items[j][1] for j in rows_at if j > i), None)
-        target = nxt
+        k = bisect.bisect_left(rows_at, i)
+        prev = items[rows_at[k - 1]][1] if k else None
+        nxt = items[rows_at[k]][1] if k < len(rows_at) else None
+        chosen = nxt if nxt is not None else prev
         if prev is not None and not fits(prev):
             prev.loose.append(obj)
-            if fits(prev) or nxt is None:
-                continue
+            complete = fits(prev)
             prev.loose.pop()
-        if target is None:
-            target = prev
-        if target is not None:
-            target.loose.append(obj)
+            if complete or nxt is None:
+                chosen = prev
+        if chosen is not None:
+            chosen.loose.append(obj)
+        if i and items[i - 1][0] == "tied":
+            out.append(("post" if chosen is prev else "pre", items[i - 1][1]))
     return out
 
 
 def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
     """Give every name fragment to its row, by the layout the table's fragments show."""
     rows = [r for kind, r in items if kind == "row"]
+    tied = [(i, kind, obj) for i, (kind, obj) in enumerate(items) if kind in ("pre", "post")]
+    tied_pre = sum(1 for _, kind, _ in tied if kind == "pre")
+    tied_post = len(tied) - tied_pre
+    if tied:  # fragments tied to a row by their figures: placed first, the layout read from the rest
+        rest: list[tuple[str, object]] = []
+        current: Row | None = None
+        early: list[str] = []
+        for kind, obj in items:
+            if kind == "row" and obj.code is not None:
+                current = obj
+                obj.pre_tied, early = early, []
+            if kind == "post" and current is not None:
+                current.post_tied.append(obj)
+            elif kind in ("pre", "post"):
+                early.append(obj)
+            else:
+                rest.append((kind, obj))
+        items = rest
     coded = [i for i, (kind, r) in enumerate(items) if kind == "row" and r.code is not None]
     if not coded:
         return rows
@@ -191,7 +221,7 @@ def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
         tail += 1
     head = sum(1 for kind, _ in items[: coded[0]] if kind == "frag")
     centred = any(g >= 2 for g in gaps) or (head and tail)
-    pre_only = head > 0 and not centred
+    pre_only = (head > 0 or tied_pre > tied_post) and not centred
     current: Row | None = None
     pending: list[str] = []
     idx = 0

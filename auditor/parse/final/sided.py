@@ -119,6 +119,10 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
     seen_total = {"income": False}
     opening = False
     start = next((i + 1 for i, ln in enumerate(lines[:12]) if "决算数" in ln.text.replace(" ", "")), 0)
+    # the column headers may continue below the 决算数 line (一般公共预算 / 财 / 政拨款, one cell part
+    # a line): the body starts at its first figure or numbered item
+    body = next((i for i in range(start, min(start + 16, len(lines))) if _starts_body(lines[i])), None)
+    start = body if body is not None else start
     numbered_income = income.index("本年收入合计") if "本年收入合计" in income else None
     layout = not geometry and is_layout(lines)
     if layout:
@@ -187,6 +191,13 @@ def read_two_sided(lines: list[Line], income: list[str], expenditure: list[str],
                 if not amounts:
                     waiting.append((rec, side))
     return records
+
+
+def _starts_body(ln: Line) -> bool:
+    ws = words(ln)
+    return bool(ws) and (
+        any(w.is_amount for w in ws) or bool(_NUMBERING.match(ws[0].text)) or ws[0].text.startswith(_ROW_STARTS)
+    )
 
 
 def _layout_split(lines: list[Line], income: list[str], expenditure: list[str]) -> float | None:
