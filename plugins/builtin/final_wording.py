@@ -160,7 +160,7 @@ def fa_figure_form(budget, ctx):
     name="fa-figure-precision",
     title="情况说明的金额小数位数与其他金额不一致（决算金额以万元计，保留两位小数）",
     severity="info",
-    tags=["editorial", "narrative"],
+    tags=["number-format", "narrative"],
     reference=TEMPLATE_WORDS,
     kinds="final",
     description=(
