@@ -227,6 +227,9 @@ _HEADING = lazyre.compile(
 )
 
 
+_FIGURES_ONLY = lazyre.compile(r"^[\d.,%％\s-]+$")
+
+
 @rule(
     "FA015",
     name="fa-paragraph-ends-with-semicolon",
@@ -240,6 +243,8 @@ _HEADING = lazyre.compile(
                                                     "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入6.2万元，占0.21%。\n三、支出决算情况说明"}},
         {"name": "semicolon", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
                                                     "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入6.2万元，占0.21%；\n三、支出决算情况说明"}},
+        {"name": "semicolon, its figures on the next line", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+                                                    "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入 万元，占 ；\n6.2 0.21%\n三、支出决算情况说明"}},
     ],
 )  # fmt: skip
 def fa_paragraph_ends_with_semicolon(budget, ctx):
@@ -253,7 +258,9 @@ def fa_paragraph_ends_with_semicolon(budget, ctx):
     stop = len(lines)
     if end is not None:
         stop = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (end.page, end.line)), stop)
-    body = [ln for ln in lines[begin:stop] if ln.text.strip()]
+    # a line of figures only is the sentence's figures an extractor set apart (off the baseline), not a
+    # paragraph: the line before the next heading is the paragraph's last
+    body = [ln for ln in lines[begin:stop] if ln.text.strip() and not _FIGURES_ONLY.match(ln.text.strip())]
     for ln, nxt in zip(body, body[1:]):
         text = ln.text.strip()
         if text.endswith(("；", ";")) and not _HEADING.match(text) and _HEADING.match(nxt.text.strip()):
