@@ -141,6 +141,17 @@ def fa_no_sangong(budget, ctx):
                               expected=yuan(0), actual=yuan(fen_or_zero(final["total"])), **at(fact))  # fmt: skip
 
 
+def _operating_and_public(budget, ctx) -> tuple[dict, dict] | None:
+    """The 机关运行经费 fact and the 公用经费合计 row, when both are printed and the table is reliable."""
+    public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
+    fact = first_fact(budget, "operating_expenses")
+    if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
+        return None
+    if unreliable(budget, ctx, "fa_gpb_basic_economic"):
+        return None
+    return fact, public
+
+
 @rule(
     "FA308",
     name="fa-operating-expenses-within-public",
@@ -160,12 +171,10 @@ def fa_no_sangong(budget, ctx):
     ],
 )  # fmt: skip
 def fa_operating_within_public(budget, ctx):
-    public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
-    fact = first_fact(budget, "operating_expenses")
-    if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
+    got = _operating_and_public(budget, ctx)
+    if got is None:
         return
-    if unreliable(budget, ctx, "fa_gpb_basic_economic"):
-        return
+    fact, public = got
     if int(fact["amount"]) > int(public["amount"]):
         yield ctx.finding(f"机关运行经费 {fact['value']}万元 超过公用经费合计 {wan(public['amount'])}",
                           expected=f"≤ {yuan(int(public['amount']))}", actual=yuan(int(fact["amount"])), **at(fact))  # fmt: skip
@@ -215,14 +224,10 @@ def fa_operating_within_public(budget, ctx):
 def fa_operating_equals_public(budget, ctx):
     units = records(budget, "fa_units")
     kinds = {unit_nature(u["name"], u.get("remark")) for u in units}
-    if not units or not kinds <= {"行政", "参公"}:
+    got = _operating_and_public(budget, ctx)
+    if not units or not kinds <= {"行政", "参公"} or got is None:
         return
-    public = next((r for r in records(budget, "fa_gpb_basic_economic") if r["name"] == "公用经费合计"), None)
-    fact = first_fact(budget, "operating_expenses")
-    if public is None or fact is None or is_missing(fact.get("amount")) or is_missing(public["amount"]):
-        return
-    if unreliable(budget, ctx, "fa_gpb_basic_economic"):
-        return
+    fact, public = got
     stated, table = int(fact["amount"]), int(public["amount"])
     if table - stated > half_step(fact.get("value")) + half_step("0.00"):
         yield ctx.finding(f"单位构成只有行政单位和参公事业单位，机关运行经费 {fact['value']}万元 少于公用经费合计 {wan(table)}",
