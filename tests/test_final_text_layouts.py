@@ -356,3 +356,24 @@ def test_a_name_fragment_goes_with_the_figures_on_its_line():
     assert [(c, n) for c, n, *_ in got] == [
         (None, "合计"), ("210", "卫生健康支出"), ("21011", "行政事业单位医疗"), ("2101101", "行政单位医疗"),
     ] and got[2][2:] == ("40.00", "40.00", "0.00") and notes == []  # fmt: skip
+
+
+def test_fragments_between_a_code_line_and_its_figures_are_its_name():
+    # pypdfium2: 行政单位离退 / 休 / its figures, then the next row; 休 is not the next row's start
+    text = """\
+科目名称 合计 基本支出 项目支出
+合计 30.00 30.00 0.00
+208 社会保障和就业支出 30.00 30.00 0.00
+20805 行政事业单位养老支出 30.00 30.00 0.00
+2080501 行政单位离退
+休
+10.00 10.00 0.00
+2080502 事业单位离退
+休
+20.00 20.00 0.00
+"""
+    got, notes = coded(text)
+    assert [(c, n, t) for c, n, t, *_ in got][3:] == [
+        ("2080501", "行政单位离退休", "10.00"),
+        ("2080502", "事业单位离退休", "20.00"),
+    ] and notes == []

@@ -182,6 +182,12 @@ def _attach_loose(items: list[tuple[str, object]], fits) -> list[tuple[str, obje
                 chosen = prev
         if chosen is not None:
             chosen.loose.append(obj)
+        if chosen is prev and prev is not None:
+            # fragments between a row's code line and the figures given to it are its name's end
+            j = len(out)
+            while j and out[j - 1][0] == "frag":
+                j -= 1
+            out[j:] = [("post", text) for _, text in out[j:]]
         if i and items[i - 1][0] == "tied":
             out.append(("post" if chosen is prev else "pre", items[i - 1][1]))
     return out
