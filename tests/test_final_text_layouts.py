@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from decimal import Decimal
 
-from auditor.document import lines_from_text
+import pytest
+from corpus import CORPUS, needs_corpus
+
+from auditor import load
+from auditor.document import Document, lines_from_text
+from auditor.parse.final.coded import read_coded
 from auditor.parse.final.economic_text import read_economic_text
+from auditor.parse.final.sided import FISCAL_EXPENDITURE, FISCAL_INCOME, read_sangong, read_two_sided
+from auditor.parse.final.tables import IDENTITIES, KEYWORDS, _money
+from auditor.parse.kind import cover_kind
 
 
 def wan(fen) -> str | None:
@@ -114,9 +124,6 @@ def test_figures_that_fit_no_placement_are_noted():
 
 # -- coded tables (支出决算表 and the like) -------------------------------------------------------------
 
-from auditor.parse.final.coded import read_coded  # noqa: E402
-from auditor.parse.final.tables import IDENTITIES, KEYWORDS, _money  # noqa: E402
-
 
 def coded(text: str, key: str = "fa_gpb_function") -> tuple[list[tuple], list[str]]:
     total, parts = IDENTITIES[key]
@@ -224,7 +231,6 @@ def test_lines_joined_by_the_extractor_and_names_set_below_bare_code_lines():
 
 # -- the 三公 table ----------------------------------------------------------------------------------
 
-from auditor.parse.final.sided import read_sangong  # noqa: E402
 
 SANGONG_HEADER = (
     "预算数       决算数   预算数   决算数   预算数   决算数   预算数   决算数   预算数   决算数   预算数    决算数"
@@ -254,11 +260,6 @@ def test_sangong_two_figures_without_columns_are_noted_as_ambiguous():
 
 # -- the two-sided summaries --------------------------------------------------------------------------
 
-from auditor.parse.final.sided import (  # noqa: E402
-    FISCAL_EXPENDITURE,
-    FISCAL_INCOME,
-    read_two_sided,
-)
 
 # pdftotext -layout of a 财政拨款收入支出决算总表 whose figures sit above the baseline: the income
 # figure on the line above its label, the expenditure side's wrapped labels alone in their column
@@ -314,9 +315,6 @@ def test_fiscal_summary_plumber_text_numbering_and_fund_columns_on_the_next_line
 
 
 def test_cover_year_set_off_the_baseline():
-    from auditor.document import Document
-    from auditor.parse.kind import cover_kind
-
     text = "上海市普陀区某某局\n年度部门决算\n2024目 录\n第一部分 概况\n"
     kind = cover_kind(Document(path="x.txt", lines=lines_from_text(text), kind="text"))
     assert (kind.kind, kind.year, kind.department) == ("部门决算", 2024, "上海市普陀区某某局")
@@ -377,3 +375,44 @@ def test_fragments_between_a_code_line_and_its_figures_are_its_name():
         ("2080501", "行政单位离退休", "10.00"),
         ("2080502", "事业单位离退休", "20.00"),
     ] and notes == []
+
+
+# -- the corpus 决算 as extracted text read as their PDFs ----------------------------------------------
+
+
+_FINALS = ["putuo-finance-bureau-2024-final-accounts", "putuo-planning-resources-2024-final-accounts"]
+
+
+def _differing(pdf_budget, text_budget) -> set[str]:
+    out = set()
+    for key in pdf_budget.meta.tables:
+        a = pdf_budget.frames[key].drop(columns=["line", "page"], errors="ignore").reset_index(drop=True)
+        b = text_budget.frames[key].drop(columns=["line", "page"], errors="ignore").reset_index(drop=True)
+        if a.shape != b.shape or not a.astype(str).equals(b.astype(str)):
+            out.add(key)
+    return out
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", _FINALS)
+def test_pdftotext_layout_gives_the_pdfs_tables(tmp_path, name):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    out = tmp_path / f"{name}.txt"
+    subprocess.run(["pdftotext", "-layout", str(CORPUS / f"{name}.pdf"), str(out)], check=True)
+    pdf, text = load(CORPUS / f"{name}.pdf"), load(out)
+    assert _differing(pdf, text) == set()
+    assert (text.meta.department, text.meta.year) == (pdf.meta.department, pdf.meta.year)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", _FINALS)
+def test_pdfplumber_text_gives_the_pdfs_tables(tmp_path, name):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(CORPUS / f"{name}.pdf") as doc:
+        (tmp_path / f"{name}.txt").write_text("\n".join(p.extract_text() or "" for p in doc.pages), encoding="utf-8")
+    pdf, text = load(CORPUS / f"{name}.pdf"), load(tmp_path / f"{name}.txt")
+    # the finance bureau's 三公 row prints two figures (合计 0.95, 接待 0.95) that fit 出国 as well:
+    # without columns the text cannot tell, and says so (FA901)
+    assert _differing(pdf, text) == ({"fa_sangong"} if "finance" in name else set())
+    assert (text.meta.department, text.meta.year) == (pdf.meta.department, pdf.meta.year)
