@@ -245,6 +245,10 @@ _FIGURES_ONLY = lazyre.compile(r"^[\d.,%％\s-]+$")
                                                     "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入6.2万元，占0.21%；\n三、支出决算情况说明"}},
         {"name": "semicolon, its figures on the next line", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
                                                     "text": "第三部分 情况说明\n二、收入决算情况说明\n其他收入 万元，占 ；\n6.2 0.21%\n三、支出决算情况说明"}},
+        {"name": "semicolon, its last line set above the one before (pdftotext -layout)", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+                                                    "text": "第三部分 情况说明\n三、支出决算情况说明\n603.14万元，占20.51%；\n本年支出合计2940.05万元，其中：基本支出2336.91万元，占79.49%；项目支出\n四、财政拨款收入支出决算总体情况说明"}},
+        {"name": "a short item before the paragraph's last sentence", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+                                                    "text": "第三部分 情况说明\n十、预算绩效管理情况\n1.编报绩效目标；\n2.绩效自评的项目4个，均为优，发现问题0个，完成整改的0个。\n十一、其他重要事项的情况说明"}},
     ],
 )  # fmt: skip
 def fa_paragraph_ends_with_semicolon(budget, ctx):
@@ -261,11 +265,24 @@ def fa_paragraph_ends_with_semicolon(budget, ctx):
     # a line of figures only is the sentence's figures an extractor set apart (off the baseline), not a
     # paragraph: the line before the next heading is the paragraph's last
     body = [ln for ln in lines[begin:stop] if ln.text.strip() and not _FIGURES_ONLY.match(ln.text.strip())]
-    for ln, nxt in zip(body, body[1:]):
-        text = ln.text.strip()
-        if text.endswith(("；", ";")) and not _HEADING.match(text) and _HEADING.match(nxt.text.strip()):
+    for i, (ln, nxt) in enumerate(zip(body, body[1:])):
+        if not _HEADING.match(nxt.text.strip()):
+            continue
+        last = _displaced_tail(body[i - 1], ln) if i else None
+        last = last or ln  # pdftotext -layout may set a paragraph's short last line above the one before it
+        text = last.text.strip()
+        if text.endswith(("；", ";")) and not _HEADING.match(text):
             yield ctx.finding(f"段落以分号结尾：“…{text[-16:]}”", expected="…。", actual=text[-16:],
-                              line=ln.line, page=ln.page)  # fmt: skip
+                              line=last.line, page=last.page)  # fmt: skip
+
+
+def _displaced_tail(before, line):
+    """`before` when it is the paragraph's last line set above `line`: `line` runs on mid-sentence
+    (no closing punctuation) and `before` is a short tail ending a clause; else None."""
+    full, tail = line.text.strip(), before.text.strip()
+    if full.endswith(("。", "；", ";", "：", ":", "！", "？", "）", ")")) or _HEADING.match(tail):
+        return None
+    return before if tail.endswith(("；", ";", "。")) and len(tail) * 5 <= len(full) * 3 else None
 
 
 #: the part titles the template prints with the department and year: key -> what follows them
