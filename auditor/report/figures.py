@@ -13,6 +13,7 @@ from typing import Any
 from ..findings import Finding
 from ..i18n import gettext_for
 from ..money import fen_to_display
+from ..values import is_missing
 from .base import SEVERITY_ORDER, family, family_counts, severity_counts
 
 COLORS = {
@@ -125,7 +126,8 @@ def bar_chart(
     return Chart(chart_id, title, series, bars, width, height, label_width, note)
 
 
-def _wan(fen: int | None) -> str:
+def in_wan(fen: int | None) -> str:
+    """Fen shown in 万元 with two decimals (``208,293.59万元``), ``—`` when missing."""
     return fen_to_display(fen, "万元")
 
 
@@ -133,27 +135,24 @@ def _wan(fen: int | None) -> str:
 # figures from a Budget
 
 
-def _frame(budget: Any, key: str):
+def table_frame(budget: Any, key: str):
+    """The Budget's frame `key` when it has rows, else None."""
     frames = getattr(budget, "frames", None) or {}
     df = frames.get(key)
     return df if df is not None and len(df) else None
 
 
-def _int(value: Any) -> int | None:
-    try:
-        import pandas as pd
-
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+def as_int(value: Any) -> int | None:
+    """An amount as int; None when missing or not a number (figures never stop a report)."""
+    if is_missing(value):
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _total_row(df):
+def total_row(df):
     """The 合计 row of a frame (code null, name 合计), or None."""
     if df is None or "name" not in df:
         return None
@@ -165,19 +164,21 @@ def _total_row(df):
     return rows.iloc[0] if len(rows) else None
 
 
-def _fact_amount(budget: Any, key: str) -> int | None:
-    facts = _frame(budget, "facts")
+def fact_amount(budget: Any, key: str) -> int | None:
+    """The first printed amount of the 说明 fact `key`, None when there is none."""
+    facts = table_frame(budget, "facts")
     if facts is None or "key" not in facts or "amount" not in facts:
         return None
     rows = facts[facts["key"] == key]
     for v in rows["amount"]:
-        n = _int(v)
+        n = as_int(v)
         if n is not None:
             return n
     return None
 
 
-def _share(part: int | None, whole: int | None) -> str | None:
+def share_of(part: int | None, whole: int | None) -> str | None:
+    """`part` as a percentage of `whole` with one decimal, None against a zero or missing whole."""
     if part is None or not whole:
         return None
     pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
@@ -185,7 +186,7 @@ def _share(part: int | None, whole: int | None) -> str | None:
 
 
 def _sangong_row(budget: Any):
-    df = _frame(budget, "sangong")
+    df = table_frame(budget, "sangong")
     return None if df is None else df.iloc[0]
 
 
@@ -204,30 +205,30 @@ def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure
     if budget is None:
         return out
     income = None
-    row = _total_row(_frame(budget, "income_summary"))
+    row = total_row(table_frame(budget, "income_summary"))
     if row is not None:
-        income = _int(row.get("total"))
+        income = as_int(row.get("total"))
     if income is None:
-        fs = _frame(budget, "fiscal_summary")
+        fs = table_frame(budget, "fiscal_summary")
         if fs is not None and {"side", "item", "amount"} <= set(fs.columns):
             hits = fs[(fs["side"] == "income") & fs["item"].astype("string").str.contains("总计", na=False)]
             if len(hits):
-                income = _int(hits.iloc[0]["amount"])
+                income = as_int(hits.iloc[0]["amount"])
     if income is not None:
-        out.append(Figure(_("Income budget"), fen_to_display(income) + " 元", _wan(income), "budget"))
-    row = _total_row(_frame(budget, "expenditure_summary"))
+        out.append(Figure(_("Income budget"), fen_to_display(income) + " 元", in_wan(income), "budget"))
+    row = total_row(table_frame(budget, "expenditure_summary"))
     if row is None:
-        row = _total_row(_frame(budget, "gpb_function"))
+        row = total_row(table_frame(budget, "gpb_function"))
     if row is not None:
-        total, basic, project = (_int(row.get(k)) for k in ("total", "basic", "project"))
+        total, basic, project = (as_int(row.get(k)) for k in ("total", "basic", "project"))
         if total is not None:
-            out.append(Figure(_("Expenditure budget"), fen_to_display(total) + " 元", _wan(total), "budget"))
+            out.append(Figure(_("Expenditure budget"), fen_to_display(total) + " 元", in_wan(total), "budget"))
         if basic is not None:
             out.append(
                 Figure(
                     _("Basic expenditure"),
-                    _wan(basic),
-                    _("%(share)s of expenditure", share=_share(basic, total) or ""),
+                    in_wan(basic),
+                    _("%(share)s of expenditure", share=share_of(basic, total) or ""),
                     "budget",
                 )
             )
@@ -235,45 +236,45 @@ def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure
             out.append(
                 Figure(
                     _("Project expenditure"),
-                    _wan(project),
-                    _("%(share)s of expenditure", share=_share(project, total) or ""),
+                    in_wan(project),
+                    _("%(share)s of expenditure", share=share_of(project, total) or ""),
                     "budget",
                 )
             )
     sg = _sangong_row(budget)
     if sg is not None:
-        total = _int(sg.get("total"))
+        total = as_int(sg.get("total"))
         if total is not None:
             note = ""
             prev = _sangong_row(previous) if previous is not None else None
-            ptotal = _int(prev.get("total")) if prev is not None else None
+            ptotal = as_int(prev.get("total")) if prev is not None else None
             if ptotal is not None:
                 diff = total - ptotal
                 sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
                 note = _(
                     "%(change)s vs last year (%(share)s)",
-                    change=f"{sign}{_wan(abs(diff))}",
-                    share=_share(abs(diff), ptotal) or "—",
+                    change=f"{sign}{in_wan(abs(diff))}",
+                    share=share_of(abs(diff), ptotal) or "—",
                 )
-            out.append(Figure(_("“Three public” expenses total"), _wan(total), note, "sangong"))
+            out.append(Figure(_("“Three public” expenses total"), in_wan(total), note, "sangong"))
         for key, label in SANGONG_PARTS:
-            v = _int(sg.get(key))
+            v = as_int(sg.get(key))
             if v is not None:
-                out.append(Figure(label, _wan(v), "", "sangong"))
-        ops = _int(sg.get("operating_expenses"))
+                out.append(Figure(label, in_wan(v), "", "sangong"))
+        ops = as_int(sg.get("operating_expenses"))
         if ops is not None:
-            out.append(Figure(_("Operating expenses of the organs"), _wan(ops), "", "sangong"))
-    ptotal = _fact_amount(budget, "procurement_total")
-    sme = _fact_amount(budget, "sme_reserved")
-    small = _fact_amount(budget, "small_micro_reserved")
+            out.append(Figure(_("Operating expenses of the organs"), in_wan(ops), "", "sangong"))
+    ptotal = fact_amount(budget, "procurement_total")
+    sme = fact_amount(budget, "sme_reserved")
+    small = fact_amount(budget, "small_micro_reserved")
     if ptotal is not None:
-        out.append(Figure(_("Government procurement"), _wan(ptotal), "", "procurement"))
+        out.append(Figure(_("Government procurement"), in_wan(ptotal), "", "procurement"))
     if sme is not None:
         out.append(
             Figure(
                 _("Reserved for SMEs"),
-                _wan(sme),
-                _("%(share)s of procurement", share=_share(sme, ptotal) or "—"),
+                in_wan(sme),
+                _("%(share)s of procurement", share=share_of(sme, ptotal) or "—"),
                 "procurement",
             )
         )
@@ -281,8 +282,8 @@ def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure
         out.append(
             Figure(
                 _("Reserved for small and micro enterprises"),
-                _wan(small),
-                _("%(share)s of SME reservation", share=_share(small, sme) or "—"),
+                in_wan(small),
+                _("%(share)s of SME reservation", share=share_of(small, sme) or "—"),
                 "procurement",
             )
         )
@@ -294,7 +295,7 @@ def expenditure_chart(
 ) -> Chart | None:
     """The function table's 类 rows (3-digit codes), basic and project stacked, largest first."""
     _ = _ or gettext_for("en")
-    df = _frame(budget, key)
+    df = table_frame(budget, key)
     if df is None or "code" not in df:
         return None
     codes = df["code"].astype("string").str.strip()
@@ -303,19 +304,19 @@ def expenditure_chart(
         return None
     items = []
     for _idx, r in rows.iterrows():
-        total, basic, project = (_int(r.get(k)) for k in ("total", "basic", "project"))
+        total, basic, project = (as_int(r.get(k)) for k in ("total", "basic", "project"))
         if total is None:
             total = (basic or 0) + (project or 0)
         if basic is None and project is None:
             basic = total
-        items.append((f"{r['code']} {r.get('name') or ''}".strip(), [basic, project], _wan(total), total))
+        items.append((f"{r['code']} {r.get('name') or ''}".strip(), [basic, project], in_wan(total), total))
     items.sort(key=lambda it: -(it[3] or 0))
     return bar_chart(
         f"{uid}-expenditure",
         title or _("General public budget expenditure by function"),
         [(label, vals, text) for label, vals, text, _total in items],
         [(_("Basic expenditure"), COLORS["basic"]), (_("Project expenditure"), COLORS["project"])],
-        unit_fmt=_wan,
+        unit_fmt=in_wan,
         label_width=190,
     )
 
@@ -333,16 +334,16 @@ def sangong_chart(budget: Any, previous: Any, uid: str, _: Any = None) -> Chart 
         series.append((f"{pyear or _('last year')}", COLORS["previous"]))
     rows = []
     for key, label in SANGONG_PARTS:
-        vals = [_int(sg.get(key))]
-        text = _wan(vals[0])
+        vals = [as_int(sg.get(key))]
+        text = in_wan(vals[0])
         if prev is not None:
-            vals.append(_int(prev.get(key)))
-            text = f"{_wan(vals[0])} / {_wan(vals[1])}"
+            vals.append(as_int(prev.get(key)))
+            text = f"{in_wan(vals[0])} / {in_wan(vals[1])}"
         rows.append((label, vals, text))
-    if all(not any(v for v in vals) for _label, vals, _text in rows) and _int(sg.get("total")) is None:
+    if all(not any(v for v in vals) for _label, vals, _text in rows) and as_int(sg.get("total")) is None:
         return None
     title = _("“Three public” expenses against last year") if prev is not None else _("“Three public” expenses")
-    return bar_chart(f"{uid}-sangong", title, rows, series, stacked=False, unit_fmt=_wan, label_width=170)
+    return bar_chart(f"{uid}-sangong", title, rows, series, stacked=False, unit_fmt=in_wan, label_width=170)
 
 
 def findings_charts(findings: list[Finding], uid: str, _: Any = None) -> list[Chart]:

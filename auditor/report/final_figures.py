@@ -20,14 +20,14 @@ from .figures import (
     SANGONG_PARTS,
     Chart,
     Figure,
-    _fact_amount,
-    _frame,
-    _int,
-    _share,
-    _total_row,
-    _wan,
+    as_int,
     bar_chart,
     expenditure_chart,
+    fact_amount,
+    in_wan,
+    share_of,
+    table_frame,
+    total_row,
 )
 
 #: The 收入支出决算总表 lines shown as key figures: (side, item printed, label msgid).
@@ -43,16 +43,16 @@ MOST_ITEMS = 12
 
 
 def _summary_amount(budget: Any, side: str, item: str) -> int | None:
-    df = _frame(budget, "fa_summary")
+    df = table_frame(budget, "fa_summary")
     if df is None or not {"side", "item", "amount"} <= set(df.columns):
         return None
     items = df["item"].astype("string").str.replace(r"\s+", "", regex=True)
     rows = df[(df["side"] == side) & (items == item)]
-    return _int(rows.iloc[0]["amount"]) if len(rows) else None
+    return as_int(rows.iloc[0]["amount"]) if len(rows) else None
 
 
 def _sangong(budget: Any, stage: str):
-    df = _frame(budget, "fa_sangong")
+    df = table_frame(budget, "fa_sangong")
     if df is None or "stage" not in df:
         return None
     rows = df[df["stage"] == stage]
@@ -68,17 +68,17 @@ def _rate(final: int | None, budget: int | None) -> str | None:
 
 def _budget_gpb(budget: Any, previous: Any) -> int | None:
     """The general public budget's 年初预算: as the 说明 states it, else the budget's own table."""
-    stated = _fact_amount(budget, "gpb_budget")
+    stated = fact_amount(budget, "gpb_budget")
     if stated is not None or previous is None:
         return stated
-    row = _total_row(_frame(previous, "gpb_function"))
-    return _int(row.get("total")) if row is not None else None
+    row = total_row(table_frame(previous, "gpb_function"))
+    return as_int(row.get("total")) if row is not None else None
 
 
 def _final_gpb(budget: Any) -> int | None:
-    row = _total_row(_frame(budget, "fa_gpb_function"))
-    total = _int(row.get("total")) if row is not None else None
-    return total if total is not None else _fact_amount(budget, "gpb_final")
+    row = total_row(table_frame(budget, "fa_gpb_function"))
+    total = as_int(row.get("total")) if row is not None else None
+    return total if total is not None else fact_amount(budget, "gpb_final")
 
 
 def _against(final: int | None, planned: int | None, _: Any) -> str:
@@ -86,8 +86,8 @@ def _against(final: int | None, planned: int | None, _: Any) -> str:
         return ""
     rate = _rate(final, planned)
     if rate is None:
-        return _("budget %(budget)s", budget=_wan(planned))
-    return _("budget %(budget)s, %(rate)s completed", budget=_wan(planned), rate=rate)
+        return _("budget %(budget)s", budget=in_wan(planned))
+    return _("budget %(budget)s, %(rate)s completed", budget=in_wan(planned), rate=rate)
 
 
 def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure]:
@@ -97,37 +97,39 @@ def key_figures(budget: Any, previous: Any = None, _: Any = None) -> list[Figure
     for side, item, label in _SUMMARY_LINES:
         amount = _summary_amount(budget, side, item)
         if amount is not None:
-            out.append(Figure(_(label), _wan(amount), "", "budget"))
-    row = _total_row(_frame(budget, "fa_expenditure"))
+            out.append(Figure(_(label), in_wan(amount), "", "budget"))
+    row = total_row(table_frame(budget, "fa_expenditure"))
     if row is not None:
-        total = _int(row.get("total"))
+        total = as_int(row.get("total"))
         for key, label in (("basic", "Basic expenditure"), ("project", "Project expenditure")):
-            v = _int(row.get(key))
+            v = as_int(row.get(key))
             if v is not None:
                 out.append(
-                    Figure(_(label), _wan(v), _("%(share)s of expenditure", share=_share(v, total) or ""), "budget")
+                    Figure(_(label), in_wan(v), _("%(share)s of expenditure", share=share_of(v, total) or ""), "budget")
                 )
     final = _final_gpb(budget)
     if final is not None:
         note = _against(final, _budget_gpb(budget, previous), _)
-        out.append(Figure(_("General public budget appropriations spent"), _wan(final), note, "final"))
+        out.append(Figure(_("General public budget appropriations spent"), in_wan(final), note, "final"))
     planned, spent = _sangong(budget, "budget"), _sangong(budget, "final")
     if planned is not None or spent is not None:
-        p_total = _int(planned.get("total")) if planned is not None else _fact_amount(budget, "sangong_budget")
-        f_total = _int(spent.get("total")) if spent is not None else None
+        p_total = as_int(planned.get("total")) if planned is not None else fact_amount(budget, "sangong_budget")
+        f_total = as_int(spent.get("total")) if spent is not None else None
         if f_total is None:
-            f_total = _fact_amount(budget, "sangong_final")
-        out.append(Figure(_("“Three public” expenses spent"), _wan(f_total), _against(f_total, p_total, _), "sangong"))
+            f_total = fact_amount(budget, "sangong_final")
+        out.append(
+            Figure(_("“Three public” expenses spent"), in_wan(f_total), _against(f_total, p_total, _), "sangong")
+        )
         for key, label in SANGONG_PARTS:
-            f_part = _int(spent.get(key)) if spent is not None else None
+            f_part = as_int(spent.get(key)) if spent is not None else None
             if f_part is None:  # a blank cell of the table: the 说明 may state it (决算为0.00万元)
-                f_part = _fact_amount(budget, f"sangong:{key}")
-            p_part = _int(planned.get(key)) if planned is not None else None
+                f_part = fact_amount(budget, f"sangong:{key}")
+            p_part = as_int(planned.get(key)) if planned is not None else None
             if f_part is not None or p_part is not None:
-                out.append(Figure(label, _wan(f_part), _against(f_part, p_part, _), "sangong"))
-    ops = _fact_amount(budget, "operating_expenses")
+                out.append(Figure(label, in_wan(f_part), _against(f_part, p_part, _), "sangong"))
+    ops = fact_amount(budget, "operating_expenses")
     if ops is not None:
-        out.append(Figure(_("Operating expenses of the organs"), _wan(ops), "", "sangong"))
+        out.append(Figure(_("Operating expenses of the organs"), in_wan(ops), "", "sangong"))
     return out
 
 
@@ -138,10 +140,10 @@ def budget_against_final_chart(budget: Any, previous: Any, uid: str, _: Any = No
     planned, final = _budget_gpb(budget, previous), _final_gpb(budget)
     if planned is not None and final is not None:
         rows.append((_("General public budget appropriations"), [planned, final], _pair(planned, final)))
-    items = _frame(budget, "fa_items")
+    items = table_frame(budget, "fa_items")
     if items is not None and {"purpose", "budget", "final"} <= set(items.columns):
         listed = [
-            (str(r.get("purpose") or r.get("code") or ""), _int(r.get("budget")), _int(r.get("final")))
+            (str(r.get("purpose") or r.get("code") or ""), as_int(r.get("budget")), as_int(r.get("final")))
             for r in items.to_dict("records")
         ]
         listed = [it for it in listed if it[1] is not None or it[2] is not None]
@@ -157,7 +159,7 @@ def budget_against_final_chart(budget: Any, previous: Any, uid: str, _: Any = No
         rows,
         series,
         stacked=False,
-        unit_fmt=_wan,
+        unit_fmt=in_wan,
         label_width=210,
     )
 
@@ -170,8 +172,8 @@ def sangong_against_budget_chart(budget: Any, uid: str, _: Any = None) -> Chart 
         return None
     rows = []
     for key, label in SANGONG_PARTS:
-        p = _int(planned.get(key)) if planned is not None else None
-        f = _int(spent.get(key)) if spent is not None else None
+        p = as_int(planned.get(key)) if planned is not None else None
+        f = as_int(spent.get(key)) if spent is not None else None
         rows.append((label, [p, f], _pair(p, f)))
     if all(not any(vals) for _label, vals, _text in rows):
         return None
@@ -182,12 +184,12 @@ def sangong_against_budget_chart(budget: Any, uid: str, _: Any = None) -> Chart 
         rows,
         series,
         stacked=False,
-        unit_fmt=_wan,
+        unit_fmt=in_wan,
     )
 
 
 def _pair(planned: int | None, final: int | None) -> str:
-    return f"{_wan(planned)} / {_wan(final)}"
+    return f"{in_wan(planned)} / {in_wan(final)}"
 
 
 def charts(budget: Any, previous: Any, uid: str, _: Any = None) -> list[Chart]:
