@@ -1,0 +1,145 @@
+"""One-defect variants of the corpus 决算 for every 情况说明 and editorial check (FA-N01 … N13, FA-E01 … E08,
+and the prose disclosure checks FA-D02, D05, D07 … D11 of the reference).
+
+Each case changes (or drops) one line of a corpus 决算 and states exactly what that adds to the
+unchanged document's findings: the rule, its severity and the page of the changed line. Figures are
+changed to values plainly wrong, except where a case is about rounding. The finance bureau is used
+where it has the sentence (it has fewer real defects), the planning bureau where it alone has it
+(item 完成率, 三公 with spending, 三公（二）counts, a 小微 reservation).
+"""
+
+from __future__ import annotations
+
+import pytest
+from corpus import needs_corpus
+from final_variants import added_findings, drop, replace, source, variant  # noqa: F401
+
+
+def case(cid, doc, page, match, change, expected, hits=1):
+    return pytest.param(doc, page, match, change, expected, hits, id=cid)
+
+
+E, W, INFO = "error", "warning", "info"
+
+# fmt: off
+CASES = [
+    # --- FA-N01 说明一: 收入支出总计 and its change on last year -------------------------------------------
+    case("N01-total", "finance", 21, "收入支出总计2995.39", replace("2995.39", "2995.93"), [("FA301", E, 21)]),
+    case("N01-rate", "finance", 21, "支出总计减少56.95", replace("下降1.87%", "下降2.87%"), [("FA304", E, 21)]),
+    case("N01-delta", "finance", 21, "支出总计减少56.95", replace("减少56.95", "减少65.95"), [("FA304", E, 21)]),
+    # 减少 … 增长: the words disagree (the rate itself is right)
+    case("N01-word", "finance", 21, "支出总计减少56.95", replace("下降1.87%", "增长1.87%"), [("FA304", W, 21)]),
+    # --- FA-N02 说明二: income and shares ---------------------------------------------------------------------
+    case("N02-share", "finance", 21, "其中：财政拨款收入2940.05", replace("99.79%", "97.79%"), [("FA302", E, 21)]),
+    # --- FA-N03 说明三: expenditure and shares ----------------------------------------------------------------
+    case("N03-share", "finance", 21, "本年支出合计2940.05", replace("79.49%", "78.49%"), [("FA302", E, 21)]),
+    # --- FA-N04 说明四: 财政拨款 total and its change ---------------------------------------------------------
+    case("N04-rate", "planning", 20, "计增加 1193.20万元", replace("增长 13.95%", "增长 15.95%"), [("FA304", E, 20)]),
+    # --- FA-N05 说明五（一）: GPB total, its share of 本年支出合计, its change -------------------------------
+    case("N05-share", "finance", 21, "2940.05万元，占本年", replace("100.00%", "98.00%"), [("FA302", E, 21)]),
+    case("N05-rate", "finance", 21, "支出减少63.14", replace("下降2.10%", "下降3.10%"), [("FA304", E, 21)]),
+    case("N05-delta", "finance", 21, "支出减少63.14", replace("减少63.14", "减少36.14"), [("FA304", E, 21)]),
+    # --- FA-N06 说明五（二）: each 类 and its share -----------------------------------------------------------
+    case("N06-share", "finance", 21, "卫生健康支出（类）60.99", replace("2.07%", "3.07%"), [("FA302", E, 21)]),
+    # --- FA-N07 说明五（三）: 年初预算, 决算, 完成率, 大于/小于, and the items --------------------------------
+    case("N07-budget", "finance", 21, "年初预算为2993.92", replace("2993.92", "3093.92"), [("FA302", E, 21)]),
+    case("N07-rate", "finance", 21, "成年初预算的98.20%", replace("98.20%", "92.80%"), [("FA302", E, 21)]),
+    case("N07-word", "finance", 21, "成年初预算的98.20%", replace("决算数小于", "决算数大于"), [("FA303", E, 21)]),
+    case("N07-item-final", "finance", 22, "449.52万元。决算数小于", replace("449.52", "439.52"), [("FA306", E, 22)]),
+    case("N07-item-word", "finance", 22, "449.52万元。决算数小于", replace("小于", "大于"), [("FA303", E, 22)]),
+    # 基本持平 for 10.00 against 12.00: more than 5% apart
+    case("N07-item-flat", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("为10.00", "为12.00", 1),
+         [("FA303", W, 22)]),
+    case("N07-item-name", "finance", 22, "（款）信息化建设", replace("信息化建设", "信息系统建设"), [("FA306", W, 22)]),
+    # --- FA-N08 说明六: 基本支出, 人员经费, 公用经费 ----------------------------------------------------------
+    case("N08-basic", "finance", 23, "基本支出2336.91", replace("2336.91", "2363.91"), [("FA301", E, 23)]),
+    case("N08-personnel", "finance", 23, "基本支出2336.91", replace("2152.26", "2125.26"), [("FA301", E, 23)]),
+    case("N08-public", "finance", 23, "公用经费184.65", replace("184.65", "148.65"), [("FA301", E, 23)]),
+    # --- FA-N09 说明七: 三公 预算, 决算, 完成率, items, shares, changes, “无三公” ---------------------------------
+    case("N09-budget", "finance", 23, "年初预算为0.95万元", replace("0.95", "0.59"), [("FA301", E, 23)]),
+    case("N09-word", "finance", 23, "支出决算数小于", replace("小于", "大于"), [("FA303", E, 23)]),
+    case("N09-rate", "planning", 25, "完成预算的 13.68%，其中", replace("13.68%", "31.68%"), [("FA302", E, 25)]),
+    case("N09-item-rate", "planning", 25, "出决算为 0.39万元，完成预算的", replace("13.68%", "31.68%"),
+         [("FA302", E, 25)]),
+    case("N09-share", "planning", 25, "占 0.00%；公务接待费支出决算 0.39", replace("占 0.00%", "占 10.00%"),
+         [("FA302", E, 25)]),
+    # “无三公经费支出” beside a 三公 table with 0.39 spent
+    case("N09-none", "planning", 25, "“三公”经费财政拨款支出决算中",
+         replace("“三公”经费财政拨款支出决算中", "上海市普陀区规划和自然资源局2024年度无“三公”经费财政拨款支出。"),
+         [("FA307", E, 25)]),
+    # --- FA-N10 说明八/九: a fund's stated income and spending against its empty table ----------------------
+    case("N10-fund", "finance", 23, "2024年度无政府性基金",
+         replace("上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。",
+                 "政府性基金预算财政拨款收入10.00万元，支出10.00万元。"),
+         [("FA317", E, 23), ("FA317", E, 23)]),
+    # --- FA-N11 说明十一（一）机关运行经费 -------------------------------------------------------------------
+    case("N11-rate", "finance", 24, "机关运行经费支出184.65", replace("增长1.40%", "增长4.10%"), [("FA304", E, 24)]),
+    case("N11-word", "finance", 24, "机关运行经费支出184.65", replace("增长1.40%", "下降1.40%"), [("FA304", W, 24)]),
+    # 194.65: above the 公用经费合计 184.65, and 2.55 on 192.10 is not 1.40%
+    case("N11-amount", "finance", 24, "机关运行经费支出184.65", replace("184.65", "194.65"),
+         [("FA304", E, 24), ("FA308", E, 24)]),
+    # --- FA-N12 说明十一（二）政府采购 -----------------------------------------------------------------------
+    case("N12-parts", "finance", 24, "货物采购金额4.79", replace("4.79", "5.79"), [("FA309", E, 24)]),
+    # 4.80 + 0 + 246.47 = 251.27 against 251.25: within the printing of three parts
+    case("N12-rounding", "finance", 24, "货物采购金额4.79", replace("4.79", "4.80"), [("FA309", INFO, 24)]),
+    case("N12-reserved", "finance", 24, "本部门面向中小企业预留", replace("246.47", "300.00"), [("FA309", E, 24)]),
+    case("N12-small", "planning", 27, "225.10  万元，面向小微企业", replace("164.87", "264.87"), [("FA309", E, 27)]),
+    # 264.47 awarded within a 246.47 reservation, and 264.47 + 0 + 4.79 above the 251.25 total
+    case("N12-award", "finance", 24, "成交的，采购金额246.47", replace("246.47", "264.47"),
+         [("FA315", E, 24), ("FA315", W, 24)]),
+    case("N12-other", "finance", 24, "小企业供应商中标或成交的，采购金额4.79", replace("4.79", "40.79"),
+         [("FA315", E, 24)]),
+    # --- FA-N13 说明十一（三）国有资产 -----------------------------------------------------------------------
+    case("N13-year", "finance", 24, "截至2024年12月31日", replace("截至2024年", "截至2023年"), [("FA310", W, 24)]),
+    # --- FA-D05 template residue -------------------------------------------------------------------------------
+    case("D05-alternative", "finance", 21, "支出总计减少56.95", replace("减少56.95", "增加（减少）56.95"),
+         [("FA012", W, 21)]),
+    case("D05-instruction", "finance", 21, "本年支出合计2940.05", replace("其中：", "其中（不涉及的不列）："),
+         [("FA012", W, 21)]),
+    case("D05-placeholder", "finance", 23, "2024年度无政府性基金", replace("上海市普陀区财政局", "XX局"),
+         [("FA012", W, 23)]),
+    case("D05-zhichu-shouru", "finance", 23, "2024年度无政府性基金",
+         replace("上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。",
+                 "政府性基金预算财政拨款收入0.00万元，支出收入0.00万元。"),
+         [("FA012", W, 23)]),
+    # the template's instruction in place of the empty table's note: the note is missing, the instruction left
+    case("D05-table-note", "finance", 20, "注：上海市普陀区财政局无国有资本",
+         replace("注：上海市普陀区财政局无国有资本经营预算财政拨款支出，故本表无数据。",
+                 "无国有资本经营预算财政拨款支出的，仍保留该表格式，并在本表下方作下述说明"),
+         [("FA011", E, 20), ("FA012", W, 20)]),
+    # --- FA-D10 说明十 绩效 counts -----------------------------------------------------------------------------
+    case("D10-grades", "finance", 23, "“优”的项目4个", replace("“优”的项目4个", "“优”的项目3个"), [("FA311", W, 23)]),
+    case("D10-problems", "finance", 23, "发现问题0个", replace("发现问题0个", "发现问题2个"), [("FA311", W, 23)]),
+    case("D10-tracked", "finance", 23, "绩效跟踪评价的2024年度项目4个", replace("项目4个", "项目6个"),
+         [("FA311", W, 23)]),
+    # 5 self-evaluated: more than the 4 planned, and not the 4 graded
+    case("D10-self", "finance", 23, "平均得分", replace("项目4个", "项目5个"), [("FA311", W, 23), ("FA311", W, 23)]),
+    case("D10-grade-missing", "planning", 27, "“优”的项目39个", replace("“优”的项目39个", "“优”的项目"),
+         [("FA311", W, 27)]),
+    # --- FA-E01 years, FA-E02 the department's name ----------------------------------------------------------
+    case("E01-title", "finance", 21, "第三部分上海市普陀区财政局2024年度", replace("2024", "2023"), [("FA016", W, 21)]),
+    case("E02-prose", "finance", 23, "2024年度无政府性基金", replace("财政局", "财务局"), [("FA014", W, 23)]),
+    case("E02-title", "finance", 21, "第三部分上海市普陀区财政局", replace("上海市普陀区财政局", "上海市财政局"),
+         [("FA016", W, 21)]),
+    # --- FA-E05 number form -----------------------------------------------------------------------------------
+    case("E05-yuan", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("支出决算为10.00万元", "支出决算为10.00元"),
+         [("FA018", W, 22)]),
+    case("E05-no-unit", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("支出决算为10.00万元", "支出决算为10.00"),
+         [("FA018", W, 22)]),
+    # --- FA-E07 a 科目 name the table does not print ---------------------------------------------------------
+    case("E07-subject", "finance", 22, "（款）信息化建设", replace("信息化建设", "财政信息化建设"), [("FA306", W, 22)]),
+]
+# fmt: on
+
+
+@needs_corpus
+@pytest.mark.parametrize(("doc", "page", "match", "change", "expected", "hits"), CASES)
+def test_one_defect_adds_its_finding_at_its_page(doc, page, match, change, expected, hits):
+    changed = variant(source(doc), page, match, change, hits=hits)
+    assert added_findings(doc, changed) == sorted(expected)
+
+
+@needs_corpus
+@pytest.mark.parametrize("doc", ["finance", "planning"])
+def test_the_unchanged_document_adds_nothing(doc):
+    assert added_findings(doc, source(doc)) == []
