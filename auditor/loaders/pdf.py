@@ -14,6 +14,7 @@ import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -72,6 +73,8 @@ class _Glyphs(NamedTuple):
     right: list[float]
     bottom: list[float]
     top: list[float]
+    #: each character's index on its PDFium text page (None for glyphs of no text page, e.g. OCR)
+    index: list[int] | None = None
 
     @classmethod
     def of(cls, chars: list[_Char]) -> _Glyphs:
@@ -118,7 +121,8 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     base = boxes.ctypes.data
     page = ctypes.cast(raw, ctypes.c_void_p).value
     get_box = _loose_char_box(pdfium_c)
-    found = np.fromiter((get_box(page, i, base + 16 * n) for n, i in enumerate(keep)), dtype=bool, count=len(keep))
+    n = len(keep)
+    found = np.fromiter(map(get_box, repeat(page, n), keep, range(base, base + 16 * n, 16)), dtype=bool, count=n)
     boxes = boxes.astype(np.float64)
     left, right = boxes[:, 0], boxes[:, 2]
     top, bottom = np.maximum(boxes[:, 1], boxes[:, 3]), np.minimum(boxes[:, 1], boxes[:, 3])
@@ -127,8 +131,11 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
         cx, cy = (left + right) / 2, (top + bottom) / 2
         found &= (x0 <= cx) & (cx <= x1) & (y0 <= cy) & (cy <= y1)
     chosen = np.flatnonzero(found)
-    chars = [text[keep[n]] for n in chosen.tolist()]
-    return _Glyphs(chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist())
+    index = [keep[n] for n in chosen.tolist()]
+    chars = [text[i] for i in index]
+    return _Glyphs(
+        chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist(), index
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -283,54 +290,70 @@ def _wide(ch: str) -> bool:
 
 def page_lines(textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None) -> list[Line]:
     """The located lines of one page, in reading order (top to bottom): only what prints, i.e. what
-    lies on the page (`bounds`, the crop box) and inside the clip of its text (``_clipped_away``)."""
-    lines = _located_lines(_page_glyphs(textpage, bounds), page_no)
-    kept = [ln for ln in lines if not _clipped_away(textpage, ln)]
+    lies on the page (`bounds`, the crop box) and inside the clip of its text (``_Clips``)."""
+    firsts: list[int] = []  # the text-page index of each line's first character
+    lines = _located_lines(_page_glyphs(textpage, bounds), page_no, firsts=firsts)
+    clipped = _Clips(textpage)
+    kept = [ln for ln, first in zip(lines, firsts) if not clipped(ln, first)]
     if len(kept) == len(lines):
         return lines
     return [replace(ln, line=n) for n, ln in enumerate(kept, start=1)]
 
 
-def _clipped_away(textpage, line: Line) -> bool:
-    """Whether the line's first character lies outside the clip path of its text object: an exporter
+class _Clips:
+    """Whether a line's first character lies outside the clip path of its text object: an exporter
     that lets a long cell run past the page's edge writes the run-over lines on both pages and clips
     them away on one (Commerce 2025 p.4 holds 22 such lines of p.3). Checked once per line (a line
-    is clipped whole); a clip whose extent cannot be read keeps the line."""
-    _, pdfium_c = _pdfium()
-    if not line.cell_x or line.bbox is None:
-        return False
-    c = _clip_api(pdfium_c)
-    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
-    half = max(1.0, (line.bbox[3] - line.bbox[1]) / 2)  # the nearest character within the line
-    index = c.char_at(raw, x, y, half, half)
-    if index < 0:
-        return False
-    obj = c.text_object(raw, index)
-    clip = c.clip_path(obj) if obj else None
-    if not clip:
-        return False
-    px, py = ctypes.c_float(), ctypes.c_float()
-    rx, ry = ctypes.addressof(px), ctypes.addressof(py)
-    left, bottom, right, top = -1e9, -1e9, 1e9, 1e9
-    for i in range(c.count_paths(clip)):
-        xs, ys = [], []
-        for j in range(c.count_segments(clip, i)):
-            seg = c.segment(clip, i, j)
-            if seg and c.point(seg, rx, ry):
-                xs.append(px.value)
-                ys.append(py.value)
-        if not xs:
-            continue
-        # the clip is the intersection of its paths; each path within its bounding box
-        left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
-    if right - left < 1 or top - bottom < 1:
-        return False  # nothing readable, or a degenerate clip: keep the text rather than guess
-    return not (left <= x <= right and bottom <= y <= top)
+    is clipped whole), at the line's first character (its index on the text page, known from the
+    line's building) and the line's middle; a clip whose extent cannot be read keeps the line. Each
+    text object's clip extent is read once per page."""
+
+    def __init__(self, textpage) -> None:
+        self._api = _clip_api(_pdfium()[1])
+        self._page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        self._extents: dict[int, tuple[float, float, float, float] | None] = {}
+
+    def __call__(self, line: Line, index: int) -> bool:
+        if not line.cell_x or line.bbox is None or index < 0:
+            return False
+        obj = self._api.text_object(self._page, index)
+        if not obj:
+            return False
+        extent = self._extents.get(obj, False)
+        if extent is False:
+            extent = self._extents[obj] = self._extent(obj)
+        if extent is None:
+            return False
+        left, bottom, right, top = extent
+        x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
+        return not (left <= x <= right and bottom <= y <= top)
+
+    def _extent(self, obj: int) -> tuple[float, float, float, float] | None:
+        """The bounding box of the object's clip (None: no clip, or nothing readable or degenerate)."""
+        c = self._api
+        clip = c.clip_path(obj)
+        if not clip:
+            return None
+        px, py = ctypes.c_float(), ctypes.c_float()
+        rx, ry = ctypes.addressof(px), ctypes.addressof(py)
+        left, bottom, right, top = -1e9, -1e9, 1e9, 1e9
+        for i in range(c.count_paths(clip)):
+            xs, ys = [], []
+            for j in range(c.count_segments(clip, i)):
+                seg = c.segment(clip, i, j)
+                if seg and c.point(seg, rx, ry):
+                    xs.append(px.value)
+                    ys.append(py.value)
+            if not xs:
+                continue
+            # the clip is the intersection of its paths; each path within its bounding box
+            left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
+        if right - left < 1 or top - bottom < 1:
+            return None  # nothing readable, or a degenerate clip: keep the text rather than guess
+        return left, bottom, right, top
 
 
 class _ClipApi(NamedTuple):
-    char_at: Callable[..., int]
     text_object: Callable[..., int | None]
     clip_path: Callable[..., int | None]
     count_paths: Callable[..., int]
@@ -344,13 +367,12 @@ def _clip_api(pdfium_c) -> _ClipApi:
     """The PDFium calls of the clip test through plain prototypes (handles as integers), made once:
     they run for every line, several per clip path, and pypdfium2's typed bindings check the
     pointer types of every argument on each call."""
-    vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+    vp, i = ctypes.c_void_p, ctypes.c_int
 
     def plain(name: str, restype, *argtypes):
         return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
 
     return _ClipApi(
-        plain("FPDFText_GetCharIndexAtPos", i, vp, d, d, d, d),
         plain("FPDFText_GetTextObject", vp, vp, i),
         plain("FPDFPageObj_GetClipPath", vp, vp),
         plain("FPDFClipPath_CountPaths", i, vp),
@@ -373,11 +395,21 @@ def lines_from_glyphs(
     return _located_lines(_Glyphs.of(chars), page_no, rules)
 
 
-def _located_lines(glyphs: _Glyphs, page_no: int, rules: list[tuple[float, float, float]] | tuple = ()) -> list[Line]:
+def _located_lines(
+    glyphs: _Glyphs,
+    page_no: int,
+    rules: list[tuple[float, float, float]] | tuple = (),
+    firsts: list[int] | None = None,
+) -> list[Line]:
+    """The glyphs' lines; with `firsts`, each line's first character's text-page index is appended
+    to it (the glyphs must come from a text page)."""
     ch, left, right = glyphs.ch, glyphs.left, glyphs.right
+    index = glyphs.index
     out: list[Line] = []
     for n, (bottom, top, members) in enumerate(_rows(glyphs.bottom, glyphs.top), start=1):
         members.sort(key=left.__getitem__)  # left to right (stable: ties keep their order by centre)
+        if firsts is not None:
+            firsts.append(index[members[0]])
         mid = (top + bottom) / 2
         xs = tuple(sorted(x for x, lo, hi in rules if lo <= mid <= hi)) if rules else ()
         cells, spans = _row_cells(

@@ -7,6 +7,7 @@ final-accounts tables are titled ``…决算表`` / ``…决算总表``. Budgets
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .. import lazyre
@@ -39,10 +40,18 @@ class Kind:
     page: int | None = None
 
 
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+_FULL_WIDTH_DIGIT = lazyre.compile("[０-９]")
+
+
+@functools.lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """Text as compared against titles: no spaces, no quotes, full-width digits folded."""
     text = _QUOTES.sub("", _SPACES.sub("", text))
-    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    # (translate walks every character through the table: only when there is a digit to fold)
+    return text.translate(_DIGITS) if _FULL_WIDTH_DIGIT.search(text) else text
 
 
 def _year_beside(lines, i: int) -> str | None:

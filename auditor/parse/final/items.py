@@ -40,9 +40,12 @@ def named_code(item: dict, rows: list[dict]) -> str | None:
 def resolve_codes(items: list[dict], frames: dict) -> list[dict]:
     """The items with ``code`` set where their names are the table's (new dicts; `items` is not changed)."""
     out = []
+    tables: dict[str, list[dict]] = {}  # each table's rows, read once (not once per item)
     for item in items:
         key = ITEM_TABLES.get(item.get("section") or "fa_n5")
-        frame = frames.get(key) if key else None
-        rows = frame.to_dict("records") if frame is not None and not frame.empty else []
+        rows = tables.get(key) if key else []
+        if rows is None:
+            frame = frames.get(key)
+            rows = tables[key] = frame.to_dict("records") if frame is not None and not frame.empty else []
         out.append({**item, "code": named_code(item, rows) if rows else None})
     return out

@@ -8,6 +8,7 @@ too, one column), which only layout text makes meaningful.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ _WIDTHS: dict[str, int] = {}
 _WORD = lazyre.compile(r"\S+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _width(text: str) -> int:
     """Display columns of `text`: 2 per east-Asian wide or full-width character, else 1."""
     if text.isascii():
@@ -77,12 +79,17 @@ def words(ln: Line) -> list[Word]:
     out: list[Word] = []
     if ln.cell_x and len(ln.cell_x) == len(ln.cells):
         for cell, (x0, x1) in zip(ln.cells, ln.cell_x):
-            spans = _spans(cell)
-            if not spans:
+            parts = cell.split()  # the words (str.split's whitespace is the pattern's \s)
+            if not parts:
+                continue
+            if len(parts) == 1 and len(parts[0]) == len(cell):  # one word filling its cell: the whole extent
+                total = _width(cell)
+                scale = (x1 - x0) / (total or 1)
+                out.append(Word(cell, x0 + 0 * scale, x0 + total * scale, ln))
                 continue
             total = _width(cell) or 1
             scale = (x1 - x0) / total
-            for text, a, b in spans:
+            for text, a, b in _spans(cell):
                 out.append(Word(text, x0 + a * scale, x0 + b * scale, ln))
         return out
     # text: the character offset, as pdftotext -layout sets every character (CJK too) in one column
