@@ -58,6 +58,21 @@ def replace(old: str, new: str, count: int = -1) -> Change:
     return change
 
 
+def in_cell(k: int, old: str, new: str) -> Change:
+    """A change replacing `old` by `new` in cell `k` of the line only (the same occurrence in its text)."""
+
+    def change(ln: Line) -> Line:
+        assert old in ln.cells[k], f"{old!r} not in cell {k} of {ln.cells!r}"
+        nth = sum(c.count(old) for c in ln.cells[:k])
+        at = -1
+        for _ in range(nth + 1):
+            at = ln.text.index(old, at + 1)
+        cells = (*ln.cells[:k], ln.cells[k].replace(old, new, 1), *ln.cells[k + 1 :])
+        return dataclasses.replace(ln, text=ln.text[:at] + new + ln.text[at + len(old) :], cells=cells)
+
+    return change
+
+
 def drop(ln: Line) -> None:
     """A change removing the line."""
     return None

@@ -13,7 +13,17 @@ from pandas.testing import assert_frame_equal
 import auditor
 from auditor.errors import LoadError
 from auditor.export import budget_table_text, budget_to_dict, budget_to_json, write_workbook
-from auditor.model import FA_NINE_TABLES, NINE_TABLES, TABLE_KEYS, Budget, table_keys, Meta, Section, TableInfo, frame_from_records
+from auditor.model import (
+    FA_NINE_TABLES,
+    NINE_TABLES,
+    TABLE_KEYS,
+    Budget,
+    Meta,
+    Section,
+    TableInfo,
+    frame_from_records,
+    table_keys,
+)
 
 
 def _budget() -> Budget:

@@ -1,5 +1,5 @@
-"""部门决算 (final accounts) rules: the tables' arithmetic, the same figure across tables, and tables
-the loader could not read. They apply to final accounts only (``kinds="final"``); the tolerances are
+"""部门决算 (final accounts) rules: the tables' arithmetic and tables the loader could not read (the
+same figure across tables is :mod:`final_cross`'s). They apply to final accounts only (``kinds="final"``); the tolerances are
 those of :mod:`auditor.finalkit`.
 """
 
@@ -9,7 +9,6 @@ from auditor import hookimpl, rule
 from auditor.finalkit import (
     TEMPLATE,
     loc,
-    same_figure,
     side_items,
     sum_finding,
     text_failures,
@@ -375,79 +374,6 @@ def fa_sangong_adds_up(budget, ctx):
 
 
 @rule(
-    "FA201",
-    name="fa-tables-agree",
-    title="同一数字在各决算表中一致：总表与收入/支出决算表、财政拨款总表与一般公共预算表、基本支出与人员/公用经费",
-    severity="error",
-    tags=["cross-table"],
-    reference=TEMPLATE,
-    kinds="final",
-    cases=[
-        {"name": "agree", "fires": 0, "budget": {"tables": {
-            "fa_summary": [{"side": "expenditure", "item": "一般公共服务支出", "amount": "10.00"},
-                           {"side": "expenditure", "item": "本年支出合计", "amount": "10.00"}],
-            "fa_expenditure": [{"code": None, "name": "合计", "total": "10.00"},
-                               {"code": "201", "name": "一般公共服务支出", "total": "10.00"}]}}},
-        {"name": "a 类 off by 0.01", "fires": 1, "budget": {"tables": {
-            "fa_summary": [{"side": "expenditure", "item": "社会保障和就业支出", "amount": "326.71"}],
-            "fa_expenditure": [{"code": "208", "name": "社会保障和就业支出", "total": "326.72"}]}}},
-    ],
-)  # fmt: skip
-@withheld_in_text
-def fa_tables_agree(budget, ctx):
-    summary_inc = side_items(budget, "fa_summary", "income")
-    summary_exp = side_items(budget, "fa_summary", "expenditure")
-    inc_total = next((r for r in records(budget, "fa_income") if r["code"] is None), None)
-    exp_rows = records(budget, "fa_expenditure")
-    exp_total = next((r for r in exp_rows if r["code"] is None), None)
-    if inc_total and "本年收入合计" in summary_inc:
-        r = summary_inc["本年收入合计"]
-        f = same_figure(
-            ctx,
-            "总表本年收入合计 vs 收入决算表合计",
-            r["amount"],
-            inc_total["total"],
-            **loc("fa_summary", r, "amount"),
-        )
-        if f:
-            yield f
-    if exp_total and "本年支出合计" in summary_exp:
-        r = summary_exp["本年支出合计"]
-        f = same_figure(
-            ctx,
-            "总表本年支出合计 vs 支出决算表合计",
-            r["amount"],
-            exp_total["total"],
-            **loc("fa_summary", r, "amount"),
-        )
-        if f:
-            yield f
-    classes = {r["name"]: r for r in exp_rows if isinstance(r["code"], str) and len(r["code"]) == 3}
-    for item, r in summary_exp.items():
-        if item in classes:
-            f = same_figure(ctx, f"总表“{item}” vs 支出决算表 {classes[item]['code']}", r["amount"], classes[item]["total"],
-                      **loc("fa_summary", r, "amount"))  # fmt: skip
-            if f:
-                yield f
-    gpb = records(budget, "fa_gpb_function")
-    gpb_classes = {r["name"]: r for r in gpb if isinstance(r["code"], str) and len(r["code"]) == 3}
-    for item, r in side_items(budget, "fa_fiscal_summary", "expenditure").items():
-        if item in gpb_classes:
-            f = same_figure(ctx, f"财政拨款总表“{item}”一般公共预算 vs 一般公共预算财政拨款支出决算表 {gpb_classes[item]['code']}",
-                      r["general_public"], gpb_classes[item]["total"], **loc("fa_fiscal_summary", r, "general_public"))  # fmt: skip
-            if f:
-                yield f
-    gpb_total = next((r for r in gpb if r["code"] is None), None)
-    eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r["code"] is None}
-    if gpb_total and "人员经费合计" in eco and "公用经费合计" in eco:
-        both = fen_or_zero(eco["人员经费合计"]["amount"]) + fen_or_zero(eco["公用经费合计"]["amount"])
-        f = same_figure(ctx, "一般公共预算基本支出合计 vs 人员经费合计 + 公用经费合计", gpb_total["basic"], both,
-                  **loc("fa_gpb_function", gpb_total, "basic"))  # fmt: skip
-        if f:
-            yield f
-
-
-@rule(
     "FA901",
     name="fa-table-unreadable",
     title="决算表有无法可靠读取的行（提取问题，非文件缺陷）",
@@ -488,6 +414,5 @@ def auditor_register_rules():
         fa_coded_tables_add_up,
         fa_economic_adds_up,
         fa_sangong_adds_up,
-        fa_tables_agree,
         fa_table_unreadable,
     ]

@@ -141,6 +141,17 @@ def parse_toc(doc: Document) -> tuple[list[dict], int]:
     return entries, end
 
 
+def _add_term(t, line: Line, terms: dict[str, Line]) -> bool:
+    """Record the 名词解释 term a `_TERM` match names, if it is one of :data:`TERMS`."""
+    if not t:
+        return False
+    term = t.group(2)
+    named = [name for name in TERMS if term.endswith(name) or term == name]
+    for name in named:
+        terms.setdefault(name, line)
+    return bool(named)
+
+
 def parse_structure(doc: Document) -> Structure:
     """Find the 目录, the four parts, the 说明 sections and the 名词解释 terms."""
     toc, body_start = parse_toc(doc)
@@ -164,13 +175,14 @@ def parse_structure(doc: Document) -> Structure:
                 part = key
             continue
         if part == "fa_part4" or (part is None and norm.startswith("名词解释")):
-            t = _TERM.match(norm)
-            if t:
-                term = t.group(2)
-                for name in TERMS:
-                    if term.endswith(name) or term == name:
-                        terms.setdefault(name, lines[i])
+            _add_term(_TERM.match(norm), lines[i], terms)
             continue
+        if part == "fa_part3" and "fa_n11" in sections:
+            # the terms after 说明十一 when the 第四部分 heading is left out (FA002 reports the part once,
+            # not each of its terms): a numbered definition ("一、财政拨款收入：指…")
+            t = _TERM.match(norm)
+            if t and norm[t.end() :].startswith("指") and _add_term(t, lines[i], terms):
+                continue
         h = _HEADING.match(norm)
         if h and not norm.endswith("。"):
             n = cn_number(h.group(1))

@@ -1,0 +1,294 @@
+"""One-defect variants of the corpus 决算 for the checks on its tables: presence and structure, the
+arithmetic within each of the nine tables, and the figures two tables share.
+
+Each case changes one located line of the finance bureau's or the planning bureau's PDF reading and
+states exactly what that adds to the document's own findings: (rule, severity, page). A figure that
+two tables print is reported at the first table's page, and its message names both pages (either
+print may be the wrong one); an identity that fails is reported at its total.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from corpus import needs_corpus
+from final_variants import added_findings, drop, in_cell, replace, source, variant
+
+from auditor import audit
+from auditor.parse import parse_document
+
+pytestmark = needs_corpus
+
+
+def with_cells(cells: list[str], xs: list[tuple[float, float]]):
+    """A change giving the line these cells at these x extents (figures written into an empty row)."""
+
+    def change(ln):
+        return dataclasses.replace(ln, text="  ".join(cells), cells=tuple(cells), cell_x=tuple(xs))
+
+    return change
+
+
+# the fund table's 合计 row (finance p.19) under its columns 年初, 本年收入, 本年支出 小计, 基本支出, 年末
+_FUND_X = [(233, 257), (368, 392), (430, 458), (480, 505), (530, 555), (650, 674)]
+
+F, P = "finance", "planning"
+CASES = [
+    # -- disclosure and structure --------------------------------------------------------------
+    pytest.param(F, 8, "收入决算表", drop, [("FA001", "error", None)], id="D01-table-removed"),
+    pytest.param(F, 25, "第四部分 名词解释", drop, [("FA002", "warning", None)], id="D01-part-removed"),
+    pytest.param(
+        F,
+        6,
+        "第二部分上海市普陀区财政局",
+        replace("普陀区", ""),
+        [("FA016", "warning", 6)],
+        id="D03-title-without-district",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        21,
+        "第三部分上海市普陀区财政局",
+        replace("2024", "2023"),
+        [("FA016", "warning", 21)],
+        id="D03-title-of-another-year",
+    ),  # fmt: skip
+    pytest.param(
+        F, 20, "注：上海市普陀区财政局无国有资本经营", drop, [("FA011", "error", 20)], id="D04-empty-table-without-note"
+    ),  # fmt: skip
+    pytest.param(F, 15, "行政单位医疗", drop, [("FA003", "warning", 15)], id="D06-class-without-items"),
+    pytest.param(
+        F, 16, "津贴补贴", replace("津贴补贴", "津贴"), [("FA003", "warning", 16)], id="D06-economic-row-renamed"
+    ),  # fmt: skip
+    # -- arithmetic within a table ---------------------------------------------------------------
+    # 收入支出决算总表: 本年收入合计 = Σ income; 本年支出合计 = Σ 类 (and 总表 类 = 支出决算表 类); the 总计
+    pytest.param(
+        F,
+        6,
+        "八、其他收入",
+        in_cell(1, "6.20", "6.30"),
+        [("FA101", "error", 6), ("FA201", "error", 6), ("FA301", "error", 21)],
+        id="A01-income-line",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        6,
+        "一、一般公共服务支出",
+        in_cell(3, "2,106.66", "2,107.66"),
+        [("FA101", "error", 6), ("FA201", "error", 6)],
+        id="A01-class-line",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        7,
+        "总计",
+        in_cell(1, "2,995.39", "2,995.93"),
+        [("FA101", "error", 7), ("FA101", "error", 7), ("FA301", "error", 21)],
+        id="A01-income-grand-total",
+    ),  # fmt: skip
+    pytest.param(
+        F, 7, "年初结转和结余", in_cell(1, "49.14", "49.41"), [("FA101", "error", 7)], id="A01-opening-balance"
+    ),  # fmt: skip
+    pytest.param(
+        F, 7, "年末结转和结余", in_cell(3, "55.34", "55.43"), [("FA101", "error", 7)], id="A01-closing-balance"
+    ),
+    # 收入决算表 and 支出决算表: a row's 合计 = its columns; 类 = Σ款 = Σ项
+    pytest.param(
+        F,
+        8,
+        "01 行政运行",
+        in_cell(3, "1,511.90", "1,512.90"),
+        [("FA103", "error", 8), ("FA103", "error", 8)],
+        id="A02-row-total",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        8,
+        "07 信息化建设",
+        replace("135.25", "153.25"),
+        [("FA103", "error", 8), ("FA103", "error", 8)],
+        id="A02-item-in-every-column",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        10,
+        "07 信息化建设",
+        in_cell(3, "135.25", "153.25"),
+        [("FA103", "error", 10), ("FA103", "error", 10)],
+        id="A03-row-total",
+    ),  # fmt: skip
+    # 财政拨款收入支出决算总表: each row's 合计 = its funds; the columns; 年初 = its three parts
+    pytest.param(
+        F,
+        12,
+        "八、社会保障和就业支出",
+        in_cell(1, "326.71", "326.17"),
+        [("FA102", "error", 12), ("FA102", "error", 13)],
+        id="A04-row-total",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        13,
+        "年初财政拨款结转和结余",
+        in_cell(1, "21.63", "12.63"),
+        [("FA102", "error", 13), ("FA102", "error", 13)],
+        id="A04-opening-balance",
+    ),  # fmt: skip
+    # 一般公共预算财政拨款支出决算表: 合计 = 基本 + 项目; 合计行 = Σ类
+    pytest.param(
+        F,
+        15,
+        "2,940.05 2,336.91",
+        in_cell(2, "603.14", "630.14"),
+        [("FA103", "error", 15), ("FA103", "error", 15)],
+        id="A05-total-row",
+    ),  # fmt: skip
+    # 基本支出决算表: 类 = Σ款; 公用经费合计 = 302 + 310 (and = GPB 基本 − 人员经费, 说明六, 机关运行经费)
+    pytest.param(F, 16, "津贴补贴", in_cell(2, "1,238.58", "1,283.58"), [("FA104", "error", 16)], id="A06-class"),
+    pytest.param(
+        F,
+        17,
+        "公用经费合计",
+        in_cell(3, "184.65", "148.65"),
+        [("FA104", "error", 17), ("FA201", "error", 15), ("FA301", "error", 23), ("FA308", "error", 24)],
+        id="A06-public-total",
+    ),  # fmt: skip
+    # 三公 table, 预算数 and 决算数 each: 合计 = 出国 + 车 + 接待; 车 = 购置 + 运行 (说明七 repeats them)
+    pytest.param(
+        P,
+        17,
+        "2.85",
+        in_cell(5, "0.00", "0.20"),
+        [("FA105", "error", 17), ("FA105", "error", 17), ("FA301", "error", 25), ("FA301", "error", 25)],
+        id="A07-vehicle-subtotal-final",
+    ),  # fmt: skip
+    pytest.param(
+        P,
+        17,
+        "2.85",
+        in_cell(0, "2.85", "3.85"),
+        [("FA105", "error", 17), ("FA301", "error", 25)],
+        id="A07-total-budget",
+    ),  # fmt: skip
+    # fund tables: 年初 + 本年收入 − 本年支出 = 年末; a table with figures keeps no "本表无数据" note, and
+    # the 财政拨款总表 and 说明八 that say the fund spent nothing now disagree with it
+    pytest.param(
+        F,
+        19,
+        "合计",
+        with_cells(["合计", "1.00", "5.00", "3.00", "3.00", "2.00"], _FUND_X),
+        [("FA011", "error", 19), ("FA103", "error", 19), ("FA201", "error", 13), ("FA317", "error", 23)],
+        id="A08-fund-carry-over",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        19,
+        "合计",
+        with_cells(["合计", "1.00", "5.00", "3.00", "3.00", "3.00"], _FUND_X),
+        [("FA011", "error", 19), ("FA201", "error", 13), ("FA317", "error", 23)],
+        id="X09-fund-figures-where-none-are-stated",
+    ),  # fmt: skip
+    # -- cross-table ------------------------------------------------------------------------------
+    pytest.param(
+        F,
+        8,
+        "2,946.25",
+        replace("2,946.25", "2,964.25"),
+        [("FA103", "error", 8), ("FA103", "error", 8), ("FA201", "error", 6)],
+        id="X01-income-total",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        8,
+        "2,946.25",
+        in_cell(5, "6.20", "6.02"),
+        [("FA103", "error", 8), ("FA103", "error", 8), ("FA201", "error", 6)],
+        id="X01-other-income",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        10,
+        "08 财政委托业务支出",
+        replace("449.52", "494.52"),
+        [("FA103", "error", 10), ("FA103", "error", 10)],
+        id="X02-expenditure-item",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        12,
+        "一 一般公共预算财政拨款",
+        replace("2,940.05", "2,904.05"),
+        [("FA102", "error", 13), ("FA201", "error", 6)],
+        id="X03-appropriation",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        13,
+        "十九、住房保障支出",
+        replace("445.69", "454.69"),
+        [("FA102", "error", 13), ("FA102", "error", 13), ("FA201", "error", 13)],
+        id="X04-general-budget-class",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        10,
+        "08 财政委托业务支出",
+        replace("449.52", "409.52"),
+        [("FA103", "error", 10), ("FA103", "error", 10), ("FA205", "error", 15)],
+        id="X05-general-budget-above-all-funds",
+    ),  # fmt: skip
+    pytest.param(
+        P,
+        16,
+        "31013",
+        in_cell(2, "0.00", "0.50"),
+        [("FA104", "error", 16), ("FA202", "error", 16)],
+        id="X07-vehicle-purchase-above-sangong",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        16,
+        "机关事业单位基本养老保险缴",
+        in_cell(3, "160.75", "160.57"),
+        [("FA104", "error", 16), ("FA203", "info", 16)],
+        id="X08-function-economic-mirror",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        24,
+        "机关运行经费支出184.65万元",
+        replace("184.65", "194.65"),
+        [("FA304", "error", 24), ("FA308", "error", 24)],
+        id="X10-operating-above-public",
+    ),  # fmt: skip
+    pytest.param(P, 26, "公务用车保有量为", replace("为 0辆", "为 2辆"), [("FA204", "warning", 28)], id="X11-fleet"),
+    pytest.param(
+        F,
+        15,
+        "卫生健康支出",
+        replace("卫生健康支出", "医疗卫生与计划生育支出"),
+        [("FA306", "warning", 15), ("SN002", "warning", 15)],
+        id="X12-superseded-class-name",
+    ),  # fmt: skip
+    pytest.param(
+        F,
+        24,
+        "截至2024年12月31日",
+        replace("2024年12月31日", "2023年12月31日"),
+        [("FA310", "warning", 24)],
+        id="N13-assets-cut-off",
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize(("doc", "page", "match", "change", "added"), CASES)
+def test_one_defect_adds_exactly_its_findings(doc, page, match, change, added):
+    assert added_findings(doc, variant(source(doc), page, match, change)) == added
+
+
+def test_a_figure_two_tables_print_names_both_pages():
+    b = parse_document(variant(source(F), 8, "2,946.25", in_cell(5, "6.20", "6.02")))
+    (f,) = [f for f in audit(b).findings if f.rule == "FA201" and "其他收入" in f.message]
+    assert f.message == "总表“其他收入” vs 收入决算表合计行其他收入（第6页与第8页）：6.20万元 与 6.02万元 不一致"
+    assert (f.location.table, f.location.page, f.expected, f.actual) == ("fa_summary", 6, "60200.00", "62000.00")
