@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
+from .model import FA_NINE_TABLES
 from .money import tolerance
 from .parse.final.economic_names import ROW_NAMES
 from .parse.final.items import item_name
-from .rulekit import decimals_of, fen_or_zero, is_missing, records, row_location, show, yuan
+from .rulekit import decimals_of, fen_or_zero, first_fact, is_missing, memo, records, row_location, show, yuan
 from .rules import RuleContext
 
 TEMPLATE = {
@@ -243,3 +244,110 @@ def resolve_item(item: dict, rows: list[dict], amount: str = "total") -> tuple[d
     same = [r for r in coded if len(r["code"]) == 7 and r["code"].startswith(cls["code"])
             and fen_or_zero(r.get(amount)) == int(item["final"])]  # fmt: skip
     return (same[0], False) if len(same) == 1 else (None, False)
+
+
+# --- the table figures the 情况说明 repeats --------------------------------------------------------
+
+_INCOME = {
+    "财政拨款收入": ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入"),
+    "上级补助收入": ("上级补助收入",),
+    "事业收入": ("事业收入",),
+    "经营收入": ("经营收入",),
+    "附属单位上缴收入": ("附属单位上缴收入",),
+    "其他收入": ("其他收入",),
+}
+_EXPENDITURE = {
+    "基本支出": "basic",
+    "项目支出": "project",
+    "上缴上级支出": "remit_superior",
+    "经营支出": "operating",
+    "对附属单位补助支出": "subsidy_affiliated",
+}
+_SANGONG = {"outbound": "因公出国（境）费", "vehicle_total": "公务用车购置及运行（维护）费", "reception": "公务接待费"}
+
+
+def _total(rows: list[dict], column: str):
+    row = next((r for r in rows if r.get("code") is None and str(r.get("name") or "").startswith("合计")), None)
+    return None if row is None else row.get(column)
+
+
+_TABLE_OF = {title: key for key, title in FA_NINE_TABLES.items()}
+
+
+def table_figures(budget) -> dict[str, tuple[str, int | None]]:
+    """fact key -> (where the figure is in the tables, its fen) for every stated amount with a table twin."""
+    return memo(budget, "fa:table-figures", _figures)
+
+
+def source_table(where: str) -> str:
+    """The table key of a figure's place (`收入支出决算总表 总计` -> `fa_summary`)."""
+    title = where.split(" ", 1)[0]
+    return _TABLE_OF.get(title) or next((k for t, k in _TABLE_OF.items() if t.endswith(title)), "")
+
+
+def _figures(budget) -> dict[str, tuple[str, int | None]]:
+    out: dict[str, tuple[str, int | None]] = {}
+    inc = side_items(budget, "fa_summary", "income")
+    exp = side_items(budget, "fa_summary", "expenditure")
+    if "总计" in inc:
+        out["total"] = ("收入支出决算总表 总计", inc["总计"]["amount"])
+    if "本年收入合计" in inc:
+        out["income_total"] = ("收入支出决算总表 本年收入合计", inc["本年收入合计"]["amount"])
+        for name, items in _INCOME.items():
+            if any(i in inc for i in items):
+                out[f"income:{name}"] = (
+                    f"收入支出决算总表 {name}",
+                    sum(fen_or_zero(inc[i]["amount"]) for i in items if i in inc),
+                )
+    if "本年支出合计" in exp:
+        out["expenditure_total"] = ("收入支出决算总表 本年支出合计", exp["本年支出合计"]["amount"])
+    spending = records(budget, "fa_expenditure")
+    for name, col in _EXPENDITURE.items():
+        value = _total(spending, col)
+        if spending and value is not None or (spending and _total(spending, "total") is not None):
+            out[f"expenditure:{name}"] = (f"支出决算表 合计行 {name}", value)
+    fiscal = side_items(budget, "fa_fiscal_summary", "income")
+    if "总计" in fiscal:
+        out["fiscal_total"] = ("财政拨款收入支出决算总表 总计", fiscal["总计"]["total"])
+    gpb = records(budget, "fa_gpb_function")
+    if _total(gpb, "total") is not None:
+        for key in ("gpb_total", "gpb_structure_total", "gpb_final"):
+            out[key] = ("一般公共预算财政拨款支出决算表 合计", _total(gpb, "total"))
+        out["basic_total"] = ("一般公共预算财政拨款支出决算表 合计 基本支出", _total(gpb, "basic"))
+    for r in gpb:
+        code = r.get("code")
+        if isinstance(code, str) and len(code) == 3:
+            where = (f"一般公共预算财政拨款支出决算表 {code} {r['name']}", r["total"])
+            out[f"gpb_class:{r['name']}"] = where
+            if str(r["name"]).endswith("支出"):  # the template's 1.“一般公共服务”X万元 names it without 支出
+                out.setdefault(f"gpb_class:{str(r['name']).removesuffix('支出')}", where)
+    eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r.get("code") is None}
+    for key, name in (("personnel", "人员经费合计"), ("public", "公用经费合计")):
+        if name in eco:
+            out[key] = (f"一般公共预算财政拨款基本支出决算表 {name}", eco[name]["amount"])
+    stages = {r["stage"]: r for r in records(budget, "fa_sangong")}
+    if "budget" in stages:
+        out["sangong_budget"] = ("“三公”经费支出决算表 预算数 合计", stages["budget"]["total"])
+    if "final" in stages:
+        out["sangong_final"] = ("“三公”经费支出决算表 决算数 合计", stages["final"]["total"])
+        for item, name in _SANGONG.items():
+            out[f"sangong:{item}"] = (f"“三公”经费支出决算表 决算数 {name}", stages["final"][item])
+            out[f"sangong_detail:{item}"] = out[f"sangong:{item}"]  # 七（二）prints them again
+    return out
+
+
+def stated_or_table(budget, ctx, key: str) -> list[tuple[int, int]]:
+    """(fen, uncertainty) of a figure the 说明 relates: as stated, then its table twin when that differs.
+
+    A share or rate of a misprinted amount is judged against the table figure too, since FA301
+    already reports the amount: one defect, one finding. Empty when neither is known.
+    """
+    out = []
+    fact = first_fact(budget, key)
+    if fact is not None and not is_missing(fact.get("amount")):
+        out.append((int(fact["amount"]), half_step(str(fact["value"]))))
+    where = table_figures(budget).get(key)
+    if where is not None and not is_missing(where[1]) and not unreliable(budget, ctx, source_table(where[0])):
+        if not out or out[0][0] != int(where[1]):
+            out.append((int(where[1]), half_step("0.00")))
+    return out

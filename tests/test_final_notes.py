@@ -163,8 +163,8 @@ def test_planning_economic_names_wrapped_around_a_bare_code_line():
     [
         # 说明一: 收入支出总计 ≠ 总表 总计
         (21, "收入支出总计2995.39万元", "收入支出总计2995.93万元", [("FA301", "error", 21, 4)]),
-        # 说明二: 其他收入 printed with one decimal, changed
-        (21, "收入6.2万元", "收入6.5万元", [("FA301", "error", 21, 9), ("FA302", "warning", 21, 9)]),
+        # 说明二: 其他收入 printed with one decimal, changed (its 0.21% is still the table's 6.20 of the total)
+        (21, "收入6.2万元", "收入6.5万元", [("FA301", "error", 21, 9)]),
         # 说明三: a share
         (21, "603.14万元，占20.51%", "603.14万元，占25.51%", [("FA302", "error", 21, 12)]),
         # 说明五（三）: 完成率

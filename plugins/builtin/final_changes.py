@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, at, half_step, pct, rate_check, wan
+from auditor.finalkit import NOTES, at, half_step, pct, rate_check, stated_or_table, wan
 from auditor.money import parse_decimal
 from auditor.rulekit import decimals_of, fact_records, first_fact, is_missing, records, yuan
 
@@ -119,7 +119,8 @@ def _changes(budget):
     description=(
         "The prior year is this year's figure minus the change (增加) or plus it (减少); the stated rate "
         "is checked against Δ / prior within the printing of both figures (a warning within 0.05 points, "
-        "else an error). A rate against a zero prior year, a 增加 stated as 下降 (or the reverse) and a rate "
+        "else an error); a rate right against the table figure of a misprinted this-year amount passes (FA301 "
+        "reports the amount). A rate against a zero prior year, a 增加 stated as 下降 (or the reverse) and a rate "
         "printed without % are warnings."
     ),
     cases=[
@@ -139,10 +140,15 @@ def _changes(budget):
             {"key": "operating_expenses", "value": "10.00", "unit": "万元"},
             {"key": "operating_expenses_change", "value": "10.00", "unit": "万元", "direction": "增加", "reason": "x"},
             {"key": "operating_expenses_change_pct", "value": "100.00", "unit": "%", "direction": "增长"}]}},
+        {"name": "a misprinted total: the rate is the table total's (FA301 reports the total)", "fires": 0, "budget": {
+            "tables": {"fa_summary": [{"side": "income", "item": "总计", "amount": "2995.39"}]},
+            "facts": [{"key": "total", "value": "2959.39", "unit": "万元"},
+                      {"key": "total_change", "value": "56.95", "unit": "万元", "direction": "减少", "reason": "x"},
+                      {"key": "total_change_pct", "value": "1.87", "unit": "%", "direction": "下降"}]}},
     ],
 )  # fmt: skip
 def fa_change_on_last_year(budget, ctx):
-    for key, current, change, rate in _changes(budget):
+    for key, _, change, rate in _changes(budget):
         label = _LABELS[key]
         word = change.get("direction")
         if rate is None or word not in (*_RISE, *_FALL):
@@ -155,27 +161,36 @@ def fa_change_on_last_year(budget, ctx):
         if rate.get("unit") != "%":
             yield ctx.finding(f"情况说明{label}：增减率 {rate['value']} 缺少百分号", severity="warning",
                               expected=f"{rate['value']}%", actual=rate["value"], **where)  # fmt: skip
-        if current is None or is_missing(current.get("amount")) or is_missing(change.get("amount")):
+        if is_missing(change.get("amount")):
             continue
-        cur, delta = int(current["amount"]), int(change["amount"])
-        prior = cur - delta if word in _RISE else cur + delta
-        h = half_step(str(current["value"])) + half_step(str(change["value"]))
         printed = str(rate["value"])
         stated = parse_decimal(printed) if isinstance(rate.get("value"), str) else None
         if stated is None:
             continue  # no printed rate to check (an export may carry anything here)
-        if prior <= 0 or prior - h <= 0:
+        # this year's figure as stated, else its table twin (a misprinted figure is FA301's finding)
+        checks = [_rate_on(stated, printed, change, word, cur, h) for cur, h in stated_or_table(budget, ctx, key)]
+        if not checks or any(c is None for c in checks):
+            continue
+        delta, prior, severity, exact = checks[0]
+        if exact is None:
             yield ctx.finding(f"情况说明{label}：上年数为 {wan(max(prior, 0))}，增减率无意义，文中却写 {printed}%",
                               severity="warning", expected=None, actual=printed, **where)  # fmt: skip
-            continue
-        severity, exact = rate_check(
-            stated, decimals_of(printed), delta, half_step(str(change["value"])), prior, h
-        )
-        if severity:
+        else:
             yield ctx.finding(
                 f"情况说明{label}：{word} {wan(delta)}，上年 {wan(prior)}，增减率应为 {pct(exact)}，文中为 {printed}%",
                 severity=severity, expected=str(exact.quantize(Decimal("0.01"))), actual=printed, **where,
             )  # fmt: skip
+
+
+def _rate_on(stated: Decimal, printed: str, change: dict, word: str, cur: int, h_cur: int):
+    """None when the stated rate of `change` on this year's `cur` passes, else (Δ, prior, severity, rate)."""
+    delta = int(change["amount"])
+    prior = cur - delta if word in _RISE else cur + delta
+    h = h_cur + half_step(str(change["value"]))
+    if prior <= 0 or prior - h <= 0:
+        return delta, prior, "warning", None  # a rate against a zero prior year is undefined
+    severity, exact = rate_check(stated, decimals_of(printed), delta, half_step(str(change["value"])), prior, h)
+    return None if severity is None else (delta, prior, severity, exact)
 
 
 @rule(

@@ -12,97 +12,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import hookimpl, rule
-from auditor.finalkit import CENT, NOTES, half_step, pct, rate_check, side_items, unreliable, wan
-from auditor.model import FA_NINE_TABLES
+from auditor.finalkit import (
+    CENT,
+    NOTES,
+    half_step,
+    item_section,
+    pct,
+    rate_check,
+    resolve_item,
+    source_table,
+    stated_or_table,
+    table_figures,
+    unreliable,
+    wan,
+)
 from auditor.money import parse_decimal
-from auditor.rulekit import decimals_of, fact_records, fen_or_zero, first_fact, is_missing, memo, records, yuan
-
-_INCOME = {
-    "财政拨款收入": ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入"),
-    "上级补助收入": ("上级补助收入",),
-    "事业收入": ("事业收入",),
-    "经营收入": ("经营收入",),
-    "附属单位上缴收入": ("附属单位上缴收入",),
-    "其他收入": ("其他收入",),
-}
-_EXPENDITURE = {
-    "基本支出": "basic",
-    "项目支出": "project",
-    "上缴上级支出": "remit_superior",
-    "经营支出": "operating",
-    "对附属单位补助支出": "subsidy_affiliated",
-}
-_SANGONG = {"outbound": "因公出国（境）费", "vehicle_total": "公务用车购置及运行（维护）费", "reception": "公务接待费"}
-
-
-def _total(rows: list[dict], column: str):
-    row = next((r for r in rows if r.get("code") is None and str(r.get("name") or "").startswith("合计")), None)
-    return None if row is None else row.get(column)
-
-
-_TABLE_OF = {title: key for key, title in FA_NINE_TABLES.items()}
-
-
-def table_figures(budget) -> dict[str, tuple[str, int | None]]:
-    """fact key -> (where the figure is in the tables, its fen) for every stated amount with a table twin."""
-    return memo(budget, "fa:table-figures", _figures)
-
-
-def source_table(where: str) -> str:
-    """The table key of a figure's place (`收入支出决算总表 总计` -> `fa_summary`)."""
-    title = where.split(" ", 1)[0]
-    return _TABLE_OF.get(title) or next((k for t, k in _TABLE_OF.items() if t.endswith(title)), "")
-
-
-def _figures(budget) -> dict[str, tuple[str, int | None]]:
-    out: dict[str, tuple[str, int | None]] = {}
-    inc = side_items(budget, "fa_summary", "income")
-    exp = side_items(budget, "fa_summary", "expenditure")
-    if "总计" in inc:
-        out["total"] = ("收入支出决算总表 总计", inc["总计"]["amount"])
-    if "本年收入合计" in inc:
-        out["income_total"] = ("收入支出决算总表 本年收入合计", inc["本年收入合计"]["amount"])
-        for name, items in _INCOME.items():
-            if any(i in inc for i in items):
-                out[f"income:{name}"] = (
-                    f"收入支出决算总表 {name}",
-                    sum(fen_or_zero(inc[i]["amount"]) for i in items if i in inc),
-                )
-    if "本年支出合计" in exp:
-        out["expenditure_total"] = ("收入支出决算总表 本年支出合计", exp["本年支出合计"]["amount"])
-    spending = records(budget, "fa_expenditure")
-    for name, col in _EXPENDITURE.items():
-        value = _total(spending, col)
-        if spending and value is not None or (spending and _total(spending, "total") is not None):
-            out[f"expenditure:{name}"] = (f"支出决算表 合计行 {name}", value)
-    fiscal = side_items(budget, "fa_fiscal_summary", "income")
-    if "总计" in fiscal:
-        out["fiscal_total"] = ("财政拨款收入支出决算总表 总计", fiscal["总计"]["total"])
-    gpb = records(budget, "fa_gpb_function")
-    if _total(gpb, "total") is not None:
-        for key in ("gpb_total", "gpb_structure_total", "gpb_final"):
-            out[key] = ("一般公共预算财政拨款支出决算表 合计", _total(gpb, "total"))
-        out["basic_total"] = ("一般公共预算财政拨款支出决算表 合计 基本支出", _total(gpb, "basic"))
-    for r in gpb:
-        code = r.get("code")
-        if isinstance(code, str) and len(code) == 3:
-            where = (f"一般公共预算财政拨款支出决算表 {code} {r['name']}", r["total"])
-            out[f"gpb_class:{r['name']}"] = where
-            if str(r["name"]).endswith("支出"):  # the template's 1.“一般公共服务”X万元 names it without 支出
-                out.setdefault(f"gpb_class:{str(r['name']).removesuffix('支出')}", where)
-    eco = {r["name"]: r for r in records(budget, "fa_gpb_basic_economic") if r.get("code") is None}
-    for key, name in (("personnel", "人员经费合计"), ("public", "公用经费合计")):
-        if name in eco:
-            out[key] = (f"一般公共预算财政拨款基本支出决算表 {name}", eco[name]["amount"])
-    stages = {r["stage"]: r for r in records(budget, "fa_sangong")}
-    if "budget" in stages:
-        out["sangong_budget"] = ("“三公”经费支出决算表 预算数 合计", stages["budget"]["total"])
-    if "final" in stages:
-        out["sangong_final"] = ("“三公”经费支出决算表 决算数 合计", stages["final"]["total"])
-        for item, name in _SANGONG.items():
-            out[f"sangong:{item}"] = (f"“三公”经费支出决算表 决算数 {name}", stages["final"][item])
-            out[f"sangong_detail:{item}"] = out[f"sangong:{item}"]  # 七（二）prints them again
-    return out
+from auditor.rulekit import decimals_of, fact_records, fen_or_zero, is_missing, records, yuan
 
 
 def _agrees(stated: int, printed: str, table: int) -> tuple[bool, str | None]:
@@ -158,50 +83,56 @@ def fa_notes_amounts(budget, ctx):
             )  # fmt: skip
 
 
-def _operand(budget, ctx, key: str) -> tuple[int, int] | None:
-    """(fen, uncertainty) of a stated figure, else of its table twin; None when neither is known."""
-    fact = first_fact(budget, key)
-    if fact is not None and not is_missing(fact.get("amount")):
-        return int(fact["amount"]), half_step(str(fact["value"]))
-    where = table_figures(budget).get(key)
-    if where is not None and not is_missing(where[1]) and not unreliable(budget, ctx, source_table(where[0])):
-        return int(where[1]), half_step("0.00")
-    return None
-
-
-def _sangong_budget(budget, ctx, item: str) -> tuple[int, int] | None:
+def _sangong_budget(budget, ctx, item: str) -> list[tuple[int, int]]:
     if unreliable(budget, ctx, "fa_sangong"):
-        return None
+        return []
     row = next((r for r in records(budget, "fa_sangong") if r["stage"] == "budget"), None)
     if row is None:
-        return None
-    return fen_or_zero(row[item]), half_step("0.00")
+        return []
+    return [(fen_or_zero(row[item]), half_step("0.00"))]
+
+
+def _item_rates(budget, ctx):
+    """(item, 决算 candidates, 年初预算, label) of each 五（三）item stating its own 完成率."""
+    rows = [] if unreliable(budget, ctx, "fa_gpb_function") else records(budget, "fa_gpb_function")
+    for item in records(budget, "fa_items"):
+        if is_missing(item.get("completion_rate")) or is_missing(item.get("budget")) or is_missing(item.get("final")):
+            continue
+        final = [(int(item["final"]), half_step(str(item.get("final_text") or "0.00")))]
+        row, _ = resolve_item(item, rows) if item_section(item) == "fa_n5" and rows else (None, False)
+        if row is not None and not is_missing(row.get("total")) and int(row["total"]) != final[0][0]:
+            final.append((int(row["total"]), half_step("0.00")))  # FA306 reports the misprinted 决算
+        name = item.get("xiang") or item.get("kuan") or item.get("lei")
+        fact = {"key": f"item:{item.get('number')}", "value": str(item["completion_rate"]),
+                "text": f"{item.get('number')}、{name}（项）完成年初预算的{item['completion_rate']}%",
+                "line": item.get("line"), "page": item.get("page")}  # fmt: skip
+        yield fact, final, [(int(item["budget"]), half_step(str(item.get("budget_text") or "0.00")))], "完成率"
 
 
 def _rates(budget, ctx):
-    """(fact, numerator, denominator, label) of every stated share and completion rate."""
+    """(fact, numerator candidates, denominator candidates, label) of every stated share and completion rate."""
     facts = budget.table("facts")
-    if facts.empty:
-        return
-    for fact in records(budget, "facts"):
-        key = str(fact["key"])
-        if key.startswith("share:") or key == "gpb_share":
-            num, den, label = fact.get("of"), fact.get("base"), "占比"
-        elif key.endswith("_rate") and key in ("gpb_rate", "sangong_rate"):
-            num, den, label = fact.get("of"), fact.get("base"), "完成率"
-        elif key.startswith("sangong_rate:"):
-            item = key.split(":", 1)[1]
-            a, b = _operand(budget, ctx, f"sangong:{item}"), _sangong_budget(budget, ctx, item)
-            if a is not None and b is not None:
-                yield fact, a, b, "完成率"
-            continue
-        else:
-            continue
-        if is_missing(num) or is_missing(den):
-            continue
-        a, b = _operand(budget, ctx, str(num)), _operand(budget, ctx, str(den))
-        if a is not None and b is not None:
-            yield fact, a, b, label
+    if not facts.empty:
+        for fact in records(budget, "facts"):
+            key = str(fact["key"])
+            if key.startswith("share:") or key == "gpb_share":
+                num, den, label = fact.get("of"), fact.get("base"), "占比"
+            elif key.endswith("_rate") and key in ("gpb_rate", "sangong_rate"):
+                num, den, label = fact.get("of"), fact.get("base"), "完成率"
+            elif key.startswith("sangong_rate:"):
+                item = key.split(":", 1)[1]
+                a, b = stated_or_table(budget, ctx, f"sangong:{item}"), _sangong_budget(budget, ctx, item)
+                if a and b:
+                    yield fact, a, b, "完成率"
+                continue
+            else:
+                continue
+            if is_missing(num) or is_missing(den):
+                continue
+            a, b = stated_or_table(budget, ctx, str(num)), stated_or_table(budget, ctx, str(den))
+            if a and b:
+                yield fact, a, b, label
+    yield from _item_rates(budget, ctx)
 
 
 @rule(
@@ -215,7 +146,9 @@ def _rates(budget, ctx):
     description=(
         "A share is the item over the total the sentence names; a 完成率 is 决算 over 年初预算. The stated "
         "percentage passes when it lies in the range the printed precision of both figures allows; just "
-        "outside it (within 0.05 points) is a warning. A rate of a zero base is undefined."
+        "outside it (within 0.05 points) is a warning. A rate of a zero base is undefined. Each 五（三）item's "
+        "own 完成率 is checked the same way. A rate that is right against the table figure of a misprinted "
+        "amount passes: the amount is FA301's (or FA306's) finding, so one defect gives one finding."
     ),
     cases=[
         {"name": "47.83% of 12.41 / 25.95 passes", "fires": 0, "budget": {"facts": [
@@ -232,19 +165,34 @@ def _rates(budget, ctx):
             {"key": "gpb_class:一般公共服务支出", "value": "2106.66", "unit": "万元"},
             {"key": "share:gpb_class:一般公共服务支出", "value": "71.73", "unit": "%", "base": "gpb_structure_total",
              "of": "gpb_class:一般公共服务支出"}]}},
+        {"name": "the share of a misprinted amount is the table's (FA301 reports the amount)", "fires": 0, "budget": {
+            "tables": {"fa_summary": [{"side": "income", "item": "本年收入合计", "amount": "2946.25"},
+                                      {"side": "income", "item": "其他收入", "amount": "6.20"}]},
+            "facts": [{"key": "income_total", "value": "2946.25", "unit": "万元"},
+                      {"key": "income:其他收入", "value": "6.50", "unit": "万元"},
+                      {"key": "share:income:其他收入", "value": "0.21", "unit": "%", "base": "income_total",
+                       "of": "income:其他收入"}]}},
+        {"name": "an item's 完成率", "fires": 0, "budget": {"tables": {"fa_items": [
+            {"number": 4, "xiang": "机关事业单位职业年金缴费支出", "budget": "226.25", "final": "225.12",
+             "budget_text": "226.25", "final_text": "225.12", "completion_rate": "99.50"}]}}},
+        {"name": "an item's 完成率 of other figures", "fires": 1, "budget": {"tables": {"fa_items": [
+            {"number": 4, "xiang": "机关事业单位职业年金缴费支出", "budget": "226.25", "final": "225.12",
+             "budget_text": "226.25", "final_text": "225.12", "completion_rate": "95.50"}]}}},
     ],
 )  # fmt: skip
 def fa_notes_rates(budget, ctx):
-    for fact, (a, ha), (b, hb), label in _rates(budget, ctx):
+    for fact, nums, dens, label in _rates(budget, ctx):
         printed = str(fact["value"])
         stated = parse_decimal(printed) if isinstance(fact.get("value"), str) else None
         if stated is None:
             continue  # no printed rate to check (an export may carry anything here)
-        severity, exact = rate_check(stated, decimals_of(printed), a, ha, b, hb)
-        if severity is None and exact is None and not a:
+        # the figures as stated first; a rate that recomputes from the table's twin of a misprinted
+        # figure is right (the figure's own finding is FA301's / FA306's)
+        checks = [((a, ha, b, hb), rate_check(stated, decimals_of(printed), a, ha, b, hb))
+                  for a, ha in nums for b, hb in dens]  # fmt: skip
+        if any(sev is None for _, (sev, _) in checks):
             continue
-        if severity is None:
-            continue
+        (a, _, b, _), (severity, exact) = checks[0]
         if exact is None:
             text = f"情况说明“{fact['text']}”：{label} {printed}% 的基数为 0，比率无意义"
         else:
