@@ -333,6 +333,8 @@ def _figures(budget) -> dict[str, tuple[str, int | None]]:
         for item, name in _SANGONG.items():
             out[f"sangong:{item}"] = (f"“三公”经费支出决算表 决算数 {name}", stages["final"][item])
             out[f"sangong_detail:{item}"] = out[f"sangong:{item}"]  # 七（二）prints them again
+        for item, name in (("vehicle_purchase", "公务用车购置费"), ("vehicle_operation", "公务用车运行维护费")):
+            out[f"sangong_detail:{item}"] = (f"“三公”经费支出决算表 决算数 {name}", stages["final"].get(item))
     return out
 
 

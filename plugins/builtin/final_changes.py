@@ -3,7 +3,8 @@
 - FA303: 决算数大于/小于/持平预算数 agrees with the 年初预算 and 决算 it compares (五（三）total and
   items, 三公).
 - FA304: a change on last year: 增加 goes with 增长, 减少 with 下降; the rate is Δ / (this year ∓ Δ)
-  within the printing of the figures; a rate against a zero prior year is undefined; the % sign.
+  within the printing of the figures; a rate against a zero prior year is undefined; the % sign; the
+  三公 items' changes add up to the total's.
 - FA305: a change on last year, or a 决算 that differs from its 预算, states its reason.
 - FA314: a change "on last year" compares with the year before the accounts year.
 """
@@ -19,14 +20,17 @@ from auditor.rulekit import decimals_of, fact_records, first_fact, is_missing, r
 
 _RISE, _FALL = ("增加",), ("减少",)
 _RATE_RISE, _RATE_FALL = ("增长", "上升"), ("下降", "降低")
-_BASES = ("total", "fiscal_total", "gpb_total", "sangong_final", "operating_expenses")
+_SANGONG_ITEMS = {"sangong:outbound": "因公出国（境）费", "sangong:vehicle_total": "公务用车购置及运行维护费",
+                  "sangong:reception": "公务接待费"}  # fmt: skip
 _LABELS = {
     "total": "收入支出总计",
     "fiscal_total": "财政拨款收入支出总计",
     "gpb_total": "一般公共预算财政拨款支出",
     "sangong_final": "“三公”经费财政拨款支出",
+    **{k: f"“三公”经费{v}支出" for k, v in _SANGONG_ITEMS.items()},
     "operating_expenses": "机关运行经费",
 }
+_BASES = tuple(_LABELS)
 
 
 def _comparisons(budget):
@@ -120,7 +124,7 @@ def _changes(budget):
         "The prior year is this year's figure minus the change (增加) or plus it (减少); the stated rate "
         "is checked against Δ / prior within the printing of both figures (a warning within 0.05 points, "
         "else an error); a rate right against the table figure of a misprinted this-year amount passes (FA301 "
-        "reports the amount). A rate against a zero prior year, a 增加 stated as 下降 (or the reverse) and a rate "
+        "reports the amount). The 三公 total's change is the sum of its three items' (七（一）其中：…). A rate against a zero prior year, a 增加 stated as 下降 (or the reverse) and a rate "
         "printed without % are warnings."
     ),
     cases=[
@@ -145,9 +149,20 @@ def _changes(budget):
             "facts": [{"key": "total", "value": "2959.39", "unit": "万元"},
                       {"key": "total_change", "value": "56.95", "unit": "万元", "direction": "减少", "reason": "x"},
                       {"key": "total_change_pct", "value": "1.87", "unit": "%", "direction": "下降"}]}},
+        {"name": "三公: the items' changes add up to the total's", "fires": 0, "budget": {"facts": [
+            {"key": "sangong_final_change", "value": "0.15", "unit": "万元", "direction": "减少", "reason": "x"},
+            {"key": "sangong:outbound_change", "value": "持平", "direction": "持平"},
+            {"key": "sangong:vehicle_total_change", "value": "持平", "direction": "持平"},
+            {"key": "sangong:reception_change", "value": "0.15", "unit": "万元", "direction": "减少", "reason": "x"}]}},
+        {"name": "三公: the items' changes do not add up", "fires": 1, "budget": {"facts": [
+            {"key": "sangong_final_change", "value": "0.15", "unit": "万元", "direction": "减少", "reason": "x"},
+            {"key": "sangong:outbound_change", "value": "持平", "direction": "持平"},
+            {"key": "sangong:vehicle_total_change", "value": "持平", "direction": "持平"},
+            {"key": "sangong:reception_change", "value": "0.51", "unit": "万元", "direction": "减少", "reason": "x"}]}},
     ],
 )  # fmt: skip
 def fa_change_on_last_year(budget, ctx):
+    yield from _sangong_change_parts(budget, ctx)
     for key, _, change, rate in _changes(budget):
         label = _LABELS[key]
         word = change.get("direction")
@@ -180,6 +195,33 @@ def fa_change_on_last_year(budget, ctx):
                 f"情况说明{label}：{word} {wan(delta)}，上年 {wan(prior)}，增减率应为 {pct(exact)}，文中为 {printed}%",
                 severity=severity, expected=str(exact.quantize(Decimal("0.01"))), actual=printed, **where,
             )  # fmt: skip
+
+
+def _sangong_change_parts(budget, ctx):
+    """The 三公 total's change on last year against the sum of its three items' changes."""
+    total = first_fact(budget, "sangong_final_change")
+    parts = [first_fact(budget, f"{k}_change") for k in _SANGONG_ITEMS]
+    if total is None or any(p is None for p in parts):
+        return
+    signed = [_signed(f) for f in (total, *parts)]
+    if any(v is None for v in signed):
+        return
+    slack = sum(half_step(str(f["value"])) for f in (total, *parts) if f.get("direction") != "持平")
+    if abs(signed[0] - sum(signed[1:])) > slack:
+        shown = "；".join(f"{_LABELS[k]}{p['value'] if p.get('direction') == '持平' else p['direction'] + p['value'] + '万元'}"
+                         for k, p in zip(_SANGONG_ITEMS, parts))  # fmt: skip
+        yield ctx.finding(
+            f"情况说明“三公”经费财政拨款支出{total['direction']} {total['value']}万元，而各项增减之和为 {wan(sum(signed[1:]))}（{shown}）",
+            expected=yuan(sum(signed[1:])), actual=yuan(signed[0]), **at(total),
+        )  # fmt: skip
+
+
+def _signed(change: dict) -> int | None:
+    if change.get("direction") == "持平":
+        return 0
+    if is_missing(change.get("amount")) or change.get("direction") not in (*_RISE, *_FALL):
+        return None
+    return int(change["amount"]) * (1 if change["direction"] in _RISE else -1)
 
 
 def _rate_on(stated: Decimal, printed: str, change: dict, word: str, cur: int, h_cur: int):

@@ -431,9 +431,13 @@ def fa_sangong_details(budget, ctx):
             continue
         missing = [what for key, what in keys.items() if first_fact(budget, f"sangong_count:{key}") is None]
         if missing:
+            # where 说明七（二）gives the item (its other counts, its amount), else the table's row
+            near = [f for key in keys if (f := first_fact(budget, f"sangong_count:{key}")) is not None]
+            near = near or fact_records(budget, f"sangong_detail:{column}")[-1:]
+            src = near[0] if near else final
             yield ctx.finding(f"{label}决算 {wan(final[column])}，说明七未列明{'、'.join(missing)}",
                               expected="、".join(missing), table="fa_sangong", row="final", column=column,
-                              line=final.get("line"), page=final.get("page"))  # fmt: skip
+                              line=src.get("line"), page=src.get("page"))  # fmt: skip
 
 
 _PROCUREMENT_LABELS = {

@@ -19,7 +19,8 @@ change on last year is stated. ``income_total`` and ``income:<source>`` (二, wi
 ``gpb_final`` / ``gpb_rate`` / ``gpb_comparison`` (五（三）), ``basic_total`` / ``personnel`` /
 ``public`` (六), ``sangong_budget`` / ``sangong_final`` / ``sangong_rate`` / ``sangong_comparison``,
 ``sangong:<item>`` and ``sangong_rate:<item>`` (items ``outbound``, ``vehicle_total``,
-``reception``), ``sangong_none`` (七), ``procurement:<part>`` (十一（二）: total, goods, works, services, sme_reserved,
+``reception``) with ``sangong:<item>_change`` / ``_change_pct``, ``sangong_detail:<item>`` (七（二）, also
+``vehicle_purchase`` / ``vehicle_operation``), ``sangong_none`` (七), ``procurement:<part>`` (十一（二）: total, goods, works, services, sme_reserved,
 small_reserved, sme_awarded, small_awarded, other_awarded), ``vehicles`` /
 ``vehicles:<category>`` / ``equipment_100w`` / ``assets_year`` (十一（三）) and ``perf:<count>`` (十).
 ``<fund>_none`` (“无…预算财政拨款收入和支出”) or ``<fund>_income`` / ``<fund>_expenditure`` (八
@@ -343,6 +344,35 @@ _SANGONG_COUNTS = {
 }
 
 
+#: 七（二）'s amount of each item (numbered 1、2、3、) and of the vehicles' purchase and operation
+_SANGONG_DETAILS = {
+    **{k: rf"(?:^|[。：:；;])\d[、.．]{p}(?:支出)?(?:决算)?(?:为)?{N}万元" for k, p in _SANGONG_ITEMS.items()},
+    "vehicle_purchase": rf"公务用车购置(?:支出|费)?(?:决算)?(?:为)?{N}万元",
+    "vehicle_operation": rf"公务用车运行(?:维护)?(?:支出|费)?(?:决算)?(?:为)?{N}万元",
+}
+
+
+def _sangong_item_changes(sink: Sink, t: Text, pos: int) -> None:
+    """七（一）'s change of each item on last year, after the total's: 其中：因公出国（境）费支出与上一年度持平；
+    …公务接待费支出决算减少0.15万元，下降27.78%. Read into ``sangong:<item>_change`` / ``_change_pct``."""
+    stop = t.text.find("（二）", pos)
+    stop = min(len(t.text), pos + 300) if stop == -1 else stop
+    for item, pat in _SANGONG_ITEMS.items():
+        m = re.compile(
+            rf"{pat}(?:支出)?(?:决算)?(?:数)?(?:(?:与|比|较)上一?年度?(?:相比)?)?{_C}?"
+            rf"(?:(增加|减少)了?{N}万元(?:{_C}?(增长|下降)(?:[（(][^）)]{{0,4}}[）)])?{N}(%|％)?)?|(持平))"
+        ).search(t.text, pos, stop)
+        if not m:
+            continue
+        key = f"sangong:{item}"
+        if m.group(6):
+            sink.add(t, f"{key}_change", m, 6, None, direction="持平")
+            continue
+        sink.add(t, f"{key}_change", m, 2, "万元", direction=m.group(1), reason=_reason_after(t.text, m.end(), 160))
+        if m.group(4):
+            sink.add(t, f"{key}_change_pct", m, 4, "%" if m.group(5) else None, direction=m.group(3), base=key)
+
+
 def _n7(sink: Sink, t: Text) -> None:
     text = t.text
     m = re.search(
@@ -367,13 +397,18 @@ def _n7(sink: Sink, t: Text) -> None:
     y = re.search(r"[“\"]三公[”\"]经费(?:财政拨款)?支出决算(?:数)?(?=与|比|较)", text)
     if y:
         # the reason may follow the items' changes (公务接待费支出减少的主要原因是…)
-        change_after(sink, t, "sangong_final", y.end(), 50, reasons=240)
+        after = change_after(sink, t, "sangong_final", y.end(), 50, reasons=240)
+        _sangong_item_changes(sink, t, after)
     for item, pat in _SANGONG_ITEMS.items():  # (二): each item's share of the 三公 决算
         i = re.compile(rf"{pat}(?:支出)?决算{N}万元{_C}?占{N}(%|％)?").search(text)
         if i:
             sink.add(t, f"sangong_detail:{item}", i, 1, "万元")
             sink.add(t, f"share:sangong_detail:{item}", i, 2, "%" if i.group(3) else None, base="sangong_final",
                      of=f"sangong_detail:{item}")  # fmt: skip
+    for item, pat in _SANGONG_DETAILS.items():  # (二): 1、因公出国（境）费支出0.00万元 … and the vehicles' two parts
+        i = re.compile(pat).search(text)
+        if i:
+            sink.add(t, f"sangong_detail:{item}", i, 1, "万元")
     for key, pat in _SANGONG_COUNTS.items():  # (二): trips, vehicles and receptions
         c = re.search(pat, text)
         if c:
