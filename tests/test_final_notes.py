@@ -275,8 +275,9 @@ def test_a_section_missing_from_the_toc_and_one_out_of_order(finance_doc, financ
     lines = [ln for ln in finance_doc.lines if not (ln.page == 3 and "十、预算绩效管理情况" in ln.text)]
     assert len(lines) == len(finance_doc.lines) - 1
     b = parse_document(dataclasses.replace(finance_doc, lines=lines))
+    # reported in the 目录 (p.3, after 九's entry), where the entry is missing; the message gives the body's page
     assert [(f.rule, f.location.row, f.location.page) for f in audit(b).findings if f.rule == "FA013"] == [
-        ("FA013", "fa_n10", 23)
+        ("FA013", "fa_n10", 3)
     ]
     # the 目录 lists 八 before 七
     toc = [ln for ln in finance_doc.lines if ln.page == 2]

@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import pytest
 from corpus import needs_corpus
-from final_variants import added_findings, drop, replace, source, variant  # noqa: F401
+from final_variants import added_findings, drop, replace, source, variant
 
 
 def case(cid, doc, page, match, change, expected, hits=1, marks=()):
     return pytest.param(doc, page, match, change, expected, hits, id=cid, marks=marks)
+
+
+def swap(a, b):
+    """A change exchanging two lines' texts `a` and `b` (for an entry moved in the 目录)."""
+
+    def change(ln):
+        text = ln.text.strip()
+        return replace(a, b)(ln) if text == a else replace(b, a)(ln) if text == b else ln
+
+    return change
 
 
 def repeated_by(rule, why):
@@ -58,6 +68,9 @@ CASES = [
     # --- FA-N06 说明五（二）: each 类 and its share -----------------------------------------------------------
     case("N06-share", "finance", 21, "卫生健康支出（类）60.99", replace("2.07%", "3.07%"), [("FA302", E, 21)]),
     case("N06-amount", "finance", 21, "卫生健康支出（类）60.99", replace("60.99", "69.99"), [("FA301", E, 21)]),
+    case("N06-name", "finance", 21, "卫生健康支出（类）60.99", replace("卫生健康支出", "医疗卫生支出"), [("FA319", W, 21)]),
+    case("N06-class-missing", "planning", 21, "面：社会保障和就业支出",
+         replace("社会保障和就业支出（类）754.75万元，占 7.74%；", ""), [("FA319", W, 21)]),
     # --- FA-N07 说明五（三）: 年初预算, 决算, 完成率, 大于/小于, and the items --------------------------------
     case("N07-budget", "finance", 21, "年初预算为2993.92", replace("2993.92", "3093.92"), [("FA302", E, 21)]),
     case("N07-rate", "finance", 21, "成年初预算的98.20%", replace("98.20%", "92.80%"), [("FA302", E, 21)]),
@@ -142,6 +155,21 @@ CASES = [
          replace("注：上海市普陀区财政局无国有资本经营预算财政拨款支出，故本表无数据。",
                  "无国有资本经营预算财政拨款支出的，仍保留该表格式，并在本表下方作下述说明"),
          [("FA011", E, 20), ("FA012", W, 20)]),
+    # --- FA-D11 不涉及的不列: a zero item listed in 二, 三, 五（二）, 六 ----------------------------------------------
+    case("D11-income", "finance", 21, "其中：财政拨款收入2940.05",
+         replace("占99.79%；", "占99.79%；事业收入0.00万元，占0.00%；"), [("FA312", W, 21)]),
+    case("D11-expenditure", "finance", 21, "本年支出合计2940.05",
+         replace("占79.49%；", "占79.49%；经营支出0.00万元，占0.00%；"), [("FA312", W, 21)]),
+    case("D11-class", "finance", 21, "（类）326.72万元",
+         replace("占11.11%；", "占11.11%；城乡社区支出（类）0.00万元，占0.00%；"), [("FA312", W, 21)]),
+    case("D11-economic", "finance", 23, "办公设备购置。", replace("办公设备购置", "办公设备购置、公务接待费"),
+         [("FA312", W, 23)]),
+    # --- FA-D02 目录 vs body: reported in the 目录 -------------------------------------------------------------
+    case("D02-section-unlisted", "finance", 2, "六、一般公共预算财政拨款基本支出决算情况说明", drop, [("FA013", W, 2)]),
+    case("D02-table-unlisted", "finance", 2, "九、国有资本经营预算财政拨款收入支出决算表", drop, [("FA013", W, 2)]),
+    # 三 listed twice, 二 not: the 目录 still ends at the body, one finding
+    case("D02-entry-twice", "finance", 2, "二、收入决算表", replace("二、收入决算表", "三、支出决算表"), [("FA013", W, 2)]),
+    case("D02-order", "finance", 2, "决算表", swap("二、收入决算表", "三、支出决算表"), [("FA013", W, 2)], hits=8),
     # --- FA-D10 说明十 绩效 counts -----------------------------------------------------------------------------
     case("D10-grades", "finance", 23, "“优”的项目4个", replace("“优”的项目4个", "“优”的项目3个"), [("FA311", W, 23)]),
     case("D10-problems", "finance", 23, "发现问题0个", replace("发现问题0个", "发现问题2个"), [("FA311", W, 23)]),

@@ -170,13 +170,24 @@ def fa_toc_matches_body(budget, ctx):
             yield ctx.finding(f"“{entry['title']}”在正文中位于“{last_title}”之前，与目录次序不同",
                               actual=entry["title"], **where)  # fmt: skip
         last, last_title = at, entry["title"]
+    placed = sorted(
+        ((pos, entry) for key, entry in entries if (pos := _body(budget, key)) is not None), key=lambda p: p[0]
+    )
     for key in [*(f"fa_part{i}" for i in range(1, 5)), *FA_NINE_TABLES, *(f"fa_n{i}" for i in range(1, 12))]:
         at = _body(budget, key)
-        if at is not None and key not in listed and any(k.startswith(key.rstrip("0123456789")) for k in listed):
+        if at is not None and key not in listed and any(_family(k) == _family(key) for k in listed):
             title = FA_NINE_TABLES.get(key) or budget.meta.sections[key].title
+            # reported in the 目录, at the entry it should follow (the body's place is in the message)
+            before = [entry for pos, entry in placed if pos < at] or [entries[0][1]]
             yield ctx.finding(
-                f"正文有“{title}”，目录未列出", expected=title, line=at[1] or None, page=at[0] or None, row=key
-            )
+                f"正文有“{title}”（第 {at[0]} 页），目录未列出", expected=title, row=key,
+                line=before[-1].get("line"), page=before[-1].get("page"),
+            )  # fmt: skip
+
+
+def _family(key: str) -> str:
+    """What kind of 目录 entry a body key is: a part, one of the nine tables, or a 说明 section."""
+    return "table" if key in FA_NINE_TABLES else key.rstrip("0123456789")
 
 
 def _distance(a: str, b: str) -> int:

@@ -357,10 +357,13 @@ def _economic_row(name: str, rows: list[dict]) -> dict | None:
     return None
 
 
+_ZERO_LISTS = {"income:": "说明二", "expenditure:": "说明三", "gpb_class:": "说明五（二）"}
+
+
 @rule(
     "FA312",
     name="fa-notes-list-only-spent-items",
-    title="说明六“主要包括”只列基本支出决算表中有支出的经济分类科目（不涉及的不列）",
+    title="说明二、三、五（二）只列有金额的项目，说明六“主要包括”只列基本支出决算表中有支出的经济分类科目（不涉及的不列）",
     severity="warning",
     tags=["narrative"],
     reference={**NOTES, "regulation": "部门决算公开模板：人员经费、公用经费主要包括……（不涉及的不列）"},
@@ -374,9 +377,17 @@ def _economic_row(name: str, rows: list[dict]) -> dict | None:
             "tables": {"fa_gpb_basic_economic": [{"code": "30101", "name": "基本工资", "amount": "10.00", "lane": "left"},
                                                  {"code": "30103", "name": "奖金", "amount": "0.00", "lane": "left"}]},
             "facts": [{"key": "personnel_items", "value": "基本工资、奖金"}]}},
+        {"name": "说明二 lists a source of 0", "fires": 1, "budget": {"facts": [
+            {"key": "income:财政拨款收入", "value": "2940.05", "unit": "万元"},
+            {"key": "income:事业收入", "value": "0.00", "unit": "万元"}]}},
     ],
 )  # fmt: skip
 def fa_lists_spent_items(budget, ctx):
+    for fact in records(budget, "facts"):  # 二 income sources, 三 kinds of spending, 五（二）classes
+        section = next((s for p, s in _ZERO_LISTS.items() if str(fact["key"]).startswith(p)), None)
+        if section and not is_missing(fact.get("amount")) and not int(fact["amount"]):
+            yield ctx.finding(f"{section}列有金额为 0 的“{str(fact['key']).split(':', 1)[1]}”（不涉及的不列）",
+                              expected="只列有金额的项目", actual=fact.get("text"), **at(fact))  # fmt: skip
     rows = [
         r for r in records(budget, "fa_gpb_basic_economic") if isinstance(r.get("code"), str) and len(r["code"]) == 5
     ]

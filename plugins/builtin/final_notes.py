@@ -203,6 +203,62 @@ def fa_notes_rates(budget, ctx):
         )  # fmt: skip
 
 
+@rule(
+    "FA319",
+    name="fa-notes-classes-listed",
+    title="情况说明五（二）按一般公共预算财政拨款支出决算表列出每一个有支出的类，类名与表中一致",
+    severity="warning",
+    tags=["narrative", "disclosure"],
+    reference=NOTES,
+    kinds="final",
+    description=(
+        "说明五（二）gives the 一般公共预算 spending by 类 (主要用于以下方面：…（类）X万元，占p%). Every 类 of "
+        "the 一般公共预算财政拨款支出决算表 with spending is listed, by the table's name (the template's "
+        "“一般公共服务”without 支出 is the same 类; a name the table does not print, with the amount of a 类 "
+        "left out, is one finding). Checked when 五（二）lists at least one 类."
+    ),
+    cases=[
+        {"name": "every class, by its name", "fires": 0, "budget": {
+            "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                           {"code": "210", "name": "卫生健康支出", "total": "5.00"}]},
+            "facts": [{"key": "gpb_class:一般公共服务", "value": "10.00", "unit": "万元"},
+                      {"key": "gpb_class:卫生健康支出", "value": "5.00", "unit": "万元"}]}},
+        {"name": "a class left out, and one named otherwise", "fires": 2, "budget": {
+            "tables": {"fa_gpb_function": [{"code": "201", "name": "一般公共服务支出", "total": "10.00"},
+                                           {"code": "210", "name": "卫生健康支出", "total": "5.00"},
+                                           {"code": "221", "name": "住房保障支出", "total": "1.00"}]},
+            "facts": [{"key": "gpb_class:一般公共服务支出", "value": "10.00", "unit": "万元"},
+                      {"key": "gpb_class:医疗卫生支出", "value": "5.00", "unit": "万元"}]}},
+    ],
+)  # fmt: skip
+def fa_notes_classes_listed(budget, ctx):
+    stated = [f for f in records(budget, "facts") if str(f["key"]).startswith("gpb_class:")]
+    if not stated or unreliable(budget, ctx, "fa_gpb_function"):
+        return
+    figures = table_figures(budget)
+    listed = {str(f["key"])[10:] for f in stated}
+    unlisted = [
+        r for r in records(budget, "fa_gpb_function")
+        if isinstance(r.get("code"), str) and len(r["code"]) == 3 and fen_or_zero(r["total"])
+        and not ({str(r["name"]), str(r["name"]).removesuffix("支出")} & listed)
+    ]  # fmt: skip
+    for fact in stated:
+        if fact["key"] in figures or fact.get("amount") == 0:
+            continue  # a 类 of 0 listed is FA312's (不涉及的不列)
+        # a name the table does not print: the 类 of that amount the list leaves out, if there is one
+        same = next((r for r in unlisted if not is_missing(fact.get("amount")) and r["total"] == fact["amount"]), None)
+        if same is not None:
+            unlisted.remove(same)
+        table = f"为表中 {same['code']} {same['name']}" if same is not None else "表中无此类"
+        yield ctx.finding(f"情况说明五（二）“{fact['text']}”：类名“{fact['key'][10:]}”与一般公共预算财政拨款支出决算表不一致（{table}）",
+                          expected=same["name"] if same is not None else "表中的类名", actual=fact["key"][10:],
+                          table="facts", row=fact["key"], line=fact.get("line"), page=fact.get("page"))  # fmt: skip
+    for r in unlisted:
+        last = stated[-1]
+        yield ctx.finding(f"情况说明五（二）未列出 {r['code']} {r['name']}（{wan(r['total'])}）", expected=f"{r['name']}（类）",
+                          table="facts", row=f"gpb_class:{r['name']}", line=last.get("line"), page=last.get("page"))  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_notes_amounts, fa_notes_rates]
+    return [fa_notes_amounts, fa_notes_rates, fa_notes_classes_listed]

@@ -118,7 +118,9 @@ def parse_toc(doc: Document) -> tuple[list[dict], int]:
         part = _PART.match(norm)
         if part and part.group(1) in parts:
             break  # a part listed again is the body's heading (its title maybe wrapped to the next line)
-        if norm in seen or len(norm) > 60 or "。" in norm or "：" in norm[:12]:
+        # an entry seen before starts the body, unless the 目录's own page lists it twice (a 目录 defect)
+        again = norm in seen and (ln.page is None or not entries or ln.page != entries[-1]["page"])
+        if again or len(norm) > 60 or "。" in norm or "：" in norm[:12]:
             break
         if part:
             parts.add(part.group(1))
