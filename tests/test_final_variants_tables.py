@@ -160,7 +160,14 @@ CASES = [
         17,
         "2.85",
         in_cell(5, "0.00", "0.20"),
-        [("FA105", "error", 17), ("FA105", "error", 17), ("FA301", "error", 25), ("FA301", "error", 25)],
+        # 说明七 states the vehicles' 0.00 three times: （一）, （二）'s shares (p.25) and （二）item 2 (p.26)
+        [
+            ("FA105", "error", 17),
+            ("FA105", "error", 17),
+            ("FA301", "error", 25),
+            ("FA301", "error", 25),
+            ("FA301", "error", 26),
+        ],
         id="A07-vehicle-subtotal-final",
     ),  # fmt: skip
     pytest.param(
