@@ -13,9 +13,10 @@ import dataclasses
 
 import pytest
 from corpus import needs_corpus
-from final_variants import added_findings, drop, in_cell, replace, source, variant
+from final_variants import added_findings, baseline, drop, in_cell, replace, source, variant
 
 from auditor import audit
+from auditor.model import FA_NINE_TABLES
 from auditor.parse import parse_document
 
 pytestmark = needs_corpus
@@ -36,8 +37,6 @@ _FUND_X = [(233, 257), (368, 392), (430, 458), (480, 505), (530, 555), (650, 674
 F, P = "finance", "planning"
 CASES = [
     # -- disclosure and structure --------------------------------------------------------------
-    pytest.param(F, 8, "收入决算表", drop, [("FA001", "error", None)], id="D01-table-removed"),
-    pytest.param(F, 25, "第四部分 名词解释", drop, [("FA002", "warning", None)], id="D01-part-removed"),
     pytest.param(
         F,
         6,
@@ -299,3 +298,44 @@ def test_a_figure_two_tables_print_names_both_pages():
     (f,) = [f for f in audit(b).findings if f.rule == "FA201" and "其他收入" in f.message]
     assert f.message == "总表“其他收入” vs 收入决算表合计行其他收入（第6页与第8页）：6.20万元 与 6.02万元 不一致"
     assert (f.location.table, f.location.page, f.expected, f.actual) == ("fa_summary", 6, "60200.00", "62000.00")
+
+
+def _title_line(doc, title: str):
+    """The body line printing a table's title (the one its 单位 line follows, not the 目录's)."""
+    lines = doc.lines
+    for i, ln in enumerate(lines):
+        if ln.text.replace(" ", "") == title and any("单位" in x.text for x in lines[i + 1 : i + 3]):
+            return ln
+    raise AssertionError(f"no title line {title!r}")
+
+
+@pytest.mark.parametrize("doc", [F, P])
+@pytest.mark.parametrize("key", list(FA_NINE_TABLES))
+def test_a_table_without_its_title_is_one_missing_table_and_its_rows_go_nowhere(doc, key):
+    # without the title its rows would run on under the table before (another 单位 line and other
+    # headers are where a table starts): a missing table, not dozens of false sums
+    ln = _title_line(source(doc), FA_NINE_TABLES[key])
+    changed = variant(source(doc), ln.page, ln.text, drop, hits=sum(
+        1 for x in source(doc).lines if x.page == ln.page and ln.text in x.text))  # fmt: skip
+    assert added_findings(doc, changed) == [("FA001", "error", None)]
+    assert key in parse_document(changed).meta.missing_tables
+
+
+@pytest.mark.parametrize(
+    ("doc", "page", "heading", "part"),
+    [
+        (F, 4, "第一部分", "第一部分"),
+        (F, 6, "第二部分", "第二部分"),
+        (F, 21, "第三部分", "第三部分"),
+        (F, 25, "第四部分", "第四部分"),
+        (P, 4, "第一部分", "第一部分"),
+        (P, 7, "2024年度部门决算表", "第二部分"),  # planning titles its tables' part without 第二部分
+        (P, 20, "第三部分", "第三部分"),
+        (P, 29, "第四部分", "第四部分"),
+    ],
+)
+def test_a_part_without_its_heading_is_one_finding_not_one_per_section(doc, page, heading, part):
+    found = [f for f in audit(parse_document(variant(source(doc), page, heading, drop))).findings
+             if (f.rule, f.severity, f.location.page, f.message) not in baseline(doc)]  # fmt: skip
+    assert [(f.rule, f.severity) for f in found] == [("FA002", "warning")]
+    assert found[0].expected.startswith(part)

@@ -1,7 +1,9 @@
 """Where each of the nine 决算 tables is: its title line, the lines of its block, unit and notes.
 
 A block runs from the title to the next table title or part heading; a repeated title (a table split
-over pages) is skipped. The lines are handed to the table readers unchanged.
+over pages) is skipped. A second 单位 line under other column headers than the block's own starts a
+table whose title is missing: the block ends there, so that table's rows are not read as this one's
+(FA001 reports the missing title). The lines are handed to the table readers unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _PREFIX_END = lazyre.compile(r"(年度?|部门|单位|决算|[一二三四五六
 _NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
 _UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _END = lazyre.compile(r"^第[一二三四]部分")
+_FIGURE = lazyre.compile(r"\d\.\d\d|^\s*\d{3}")
+_HEADER_LINES = 4
 
 
 @dataclass
@@ -31,6 +35,8 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     unit: str | None = None
     notes: list[Line] = field(default_factory=list)
+    #: the line where a table without its title starts (a second 单位 line under other headers)
+    untitled_from: Line | None = None
 
 
 def match_title(text: str) -> tuple[str, str] | None:
@@ -47,6 +53,17 @@ def match_title(text: str) -> tuple[str, str] | None:
                 return None
             return key, text.strip()
     return None
+
+
+def _header(lines: list[Line], i: int, stop: int) -> str:
+    """The column headers under the 单位 line at `i`: its next few lines before the first figure or code."""
+    out = []
+    for j in range(i + 1, min(stop, i + 1 + _HEADER_LINES)):
+        text = squash(lines[j].text)
+        if _FIGURE.search(lines[j].text) or match_title(lines[j].text):
+            break
+        out.append(text)
+    return "".join(out)
 
 
 def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[str, Block]:
@@ -67,6 +84,7 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
     for n, (i, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else stop
         block = Block(key=key, title=first[key][1], title_line=lines[i])
+        header = None
         for j in range(i + 1, end):
             ln = lines[j]
             if j in title_lines:
@@ -76,11 +94,13 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
             if _NOTE.match(ln.text.strip()):
                 block.notes.append(ln)
                 continue
-            if block.unit is None:
-                m = _UNIT.search(squash(ln.text))
-                if m:
-                    block.unit = m.group(1)
-                    continue
+            m = _UNIT.search(squash(ln.text))
+            if m and block.unit is None:
+                block.unit, header = m.group(1), _header(lines, j, end)
+                continue
+            if m and j - 1 not in title_lines and _header(lines, j, end) != header:
+                block.untitled_from = ln
+                break
             block.lines.append(ln)
         out[key] = block
     return out

@@ -23,9 +23,15 @@ def parse_final(doc: Document, kind: Kind) -> Budget:
     structure = parse_structure(doc)
     record_structure(doc, structure, meta)
     start = structure.parts.get("fa_part2", structure.body_start)
-    stop = structure.parts.get("fa_part3")
+    stop = structure.notes_start
     blocks = locate_tables(doc, start, stop if stop is not None and stop > start else None)
     frames: dict = {}
+    for key, block in blocks.items():
+        if block.untitled_from is not None:
+            ln = block.untitled_from
+            where = f"page {ln.page} line {ln.line}" if ln.page else f"line {ln.line}"
+            meta.notes.append(f"{key}: another table starts at {where} without its title (a second 单位 line "
+                              "under other column headers); its rows are not read as this table's")  # fmt: skip
     read_tables(blocks, meta, frames)
     for key, block in blocks.items():
         if key in meta.tables:

@@ -66,6 +66,8 @@ _PART = lazyre.compile(r"^第([一二三四])部分(.*)$")
 _TABLES_PART = lazyre.compile(r"\d{4}年度?(部门|单位)决算表$")
 _HEADING = lazyre.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,40})$")
 _SUB = lazyre.compile(r"^[（(]([一二三四五六七八九十]{1,2})[)）](.{2,40})$")
+#: a 说明 section's title (a table row never ends so)
+_NOTES_TITLE = lazyre.compile(r"(说明|情况)$")
 _TERM = lazyre.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,12}?)[:：]")
 
 
@@ -93,6 +95,13 @@ class Structure:
     parts: dict[str, int]
     sections: dict[str, int]
     terms: dict[str, Line]
+
+    @property
+    def notes_start(self) -> int | None:
+        """Where the 情况说明 begin: the 第三部分 heading, else its first section found."""
+        if "fa_part3" in self.parts:
+            return self.parts["fa_part3"]
+        return min((i for k, i in self.sections.items() if k.startswith("fa_n")), default=None)
 
 
 def parse_toc(doc: Document) -> tuple[list[dict], int]:
@@ -189,10 +198,15 @@ def parse_structure(doc: Document) -> Structure:
         if h and not norm.endswith("。"):
             n = cn_number(h.group(1))
             title = h.group(2)
-            if part == "fa_part1":
+            if part in ("fa_part1", None):  # None: the 第一部分 heading is left out
                 for key, pat in OVERVIEW.items():
                     if pat.search(title):
                         sections.setdefault(key, i)
+            elif part == "fa_part2" and n is not None and 1 <= n <= 11 and _NOTES_TITLE.search(title):
+                # a 说明 section after the tables when the 第三部分 heading is left out: FA002 reports
+                # the part once, and its sections are still found
+                sections.setdefault(f"fa_n{n}", i)
+                part = "fa_part3"
             elif part == "fa_part3" and n is not None and 1 <= n <= 11:
                 sections.setdefault(f"fa_n{n}", i)
             continue
