@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import lazyre
-from .model import LOCATION_COLUMNS, columns_for
+from .model import LOCATION_COLUMNS, columns_for, object_frame
 
 FUNCTION_CODE = r"^\d{3}(\d{2}){0,2}$"  # 类 3 digits, 款 5, 项 7
 ECONOMIC_CODE = r"^3\d{2}(\d{2})?$"  # economic 类 3 digits, 款 5
@@ -181,4 +181,4 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                         "page": None if page is None or pd.isna(page) else int(page),
                     }
                 )
-    return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS) if rows else object_frame(FAILURE_COLUMNS)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ctypes
 import functools
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -102,7 +103,7 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     whitespace test drops, so they need no call of their own.
     """
     _, pdfium_c = _pdfium()
-    raw = textpage.raw
+    raw = textpage  # a FPDF_TEXTPAGE handle
     count = pdfium_c.FPDFText_CountChars(raw)
     if count <= 0:
         return _Glyphs([], [], [], [], [])
@@ -110,9 +111,11 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     if text is None:
         get_unicode = pdfium_c.FPDFText_GetUnicode
         text = [chr(get_unicode(raw, i)) for i in range(count)]
-    skip, visible, known = _SKIP, _visible, _VISIBLE
-    # spaces and control characters are dropped: the gaps carry the layout
-    keep = [i for i, ch in enumerate(text) if ch > " " and ch not in skip and (ch in known or visible(ch))]
+    # spaces and control characters are dropped: the gaps carry the layout (each character judged once)
+    known = _VISIBLE
+    for ch in set(text).difference(known, _DROPPED):
+        (known if ch > " " and ch not in _SKIP and _visible(ch) else _DROPPED).add(ch)
+    keep = [i for i, ch in enumerate(text) if ch in known]
     if not keep:
         return _Glyphs([], [], [], [], [])
     import numpy as np
@@ -150,15 +153,14 @@ def _loose_char_box(pdfium_c):
 
 #: Spaces PDFium reports as characters (no-break, ideographic, BOM) and non-characters.
 _SKIP = frozenset("\u00a0\u3000\ufeff\ufffe\uffff")
+#: the characters seen so far that print (kept) and that do not (spaces, controls, ``_SKIP``)
 _VISIBLE: set[str] = set()
+_DROPPED: set[str] = set()
 
 
 def _visible(ch: str) -> bool:
-    """Not a control, format, surrogate or private-use character (remembered once seen)."""
-    if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
-        return False
-    _VISIBLE.add(ch)
-    return True
+    """Not a control, format, surrogate or private-use character."""
+    return unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
 
 
 def _page_text(raw, count: int) -> str | None:
@@ -220,7 +222,7 @@ def _group_rows(chars: list[_Char]) -> list[_Row]:
 
 
 def _row_cells(
-    ch: list[str], left: list[float], right: list[float], height: float, rules: tuple[float, ...] = ()
+    ch: Sequence[str], left: Sequence[float], right: Sequence[float], height: float, rules: tuple[float, ...] = ()
 ) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
     """A row's cells, left to right, with their x extents, from its characters in x order: split
     where the gap exceeds ~one character, and wherever one of the vertical `rules` (x positions,
@@ -289,8 +291,9 @@ def _wide(ch: str) -> bool:
 
 
 def page_lines(textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None) -> list[Line]:
-    """The located lines of one page, in reading order (top to bottom): only what prints, i.e. what
-    lies on the page (`bounds`, the crop box) and inside the clip of its text (``_Clips``)."""
+    """The located lines of one page (`textpage`: its PDFium FPDF_TEXTPAGE handle), in reading order
+    (top to bottom): only what prints, i.e. what lies on the page (`bounds`, the crop box) and inside
+    the clip of its text (``_Clips``)."""
     firsts: list[int] = []  # the text-page index of each line's first character
     lines = _located_lines(_page_glyphs(textpage, bounds), page_no, firsts=firsts)
     clipped = _Clips(textpage)
@@ -310,7 +313,7 @@ class _Clips:
 
     def __init__(self, textpage) -> None:
         self._api = _clip_api(_pdfium()[1])
-        self._page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        self._page = ctypes.cast(textpage, ctypes.c_void_p).value
         self._extents: dict[int, tuple[float, float, float, float] | None] = {}
 
     def __call__(self, line: Line, index: int) -> bool:
@@ -412,9 +415,12 @@ def _located_lines(
             firsts.append(index[members[0]])
         mid = (top + bottom) / 2
         xs = tuple(sorted(x for x, lo, hi in rules if lo <= mid <= hi)) if rules else ()
-        cells, spans = _row_cells(
-            [ch[i] for i in members], [left[i] for i in members], [right[i] for i in members], top - bottom, xs
-        )
+        if len(members) > 1:
+            pick = itemgetter(*members)
+            cells, spans = _row_cells(pick(ch), pick(left), pick(right), top - bottom, xs)
+        else:
+            (i,) = members
+            cells, spans = _row_cells((ch[i],), (left[i],), (right[i],), top - bottom, xs)
         box = (spans[0][0], round(bottom, 1), spans[-1][1], round(top, 1)) if spans else None
         out.append(Line(text="  ".join(cells), line=n, page=page_no, cells=cells, cell_x=spans, bbox=box))
     return out
@@ -442,9 +448,16 @@ def _open(path: Path) -> pdfium.PdfDocument:
 
 
 def _crop_box(page) -> tuple[float, float, float, float] | None:
-    """The page's visible area (left, bottom, right, top) in the coordinates of its characters."""
+    """The page's visible area (left, bottom, right, top) in the coordinates of its characters, from
+    its PDFium handle: the CropBox, else the MediaBox, else US Letter (what pypdfium2's
+    ``get_cropbox`` answers)."""
+    _, pdfium_c = _pdfium()
+    box = [ctypes.c_float() for _ in range(4)]
     try:
-        left, bottom, right, top = page.get_cropbox()
+        if pdfium_c.FPDFPage_GetCropBox(page, *box) or pdfium_c.FPDFPage_GetMediaBox(page, *box):
+            left, bottom, right, top = (v.value for v in box)
+        else:
+            left, bottom, right, top = 0, 0, 612, 792
     except Exception:  # noqa: BLE001 - a page without a readable box keeps all its text
         return None
     if right - left < 1 or top - bottom < 1:
@@ -456,7 +469,7 @@ def read_document(path: str | Path, *, require_text: bool = True) -> Document:
     """Read a text-layer PDF into a located Document (no parsing); with `require_text` off, a PDF of
     images only gives a Document without lines (its pages in `empty_pages`) for the OCR stage."""
     path = Path(path)
-    pdfium, _ = _pdfium()
+    _, pdfium_c = _pdfium()
     pdf = _open(path)
     try:
         n_pages = len(pdf)
@@ -465,16 +478,21 @@ def read_document(path: str | Path, *, require_text: bool = True) -> Document:
         lines: list[Line] = []
         empty: list[int] = []
         for index in range(n_pages):
+            # PDFium's own page handles, not pypdfium2's page objects (their bookkeeping costs about a
+            # tenth of loading a page), closed here as the helpers would close them
+            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+            if not page:
+                raise LoadError(f"cannot open PDF: page {index + 1} is damaged (Failed to load page.)", path=str(path))
             try:
-                page = pdf[index]
-            except pdfium.PdfiumError as exc:
-                raise LoadError(f"cannot open PDF: page {index + 1} is damaged ({exc})", path=str(path)) from exc
-            textpage = page.get_textpage()
-            try:
-                got = page_lines(textpage, index + 1, _crop_box(page))
+                textpage = pdfium_c.FPDFText_LoadPage(page)
+                if not textpage:
+                    raise LoadError(f"cannot open PDF: page {index + 1} has no readable text page", path=str(path))
+                try:
+                    got = page_lines(textpage, index + 1, _crop_box(page))
+                finally:
+                    pdfium_c.FPDFText_ClosePage(textpage)
             finally:
-                textpage.close()
-                page.close()
+                pdfium_c.FPDF_ClosePage(page)
             if not got:
                 empty.append(index + 1)
             lines.extend(got)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...model import frame_columns
+
 #: the section of an item -> the table it explains
 ITEM_TABLES = {"fa_n5": "fa_gpb_function", "fa_n8": "fa_gov_fund", "fa_n9": "fa_soe_capital"}
 
@@ -45,7 +47,15 @@ def resolve_codes(items: list[dict], frames: dict) -> list[dict]:
         key = ITEM_TABLES.get(item.get("section") or "fa_n5")
         rows = tables.get(key) if key else []
         if rows is None:
-            frame = frames.get(key)
-            rows = tables[key] = frame.to_dict("records") if frame is not None and not frame.empty else []
+            rows = tables[key] = _code_rows(frames.get(key))
         out.append({**item, "code": named_code(item, rows) if rows else None})
     return out
+
+
+def _code_rows(frame) -> list[dict]:
+    """A table's rows as the ``code`` and ``name`` that ``named_code`` reads (blanks as None)."""
+    if frame is None or frame.empty or "code" not in frame.columns:
+        return []
+    columns = frame_columns(frame)
+    names = columns.get("name", [None] * len(frame))
+    return [{"code": code, "name": name} for code, name in zip(columns["code"], names)]
