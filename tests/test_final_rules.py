@@ -83,6 +83,7 @@ def test_planning_findings():
         ("FA012", "warning", None, 25),
         ("FA014", "warning", None, 26),
         ("FA016", "warning", None, 7),  # the tables' part titled 上海市规划和自然资源局, without 普陀区
+        ("FA022", "warning", None, 27),  # 说明十's “（其中，绩效评级为…” is never closed
         ("FA201", "warning", "fa_fiscal_summary", 12),
         ("FA201", "warning", "fa_summary", 7),
         ("FA201", "warning", "fa_summary", 7),

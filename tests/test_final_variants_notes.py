@@ -138,6 +138,12 @@ CASES = [
     case("N12-other", "finance", 24, "小企业供应商中标或成交的，采购金额4.79", replace("4.79", "40.79"),
          [("FA315", E, 24)]),
     # --- FA-N13 说明十一（三）国有资产 -----------------------------------------------------------------------
+    # the eight categories no longer add up to 共有车辆 (and 七（二）'s fleet of 0 differs)
+    case("N13-total", "planning", 28, "部门（单位）共有车辆 0辆", replace("共有车辆 0辆", "共有车辆 3辆"),
+         [("FA204", W, 28), ("FA310", E, 28)],
+         marks=repeated_by("NR009", "the vehicle categories no longer add up (FA310's check)")),
+    case("N13-category", "finance", 24, "特种专业技术用车0辆", replace("其他用车0辆", "其他用车2辆"), [("FA310", E, 24)],
+         marks=repeated_by("NR009", "the vehicle categories no longer add up (FA310's check)")),
     case("N13-year", "finance", 24, "截至2024年12月31日", replace("截至2024年", "截至2023年"), [("FA310", W, 24)]),
     # --- FA-D05 template residue -------------------------------------------------------------------------------
     case("D05-alternative", "finance", 21, "支出总计减少56.95", replace("减少56.95", "增加（减少）56.95"),
@@ -170,6 +176,15 @@ CASES = [
     # 三 listed twice, 二 not: the 目录 still ends at the body, one finding
     case("D02-entry-twice", "finance", 2, "二、收入决算表", replace("二、收入决算表", "三、支出决算表"), [("FA013", W, 2)]),
     case("D02-order", "finance", 2, "决算表", swap("二、收入决算表", "三、支出决算表"), [("FA013", W, 2)], hits=8),
+    # --- FA-D07 a 说明 section, a 十一 matter, a 名词解释 term removed --------------------------------------------
+    # FA002 (YAML `require: sections`) locates no page: what is missing has none of its own
+    case("D07-section", "finance", 23, "十、预算绩效管理情况", drop, [("FA002", W, None)]),
+    case("D07-procurement", "finance", 24, "（二）政府采购支出情况", drop, [("FA002", W, None)]),
+    case("D07-assets", "finance", 24, "（三）国有资产占有使用情况说明", drop, [("FA002", W, None)]),
+    case("D07-term", "finance", 25, "九、经营支出", drop, [("FA002", W, None)]),
+    # --- FA-D08 a 五（三）item removed (its heading; its text runs on into item 9): reported in 五（三）---------
+    case("D08-item", "finance", 22, "10、住房保障支出（类）住房改革支出（款）住房公积金",
+         replace("10、住房保障支出（类）住房改革支出（款）住房公积金（项）。", ""), [("FA306", W, 22)]),
     # --- FA-D10 说明十 绩效 counts -----------------------------------------------------------------------------
     case("D10-grades", "finance", 23, "“优”的项目4个", replace("“优”的项目4个", "“优”的项目3个"), [("FA311", W, 23)]),
     case("D10-problems", "finance", 23, "发现问题0个", replace("发现问题0个", "发现问题2个"), [("FA311", W, 23)]),
@@ -189,13 +204,38 @@ CASES = [
     case("E02-prose", "finance", 23, "2024年度无政府性基金", replace("财政局", "财务局"), [("FA014", W, 23)]),
     case("E02-title", "finance", 21, "第三部分上海市普陀区财政局", replace("上海市普陀区财政局", "上海市财政局"),
          [("FA016", W, 21)]),
+    case("E01-short-year", "finance", 21, "上海市普陀区财政局2024年度收入支出总计", replace("2024年度", "202年度"),
+         [("FA018", W, 21)]),
+    case("E01-compared-year", "finance", 21, "上海市普陀区财政局2024年度收入支出总计", replace("与2023年度", "与2022年度"),
+         [("FA314", W, 21)]),
+    # --- FA-E03 contradictory words (the comparison or change they garble is then not read, nor checked) ------
+    case("E03-mashed-comparison", "finance", 22, "449.52万元。决算数小于", replace("小于", "大小于"), [("FA017", W, 22)]),
+    case("E03-mashed-change", "finance", 21, "支出总计减少56.95", replace("减少56.95", "减增加56.95"), [("FA017", W, 21)]),
+    case("E03-zero-flat", "finance", 21, "财政拨款收入支出总计持平", replace("持平", "减少为0，持平"), [("FA017", W, 21)]),
+    # --- FA-E04 punctuation ------------------------------------------------------------------------------------
+    case("E04-doubled", "finance", 22, "员经费及公用经费等的基本支出。", replace("基本支出。", "基本支出。。"),
+         [("FA022", W, 22)]),
+    case("E04-open-bracket", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("局财政业务", "局财政业务（"),
+         [("FA022", W, 22)]),
+    # 十一（三）, the last paragraph before 第四部分
+    case("E04-semicolon", "finance", 24, "（含）以上设备（不含车辆）2台（套）。", replace("2台（套）。", "2台（套）；"),
+         [("FA015", W, 24)]),
     # --- FA-E05 number form -----------------------------------------------------------------------------------
     case("E05-yuan", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("支出决算为10.00万元", "支出决算为10.00元"),
          [("FA018", W, 22)]),
     case("E05-no-unit", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("支出决算为10.00万元", "支出决算为10.00"),
          [("FA018", W, 22)]),
+    case("E05-no-percent", "finance", 21, "其中：财政拨款收入2940.05", replace("99.79%", "99.79"), [("FA018", W, 21)]),
+    case("E05-precision", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("为10.00", "为10.0", 1),
+         [("FA021", INFO, 22)]),
+    # FA-E06 blank pages: FA019 reads the PDF's empty pages at load, which a changed line cannot make; the
+    # finance bureau's p.14 is one (test_final_rules)
     # --- FA-E07 a 科目 name the table does not print ---------------------------------------------------------
     case("E07-subject", "finance", 22, "（款）信息化建设", replace("信息化建设", "财政信息化建设"), [("FA306", W, 22)]),
+    # --- FA-E08 copied text: FA020 (info) finds the same 主要用于 for 项 of other 款; other copying is manual --
+    # item 9 (行政单位医疗) given item 10's 住房公积金 purpose: copied (FA020), and about another 科目 (NR008)
+    case("E08-copied-purpose", "finance", 22, "在职人员基本医疗保险费。",
+         replace("在职人员基本医疗保险费", "缴纳在职人员住房公积金"), [("FA020", INFO, 22), ("NR008", W, 22)]),
 ]
 # fmt: on
 

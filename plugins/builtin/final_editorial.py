@@ -271,8 +271,8 @@ def fa_paragraph_ends_with_semicolon(budget, ctx):
     if begin is None:
         return
     stop = len(lines)
-    if end is not None:
-        stop = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == (end.page, end.line)), stop)
+    if end is not None:  # the 第四部分 heading ends 十一's last paragraph
+        stop = next((i + 1 for i, ln in enumerate(lines) if (ln.page, ln.line) == (end.page, end.line)), stop)
     # a line of figures only is the sentence's figures an extractor set apart (off the baseline), not a
     # paragraph: the line before the next heading is the paragraph's last
     body = [ln for ln in lines[begin:stop] if ln.text.strip() and not _FIGURES_ONLY.match(ln.text.strip())]

@@ -106,12 +106,20 @@ def fa_items_match_table(budget, ctx):
                     yield f
     if from_text(budget):
         return  # a scrambled item heading in text is not a missing item
+    resolved = [(resolve_item(i, rows)[0], i) for i in items]
+    by_code = sorted(((str(row["code"]), n), i) for n, (row, i) in enumerate(resolved) if row is not None)
+    unresolved = [i for row, i in resolved if row is None]
     for r in rows:
         code = r.get("code")
         if isinstance(code, str) and len(code) == 7 and fen_or_zero(r["total"]) and code not in explained:
-            yield ctx.finding(f"情况说明五（三）未说明 {code} {r['name']}（{wan(r['total'])}）", severity="warning",
-                              table="fa_gpb_function", row=code, line=r.get("line"), page=r.get("page"),
-                              expected=f"{code} {r['name']} 的逐项说明")  # fmt: skip
+            # an item of this 项's name or 决算 whose other names are not the table's: which side is wrong
+            # is not known, so at the table's row; no such item: in 五（三）, at the item it should follow
+            named = any(item_name(i.get("xiang")) == item_name(r["name"]) or i.get("final") == r["total"]
+                        for i in unresolved)  # fmt: skip
+            near = r if named else next((i for (c, _), i in reversed(by_code) if c < code), items[0])
+            yield ctx.finding(f"情况说明五（三）未说明 {code} {r['name']}（{wan(r['total'])}，表第 {r.get('page')} 页）",
+                              severity="warning", table="fa_gpb_function" if named else "fa_items", row=code,
+                              line=near.get("line"), page=near.get("page"), expected=f"{code} {r['name']} 的逐项说明")  # fmt: skip
 
 
 @rule(

@@ -14,6 +14,8 @@ figure wrapped over two lines is still one.
 - FA019: a blank page of a 决算 PDF (no text at all: blank, a table's empty overflow, or an image).
 - FA020: two 说明 items of unrelated 科目 (other 款) with the same 主要用于, a sign of copied text (an
   ``info`` for the reviewer).
+- FA022: punctuation printed twice (``。。``), and a bracket or quote left open (or closing nothing)
+  within a paragraph or numbered item.
 """
 
 from __future__ import annotations
@@ -66,12 +68,14 @@ def _where(got, pos: int) -> dict:
 _MASHED = lazyre.compile(r"大小于|小大于|增减少|减增加|增下降|减增长|增长下降|下降增长")
 _N = r"\d[\d,]*(?:\.\d+)?"
 _FLAT_CHANGE = lazyre.compile(rf"(增加|减少)了?({_N})万元[，,]?(?:与上年(?:度)?)?(?<!基本)持平")
+#: a change to nothing (减少为0) then called 持平
+_FLAT_TO_ZERO = lazyre.compile(r"(增加|减少)(?:为|到|至)0(?:\.0+)?(?:万元)?[，,]?[^。；;]{0,12}?(?<!基本)持平")
 
 
 @rule(
     "FA017",
     name="fa-contradictory-words",
-    title="情况说明的用词自相矛盾（大小于、增减少、减增加，或增减了金额又称持平）",
+    title="情况说明的用词自相矛盾（大小于、增减少、减增加，或增减了金额、减少为0又称持平）",
     severity="warning",
     tags=["editorial", "narrative"],
     reference=TEMPLATE_WORDS,
@@ -83,6 +87,8 @@ _FLAT_CHANGE = lazyre.compile(rf"(增加|减少)了?({_N})万元[，,]?(?:与上
             "text": "第三部分 情况说明\n支出决算为9.00万元，决算数大小\n于预算数。"}},
         {"name": "a change called 持平", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
             "text": "第三部分 情况说明\n与2023年度相比，财政拨款收入支出总计减少2.00万元，持平。"}},
+        {"name": "a change to 0 called 持平", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n与2023年度相比，公务接待费支出减少为0，与上年持平。"}},
     ],
 )  # fmt: skip
 def fa_contradictory_words(budget, ctx):
@@ -97,6 +103,9 @@ def fa_contradictory_words(budget, ctx):
         if float(m.group(2).replace(",", "")) != 0:
             yield ctx.finding(f"{m.group(1)} {m.group(2)}万元 又称持平（{text[max(0, m.start() - 12) : m.end()]}）",
                               actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+    for m in _FLAT_TO_ZERO.finditer(text):
+        yield ctx.finding(f"“{m.group(0)}”：{m.group(1)}为 0 又称持平（{text[max(0, m.start() - 12) : m.end()]}）",
+                          actual=m.group(0), **_where(got, m.start()))  # fmt: skip
 
 
 #: an amount of the template's sentences (…为 and a figure with decimals) followed by no unit at all
@@ -104,6 +113,8 @@ _NO_UNIT = lazyre.compile(
     r"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?(\d[\d,]*\.\d{1,2})"
     r"(?![\d.,，]*(?:万|亿|元|%|％|个|辆|台|人|次|项|家|批|平方|公里|年|月|日))"
 )
+#: a year printed with three digits (202年度): a digit lost
+_SHORT_YEAR = lazyre.compile(r"(?<![\d.,])\d{3}年度?(?!\d)")
 #: an amount of the template's sentences: what it is (…为) and the figure, printed in 元 (not 万元/亿元)
 _YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金额)(?:数)?(?:为)?({_N})元(?![/／每])")
 
@@ -111,7 +122,7 @@ _YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金�
 @rule(
     "FA018",
     name="fa-figure-form",
-    title="情况说明的数字形式：金额以万元表述（非“元”），占比与完成率带百分号",
+    title="情况说明的数字形式：金额以万元表述（非“元”），占比与完成率带百分号，年份为四位",
     severity="warning",
     tags=["editorial", "narrative"],
     reference=TEMPLATE_WORDS,
@@ -119,7 +130,7 @@ _YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金�
     description=(
         "Every 决算 figure is in 万元; an amount after 总计/合计/收入/支出/决算/预算/经费/金额 printed with 元 "
         "alone is a wrong unit, and one with no unit (in a PDF only) a missing one. A share (占…) or 完成率 read without its % sign is reported here, a "
-        "change's rate without it by FA304."
+        "change's rate without it by FA304. A year printed with three digits (202年度) has lost one."
     ),
     cases=[
         {"name": "万元 and %", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
@@ -129,6 +140,8 @@ _YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金�
             "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50元。"}},
         {"name": "no unit", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
             "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50，完成年初预算的100.00%。"}},
+        {"name": "a year of three digits", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n上海市普陀区财政局202年度收入支出总计2995.39万元。"}},
         {"name": "a share without %", "fires": 1, "budget": {"facts": [
             {"key": "gpb_share", "value": "99.86", "unit": None, "base": "expenditure_total", "of": "gpb_total"}]}},
     ],
@@ -141,6 +154,9 @@ def fa_figure_form(budget, ctx):
             for m in _NO_UNIT.finditer(text):
                 yield ctx.finding(f"金额缺少单位：“{m.group(0)}”，决算金额以万元计", expected=f"{m.group(2)}万元",
                                   actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+        for m in _SHORT_YEAR.finditer(text):
+            yield ctx.finding(f"年份不完整：“{m.group(0)}”（{text[max(0, m.start() - 8) : m.end() + 8]}）",
+                              expected="四位年份", actual=m.group(0), **_where(got, m.start()))  # fmt: skip
         for m in _YUAN.finditer(text):
             if re.search(r"人均|平均|每", text[max(0, m.start() - 6) : m.start()]):
                 continue  # a figure per person or per unit may well be in 元
@@ -178,19 +194,26 @@ def fa_figure_form(budget, ctx):
     ],
 )  # fmt: skip
 def fa_figure_precision(budget, ctx):
-    amounts = [f for f in records(budget, "facts") if f.get("unit") == "万元" and not is_missing(f.get("value"))
-               and any(ch in "123456789" for ch in str(f["value"]))]  # fmt: skip
+    # (printed, what, where) of every non-zero 万元 amount: the facts, and the 五（三）/八/九 items' figures
+    amounts = [(str(f["value"]), f.get("text") or f["key"], at(f)) for f in records(budget, "facts")
+               if f.get("unit") == "万元" and not is_missing(f.get("value"))]  # fmt: skip
+    for item in records(budget, "fa_items"):
+        for column, word in (("budget_text", "预算"), ("final_text", "决算")):
+            if isinstance(item.get(column), str):
+                label = f"第{item.get('number')}项 {item.get('xiang') or item.get('kuan') or item.get('lei')} {word}"
+                amounts.append((item[column], label, at(item, "fa_items")))
+    amounts = [a for a in amounts if any(ch in "123456789" for ch in a[0])]
     if len(amounts) < 3:
         return
-    (usual, count), *_ = Counter(decimals_of(str(f["value"])) for f in amounts).most_common(1)
+    (usual, count), *_ = Counter(decimals_of(printed) for printed, _, _ in amounts).most_common(1)
     if count * 2 <= len(amounts):
         return  # no precision most of the document keeps
-    for fact in amounts:
-        printed = decimals_of(str(fact["value"]))
+    for value, what, where in amounts:
+        printed = decimals_of(value)
         if printed != usual:
             yield ctx.finding(
-                f"情况说明的金额“{fact['value']}万元”为{printed}位小数，其他金额为{usual}位小数（{fact.get('text') or fact['key']}）",
-                expected=f"{usual}位小数", actual=f"{fact['value']}万元", **at(fact),
+                f"情况说明的金额“{value}万元”为{printed}位小数，其他金额为{usual}位小数（{what}）",
+                expected=f"{usual}位小数", actual=f"{value}万元", **where,
             )  # fmt: skip
 
 
@@ -250,6 +273,71 @@ def fa_items_purpose_copied(budget, ctx):
             )  # fmt: skip
 
 
+_DOUBLED = lazyre.compile(r"([。，；：、！？])\1+")
+#: a line that starts a paragraph or an item of the 说明 (一、 （一） 1、 第四部分)
+_ITEM_START = lazyre.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四]部分)"
+)
+_CLOSE = {"（": "）", "(": "）", "“": "”"}
+_CLOSING = {"）": "（", ")": "（", "”": "“"}
+
+
+@rule(
+    "FA022",
+    name="fa-punctuation",
+    title="情况说明的标点：重复的标点（。。、，，），段落或条目内括号、引号不成对",
+    severity="warning",
+    tags=["editorial"],
+    reference=TEMPLATE_WORDS,
+    kinds="final",
+    description=(
+        "A punctuation mark printed twice (。。 ，， ；；), and within a paragraph or a numbered item a "
+        "（ or “ left open or a ） or ” with nothing to close. A parenthesis may span sentences "
+        "(（其中，…。…）), so it is closed within the paragraph, not the sentence."
+    ),
+    cases=[
+        {"name": "balanced", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n十、预算绩效管理情况\n平均得分99.43分（其中，“优”的项目4个。\n发现问题0个）。\n十一、其他重要事项"}},
+        {"name": "a full stop twice", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n主要用于：局本部人员经费。。年初预算为10.00万元。"}},
+        {"name": "a parenthesis left open in an item", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n2、主要用于：局财政业务（指导与宣传等基本支出。\n3、主要用于：信息化系统日常维护费。"}},
+    ],
+)  # fmt: skip
+def fa_punctuation(budget, ctx):
+    got = _notes_text(budget)
+    if got is None:
+        return
+    text, starts, lines = got
+    for m in _DOUBLED.finditer(text):
+        yield ctx.finding(f"标点重复：“{m.group(0)}”（{text[max(0, m.start() - 12) : m.end() + 4]}）",
+                          expected=m.group(1), actual=m.group(0), **_where(got, m.start()))  # fmt: skip
+    bounds = sorted({starts[i] for i, ln in enumerate(lines) if _ITEM_START.match(ln.text.strip())} | {len(text)})
+    begin = 0
+    for end in bounds:
+        yield from _unpaired(ctx, got, text, begin, end)
+        begin = end
+
+
+def _unpaired(ctx, got, text: str, begin: int, end: int):
+    """The brackets and quotes of text[begin:end] (one paragraph or item) left open or closing nothing."""
+    opened: list[int] = []
+    for i in range(begin, end):
+        ch = text[i]
+        if ch in _CLOSE:
+            opened.append(i)
+        elif ch in _CLOSING:
+            if opened and _CLOSE[text[opened[-1]]] == ("）" if ch in "）)" else ch):
+                opened.pop()
+            else:
+                yield ctx.finding(f"“{ch}”没有对应的“{_CLOSING[ch]}”（{text[max(begin, i - 10) : i + 1]}）",
+                                  expected=_CLOSING[ch], actual=ch, **_where(got, i))  # fmt: skip
+    for i in opened:
+        yield ctx.finding(f"“{text[i]}”没有对应的“{_CLOSE[text[i]]}”（{text[i : min(end, i + 10)]}…）",
+                          expected=_CLOSE[text[i]], actual=text[i], **_where(got, i))  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_contradictory_words, fa_figure_form, fa_figure_precision, fa_blank_page, fa_items_purpose_copied]
+    return [fa_contradictory_words, fa_figure_form, fa_figure_precision, fa_blank_page, fa_items_purpose_copied,
+            fa_punctuation]  # fmt: skip

@@ -157,7 +157,7 @@ class Sink:
 
 _CHANGE = lazyre.compile(
     rf"(?:与|比|较|同)(?:上年|上一年度|(\d{{4}})年度?)(?:相比)?{_C}?[^。；;]{{0,24}}?"
-    rf"(?:(增加|减少)(?:了)?{N}万元(?:{_C}?(增长|下降|上升|降低)(?:[（(][^）)]{{0,4}}[）)])?{N}(%|％)?)?"
+    rf"(?:(?<![增减])(增加|减少)(?:了)?{N}万元(?:{_C}?(?<![增减])(增长|下降|上升|降低)(?:[（(][^）)]{{0,4}}[）)])?{N}(%|％)?)?"
     rf"|(持平|相同|一致|不变))"
 )
 _REASON = lazyre.compile(r"主要原因(?:是|为)?[：:]?([^。]*)")
@@ -194,7 +194,7 @@ def change_after(sink: Sink, t: Text, key: str, pos: int, window: int = 60, reas
 
 _INCOME_SOURCES = ("财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
 _EXPENDITURE_KINDS = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
-_SHARE = rf"万元{_C}?占(?:本年[收支][入出]合计的)?{N}(%|％)"
+_SHARE = rf"万元{_C}?占(?:本年[收支][入出]合计的)?{N}(%|％)?"
 
 
 def _shares(sink: Sink, t: Text, pos: int, prefix: str, names: tuple[str, ...], base: str) -> None:
@@ -203,7 +203,7 @@ def _shares(sink: Sink, t: Text, pos: int, prefix: str, names: tuple[str, ...], 
         key = f"{prefix}:{m.group(1)}"
         sink.add(t, key, m, 2, "万元")
         if m.group(3):
-            sink.add(t, f"share:{key}", m, 3, "%", base=base, of=key)
+            sink.add(t, f"share:{key}", m, 3, "%" if m.group(4) else None, base=base, of=key)
 
 
 #: section -> (the total's label, its fact key, (prefix, the parts whose shares follow) or None for a
@@ -230,7 +230,7 @@ def _total(sink: Sink, t: Text) -> None:
 
 
 _CLASS = lazyre.compile(
-    rf"(?:^|[；;。：:])(?:\d{{1,2}}[.、．])?[“\"]?([\u4e00-\u9fa5]{{2,16}}?)[”\"]?(?:[（(]类[)）])?{N}万元{_C}?占{N}(%|％)"
+    rf"(?:^|[；;。：:])(?:\d{{1,2}}[.、．])?[“\"]?([\u4e00-\u9fa5]{{2,16}}?)[”\"]?(?:[（(]类[)）])?{N}万元{_C}?占{N}(%|％)?"
 )
 _BUDGET_FINAL = lazyre.compile(
     rf"(年初|全年)预算(?:数)?为{N}万元{_C}?(?:支出)?决算(?:数)?为{N}万元"
@@ -244,8 +244,9 @@ _COMPARISON = lazyre.compile(
 def comparison(sink: Sink | None, t: Text, key: str, pos: int, stop: int) -> tuple[str | None, str | None]:
     """(word, reason) of the first 决算数 … 预算数 comparison in t.text[pos:stop], added as fact `key`."""
     m = _COMPARISON.search(t.text, pos, stop)
-    if not m:
-        return None, None
+    if not m:  # no comparison word read (大小于 …: FA017's): a reason stated is still one
+        at = t.text.find("主要原因", pos, stop)
+        return None, (_reason_after(t.text, at, 40) if at != -1 else None)
     word = m.group(1) or m.group(2)
     word = "持平" if word in ("相同", "一致", "等于") else word
     reason = _reason_after(t.text, m.end(), 40)
