@@ -348,8 +348,21 @@ def stated_or_table(budget, ctx, key: str) -> list[tuple[int, int]]:
     fact = first_fact(budget, key)
     if fact is not None and not is_missing(fact.get("amount")):
         out.append((int(fact["amount"]), half_step(str(fact["value"]))))
-    where = table_figures(budget).get(key)
-    if where is not None and not is_missing(where[1]) and not unreliable(budget, ctx, source_table(where[0])):
-        if not out or out[0][0] != int(where[1]):
-            out.append((int(where[1]), half_step("0.00")))
+    twin = table_twin(budget, ctx, key)
+    if twin is not None and (not out or out[0][0] != twin):
+        out.append((twin, half_step("0.00")))
     return out
+
+
+#: the figures whose blank table cell is 0 (a 支出决算表 column or a 三公 决算 left empty)
+_BLANK_IS_ZERO = ("expenditure:", "sangong:", "sangong_detail:", "sangong_final")
+
+
+def table_twin(budget, ctx, key: str) -> int | None:
+    """The fen of the table figure a 说明 fact `key` prints again; None when there is none to trust."""
+    where = table_figures(budget).get(key)
+    if where is None or unreliable(budget, ctx, source_table(where[0])):
+        return None
+    if is_missing(where[1]):
+        return 0 if key.startswith(_BLANK_IS_ZERO) else None
+    return int(where[1])

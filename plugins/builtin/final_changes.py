@@ -14,7 +14,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import hookimpl, rule
-from auditor.finalkit import NOTES, at, half_step, pct, rate_check, stated_or_table, wan
+from auditor.finalkit import (
+    NOTES,
+    at,
+    half_step,
+    item_section,
+    pct,
+    rate_check,
+    resolve_item,
+    stated_or_table,
+    table_twin,
+    unreliable,
+    wan,
+)
 from auditor.money import parse_decimal
 from auditor.rulekit import decimals_of, fact_records, first_fact, is_missing, records, yuan
 
@@ -33,8 +45,9 @@ _LABELS = {
 _BASES = tuple(_LABELS)
 
 
-def _comparisons(budget):
-    """(what, budget fen, final fen, word, reason, location) of every 决算数 … 预算数 comparison."""
+def _comparisons(budget, ctx):
+    """(what, budget fen, final fen, the table's final when it differs, word, reason, location) of every
+    决算数 … 预算数 comparison."""
     for prefix, label in (("gpb", "一般公共预算财政拨款支出"), ("sangong", "“三公”经费财政拨款支出")):
         word, a, b = (
             first_fact(budget, f"{prefix}_comparison"),
@@ -42,12 +55,16 @@ def _comparisons(budget):
             first_fact(budget, f"{prefix}_final"),
         )
         if word and a and b and not is_missing(a.get("amount")) and not is_missing(b.get("amount")):
-            yield label, int(a["amount"]), int(b["amount"]), word["value"], word.get("reason"), word
+            twin = table_twin(budget, ctx, f"{prefix}_final")
+            yield label, int(a["amount"]), int(b["amount"]), twin, word["value"], word.get("reason"), word
+    rows = [] if unreliable(budget, ctx, "fa_gpb_function") else records(budget, "fa_gpb_function")
     for item in records(budget, "fa_items"):
         if is_missing(item.get("budget")) or is_missing(item.get("final")):
             continue
         label = f"{item.get('number')}、{item.get('xiang') or item.get('kuan') or item.get('lei')}（项）"
-        yield label, int(item["budget"]), int(item["final"]), item.get("comparison"), item.get("reason"), item
+        row = resolve_item(item, rows)[0] if rows and item_section(item) == "fa_n5" else None
+        twin = None if row is None or is_missing(row.get("total")) else int(row["total"])
+        yield label, int(item["budget"]), int(item["final"]), twin, item.get("comparison"), item.get("reason"), item
 
 
 @rule(
@@ -60,7 +77,8 @@ def _comparisons(budget):
     kinds="final",
     description=(
         "大于 needs 决算 > 预算, 小于 决算 < 预算 (an error otherwise); 持平 needs the two printed figures "
-        "equal and 基本持平 within 5% (a warning otherwise)."
+        "equal and 基本持平 within 5% (a warning otherwise). A word right for the table's 决算 where the stated "
+        "one is misprinted passes (FA301 / FA306 report the figure)."
     ),
     cases=[
         {"name": "小于 and smaller", "fires": 0, "budget": {"facts": [
@@ -71,26 +89,37 @@ def _comparisons(budget):
             {"key": "gpb_comparison", "value": "大于", "reason": "调减"}]}},
         {"name": "an item 持平 that is not", "fires": 1, "budget": {"tables": {"fa_items": [
             {"number": 2, "xiang": "一般行政管理事务", "budget": "10.00", "final": "9.00", "comparison": "持平"}]}}},
+        {"name": "小于, right for the table's 决算 (the misprinted 决算 is FA301's)", "fires": 0, "budget": {
+            "tables": {"fa_gpb_function": [{"code": None, "name": "合计", "total": "2940.05"}]},
+            "facts": [{"key": "gpb_budget", "value": "2993.92", "unit": "万元"}, {"key": "gpb_final", "value": "2999.05", "unit": "万元"},
+                      {"key": "gpb_comparison", "value": "小于", "reason": "调减"}]}},
     ],
 )  # fmt: skip
 def fa_comparison_word(budget, ctx):
-    for label, a, b, word, _, rec in _comparisons(budget):
+    for label, a, b, twin, word, _, rec in _comparisons(budget, ctx):
         if word is None:
             continue
-        bad, severity = False, None
-        if word == "大于":
-            bad = b <= a
-        elif word == "小于":
-            bad = b >= a
-        elif word == "持平":
-            bad, severity = b != a, "warning"
-        elif word == "基本持平":
-            bad, severity = a > 0 and abs(b - a) * 20 > a, "warning"
+        bad, severity = _contradicts(word, a, b)
+        if bad and twin is not None and twin != b:
+            bad = _contradicts(word, a, twin)[0]  # right for the table's 决算: the misprint is FA301's / FA306's
         if bad:
             yield ctx.finding(
                 f"情况说明{label}：年初预算 {wan(a)}、支出决算 {wan(b)}，文中却称决算数“{word}”预算数",
                 severity=severity, expected=_word_for(a, b), actual=word, **at(rec),
             )  # fmt: skip
+
+
+def _contradicts(word: str, a: int, b: int) -> tuple[bool, str | None]:
+    """(whether `word` misstates 决算 b against 预算 a, the severity if so)."""
+    if word == "大于":
+        return b <= a, None
+    if word == "小于":
+        return b >= a, None
+    if word == "持平":
+        return b != a, "warning"
+    if word == "基本持平":
+        return a > 0 and abs(b - a) * 20 > a, "warning"
+    return False, None
 
 
 def _word_for(a: int, b: int) -> str:
@@ -270,7 +299,7 @@ def fa_reason_stated(budget, ctx):
             if not (change.get("reason") or "").strip():
                 yield ctx.finding(f"情况说明{_LABELS[key]}{change['direction']} {change['value']}万元，未说明主要原因",
                                   expected="主要原因：…", actual=change.get("text"), **at(change))  # fmt: skip
-    for label, a, b, word, reason, rec in _comparisons(budget):
+    for label, a, b, _, word, reason, rec in _comparisons(budget, ctx):
         if a != b and not (reason or "").strip() and word not in ("持平", "基本持平"):
             yield ctx.finding(f"情况说明{label}：年初预算 {wan(a)}、支出决算 {wan(b)}，未说明决算数与预算数不同的主要原因",
                               expected="决算数大于（小于）预算数的主要原因：…", actual=yuan(b), **at(rec))  # fmt: skip

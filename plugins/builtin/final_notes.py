@@ -20,14 +20,14 @@ from auditor.finalkit import (
     pct,
     rate_check,
     resolve_item,
-    source_table,
     stated_or_table,
     table_figures,
+    table_twin,
     unreliable,
     wan,
 )
 from auditor.money import parse_decimal
-from auditor.rulekit import decimals_of, fact_records, fen_or_zero, is_missing, records, yuan
+from auditor.rulekit import decimals_of, fact_records, fen_or_zero, first_fact, is_missing, records, yuan
 from auditor.subjects import superseded
 
 
@@ -65,10 +65,9 @@ def _agrees(stated: int, printed: str, table: int) -> tuple[bool, str | None]:
 def fa_notes_amounts(budget, ctx):
     """Each amount of 说明 一 … 七 equals the table figure it repeats."""
     figures = table_figures(budget)
-    for key, (where, table) in figures.items():
-        if is_missing(table):
-            table = 0 if key.startswith(("expenditure:", "sangong:", "sangong_detail:")) else None
-        if table is None or unreliable(budget, ctx, source_table(where)):
+    for key, (where, _) in figures.items():
+        table = table_twin(budget, ctx, key)
+        if table is None:
             continue
         for fact in fact_records(budget, key):
             stated = fact.get("amount")
@@ -262,6 +261,51 @@ def fa_notes_classes_listed(budget, ctx):
                           table="facts", row=f"gpb_class:{r['name']}", line=last.get("line"), page=last.get("page"))  # fmt: skip
 
 
+@rule(
+    "FA320",
+    name="fa-notes-items-budgets-add-up",
+    title="说明五（三）各项的年初预算之和与一般公共预算财政拨款支出的年初预算一致",
+    severity="warning",
+    tags=["narrative", "arithmetic"],
+    reference=NOTES,
+    kinds="final",
+    description=(
+        "The items' 年初预算 add up to the 年初预算 of the whole (五（三）'s first sentence), within the printing "
+        "of each figure. More than the whole is a warning; less is an info, since a 项 budgeted but not "
+        "spent has no item. Compared when every item of the 年初 kind prints its 年初预算."
+    ),
+    cases=[
+        {"name": "the items make the whole", "fires": 0, "budget": {
+            "facts": [{"key": "gpb_budget", "value": "20.01", "unit": "万元", "budget_kind": "年初"}],
+            "tables": {"fa_items": [{"number": 1, "budget": "10.00", "budget_text": "10.00", "budget_kind": "年初"},
+                                    {"number": 2, "budget": "10.00", "budget_text": "10.00", "budget_kind": "年初"}]}}},
+        {"name": "more than the whole", "fires": 1, "budget": {
+            "facts": [{"key": "gpb_budget", "value": "20.00", "unit": "万元", "budget_kind": "年初"}],
+            "tables": {"fa_items": [{"number": 1, "budget": "10.00", "budget_text": "10.00", "budget_kind": "年初"},
+                                    {"number": 2, "budget": "14.00", "budget_text": "14.00", "budget_kind": "年初"}]}}},
+    ],
+)  # fmt: skip
+def fa_items_budgets_add_up(budget, ctx):
+    whole = first_fact(budget, "gpb_budget")
+    items = [i for i in records(budget, "fa_items") if item_section(i) == "fa_n5"]
+    if whole is None or is_missing(whole.get("amount")) or len(items) < 2:
+        return
+    kind = whole.get("budget_kind") or "年初"
+    if any(is_missing(i.get("budget")) for i in items) or any((i.get("budget_kind") or "年初") != kind for i in items):
+        return  # an item without its 年初预算, or another kind of budget: no sum to compare
+    total = sum(int(i["budget"]) for i in items)
+    slack = half_step(str(whole["value"])) + sum(half_step(str(i.get("budget_text") or "0.00")) for i in items)
+    diff = total - int(whole["amount"])
+    if abs(diff) <= slack:
+        return
+    yield ctx.finding(
+        f"情况说明五（三）各项{kind}预算之和 {wan(total)}{'多于' if diff > 0 else '少于'}{kind}预算 {whole['value']}万元"
+        f"（差 {wan(abs(diff))}）" + ("" if diff > 0 else "：可能有预算未支出、未逐项说明的项，请核对"),
+        severity="warning" if diff > 0 else "info", expected=yuan(int(whole["amount"])), actual=yuan(total),
+        table="facts", row="gpb_budget", line=whole.get("line"), page=whole.get("page"),
+    )  # fmt: skip
+
+
 @hookimpl
 def auditor_register_rules():
-    return [fa_notes_amounts, fa_notes_rates, fa_notes_classes_listed]
+    return [fa_notes_amounts, fa_notes_rates, fa_notes_classes_listed, fa_items_budgets_add_up]
