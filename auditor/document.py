@@ -98,6 +98,17 @@ def split_cells(raw: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts)
 
 
+def form_feed_pages(text: str) -> tuple[int | None, list[int]]:
+    """(pages, blank pages) of text whose pages end in form feeds, as pdftotext writes them; (None, [])
+    for text without any. A trailing form feed closes the last page; it does not open another."""
+    if "\f" not in text:
+        return None, []
+    pages = text.split("\f")
+    if not pages[-1].strip():
+        pages.pop()
+    return len(pages), [n for n, page in enumerate(pages, start=1) if not page.strip()]
+
+
 def lines_from_text(text: str) -> list[Line]:
     """Turn decoded text into located lines (1-based), markup stripped, cells split."""
     out: list[Line] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import Document, Line, lines_from_text
+from .document import Document, Line, form_feed_pages, lines_from_text
 from .findings import Finding
 from .model import (
     ALL_TABLE_KEYS,
@@ -130,7 +130,10 @@ def budget_from_dict(d: dict[str, Any] | None = None, *, validate: bool = True) 
             )
         else:
             text = d["text"] if "text" in d else "\n".join(d["lines"])
-            document = Document(path=meta.source or "<test>", lines=lines_from_text(text), kind="text")
+            pages, blank = form_feed_pages(text)
+            document = Document(
+                path=meta.source or "<test>", lines=lines_from_text(text), kind="text", pages=pages, empty_pages=blank
+            )
     schema_errors = None
     if validate:
         from .schemas import validate_frames

@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'file':40} {'pages':>5} {'auditor s':>10} {'pdfplumber s':>13} {'ratio':>6}")
     for path in pdfs:
         doc = read_document(path)
-        ours = _median(lambda: read_document(path), args.runs)
-        theirs = _median(lambda: _plumber(path), args.runs)
+        ours = _median(lambda path=path: read_document(path), args.runs)
+        theirs = _median(lambda path=path: _plumber(path), args.runs)
         print(f"{path.name:40} {doc.pages:>5} {ours:>10.3f} {theirs:>13.3f} {ours / theirs:>6.2f}")
     return 0
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from corpus import CORPUS, needs_corpus
 
-from auditor import load
+from auditor import audit, load
 from auditor.document import Document, lines_from_text
 from auditor.parse.final.coded import read_coded
 from auditor.parse.final.economic_text import read_economic_text
@@ -416,3 +416,29 @@ def test_pdfplumber_text_gives_the_pdfs_tables(tmp_path, name):
     # without columns the text cannot tell, and says so (FA901)
     assert _differing(pdf, text) == ({"fa_sangong"} if "finance" in name else set())
     assert (text.meta.department, text.meta.year) == (pdf.meta.department, pdf.meta.year)
+
+
+def _where(report) -> list[tuple]:
+    # messages aside: a text line has no page, so a message naming the pages of two tables differs
+    return sorted((f.rule, f.severity, f.location.table, str(f.location.row), f.location.column) for f in report.findings)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", [*_FINALS, "final-accounts-template"])
+def test_pdftotext_layout_gives_the_pdfs_findings(tmp_path, name):
+    """Every finding of the PDF, the blank page included: pdftotext ends each page with a form feed."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    out = tmp_path / f"{name}.txt"
+    subprocess.run(["pdftotext", "-layout", str(CORPUS / f"{name}.pdf"), str(out)], check=True)
+    assert _where(audit(out)) == _where(audit(CORPUS / f"{name}.pdf"))
+
+
+def test_form_feeds_give_text_its_pages_and_blank_pages(tmp_path):
+    path = tmp_path / "final.txt"
+    path.write_text("上海市普陀区财政局2024年度部门决算\f目录\n一、收入支出决算总表\f\n  \f第一部分\f", encoding="utf-8")
+    doc = load(path).document
+    assert (doc.pages, doc.empty_pages) == (4, [3])
+    path.write_text("上海市普陀区财政局2024年度部门决算\n\n目录", encoding="utf-8")
+    doc = load(path).document
+    assert (doc.pages, doc.empty_pages) == (None, [])

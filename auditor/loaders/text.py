@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document, lines_from_text
+from ..document import Document, form_feed_pages, lines_from_text
 from ..errors import LoadError
 from ..model import Budget
 from .sniff import is_text
@@ -62,5 +62,8 @@ class TextLoader:
         except OSError as exc:
             raise LoadError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
         text, encoding = decode(data, str(path))
-        doc = Document(path=str(path), lines=lines_from_text(text), kind="text", encoding=encoding)
+        pages, blank = form_feed_pages(text)
+        doc = Document(
+            path=str(path), lines=lines_from_text(text), kind="text", pages=pages, empty_pages=blank, encoding=encoding
+        )
         return parse_document(doc)

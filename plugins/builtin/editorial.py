@@ -476,10 +476,12 @@ def _unreadable(lines) -> bool:
 )
 def blank_pages(budget, ctx):
     doc = getattr(budget, "document", None)
-    if doc is None or doc.kind != "pdf":
+    if doc is None:
         return
-    for page in doc.empty_pages:
+    for page in doc.empty_pages:  # a PDF's, or extracted text's with its page breaks (form feeds)
         yield ctx.finding(f"第 {page} 页为空白页或没有文本层（图片页）", page=page, actual="(空白)")
+    if doc.kind != "pdf":
+        return
     pages: dict = {}
     for ln in doc.lines:
         pages.setdefault(ln.page, []).append(ln)

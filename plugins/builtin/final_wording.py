@@ -220,20 +220,26 @@ def fa_figure_precision(budget, ctx):
 @rule(
     "FA019",
     name="fa-blank-page",
-    title="决算 PDF 有空白页（无任何文字：空白、表格的空续页或图片页）",
+    title="决算文件有空白页（无任何文字：空白、表格的空续页或图片页）",
     severity="warning",
     tags=["editorial"],
     reference=TEMPLATE_WORDS | {"regulation": "公开文件应完整可读；部门决算公开模板的版式"},
     kinds="final",
-    description="PDF only: a page without any text (a page of images has no text layer to search or copy either).",
+    description=(
+        "A page without any text (a page of images has no text layer to search or copy either). In a PDF, "
+        "or in text extracted with its page breaks (pdftotext ends each page with a form feed); text "
+        "without them has no pages to tell."
+    ),
     cases=[
         {"name": "every page has text", "fires": 0, "budget": {"pages": [["上海市普陀区财政局2024年度部门决算"], ["目录"]]}},
         {"name": "a blank page", "fires": 1, "budget": {"pages": [["上海市普陀区财政局2024年度部门决算"], [], ["目录"]]}},
+        {"name": "a blank page between form feeds", "fires": 1, "budget": {"text": "上海市普陀区财政局2024年度部门决算\f\n\f目录\f"}},
+        {"name": "text without page breaks", "fires": 0, "budget": {"text": "上海市普陀区财政局2024年度部门决算\n\n\n目录"}},
     ],
 )  # fmt: skip
 def fa_blank_page(budget, ctx):
     doc = getattr(budget, "document", None)
-    if doc is None or doc.kind != "pdf":
+    if doc is None:
         return
     for page in doc.empty_pages:
         yield ctx.finding(f"第 {page} 页为空白页（没有文字，或只有图片）", page=page, actual="(空白)")

@@ -153,8 +153,8 @@ def stated_change(budget, ctx):
                 sentence = _amounts(norm, s, e)
                 ends = [a[5] for a in sentence]
             before = sentence[: bisect.bisect_right(ends, cm.start())]
-            prior = _last(before, lambda a: a[0] is not None and a[0] == cy)
-            current = _last(before, lambda a: a[0] is not None and a[0] != cy)
+            prior = _last(before, lambda a, cy=cy: a[0] is not None and a[0] == cy)
+            current = _last(before, lambda a, cy=cy: a[0] is not None and a[0] != cy)
             if prior is None or current is None:
                 continue
             candidates = [current]

@@ -230,7 +230,7 @@ def _total(sink: Sink, t: Text) -> None:
 
 
 _CLASS = lazyre.compile(
-    rf"(?:^|[；;。：:])(?:\d{{1,2}}[.、．])?[“\"]?([\u4e00-\u9fa5]{{2,16}}?)[”\"]?(?:[（(]类[)）])?{N}万元{_C}?占{N}(%|％)?"
+    rf"(?:^|[；;。：:])(?:\d{{1,2}}[.、．])?[“\"]?([\u4e00-\u9fa5]{{2,16}}?)[”\"]?(?:[（(]类[)）])?{N}万元(?:{_C}?占{N}(%|％)?)?"
 )
 _BUDGET_FINAL = lazyre.compile(
     rf"(年初|全年)预算(?:数)?为{N}万元{_C}?(?:支出)?决算(?:数)?为{N}万元"
@@ -272,7 +272,8 @@ def _n5(sink: Sink, t: Text, items: list[dict]) -> None:
             if name.endswith("支出") or "支出" not in name:
                 key = f"gpb_class:{name}"
                 sink.add(t, key, c, 2, "万元")
-                sink.add(t, f"share:{key}", c, 3, "%" if c.group(4) else None, base="gpb_structure_total", of=key)
+                if c.group(3):  # extracted text may set a line's share apart from its amount
+                    sink.add(t, f"share:{key}", c, 3, "%" if c.group(4) else None, base="gpb_structure_total", of=key)
     b = _BUDGET_FINAL.search(text, s.end() if s else 0)
     if b and "一般公共预算财政拨款支出" in text[max(0, b.start() - 20) : b.start()]:
         _budget_final(sink, t, b, "gpb")
