@@ -229,6 +229,52 @@ def test_lines_joined_by_the_extractor_and_names_set_below_bare_code_lines():
     assert got[2] == ("22102", "住房改革支出", "40.00", "25.00", "15.00") and notes == []
 
 
+def test_a_bare_code_line_with_its_name_centred_on_it_takes_the_fragment_above():
+    # the template: one row's name wraps around its bare code line (one line above, one below) while
+    # the row above prints its whole name on its own code line; '……' rows stand for rows left out
+    text = """\
+科目名称 合计 基本支出 项目支出
+合计
+205 教育支出
+2050205 高等教育
+…  …
+207 文化旅游体育与传媒支出
+其他文化旅游体育与传媒支
+20799
+出
+…
+"""
+    got, _ = coded(text)
+    assert [(c, n) for c, n, *_ in got] == [
+        (None, "合计"), ("205", "教育支出"), ("2050205", "高等教育"), ("207", "文化旅游体育与传媒支出"),
+        ("20799", "其他文化旅游体育与传媒支出"),
+    ]  # fmt: skip
+
+
+def test_a_bare_code_line_with_its_name_below_leaves_the_fragment_above_to_the_row_before():
+    # pypdfium2's text of the same table: names continue below their code lines, so 与传媒支出 is 207's
+    text = """\
+科目名称 合计 基本支出 项目支出
+合计
+207 文化旅游体育
+与传媒支出
+20799
+其他文化旅游
+体育与传媒支
+出
+"""
+    got, _ = coded(text)
+    assert [(c, n) for c, n, *_ in got][1:] == [("207", "文化旅游体育与传媒支出"), ("20799", "其他文化旅游体育与传媒支出")]
+
+
+@needs_corpus
+def test_the_templates_wrapped_names_read_whole():
+    b = load(CORPUS / "final-accounts-template.pdf")
+    want = ["合计", "教育支出", "普通教育", "高等教育", "文化旅游体育与传媒支出", "其他文化旅游体育与传媒支出"]
+    for key in ("fa_income", "fa_expenditure", "fa_gpb_function"):
+        assert list(b.frames[key]["name"])[: len(want)] == want, key
+
+
 # -- the 三公 table ----------------------------------------------------------------------------------
 
 

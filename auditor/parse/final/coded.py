@@ -124,7 +124,7 @@ def _rows(lines: list[Line], text: bool = False) -> tuple[list[Line], list[tuple
                 last.amounts = amounts
             else:
                 orphans = amounts  # a 合计 label on the next line takes them
-        elif joined and not _HEADER.search(joined):
+        elif joined and not _HEADER.search(joined) and joined.strip("…。.·"):  # '……': the template's rows left out
             items.append(("frag", joined))
     return header, items
 
@@ -265,9 +265,24 @@ def _assign_names(items: list[tuple[str, object]]) -> list[Row]:
                 keep -= 1  # the next row prints no name on its code line: the last fragment is its name
             current.post.extend(run[:keep])
             pending = run[keep:]
+        elif not items[idx][1].inline and current.inline and _frags_after(items, idx) <= len(run):
+            # the next row prints no name on its code line and no more of it below than above: its
+            # name is centred on the code line, so the fragment just above starts it
+            current.post.extend(run[:-1])
+            pending = run[-1:]
         else:
             current.post.extend(run)
     return rows
+
+
+def _frags_after(items: list[tuple[str, object]], idx: int) -> int:
+    """How many name fragments follow item `idx` before the next row."""
+    n = 0
+    for kind, _ in items[idx + 1 :]:
+        if kind != "frag":
+            break
+        n += 1
+    return n
 
 
 def column_anchors(header: list[Line], keywords: dict[str, tuple[str, ...]]) -> dict[str, float]:
