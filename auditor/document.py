@@ -64,7 +64,7 @@ class Document:
 
 def strip_markup(text: str) -> str:
     """Remove stray HTML tags (`<u>`, `<mark>`, `<i>`) that OCR pipelines leave behind."""
-    return _TAGS.sub("", text)
+    return _TAGS.sub("", text) if "<" in text else text  # (every tag starts with one)
 
 
 _CODED_ROW = lazyre.compile(r"^\s*\d{3}(?: \d{1,2}){0,2} \S")
@@ -95,7 +95,7 @@ def split_cells(raw: str) -> tuple[str, ...]:
         while words and _AMOUNT_WORD.match(words[-1]):
             amounts.insert(0, words.pop())
         parts = [*codes, " ".join(words), *amounts] if words and amounts else _WIDE_GAP.split(raw)
-    return tuple(p.strip() for p in parts)
+    return tuple(map(str.strip, parts))
 
 
 def form_feed_pages(text: str) -> tuple[int | None, list[int]]:

@@ -269,6 +269,12 @@ def read_only_table(budget: Any, key: str) -> pd.DataFrame:
     return stored if stored is not None else budget.table(key)
 
 
+def frame_records(df: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts, blanks as None (column-wise: far cheaper than DataFrame.to_dict)."""
+    columns = frame_columns(df)
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
 def frame_columns(df: pd.DataFrame) -> dict[str, list[Any]]:
     """A frame's columns as lists of Python values, blanks (``pd.NA``) as None: what rules loop over
     instead of a Series per column (``df[c]`` costs tens of microseconds each). A repeated column

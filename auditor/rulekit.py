@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .diagnosis import diagnose
-from .model import frame_columns, read_only_table
+from .model import frame_records, read_only_table
 from .money import tolerance
 from .reading import unread
 from .rules import current_audit
@@ -164,12 +164,6 @@ def memo(budget, name: str, compute):
 def records(budget, key: str) -> list[dict]:
     """The rows of a table as dicts (memoised): rules that walk rows avoid pandas' per-row cost."""
     return memo(budget, f"records:{key}", lambda b: frame_records(read_only_table(b, key)))
-
-
-def frame_records(df: pd.DataFrame) -> list[dict]:
-    """A frame's rows as dicts, blanks as None (column-wise: far cheaper than DataFrame.to_dict)."""
-    columns = frame_columns(df)
-    return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
 def by_code(budget, key: str) -> dict[str, dict]:
