@@ -84,6 +84,8 @@ def split_cells(raw: str) -> tuple[str, ...]:
     """
     if "\t" in raw:
         parts = raw.split("\t")
+    elif "  " not in raw and "\u3000" not in raw and not _CODED_ROW.match(raw):
+        return (raw.strip(),)  # no gap to split at (what the split below gives, without its scan)
     elif _CELL_GAP.search(raw.strip()) or not _CODED_ROW.match(raw):
         parts = _CELL_SPLIT.split(raw)
     else:
