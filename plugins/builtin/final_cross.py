@@ -86,6 +86,10 @@ def _economic(budget) -> dict[str, dict]:
             "fa_summary": [{"side": "income", "item": "一般公共预算财政拨款收入", "amount": "20.00"},
                            {"side": "income", "item": "其他收入", "amount": "6.20"}],
             "fa_income": [{"code": None, "name": "合计", "total": "26.02", "fiscal": "20.00", "other": "6.02"}]}}},
+        {"name": "an income table that prints no figure in the column is not compared", "fires": 0, "budget": {"tables": {
+            "fa_summary": [{"side": "income", "item": "一般公共预算财政拨款收入", "amount": "20.00"},
+                           {"side": "income", "item": "其他收入", "amount": "6.20"}],
+            "fa_income": [{"code": None, "name": "合计", "fiscal": "20.00"}]}}},
         {"name": "an appropriation printed otherwise in the 财政拨款总表", "fires": 1, "budget": {"tables": {
             "fa_summary": [{"side": "income", "item": "一般公共预算财政拨款收入", "amount": "20.00"}],
             "fa_fiscal_summary": [{"side": "income", "item": "一般公共预算财政拨款", "total": "20.50"}]}}},
@@ -138,10 +142,13 @@ def _summary_against_detail(budget, ctx):
         for item, column in _INCOME_COLUMNS.items():
             if item in summary_inc:
                 by_column.setdefault(column, []).append(summary_inc[item])
+        income_rows = records(budget, "fa_income")
         for column, rows in by_column.items():
             printed = [x for x in rows if not is_missing(x["amount"])]
             if not printed and is_missing(inc_total.get(column)):
                 continue
+            if all(is_missing(r.get(column)) for r in income_rows):
+                continue  # no figure in the column at all: the table may not print it (FA103 adds its rows)
             stated = sum(fen_or_zero(x["amount"]) for x in rows)
             where = (printed or rows)[0]
             items = "+".join(x["item"] for x in rows)
