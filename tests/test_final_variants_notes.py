@@ -61,6 +61,9 @@ CASES = [
     # the change's rate is right against the table's 9,746.50
     case("N04-total", "planning", 20, "出总计 9746.50", replace("9746.50", "9764.50"), [("FA301", E, 20)]),
     # --- FA-N05 说明五（一）: GPB total, its share of 本年支出合计, its change -------------------------------
+    # 持平 with an amount: the words contradict each other
+    case("N04-flat-amount", "finance", 21, "财政拨款收入支出总计持平", replace("持平", "减少2.00万元，持平"),
+         [("FA017", W, 21)]),
     case("N05-share", "finance", 21, "2940.05万元，占本年", replace("100.00%", "98.00%"), [("FA302", E, 21)]),
     case("N05-rate", "finance", 21, "支出减少63.14", replace("下降2.10%", "下降3.10%"), [("FA304", E, 21)]),
     case("N05-delta", "finance", 21, "支出减少63.14", replace("减少63.14", "减少36.14"), [("FA304", E, 21)]),
@@ -86,12 +89,9 @@ CASES = [
     case("N07-item-flat", "finance", 22, "宣传等基本支出。年初预算为10.00", replace("为10.00", "为12.00", 1),
          [("FA303", W, 22), ("FA320", W, 21)]),
     case("N07-items-sum", "finance", 22, "年初预算为1560.05", replace("1560.05", "1960.05"), [("FA320", W, 21)]),
-    # the 三公 预算数 quoted as the 决算: the table's 决算 is 0 (its rate and 小于 stay right against it)
-    case("N09-budget-as-final", "finance", 23, "年初预算为0.95万元", replace("支出决算为0.00万元", "支出决算为0.95万元"),
-         [("FA301", E, 23)]),
-    # a rate of a zero base: 184.65 more than last year's 0
-    case("N11-zero-base", "finance", 24, "机关运行经费支出184.65",
-         replace("增加2.55万元，增长1.40%", "增加184.65万元，增长100.00%"), [("FA304", W, 24)]),
+    # an item below its budget without the reason
+    case("N07-item-no-reason", "finance", 22, "预算数的主要原因：因产业政策扶持资金管理系统项目进度",
+         replace("预算数的主要原因：因产业政策扶持资金管理系统项目进度，调减相关经费。", "预算数。"), [("FA305", W, 22)]),
     case("N07-item-name", "finance", 22, "（款）信息化建设", replace("信息化建设", "信息系统建设"), [("FA306", W, 22)]),
     # an item's own 完成率 (planning states them): 225.12 / 226.25 is 99.50%
     case("N07-item-rate", "planning", 22, "万元，完成年初预算的 99.50%", replace("99.50%", "95.50%"), [("FA302", E, 22)]),
@@ -101,6 +101,9 @@ CASES = [
     case("N08-public", "finance", 23, "公用经费184.65", replace("184.65", "148.65"), [("FA301", E, 23)]),
     # --- FA-N09 说明七: 三公 预算, 决算, 完成率, items, shares, changes, “无三公” ---------------------------------
     case("N09-budget", "finance", 23, "年初预算为0.95万元", replace("0.95", "0.59"), [("FA301", E, 23)]),
+    # the 三公 预算数 quoted as the 决算: the table's 决算 is 0 (its rate and 小于 stay right against it)
+    case("N09-budget-as-final", "finance", 23, "年初预算为0.95万元", replace("支出决算为0.00万元", "支出决算为0.95万元"),
+         [("FA301", E, 23)]),
     case("N09-word", "finance", 23, "支出决算数小于", replace("小于", "大于"), [("FA303", E, 23)]),
     case("N09-rate", "planning", 25, "完成预算的 13.68%，其中", replace("13.68%", "31.68%"), [("FA302", E, 25)]),
     # the 三公 决算 misprinted: its 完成率, the items' shares and the change's rate stay the table's 0.39
@@ -112,6 +115,7 @@ CASES = [
          [("FA302", E, 25)]),
     # 七（二）1、2、3、: each item's amount again, and the counts
     case("N09-detail", "planning", 26, "3、公务接待费支出 0.39万元", replace("0.39", "0.93"), [("FA301", E, 26)]),
+    case("N09-purchase", "planning", 26, "公务用车购置支出为", replace("0.00", "0.50"), [("FA301", E, 26)]),
     # the changes on last year: the total's (FA012 is the line's own 下降（增长）, quoting the changed figure)
     case("N09-change-rate", "planning", 25, "下降（增长）27.78%", replace("27.78%", "72.78%"),
          [("FA012", W, 25), ("FA304", E, 25)]),
@@ -133,6 +137,11 @@ CASES = [
     # --- FA-N11 说明十一（一）机关运行经费 -------------------------------------------------------------------
     case("N11-rate", "finance", 24, "机关运行经费支出184.65", replace("增长1.40%", "增长4.10%"), [("FA304", E, 24)]),
     case("N11-word", "finance", 24, "机关运行经费支出184.65", replace("增长1.40%", "下降1.40%"), [("FA304", W, 24)]),
+    # a rate of a zero base: 184.65 more than last year's 0
+    case("N11-zero-base", "finance", 24, "机关运行经费支出184.65",
+         replace("增加2.55万元，增长1.40%", "增加184.65万元，增长100.00%"), [("FA304", W, 24)]),
+    # a change on last year without its reason (主要原因是 and nothing after it)
+    case("N11-no-reason", "finance", 24, "优化办公环境", drop, [("FA305", W, 24)]),
     # 194.65: above the 公用经费合计 184.65, and 2.55 on 192.10 is not 1.40%
     case("N11-amount", "finance", 24, "机关运行经费支出184.65", replace("184.65", "194.65"),
          [("FA304", E, 24), ("FA308", E, 24)]),
@@ -141,6 +150,9 @@ CASES = [
     # 4.80 + 0 + 246.47 = 251.27 against 251.25: within the printing of three parts
     case("N12-rounding", "finance", 24, "货物采购金额4.79", replace("4.79", "4.80"), [("FA309", INFO, 24)]),
     case("N12-reserved", "finance", 24, "本部门面向中小企业预留", replace("246.47", "300.00"), [("FA309", E, 24)]),
+    # 46.47 reserved: 18.50% of the total (an info, the 30% is per project), and below the 246.47 awarded in it
+    case("N12-sme-share", "finance", 24, "本部门面向中小企业预留", replace("246.47", "46.47"),
+         [("FA315", W, 24), ("FA316", INFO, 24)]),
     case("N12-small", "planning", 27, "225.10  万元，面向小微企业", replace("164.87", "264.87"), [("FA309", E, 27)]),
     # 264.47 awarded within a 246.47 reservation, and 264.47 + 0 + 4.79 above the 251.25 total
     case("N12-award", "finance", 24, "成交的，采购金额246.47", replace("246.47", "264.47"),
