@@ -9,6 +9,7 @@ A stated percentage passes when it lies in the range the printed precision of it
 
 from __future__ import annotations
 
+import bisect
 import functools
 from decimal import Decimal
 
@@ -106,6 +107,19 @@ def at(rec: dict, table: str | None = None) -> dict:
     """The location of a 说明 fact (``facts``) or a 五（三）item (``fa_items``) for a finding."""
     table = table or ("facts" if "key" in rec else "fa_items")
     return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
+
+
+def notes_section_at(budget, page: int | None, line: int) -> str | None:
+    """The 情况说明 section (``fa_n1`` … ``fa_n11`` or one of 十一's ``fa_operating``, ``fa_procurement``,
+    ``fa_assets``) a line of a 决算 lies in, by where the sections' headings are; None before them."""
+    marks = sorted(
+        ((sec.page or 0, sec.line or 0), key)
+        for key, sec in budget.meta.sections.items()
+        if key.startswith("fa_n") or key in ("fa_operating", "fa_procurement", "fa_assets", "fa_part4")
+    )
+    at = bisect.bisect_right([m for m, _ in marks], (page or 0, line)) - 1
+    key = marks[at][1] if at >= 0 else None
+    return None if key == "fa_part4" else key
 
 
 def wan(fen) -> str:

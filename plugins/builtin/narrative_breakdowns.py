@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from auditor import hookimpl, rule
 from auditor.breakdown import Breakdown, Figure, breakdowns
+from auditor.finalkit import notes_section_at
+from auditor.model import is_final
 from auditor.money import UNIT_FEN
 from auditor.text import snippet
 
@@ -26,6 +28,10 @@ REFERENCE = {
 PROJECTS = {**REFERENCE, "article": "DISCLOSURE-006"}
 #: Breakdowns that have their own rule: 三公 (SG001), 政府采购 (PR001), vehicles (AS001).
 OWN_RULES = {"sangong_notes", "procurement_notes", "assets_notes"}
+#: In a 决算, the 说明 sections whose amounts the FA rules compare with the tables (FA301, FA309) and
+#: whose counts they add up (FA310 vehicles, FA311 绩效): one defect, one finding.
+FINAL_OWN_MONEY = {*(f"fa_n{n}" for n in range(1, 10)), "fa_procurement"}
+FINAL_OWN_QUANTITIES = {"fa_assets", "fa_n10"}
 #: How far an approximate whole (约13459平方米) may be from its parts before it is a contradiction.
 APPROX_SHARE = Decimal("0.01")
 
@@ -91,11 +97,16 @@ def _evidence(bd: Breakdown, fig: Figure, expected: Decimal) -> dict:
 
 
 def _findings(budget, ctx, money: bool):
+    final = is_final(budget.meta.kind)
     for p in budget.paragraphs():
         if money and p.section in OWN_RULES:
             continue
         if not money and p.section == "assets_notes":
             continue  # vehicles and equipment: AS001
+        if final and notes_section_at(budget, p.first.page, p.first.line) in (
+            FINAL_OWN_MONEY if money else FINAL_OWN_QUANTITIES
+        ):
+            continue
         bds = [b for b in breakdowns(p.text) if b.closed and b.whole.money == money]
         if not bds:
             continue
