@@ -6,6 +6,8 @@ import dataclasses
 
 import pytest
 from corpus import CORPUS, needs_corpus
+from final_variants import replace
+from final_variants import variant as one_line_changed
 
 from auditor import audit
 from auditor.loaders.pdf import read_document
@@ -25,26 +27,11 @@ def finance_doc():
 
 
 def variant(doc, page, match, change):
-    """The document with one line changed (`change(line) -> line`, or None to drop it)."""
-    lines = []
-    hits = 0
-    for ln in doc.lines:
-        if ln.page == page and match in ln.text:
-            hits += 1
-            ln = change(ln)
-            if ln is None:
-                continue
-        lines.append(ln)
-    assert hits == 1, f"{match!r} on p.{page}: {hits} lines"
-    return parse_document(dataclasses.replace(doc, lines=lines))
+    """The document with one line changed (`change(line) -> line`, or None to drop it), parsed."""
+    return parse_document(one_line_changed(doc, page, match, change))
 
 
-def replace_figure(old, new):
-    def change(ln):
-        cells = tuple(c.replace(old, new) for c in ln.cells)
-        return dataclasses.replace(ln, text=ln.text.replace(old, new), cells=cells)
-
-    return change
+replace_figure = replace
 
 
 @needs_corpus
@@ -110,7 +97,11 @@ def test_a_changed_function_figure_is_one_error_at_its_page(finance_doc):
     errors = {(f.rule, f.location.table, f.location.page) for f in audit(b).findings if f.severity == "error"}
     # the table's 项 and its parent no longer add up, the 项 exceeds its spending from all funds (10.00 in
     # the 支出决算表), and 说明五（三）item 2 (10.00) no longer repeats it
-    assert errors - before == {("FA103", "fa_gpb_function", 15), ("FA205", "fa_gpb_function", 15), ("FA306", "fa_items", 22)}
+    assert errors - before == {
+        ("FA103", "fa_gpb_function", 15),
+        ("FA205", "fa_gpb_function", 15),
+        ("FA306", "fa_items", 22),
+    }
 
 
 @needs_corpus
