@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .. import lazyre
 from ..document import Document
@@ -23,7 +24,7 @@ from ..errors import LoadError
 from ..model import Budget
 from .ocr_options import current_options
 from .pdf import PdfLoader as _TextLayerPdfLoader
-from .pdf import _open, read_document
+from .pdf import _open, read_open
 
 INSTALL_HINT = "pip install 'budget-auditor[ocr]'"
 
@@ -50,14 +51,15 @@ class PdfSurvey:
     hidden_text_pages: frozenset[int]
 
 
-def survey(path: Path, pages: list[int] | None = None) -> PdfSurvey:
+def survey(path: Path, pages: list[int] | None = None, *, opened: Any = None) -> PdfSurvey:
     """Image pages, invisible-text pages and an OCR producer of the PDF at `path` (no rendering),
     looking at `pages` (1-based; default all). A page's scan stops at its first visible text object
-    (such a page is neither a scan nor hidden OCR text), so a text-layer PDF costs little."""
+    (such a page is neither a scan nor hidden OCR text), so a text-layer PDF costs little. `opened`:
+    the PDF already open (the caller closes it); opening it again costs more than the scan."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    pdf = _open(path)
+    pdf = opened if opened is not None else _open(path)
     try:
         producer = None
         for key in ("Producer", "Creator"):
@@ -96,7 +98,8 @@ def survey(path: Path, pages: list[int] | None = None) -> PdfSurvey:
                 page.close()
         return PdfSurvey(len(pdf), frozenset(images), producer, frozenset(hidden))
     finally:
-        pdf.close()
+        if opened is None:
+            pdf.close()
 
 
 def _no_text_message(n_pages: int) -> str:
@@ -106,8 +109,9 @@ def _no_text_message(n_pages: int) -> str:
     )
 
 
-def complete_with_ocr(doc: Document, path: Path) -> Document:
+def complete_with_ocr(doc: Document, path: Path, first_page: PdfSurvey | None = None) -> Document:
     """The document with its scanned pages recognised (per the current options); `doc` is not changed.
+    `first_page`: the survey of page 1, when the caller made it while the PDF was open.
 
     Raises LoadError when nothing can be read: no text layer and OCR off, or the ``ocr`` extra missing.
     """
@@ -116,9 +120,9 @@ def complete_with_ocr(doc: Document, path: Path) -> Document:
     if opts.mode == "never":
         if not doc.lines:
             raise LoadError(_no_text_message(n_pages), path=str(path))
-        return _mark_ocr_text_layer(doc, path)
+        return _mark_ocr_text_layer(doc, path, first_page)
     if opts.mode == "auto" and not doc.empty_pages:
-        return _mark_ocr_text_layer(doc, path)
+        return _mark_ocr_text_layer(doc, path, first_page)
     info = survey(path)
     if opts.mode == "always":
         pages = list(range(1, info.pages + 1))
@@ -180,4 +184,10 @@ class PdfLoader(_TextLayerPdfLoader):
     def load(self, path: Path) -> Budget:
         from ..parse import parse_document
 
-        return parse_document(complete_with_ocr(read_document(path, require_text=False), path))
+        pdf = _open(path)
+        try:  # one opening for the text layer and the look at page 1 (which tells an OCR tool's layer)
+            doc = read_open(pdf, path, require_text=False)
+            first = survey(path, pages=[1], opened=pdf)
+        finally:
+            pdf.close()
+        return parse_document(complete_with_ocr(doc, path, first))

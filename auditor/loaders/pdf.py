@@ -469,35 +469,40 @@ def read_document(path: str | Path, *, require_text: bool = True) -> Document:
     """Read a text-layer PDF into a located Document (no parsing); with `require_text` off, a PDF of
     images only gives a Document without lines (its pages in `empty_pages`) for the OCR stage."""
     path = Path(path)
-    _, pdfium_c = _pdfium()
     pdf = _open(path)
     try:
-        n_pages = len(pdf)
-        if n_pages == 0:
-            raise LoadError("cannot open PDF: it has no pages", path=str(path))
-        lines: list[Line] = []
-        empty: list[int] = []
-        for index in range(n_pages):
-            # PDFium's own page handles, not pypdfium2's page objects (their bookkeeping costs about a
-            # tenth of loading a page), closed here as the helpers would close them
-            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
-            if not page:
-                raise LoadError(f"cannot open PDF: page {index + 1} is damaged (Failed to load page.)", path=str(path))
-            try:
-                textpage = pdfium_c.FPDFText_LoadPage(page)
-                if not textpage:
-                    raise LoadError(f"cannot open PDF: page {index + 1} has no readable text page", path=str(path))
-                try:
-                    got = page_lines(textpage, index + 1, _crop_box(page))
-                finally:
-                    pdfium_c.FPDFText_ClosePage(textpage)
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
-            if not got:
-                empty.append(index + 1)
-            lines.extend(got)
+        return read_open(pdf, path, require_text=require_text)
     finally:
         pdf.close()
+
+
+def read_open(pdf: pdfium.PdfDocument, path: Path, *, require_text: bool = True) -> Document:
+    """`read_document` of a PDF the caller has opened (and closes)."""
+    _, pdfium_c = _pdfium()
+    n_pages = len(pdf)
+    if n_pages == 0:
+        raise LoadError("cannot open PDF: it has no pages", path=str(path))
+    lines: list[Line] = []
+    empty: list[int] = []
+    for index in range(n_pages):
+        # PDFium's own page handles, not pypdfium2's page objects (their bookkeeping costs about a
+        # tenth of loading a page), closed here as the helpers would close them
+        page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+        if not page:
+            raise LoadError(f"cannot open PDF: page {index + 1} is damaged (Failed to load page.)", path=str(path))
+        try:
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise LoadError(f"cannot open PDF: page {index + 1} has no readable text page", path=str(path))
+            try:
+                got = page_lines(textpage, index + 1, _crop_box(page))
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+        if not got:
+            empty.append(index + 1)
+        lines.extend(got)
     if not lines and require_text:
         raise LoadError(
             f"PDF has no text layer ({n_pages} page{'s' if n_pages != 1 else ''} of images or blank); "
