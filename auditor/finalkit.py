@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 from .model import FA_NINE_TABLES
@@ -109,17 +110,23 @@ def at(rec: dict, table: str | None = None) -> dict:
     return {"table": table, "row": rec.get("key") or rec.get("xiang"), "line": rec.get("line"), "page": rec.get("page")}
 
 
-def notes_section_at(budget, page: int | None, line: int) -> str | None:
-    """The 情况说明 section (``fa_n1`` … ``fa_n11`` or one of 十一's ``fa_operating``, ``fa_procurement``,
-    ``fa_assets``) a line of a 决算 lies in, by where the sections' headings are; None before them."""
+def notes_sections(budget) -> Callable[[int | None, int], str | None]:
+    """Which 情况说明 section (``fa_n1`` … ``fa_n11`` or one of 十一's ``fa_operating``,
+    ``fa_procurement``, ``fa_assets``) a line of a 决算 at (page, line) lies in, by where the sections'
+    headings are; None before them and in the 名词解释. The headings are sorted once per call."""
     marks = sorted(
         ((sec.page or 0, sec.line or 0), key)
         for key, sec in budget.meta.sections.items()
         if key.startswith("fa_n") or key in ("fa_operating", "fa_procurement", "fa_assets", "fa_part4")
     )
-    at = bisect.bisect_right([m for m, _ in marks], (page or 0, line)) - 1
-    key = marks[at][1] if at >= 0 else None
-    return None if key == "fa_part4" else key
+    starts = [m for m, _ in marks]
+
+    def section_at(page: int | None, line: int) -> str | None:
+        at = bisect.bisect_right(starts, (page or 0, line)) - 1
+        key = marks[at][1] if at >= 0 else None
+        return None if key == "fa_part4" else key
+
+    return section_at
 
 
 def wan(fen) -> str:

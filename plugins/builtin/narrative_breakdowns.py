@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from auditor import hookimpl, rule
 from auditor.breakdown import Breakdown, Figure, breakdowns
-from auditor.finalkit import notes_section_at
+from auditor.finalkit import notes_sections
 from auditor.model import is_final
 from auditor.money import UNIT_FEN
 from auditor.text import snippet
@@ -97,13 +97,13 @@ def _evidence(bd: Breakdown, fig: Figure, expected: Decimal) -> dict:
 
 
 def _findings(budget, ctx, money: bool):
-    final = is_final(budget.meta.kind)
+    section_at = notes_sections(budget) if is_final(budget.meta.kind) else None
     for p in budget.paragraphs():
         if money and p.section in OWN_RULES:
             continue
         if not money and p.section == "assets_notes":
             continue  # vehicles and equipment: AS001
-        if final and notes_section_at(budget, p.first.page, p.first.line) in (
+        if section_at is not None and section_at(p.first.page, p.first.line) in (
             FINAL_OWN_MONEY if money else FINAL_OWN_QUANTITIES
         ):
             continue
