@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,20 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "minhang-police-2024-budget.txt"
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     """The modules a fresh interpreter holds after running `code`."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True, env=env)
     return set(json.loads(out.stdout.splitlines()[-1]))
 
 
+AUDIT_EXAMPLE = (
+    "import sys\n"
+    "from auditor.cli import main\n"
+    f"sys.argv = ['auditor', 'audit', {str(EXAMPLE)!r}, '-q']\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass"
+)
+
+
 def test_a_text_audit_imports_no_pdf_ocr_workbook_or_table_layout_code():
-    mods = _modules_after(
-        "import sys\n"
-        "from auditor.cli import main\n"
-        f"sys.argv = ['auditor', 'audit', {str(EXAMPLE)!r}, '-q']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass"
-    )
+    mods = _modules_after(AUDIT_EXAMPLE)
     assert "auditor.parse" in mods and "auditor.loaders.text" in mods  # the text path did run
     unwanted = {
         "auditor.loaders.pdf",
@@ -42,6 +46,14 @@ def test_a_text_audit_imports_no_pdf_ocr_workbook_or_table_layout_code():
         "auditor.pairing",  # only with --previous
     }
     assert not unwanted & mods
+
+
+def test_with_the_yaml_kept_from_a_first_run_a_text_audit_imports_no_pyyaml(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    assert "yaml" in _modules_after(AUDIT_EXAMPLE, env)  # the first run reads the packs and data files
+    assert list((tmp_path / "budget-auditor" / "yaml").glob("*.json"))
+    mods = _modules_after(AUDIT_EXAMPLE, env)
+    assert "auditor.parse" in mods and "yaml" not in mods
 
 
 def test_the_builtin_loaders_sniff_as_their_classes_do(tmp_path):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from ..errors import RuleError
 from ..rules import Rule
-from ..yamltext import LOADER as _LOADER
+from ..yamltext import loader as _loader
+from ..yamltext import remembered
 from .builder import build_rule
 
 _CACHE: dict[tuple[str, int, int], list[Rule]] = {}
@@ -58,7 +58,7 @@ def load_file(path: str | Path) -> list[Rule]:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule file ({exc})", path=str(p)) from exc
-    rules = parse_rules(text, str(p))
+    rules = parse_rules(text, str(p), keep=True)
     _CACHE[key] = rules
     return rules
 
@@ -71,8 +71,10 @@ MAX_RULE_FILE = 2_000_000
 MAX_EXPANDED = 100_000
 
 
-def _expanded_size(root: yaml.Node, path: str) -> int:
+def _expanded_size(root: Any, path: str) -> int:
     """How many nodes the document holds with every alias written out (linear in the distinct nodes)."""
+    import yaml
+
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node) -> int:
@@ -96,7 +98,7 @@ def _expanded_size(root: yaml.Node, path: str) -> int:
     return size(root)
 
 
-def _limit_aliases(node: yaml.Node | None, path: str) -> None:
+def _limit_aliases(node: Any, path: str) -> None:
     """Aliases may repeat a value (a shared reference list); they may not multiply a file into gigabytes."""
     if node is None:
         return
@@ -108,12 +110,42 @@ def _limit_aliases(node: yaml.Node | None, path: str) -> None:
         )
 
 
-def parse_rules(text: str, path: str = "<string>") -> list[Rule]:
-    """Parse YAML text holding one rule or a list of rules."""
+def parse_rules(text: str, path: str = "<string>", *, keep: bool = False) -> list[Rule]:
+    """Parse YAML text holding one rule or a list of rules.
+
+    With `keep` (a rule file) the YAML read of the text — its data, the lines of its rules and of
+    their keys — is kept between runs (``auditor.yamltext.remembered``); the rules are built from it
+    on every run.
+    """
     if len(text) > MAX_RULE_FILE:
         raise RuleError(f"rule file too large ({len(text)} characters; the limit is {MAX_RULE_FILE})", path=path)
+    if keep:
+        composed = remembered("rules", text, lambda: _compose(text, path), __file__)
+    else:
+        composed = _compose(text, path)
+    data = composed["data"]
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        items = [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise RuleError("a rule file holds a mapping (one rule) or a list of rules", path=path, line=1)
+    out = []
+    for item, line, key_lines in zip(items, composed["lines"], composed["keys"]):
+        if not isinstance(item, dict):
+            raise RuleError("each rule must be a mapping", path=path, line=line)
+        out.append(build_rule(item, path=path, line=line, key_lines=key_lines))
+    return out
+
+
+def _compose(text: str, path: str) -> dict[str, Any]:
+    """The text's data, with the line of each rule (the document, or each item of a list) and of its keys."""
+    import yaml
+
     try:
-        loader = _LOADER(text)  # composed once: the nodes give the rules' lines and then their data
+        loader = _loader()(text)  # composed once: the nodes give the rules' lines and then their data
         try:
             node = loader.get_single_node()
             if "*" in text:
@@ -127,19 +159,12 @@ def parse_rules(text: str, path: str = "<string>") -> list[Rule]:
         raise RuleError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from None
     except RecursionError:
         raise RuleError("malformed YAML: nested too deeply", path=path) from None
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        items, nodes = [data], [node]
-    elif isinstance(data, list):
-        items, nodes = data, list(node.value)
-    else:
-        raise RuleError("a rule file holds a mapping (one rule) or a list of rules", path=path, line=1)
-    out = []
-    for item, n in zip(items, nodes):
-        line = n.start_mark.line + 1
-        if not isinstance(item, dict):
-            raise RuleError("each rule must be a mapping", path=path, line=line)
-        key_lines = {k.value: k.start_mark.line + 1 for k, _ in n.value} if isinstance(n, yaml.MappingNode) else {}
-        out.append(build_rule(item, path=path, line=line, key_lines=key_lines))
-    return out
+    nodes = [node] if isinstance(data, dict) else list(node.value) if isinstance(data, list) else []
+    return {
+        "data": data,
+        "lines": [n.start_mark.line + 1 for n in nodes],
+        "keys": [
+            {k.value: k.start_mark.line + 1 for k, _ in n.value} if isinstance(n, yaml.MappingNode) else {}
+            for n in nodes
+        ],
+    }
