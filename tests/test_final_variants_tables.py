@@ -18,6 +18,7 @@ from final_variants import added_findings, baseline, drop, in_cell, replace, sou
 from auditor import audit
 from auditor.model import FA_NINE_TABLES
 from auditor.parse import parse_document
+from auditor.parse.final.locate import TITLE_VARIANTS, match_title
 
 pytestmark = needs_corpus
 
@@ -339,3 +340,43 @@ def test_a_part_without_its_heading_is_one_finding_not_one_per_section(doc, page
              if (f.rule, f.severity, f.location.page, f.message) not in baseline(doc)]  # fmt: skip
     assert [(f.rule, f.severity) for f in found] == [("FA002", "warning")]
     assert found[0].expected.startswith(part)
+
+
+VARIANT_TITLES = [(key, title) for key, titles in TITLE_VARIANTS.items() for title in titles]
+
+
+@pytest.mark.parametrize("doc", [F, P])
+@pytest.mark.parametrize(("key", "title"), VARIANT_TITLES)
+def test_a_table_under_another_templates_title_reads_as_under_this_ones(doc, key, title):
+    # 国有资本经营预算财政拨款支出决算表, 一般公共预算财政拨款“三公”经费支出决算表, …: the same table
+    ln = _title_line(source(doc), FA_NINE_TABLES[key])
+    changed = variant(source(doc), ln.page, ln.text, lambda x: dataclasses.replace(x, text=title, cells=(title,)),
+                      hits=sum(1 for x in source(doc).lines if x.page == ln.page and ln.text in x.text))  # fmt: skip
+    budget = parse_document(changed)
+    assert budget.meta.tables[key].title == title
+    assert budget.table(key).equals(parse_document(source(doc)).table(key))
+    assert added_findings(doc, changed) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("上海市普陀区财政局2024年度收入支出决算总表", "fa_summary"),
+        ("表1 部门收支决算总表", "fa_summary"),
+        ("收入支出决算总表（公开01表）", "fa_summary"),
+        ("财政拨款收入支出决算总表(续)", "fa_fiscal_summary"),
+        ("一般公共预算财政拨款基本支出决算明细表", "fa_gpb_basic_economic"),
+        ("一般公共预算财政拨款“三公”经费支出决算表", "fa_sangong"),
+        ("国有资本经营预算财政拨款支出决算表", "fa_soe_capital"),
+        # a qualifier before a title makes it another table's, not one of the nine
+        ("基本支出决算表", None),
+        ("项目支出决算表", None),
+        ("一般公共预算财政拨款项目支出决算表", None),
+        ("财政拨款支出决算明细表", None),
+        ("政府性基金预算财政拨款“三公”经费支出决算表", None),
+        ("本表反映部门本年度的总收支和年末结转结余情况。", None),
+    ],
+)
+def test_which_titles_name_which_table(text, key):
+    hit = match_title(text)
+    assert (hit[0] if hit else None) == key

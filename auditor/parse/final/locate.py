@@ -15,9 +15,33 @@ from ...document import Document, Line
 from ...model import FA_NINE_TABLES
 from ..kind import squash
 
+#: The titles each table is printed under: the template's (``FA_NINE_TABLES``), then the variants
+#: other templates and years print (the 国有资本 and 政府性基金 tables without 收入, the 三公 table
+#: under 一般公共预算, 收支 for 收入支出, the basic-expenditure table as a 明细表).
+TITLE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "fa_summary": ("收支决算总表",),
+    "fa_fiscal_summary": ("财政拨款收支决算总表",),
+    "fa_gpb_function": ("一般公共预算支出决算表",),
+    "fa_gpb_basic_economic": ("一般公共预算财政拨款基本支出决算明细表", "一般公共预算基本支出决算表"),
+    "fa_sangong": ("一般公共预算财政拨款“三公”经费支出决算表", "一般公共预算“三公”经费支出决算表", "“三公”经费支出决算表"),
+    "fa_gov_fund": ("政府性基金预算财政拨款支出决算表",),
+    "fa_soe_capital": ("国有资本经营预算财政拨款支出决算表",),
+}
 #: normalised title -> key, longest first so that 财政拨款收入支出决算总表 wins over 收入支出决算总表
-_TITLES = sorted(((squash(t), k) for k, t in FA_NINE_TABLES.items()), key=lambda p: -len(p[0]))
+_TITLES = sorted(
+    {
+        (squash(t), k)
+        for k, t in [*FA_NINE_TABLES.items(), *((k, v) for k, vs in TITLE_VARIANTS.items() for v in vs)]
+    },
+    key=lambda p: (-len(p[0]), p[0]),
+)
+#: what may stand before a title: the department, the year, 部门/单位/决算, the table's number
 _PREFIX_END = lazyre.compile(r"(年度?|部门|单位|决算|[一二三四五六七八九十]+、|\d+[.、．]|表\d*)$")
+#: a prefix that makes the title another table's: 基本支出决算表, 项目支出决算表, 三公经费支出决算表,
+#: 政府性基金预算财政拨款三公经费支出决算表 (a title of its own, not one of the nine)
+_QUALIFIER = lazyre.compile(r"(基本|项目|经费|拨款|预算|明细|收入|支出|人员|公用|三公|运行|基金|资本)$")
+#: what may follow a title: (续), (续表), 续表, (公开01表), (表1)
+_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)$")
 _NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
 _UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _END = lazyre.compile(r"^第[一二三四]部分")
@@ -46,10 +70,11 @@ def match_title(text: str) -> tuple[str, str] | None:
     norm = squash(text)
     if len(norm) > 70 or "。" in norm or "，" in norm or "…" in norm:
         return None
+    norm = _TRAILER.sub("", norm)
     for title, key in _TITLES:
         if norm.endswith(title):
             prefix = norm[: -len(title)]
-            if prefix and not _PREFIX_END.search(prefix) and len(prefix) > 4:
+            if prefix and (_QUALIFIER.search(prefix) or (not _PREFIX_END.search(prefix) and len(prefix) > 4)):
                 return None
             return key, text.strip()
     return None
