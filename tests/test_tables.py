@@ -386,6 +386,40 @@ def test_title_variants():
     assert match_title("1. 2024年部门财务收支预算总表 ……………… 12") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # printed bare: the 一 of 一般 and the 三 of 三公 are not numbering
+        ("一般公共预算支出功能分类预算表", "gpb_function"),
+        ("一般公共预算基本支出部门预算经济分类预算表", "gpb_basic_economic"),
+        ("“三公”经费和机关运行经费预算表", "sangong"),
+        ("三公经费和机关运行经费预算表", "sangong"),
+        ("（五）一般公共预算支出功能分类预算表", "gpb_function"),
+        ("表5一般公共预算支出功能分类预算表", "gpb_function"),
+        # a continuation page's title, a table number after the title
+        ("一般公共预算支出功能分类预算表（续）", "gpb_function"),
+        ("财政拨款收支预算总表(续表)", "fiscal_appropriation_summary"),
+        ("一般公共预算基本支出部门预算经济分类预算表（公开08表）", "gpb_basic_economic"),
+        ("财政拨款收入预算总表", None),
+    ],
+)
+def test_bare_and_continued_titles(text, key):
+    hit = match_title(text)
+    assert (hit[0] if hit else None) == key
+
+
+def test_titles_printed_without_year_and_department_read_the_same_tables():
+    # a disclosure printing bare titles lost three tables (三公, 一般公共预算 ×2) to the numbering
+    # reader, and the function table's rows ran on under the 国有资本 table
+    lines = _minhang_lines()
+    bare = [re.sub(r"^2024年部门(?=.*预算(?:总)?表$)", "", ln) if i > 60 else ln for i, ln in enumerate(lines)]
+    assert sum(a != b for a, b in zip(lines, bare)) == 9
+    meta, frames = parse_text("\n".join(bare))
+    assert meta.missing_tables == []
+    _, original = parse_text("\n".join(lines))
+    assert all(frames[k].equals(original[k]) for k in NINE_TABLES)
+
+
 def test_unit_budget_and_unit_titles():
     text = MINHANG.read_text(encoding="utf-8")
     text = text.replace("预算主管部门:", "预算单位:").replace("年部门", "年单位").replace("编制部门", "编制单位")

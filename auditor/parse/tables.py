@@ -23,10 +23,8 @@ from .table_two_sided import parse_two_sided
 
 _QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
 _SPACES = lazyre.compile(r"[\s\u3000]+")
-#: numbering in front of a title: `1.`, `1．`, `表1`, `表一`, `(1)`, `一、`, `- `
-_NUMBERING = lazyre.compile(
-    r"^(?:[-•·*]\s*)*(?:表\s*)?(?:[（(]?\s*[0-9一二三四五六七八九十]+\s*[)）]?\s*[.．、:：]?)?\s*(?:[-—]\s*)?"
-)
+#: what may follow a title: (续), (续表), 续表 on a continuation page, the table's number (公开07表) (表7)
+_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)$")
 
 #: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
 TITLE_ALIASES: dict[str, list[str]] = {
@@ -76,7 +74,9 @@ def match_title(text: str) -> tuple[str, str] | None:
     norm = normalize(text)
     if not norm or len(norm) > 70 or "…" in norm or "..." in norm or "。" in norm or "，" in norm:
         return None
-    body = _NUMBERING.sub("", norm, count=1) if not re.match(r"^\d{4}年", norm) else norm
+    # numbering (5、 表5 （五）) stays in the prefix, which may be short: taking it off here would take
+    # the 一 of 一般公共预算… or the 三 of 三公经费… with it
+    body = _TRAILER.sub("", norm)
     for alias, key in _ALIASES:
         if body.endswith(alias):
             prefix = body[: -len(alias)]
@@ -98,7 +98,6 @@ def _is_section_end(text: str) -> bool:
     norm = normalize(text)
     if not norm or len(norm) > 40:
         return False
-    norm = _NUMBERING.sub("", norm, count=1)
     return bool(_SECTION_END.search(norm))
 
 
