@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ... import lazyre
 from ...document import Line
@@ -20,8 +20,9 @@ AMOUNT = lazyre.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 _DECIMAL = lazyre.compile(r"\.\d{1,2}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    """A word of a table line and its x extent (immutable; a tuple, built thousands of times a document)."""
+
     text: str
     x0: float
     x1: float
@@ -34,11 +35,17 @@ class Word:
     @property
     def is_amount(self) -> bool:
         """A printed figure: grouped or with decimals (a bare 1-2 digit integer is a code part)."""
-        return bool(AMOUNT.match(self.text)) and (bool(_DECIMAL.search(self.text)) or "," in self.text)
+        return _is_figure(self.text)
 
     def fen(self) -> int:
         """The figure in fen, read as 万元."""
         return to_fen(self.text.replace(",", ""), "万元")
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_figure(text: str) -> bool:
+    """`Word.is_amount` of a text (asked several times per word while a table is read)."""
+    return bool(AMOUNT.match(text)) and (bool(_DECIMAL.search(text)) or "," in text)
 
 
 _WIDTHS: dict[str, int] = {}
