@@ -19,11 +19,6 @@ import functools
 import re
 from typing import Any
 
-try:  # the re2 extra
-    import re2 as _re2
-except ImportError:  # pragma: no cover - exercised by forcing ENGINE = "re"
-    _re2 = None
-
 try:
     import re._parser as _sre  # Python 3.11+
     from re._constants import MAXREPEAT
@@ -31,8 +26,34 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse as _sre  # type: ignore[no-redef]
     from sre_constants import MAXREPEAT  # type: ignore[no-redef]
 
-#: Which engine user patterns run on: "re2" when the extra is installed, else "re".
-ENGINE = "re2" if _re2 is not None else "re"
+
+@functools.lru_cache(maxsize=1)
+def _re2_module() -> Any:
+    """The re2 extra's module (None when it is not installed), imported when first needed: most runs
+    compile no user pattern, and importing the binding costs ≈ 4 ms."""
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - exercised by forcing ENGINE = "re"
+        return None
+    return re2
+
+
+def _engine() -> str:
+    found = globals().get("ENGINE")  # set once found (or by a test)
+    if found is None:
+        found = globals()["ENGINE"] = "re2" if _re2_module() is not None else "re"
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """``ENGINE``: which engine user patterns run on, "re2" when the extra is installed, else "re"."""
+    if name == "ENGINE":
+        return _engine()
+    if name == "_re2":
+        return _re2_module()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: Longest pattern accepted (a pattern is a line of a rule file, not a program).
 MAX_PATTERN = 2_000
 
@@ -43,7 +64,7 @@ class UserPatternError(ValueError):
 
 def compile_pattern(pattern: str, *, ignore_case: bool = False) -> Any:
     """The compiled pattern (``.search(text)`` returns a match with ``.group(0)``, or None)."""
-    return _compile(str(pattern), bool(ignore_case), ENGINE)
+    return _compile(str(pattern), bool(ignore_case), _engine())
 
 
 def search_series(pattern: str, values: Any) -> Any:
@@ -63,7 +84,8 @@ def _compile(pattern: str, ignore_case: bool, engine: str) -> Any:
     why = _refused(parsed, nested_ok=engine == "re2")
     if why:
         raise UserPatternError(f"{why}: no linear-time match (docs/writing-rules.md, 'Patterns')")
-    if engine == "re2" and _re2 is not None:
+    _re2 = _re2_module() if engine == "re2" else None
+    if _re2 is not None:
         options = _re2.Options()
         options.log_errors = False  # the error is ours to report, not a line on stderr
         options.case_sensitive = not ignore_case
