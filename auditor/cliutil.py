@@ -96,3 +96,35 @@ def show_warning(message: Any, category: Any, filename: str, lineno: int, file: 
         print(f"{PROG}: warning: {message}", file=sys.stderr)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def exit_now(code: int) -> None:
+    """End the console script's process with `code`, skipping the interpreter's teardown.
+
+    Once a command has run, the interpreter would still take every module apart and free each of
+    its objects (pandas, numpy and pyarrow hold hundreds of thousands): 40-60 ms of CPU, a twentieth
+    of a text audit's cold start, for memory the operating system takes back at once. What the
+    teardown does that matters is done here first: the exit handlers run (``atexit``, which also
+    runs ``weakref.finalize`` and logging's shutdown: temporary files, plugins' own handlers), and
+    standard output and error are flushed. Returns without exiting — the caller then exits the usual
+    way — when another thread is still alive (the interpreter would wait for it) or when flushing
+    fails (a closed pipe: the usual exit reports it as Python always does).
+    """
+    import atexit
+    import threading
+
+    if threading.active_count() > 1 or not _flushed():
+        return
+    atexit._run_exitfuncs()  # noqa: SLF001 - the interpreter's own exit step, run before leaving without it
+    if _flushed():  # the handlers may have written
+        os._exit(code)
+
+
+def _flushed() -> bool:
+    try:
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            if stream is not None and not stream.closed:
+                stream.flush()
+    except (OSError, ValueError):
+        return False
+    return True

@@ -19,11 +19,9 @@ def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     return set(json.loads(out.stdout.splitlines()[-1]))
 
 
+#: the console script's command, run as main() runs it but returning (main() leaves the process)
 AUDIT_EXAMPLE = (
-    "import sys\n"
-    "from auditor.cli import main\n"
-    f"sys.argv = ['auditor', 'audit', {str(EXAMPLE)!r}, '-q']\n"
-    "try:\n    main()\nexcept SystemExit:\n    pass"
+    f"import sys\nfrom auditor.cli import run\nsys.argv = ['auditor', 'audit', {str(EXAMPLE)!r}, '-q']\nrun(None)"
 )
 
 
