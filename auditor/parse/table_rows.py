@@ -222,8 +222,77 @@ def _values(row: CodedRow, placement: tuple[int, ...], n: int, unit: str) -> lis
     return vals
 
 
-def prepare_candidates(row: CodedRow, n: int, unit: str) -> None:
-    """The identity-consistent placements of the row's amounts, most likely first."""
+def column_edges(rows: list[CodedRow], n: int) -> list[float] | None:
+    """The right edge of each of the `n` money columns of a PDF table (figures are set flush right):
+    the figures' right edges when they fall into `n` groups, else the median of each column over
+    the rows printing all `n` figures. None without geometry or when neither gives `n` columns."""
+    if not n:
+        return None
+    found = [x for x in map(_right_edges, rows) if x is not None]
+    groups: list[list[float]] = []
+    for v in sorted(v for x in found for v in x):
+        if groups and v - groups[-1][-1] <= _SAME_EDGE:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    if len(groups) == n:
+        return [g[len(g) // 2] for g in groups]
+    full = [x for x in found if len(x) == n]
+    if not full:
+        return None
+    cols = [sorted(column)[len(full) // 2] for column in zip(*full)]
+    return cols if all(a < b for a, b in zip(cols, cols[1:])) else None
+
+
+#: figures whose right edges are this close (PDF points) stand in one column
+_SAME_EDGE = 2.0
+
+
+def _right_edges(row: CodedRow) -> list[float] | None:
+    """The right edge of each of the row's figures on its PDF line; two figures in one cell (set
+    closer than a cell gap) share its extent by their characters. None: no geometry, figures taken
+    from another line, or a figure whose place in its cell is unknown."""
+    ln = row.line
+    cx = ln.cell_x
+    if not cx or not row.amounts or row.pushed or len(cx) != len(ln.cells):
+        return None
+    shared = {t.index for t in row.amounts if sum(u.index == t.index for u in row.amounts) > 1}
+    starts: list[int] = []
+    at = 0
+    for cell in ln.cells:  # a PDF line's text is its cells joined by two spaces
+        starts.append(at)
+        at += len(cell) + 2
+    out: list[float] = []
+    for t in row.amounts:
+        if t.index >= len(cx):
+            return None
+        x0, x1 = cx[t.index]
+        if t.index not in shared:
+            out.append(x1)
+            continue
+        cell = ln.cells[t.index]
+        end = None if t.start is None else t.start - starts[t.index] + len(t.text)
+        if end is None or not 0 < end <= len(cell):
+            return None
+        out.append(x0 + (x1 - x0) * end / len(cell))
+    return out
+
+
+def _by_edges(row: CodedRow, edges: list[float]) -> tuple[int, ...] | None:
+    """The columns the row's figures stand under, each within half a column of its right edge."""
+    x = _right_edges(row)
+    if x is None:
+        return None
+    half = min((b - a for a, b in zip(edges, edges[1:])), default=float("inf")) / 2
+    cols = tuple(min(range(len(edges)), key=lambda j: abs(edges[j] - v)) for v in x)
+    if any(abs(edges[c] - v) >= half for c, v in zip(cols, x)) or list(cols) != sorted(set(cols)):
+        return None
+    return cols
+
+
+def prepare_candidates(row: CodedRow, n: int, unit: str, edges: list[float] | None = None) -> None:
+    """The identity-consistent placements of the row's amounts, most likely first: nearest to where
+    the figures are printed (tab-separated cells, or a PDF's column `edges`) when that is known."""
     k = len(row.amounts)
     if k > n:
         row.amounts = row.amounts[:n]
@@ -238,6 +307,10 @@ def prepare_candidates(row: CodedRow, n: int, unit: str) -> None:
     if row.amounts and "\t" in row.line.text:
         cols = tuple(t.index - row.name_index - 1 for t in row.amounts)
         if cols[0] == 0 and all(0 <= c < n for c in cols) and list(cols) == sorted(set(cols)):
+            pos = cols
+    elif row.amounts and edges is not None:
+        cols = _by_edges(row, edges)
+        if cols is not None and cols[0] == 0:
             pos = cols
     row.positional = pos
 
@@ -261,8 +334,9 @@ def _parent_code(code: str | None) -> str | None:
 def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: str) -> list[str]:
     """Choose each row's placement top-down so that subtotals hold; returns notes of inferences."""
     n = len(columns)
+    edges = column_edges(rows, n)
     for r in rows:
-        prepare_candidates(r, n, unit)
+        prepare_candidates(r, n, unit, edges)
     by_code: dict[str, CodedRow] = {}
     for r in rows:
         if r.code is not None and r.code not in by_code:

@@ -81,8 +81,18 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+#: a cell printing a dash for nothing (``-``, ``—``, ``－``): a blank cell, not a word of a name
+_NIL = frozenset("-—–－‐")
+
+
 def words(ln: Line) -> list[Word]:
-    """The words of a line, left to right, with x extents (PDF points, or character offsets in text)."""
+    """The words of a line, left to right, with x extents (PDF points, or character offsets in text).
+    A word of dashes alone is a figure printed as nothing: left out, as a blank cell is."""
+    found = _words(ln)
+    return [w for w in found if not _NIL.issuperset(w.text)] if any(_NIL.issuperset(w.text) for w in found) else found
+
+
+def _words(ln: Line) -> list[Word]:
     out: list[Word] = []
     if ln.cell_x and len(ln.cell_x) == len(ln.cells):
         for cell, (x0, x1) in zip(ln.cells, ln.cell_x):
