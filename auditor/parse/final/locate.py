@@ -23,16 +23,17 @@ TITLE_VARIANTS: dict[str, tuple[str, ...]] = {
     "fa_fiscal_summary": ("财政拨款收支决算总表",),
     "fa_gpb_function": ("一般公共预算支出决算表",),
     "fa_gpb_basic_economic": ("一般公共预算财政拨款基本支出决算明细表", "一般公共预算基本支出决算表"),
-    "fa_sangong": ("一般公共预算财政拨款“三公”经费支出决算表", "一般公共预算“三公”经费支出决算表", "“三公”经费支出决算表"),
+    "fa_sangong": (
+        "一般公共预算财政拨款“三公”经费支出决算表",
+        "一般公共预算“三公”经费支出决算表",
+        "“三公”经费支出决算表",
+    ),
     "fa_gov_fund": ("政府性基金预算财政拨款支出决算表",),
     "fa_soe_capital": ("国有资本经营预算财政拨款支出决算表",),
 }
 #: normalised title -> key, longest first so that 财政拨款收入支出决算总表 wins over 收入支出决算总表
 _TITLES = sorted(
-    {
-        (squash(t), k)
-        for k, t in [*FA_NINE_TABLES.items(), *((k, v) for k, vs in TITLE_VARIANTS.items() for v in vs)]
-    },
+    {(squash(t), k) for k, t in [*FA_NINE_TABLES.items(), *((k, v) for k, vs in TITLE_VARIANTS.items() for v in vs)]},
     key=lambda p: (-len(p[0]), p[0]),
 )
 #: what may stand before a title: the department, the year, 部门/单位/决算, the table's number
