@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .model import frame_columns, read_only_table
-from .money import fen_to_yuan_str, tolerance
+from .money import fen_to_yuan_str
 from .reading import unread
 from .values import fen_or_zero, is_missing
 
@@ -266,11 +266,9 @@ def _identities(
 
 
 def _tolerance(budget, identity: Identity) -> int:
-    """The rounding a printed identity may show: one unit of the last printed digit per figure."""
+    """The rounding a printed identity may show (``TableInfo.rounding``; 0 for a table not found)."""
     info = budget.meta.tables.get(identity.lhs.table)
-    decimals = info.decimals if info is not None and info.decimals is not None else 2
-    unit = (info.unit or info.unit_assumed or "元") if info is not None else "元"
-    return tolerance(unit, decimals, len(identity.rhs) + 1) if decimals < 2 else 0
+    return info.rounding(len(identity.rhs) + 1) if info is not None else 0
 
 
 def _unambiguous(options: list[tuple]) -> list[tuple[Cell, int]] | None:

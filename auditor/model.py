@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import numbering
 from .document import Document
-from .money import MAX_FEN, ValueOutOfRange
+from .money import MAX_FEN, ValueOutOfRange, tolerance
 from .numbering import Number
 
 if TYPE_CHECKING:
@@ -357,6 +357,14 @@ class TableInfo:
     #: how many non-zero amounts the table's lines print (figures with separators or decimals, so
     #: surely money); None when not known. Rows that hold far fewer were not read from the source.
     amounts: int | None = None
+
+    def rounding(self, terms: int = 1) -> int:
+        """How far (fen) an identity of `terms` printed figures of this table may be off by rounding
+        alone: ``money.tolerance`` of its unit and decimals when the last printed digit is coarser
+        than the fen (元 without 分, 万元), else 0 (元 to the 分 is exact)."""
+        unit = self.unit or self.unit_assumed or "元"
+        decimals = 2 if self.decimals is None else self.decimals
+        return tolerance(unit, decimals, terms) if tolerance(unit, decimals) > 1 else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {

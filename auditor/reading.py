@@ -113,7 +113,8 @@ def _judge(key: str, info, rows: list[dict]) -> Unread | None:
         values, ids = _sangong_identities(rows)
     else:
         return None
-    broken = [i for i in ids if _residual(values, i)]
+    # a difference within the rounding of the printed figures (万元, 元 without 分) is no misreading
+    broken = [i for i in ids if abs(_residual(values, i)) > (info.rounding(len(i.rhs) + 1) if info else 0)]
     if not broken or _one_cell_explains(values, ids, broken):
         return None
     unit = "万元" if key == "sangong" else "元"

@@ -27,6 +27,9 @@ __all__ = [  # the value helpers and the tolerance are defined once (values.py, 
     "yuan",
 ]
 
+#: what a finding adds when its difference is within the rounding of the printed figures
+ROUNDING_NOTE = "。差额在印刷精度的舍入范围内（各数取整后相加），可能为舍入所致"
+
 FUNCTION_KEYS = ("income_summary", "expenditure_summary", "gpb_function", "gov_fund_function", "soe_capital_function")
 
 

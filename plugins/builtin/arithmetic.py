@@ -6,7 +6,7 @@ The coded tables' hierarchy and row identities are YAML rules in rules/arithmeti
 from __future__ import annotations
 
 from auditor import hookimpl, lazyre, numbering, rule
-from auditor.rulekit import fen_or_zero, is_missing, mismatch, readable, records, row_location, show
+from auditor.rulekit import ROUNDING_NOTE, fen_or_zero, is_missing, readable, records, row_location, show, yuan
 
 STRUCTURE = {
     "regulation": "部门预算公开表格结构（上海区级模板）",
@@ -37,24 +37,46 @@ def _grand(rows):
     return grand[-1] if grand else None
 
 
-def _sum_check(ctx, table, rows, column, title):
+def _differs(ctx, budget, table, message, printed, summed, terms, **location):
+    """A finding when a printed total differs from what it should equal; within the rounding of the
+    table's printed figures (万元, or 元 without 分) a warning saying so, else the rule's error."""
+    if printed == summed:
+        return None
+    info = budget.meta.tables.get(table)
+    within = info is not None and abs(printed - summed) <= info.rounding(terms)
+    return ctx.finding(
+        message + (ROUNDING_NOTE if within else ""),
+        severity="warning" if within else None,
+        note="rounding: the difference is within the rounding of the printed figures" if within else None,
+        table=table,
+        expected=yuan(summed),
+        actual=yuan(printed),
+        **location,
+    )
+
+
+def _sum_check(ctx, budget, table, rows, column, title):
     """Top-level items (一、二、…) sum to the 总计 row; sub-items (1. 2. …) sum to their top-level item."""
     grand = _grand(rows)
     items = [r for r in rows if not _GRAND.search(str(r["item"]))]
     top = [r for r in items if _style(str(r["item"])) == "一、"]
+    found = []
     if grand is not None and top:
         s = sum(fen_or_zero(r[column]) for r in top)
         g = fen_or_zero(grand[column])
-        if s != g:
-            yield mismatch(
+        found.append(
+            _differs(
                 ctx,
+                budget,
+                table,
                 f"{title}：{grand['item']} {show(g)} ≠ 各项之和 {show(s)}",
-                table=table,
+                g,
+                s,
+                len(top) + 1,
                 column=column,
-                expected=s,
-                actual=g,
                 **row_location(grand),
-            )
+            )  # fmt: skip
+        )
     current = None
     subs: list = []
     for row in [*items, None]:
@@ -62,19 +84,14 @@ def _sum_check(ctx, table, rows, column, title):
             if current is not None and subs and not is_missing(current[column]):
                 s = sum(fen_or_zero(r[column]) for r in subs)
                 c = fen_or_zero(current[column])
-                if s != c:
-                    yield mismatch(
-                        ctx,
-                        f"{title}：{_label(current['item'])} {show(c)} ≠ 其中各项之和 {show(s)}",
-                        table=table,
-                        column=column,
-                        expected=s,
-                        actual=c,
-                        **row_location(current),
-                    )
+                message = f"{title}：{_label(current['item'])} {show(c)} ≠ 其中各项之和 {show(s)}"
+                found.append(
+                    _differs(ctx, budget, table, message, c, s, len(subs) + 1, column=column, **row_location(current))
+                )
             current, subs = row, []
         elif _style(str(row["item"])) == "1.":
             subs.append(row)
+    return [f for f in found if f is not None]
 
 
 @rule(
@@ -134,19 +151,14 @@ def fiscal_summary_balances(budget, ctx):
         return  # EX002 reports the table as not reliably read
     inc, exp = _side(budget, "fiscal_summary", "income"), _side(budget, "fiscal_summary", "expenditure")
     gi, ge = _grand(inc), _grand(exp)
-    if gi is not None and ge is not None and fen_or_zero(gi["amount"]) != fen_or_zero(ge["amount"]):
+    if gi is not None and ge is not None:
         a, b = fen_or_zero(gi["amount"]), fen_or_zero(ge["amount"])
-        yield mismatch(
-            ctx,
-            f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
-            table="fiscal_summary",
-            column="amount",
-            expected=b,
-            actual=a,
-            **row_location(gi),
-        )
-    yield from _sum_check(ctx, "fiscal_summary", inc, "amount", "财务收支预算总表收入")
-    yield from _sum_check(ctx, "fiscal_summary", exp, "amount", "财务收支预算总表支出")
+        found = _differs(ctx, budget, "fiscal_summary", f"财务收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
+                         a, b, 2, column="amount", **row_location(gi))  # fmt: skip
+        if found is not None:
+            yield found
+    yield from _sum_check(ctx, budget, "fiscal_summary", inc, "amount", "财务收支预算总表收入")
+    yield from _sum_check(ctx, budget, "fiscal_summary", exp, "amount", "财务收支预算总表支出")
 
 
 @rule(
@@ -196,20 +208,20 @@ def fiscal_appropriation_balances(budget, ctx):
         return  # EX002 reports the table as not reliably read
     inc, exp = _side(budget, key, "income"), _side(budget, key, "expenditure")
     gi, ge = _grand(inc), _grand(exp)
-    if gi is not None and ge is not None and fen_or_zero(gi["total"]) != fen_or_zero(ge["total"]):
+    if gi is not None and ge is not None:
         a, b = fen_or_zero(gi["total"]), fen_or_zero(ge["total"])
-        yield mismatch(
-            ctx,
-            f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
-            table="fiscal_appropriation_summary",
-            column="total",
-            expected=b,
-            actual=a,
-            **row_location(gi),
-        )
-    yield from _sum_check(ctx, "fiscal_appropriation_summary", inc, "total", "财政拨款收支预算总表收入")
-    for col in ("total", "general_public", "gov_fund", "soe_capital"):
-        yield from _sum_check(ctx, "fiscal_appropriation_summary", exp, col, f"财政拨款收支预算总表支出（{col}）")
+        found = _differs(ctx, budget, key, f"财政拨款收支预算总表：收入总计 {show(a)} ≠ 支出总计 {show(b)}",
+                         a, b, 2, column="total", **row_location(gi))  # fmt: skip
+        if found is not None:
+            yield found
+    yield from _sum_check(ctx, budget, key, inc, "total", "财政拨款收支预算总表收入")
+    for col, label in (
+        ("total", "合计"),
+        ("general_public", "一般公共预算"),
+        ("gov_fund", "政府性基金"),
+        ("soe_capital", "国有资本经营"),
+    ):
+        yield from _sum_check(ctx, budget, key, exp, col, f"财政拨款收支预算总表支出（{label}）")
 
 
 @hookimpl

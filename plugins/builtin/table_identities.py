@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from auditor import hookimpl, rule
 from auditor.diagnosis import COLUMN_NAMES, TITLES, Correction, Diagnosis, describe, diagnose
-from auditor.rulekit import memo, show, yuan
+from auditor.rulekit import ROUNDING_NOTE, memo, show, yuan
 
 STRUCTURE = {"regulation": "部门预算公开表格结构（上海区级模板）", "confidence": "H", "sources": ["S5"]}
 
@@ -37,7 +37,7 @@ def _unexplained_message(d: Diagnosis, corr: Correction) -> str:
     )
     text = f"{TITLES[corr.table]} {corr.row}：{parts}；不能确定是哪一格印错"
     if corr.within_rounding:
-        text += "。差额在印刷精度的舍入范围内（各数取整后相加），可能为舍入所致"
+        text += ROUNDING_NOTE
     return text
 
 
@@ -65,7 +65,7 @@ def _message(d: Diagnosis, corr: Correction) -> str:
     if copies:
         text += f"。同一数字亦印于{'、'.join(copies)}"
     if corr.within_rounding:
-        text += "。差额在印刷精度的舍入范围内（各数取整后相加），可能为舍入所致"
+        text += ROUNDING_NOTE
     return text
 
 
