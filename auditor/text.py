@@ -58,6 +58,10 @@ def normalise(text: str) -> str:
 #: At most 40 characters after the first digit (far beyond any real figure), so that a long run of
 #: digits cannot make every search start over it again: scanning stays linear in the text.
 NUMBER = r"\d(?:[\d,]|\.(?=\s*\d)|\s(?=[\d,.])){0,40}"
+#: A run of CJK unified ideographs (汉字), for the text's Han characters (``"".join(HAN.findall(t))``)
+#: or whether it has any (``HAN.search(t)``): one compiled class over the range, shared — compiling
+#: it costs ≈ 1 ms, twice when a pattern begins with the bare class.
+HAN = lazyre.compile(r"[\u4e00-\u9fff]+")
 _WELL = lazyre.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 

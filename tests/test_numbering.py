@@ -72,3 +72,29 @@ def test_items_run_in_order():
 def test_sections_carry_their_numbering():
     s = Section("glossary", "三、名词解释", 40)
     assert s.number.style == "一、" and s.number.value == 3 and s.name == "名词解释"
+
+
+def test_match_reads_strictly_as_a_lookahead_after_the_separator_would():
+    """One pattern read two ways: strict is the match ``(?!\\d)`` after an arabic separator gives."""
+    import itertools
+    import re
+
+    src = numbering._MARKERS.pattern
+    lookahead = src.replace("(?P<n_sep>[.．、])", "(?P<n_sep>[.．、])(?!\\d)")
+    assert lookahead != src
+    strict = re.compile(lookahead, re.VERBOSE)
+    loose = re.compile(src, re.VERBOSE)
+    heads = ["", " ", "\u3000", "\t "]
+    markers = ["1", "12", "123", "一", "十二", "(1", "（一", "三）", "③", "第二", "第12", "a", "１"]
+    seps = ["", ".", "．", "、", " .", ")", "）", "部分", "章"]
+    tails = ["", "5", "２", "2024年", " 收入", "x", "．5", "\u0663"]  # ARABIC-INDIC 3 is a \d too
+    texts = ["".join(p) for p in itertools.product(heads, markers, seps, tails)]
+    for text in texts:
+        for want, loose_mode in ((strict, False), (loose, True)):
+            got, expected = numbering.match(text, loose=loose_mode), want.match(text)
+            assert (got and (got.span(), got.groupdict())) == (expected and (expected.span(), expected.groupdict())), (
+                text,
+                loose_mode,
+            )
+    assert numbering.match("1.5亿元") is None and numbering.match("1.5亿元", loose=True).group("n") == "1"
+    assert numbering.match("共1.5亿元", 1) is None and numbering.match("共1. 5亿元", 1).group("n") == "1"

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import NINE_TABLES, Meta, Section
-from ..text import normalise
+from ..text import HAN, normalise
 from .prose import is_table_row, strip_bullet
 
 #: Sub-sections of 其他相关情况说明.
@@ -44,7 +44,6 @@ def compact(text: str) -> str:
 
 
 _SPACE = lazyre.compile(r"[\s\u3000]+")
-_NOT_HAN = lazyre.compile(r"[^\u4e00-\u9fff]")
 _LATIN = lazyre.compile(r"[A-Za-z]")
 
 
@@ -62,7 +61,7 @@ def heading_key(ln: Line) -> str | None:
 
 @lru_cache(maxsize=16384)
 def _is_kpi_title(c: str) -> bool:
-    kc = _NOT_HAN.sub("", c)
+    kc = "".join(HAN.findall(c))  # its Han characters
     # a title line, not a sentence or a table row that names the form (``… 8 projects with 绩效目标申报表 |``)
     return (
         bool(_KPI_TITLE.search(kc))

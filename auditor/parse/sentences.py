@@ -35,8 +35,6 @@ from .sections import find_headings, prose_lines
 FINAL = "。；！？：;!?:"
 #: Marks that close something and never open a paragraph.
 CLOSING = "。，、；：）)》】〕」』”’,;:.!?！？"
-#: A list or heading marker at the start of a line (the one numbering parser's pattern).
-MARKER = numbering.MARKER
 
 
 @dataclass
@@ -162,7 +160,7 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
             tail = cur.text.rstrip()[-1:]
             if body[0] in CLOSING:
                 join = True
-            elif MARKER.match(body):
+            elif numbering.match(body):  # a list or heading marker (the one numbering parser)
                 join = False
             elif pdf:
                 join = _continues(prev, ln, margins) or (tail not in "。！？!?" and _reaches_margin(prev, margins))

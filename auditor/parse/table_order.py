@@ -20,12 +20,12 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import lazyre
+from ..text import HAN
 
 if TYPE_CHECKING:  # table_rows reads its lines through this module
     from .table_rows import Token
 
 _TOTAL_WORDS = {"合计", "总计"}
-_CJK = lazyre.compile(r"[\u4e00-\u9fff]")
 #: digits run into a name at the start of a text token (``2010399其他…``, ``07绩效工资``)
 _GLUED_CODE = lazyre.compile(r"^(\d{1,7})\s*(?=[^\d\s,.，．%])")
 
@@ -39,7 +39,7 @@ def _digits(tok: Token) -> str | None:
 
 
 def _is_name(tok: Token) -> bool:
-    return tok.kind == "text" and bool(_CJK.search(tok.text))
+    return tok.kind == "text" and bool(HAN.search(tok.text))
 
 
 def _row_start(tokens: list[Token], q: int, lengths: tuple[int, ...]) -> int | None:
@@ -79,7 +79,7 @@ def _words(tokens: list[Token]) -> list[Token]:
             continue
         run: list[str] = []
         for w in words:
-            alone = w in _TOTAL_WORDS or bool(_GLUED_CODE.match(w) and _CJK.search(w))
+            alone = w in _TOTAL_WORDS or bool(_GLUED_CODE.match(w) and HAN.search(w))
             if alone and run:
                 out.append(type(t)("text", " ".join(run), t.index, t.start))
                 run = []
