@@ -96,6 +96,24 @@ def snippet(text: str, start: int, end: int, pad: int = 10) -> str:
     return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
+_WIDTHS: dict[str, int] = {}
+
+
+@lru_cache(maxsize=4096)
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal or a layout extractor's grid: 2 for an east-Asian wide or
+    full-width character, 0 for a combining mark, else 1."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        w = _WIDTHS.get(ch)
+        if w is None:
+            w = _WIDTHS[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
+        total += w
+    return total
+
+
 @lru_cache(maxsize=8192)  # pure in the text; several rules ask about the same paragraphs
 def is_garbled(text: str) -> bool:
     """An OCR line of noise (katakana, box symbols, stray letters) rather than Chinese prose."""

@@ -224,8 +224,8 @@ def _values(row: CodedRow, placement: tuple[int, ...], n: int, unit: str) -> lis
 
 def column_edges(rows: list[CodedRow], n: int) -> list[float] | None:
     """The right edge of each of the `n` money columns of a PDF table (figures are set flush right):
-    the figures' right edges when they fall into `n` groups, else the median of each column over
-    the rows printing all `n` figures. None without geometry or when neither gives `n` columns."""
+    the figures' right edges when they fall into `n` tight groups, else the median of each column
+    over the rows printing all `n` figures. None without geometry or when neither gives `n` columns."""
     if not n:
         return None
     found = [x for x in map(_right_edges, rows) if x is not None]
@@ -235,7 +235,7 @@ def column_edges(rows: list[CodedRow], n: int) -> list[float] | None:
             groups[-1].append(v)
         else:
             groups.append([v])
-    if len(groups) == n:
+    if len(groups) == n and all(g[-1] - g[0] <= 2 * _SAME_EDGE for g in groups):
         return [g[len(g) // 2] for g in groups]
     full = [x for x in found if len(x) == n]
     if not full:
@@ -254,7 +254,9 @@ def _right_edges(row: CodedRow) -> list[float] | None:
     from another line, or a figure whose place in its cell is unknown."""
     ln = row.line
     cx = ln.cell_x
-    if not cx or not row.amounts or row.pushed or len(cx) != len(ln.cells):
+    if not row.amounts or row.pushed:
+        return None
+    if not cx or len(cx) != len(ln.cells):  # (text: pdftotext -layout does not keep figures flush right)
         return None
     shared = {t.index for t in row.amounts if sum(u.index == t.index for u in row.amounts) > 1}
     starts: list[int] = []
@@ -362,15 +364,20 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
     def vals(r: CodedRow, c: tuple[int, ...]) -> list[int | None]:
         return _values(r, c, n, unit)
 
-    def solve(parent_vals: list[int | None], kids: list[CodedRow]) -> list[tuple[int, ...]] | None:
+    def solve(
+        parent_vals: list[int | None], kids: list[CodedRow], ignore: int | None = None
+    ) -> list[tuple[int, ...]] | None:
+        """Placements of the kids that sum to the parent in every column (but `ignore`, a column
+        one misprinted figure breaks), or None."""
         target = [v or 0 for v in parent_vals]
+        cols = [j for j in range(n) if j != ignore]
         options: list[list[tuple[tuple[int, ...], list[int]]]] = []
         for kid in kids:
             opts = []
             for c in kid.candidates:
                 v = [x or 0 for x in vals(kid, c)]
                 # a column blank in the parent is blank in every child
-                if any(v[j] and not target[j] for j in range(n)):
+                if any(v[j] and not target[j] for j in cols):
                     continue
                 opts.append((c, v))
             if not opts:
@@ -390,10 +397,10 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
             if budget[0] < 0:
                 return False
             if i == len(options):
-                return acc == target
+                return all(acc[j] == target[j] for j in cols)
             for c, v in options[i]:
                 nxt = [a + b for a, b in zip(acc, v)]
-                if nonneg and any(nxt[j] > target[j] or nxt[j] + suffix_max[i + 1][j] < target[j] for j in range(n)):
+                if nonneg and any(nxt[j] > target[j] or nxt[j] + suffix_max[i + 1][j] < target[j] for j in cols):
                     continue
                 pick.append(c)
                 if dfs(i + 1, nxt):
@@ -421,6 +428,12 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
             return
         parent_vals = vals(parent, chosen[id(parent)]) if parent is not None else None
         solution = solve(parent_vals, kids) if parent_vals is not None else None
+        # one misprinted figure (the parent's or a kid's) breaks one column only: the others still
+        # say where each kid's figures go
+        for j in range(n) if solution is None and parent_vals is not None else ():
+            solution = solve(parent_vals, kids, ignore=j)
+            if solution is not None:
+                break
         if solution is None:
             # the subtotal does not hold under any placement (a misprint): still keep each child's
             # amounts out of the columns its parent leaves blank

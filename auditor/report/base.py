@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import SEVERITIES, SEVERITY_RANK, TAGS, Finding, Location, Report
+from ..text import display_width
 
 #: Severities from most to least severe (the order reports list them in).
 SEVERITY_ORDER: tuple[str, ...] = tuple(sorted(SEVERITIES, key=lambda s: -SEVERITY_RANK[s]))
@@ -295,15 +296,6 @@ def should_color(stream: Any = None, environ: Any = None) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # closed stream
         return False
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of `text`: CJK and other wide characters count 2."""
-    import unicodedata
-
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text
-    )
 
 
 def wrap_display(text: str, width: int) -> str:

@@ -15,12 +15,12 @@ from typing import Any
 
 from ..findings import Finding, Report
 from ..i18n import gettext_for
+from ..text import display_width
 from .base import (
     ReportOptions,
     all_findings,
     as_list,
     by_severity,
-    display_width,
     document_label,
     excerpt,
     finding_reference,

@@ -9,12 +9,12 @@ too, one column), which only layout text makes meaningful.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import NamedTuple
 
 from ... import lazyre
 from ...document import Line
 from ...money import to_fen
+from ...text import display_width
 
 AMOUNT = lazyre.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 _DECIMAL = lazyre.compile(r"\.\d{1,2}$")
@@ -48,22 +48,7 @@ def _is_figure(text: str) -> bool:
     return bool(AMOUNT.match(text)) and (bool(_DECIMAL.search(text)) or "," in text)
 
 
-_WIDTHS: dict[str, int] = {}
 _WORD = lazyre.compile(r"\S+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _width(text: str) -> int:
-    """Display columns of `text`: 2 per east-Asian wide or full-width character, else 1."""
-    if text.isascii():
-        return len(text)
-    total = 0
-    for ch in text:
-        w = _WIDTHS.get(ch)
-        if w is None:
-            w = _WIDTHS[ch] = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        total += w
-    return total
 
 
 def _spans(text: str) -> list[tuple[str, int, int]]:
@@ -72,9 +57,9 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     col = 0
     pos = 0
     for part in _WORD.finditer(text):
-        col += _width(text[pos : part.start()])
+        col += display_width(text[pos : part.start()])
         word = part.group()
-        w = _width(word)
+        w = display_width(word)
         out.append((word, col, col + w))
         col += w
         pos = part.end()
@@ -100,11 +85,11 @@ def _words(ln: Line) -> list[Word]:
             if not parts:
                 continue
             if len(parts) == 1 and len(parts[0]) == len(cell):  # one word filling its cell: the whole extent
-                total = _width(cell)
+                total = display_width(cell)
                 scale = (x1 - x0) / (total or 1)
                 out.append(Word(cell, x0 + 0 * scale, x0 + total * scale, ln))
                 continue
-            total = _width(cell) or 1
+            total = display_width(cell) or 1
             scale = (x1 - x0) / total
             for text, a, b in _spans(cell):
                 out.append(Word(text, x0 + a * scale, x0 + b * scale, ln))
