@@ -380,3 +380,22 @@ def test_a_table_under_another_templates_title_reads_as_under_this_ones(doc, key
 def test_which_titles_name_which_table(text, key):
     hit = match_title(text)
     assert (hit[0] if hit else None) == key
+
+
+@pytest.mark.parametrize("doc", [F, P])
+def test_a_units_final_accounts_reads_as_a_departments(doc):
+    # a 单位决算 prints 单位决算 where a 部门决算 prints 部门决算 (单位决算单位构成, …年度单位决算表)
+    lines = [
+        dataclasses.replace(
+            ln,
+            text=ln.text.replace("部门决算", "单位决算").replace("本部门", "本单位"),
+            cells=tuple(c.replace("部门决算", "单位决算").replace("本部门", "本单位") for c in ln.cells),
+        )
+        for ln in source(doc).lines
+    ]
+    changed = dataclasses.replace(source(doc), lines=lines)
+    assert sum(a.text != b.text for a, b in zip(lines, source(doc).lines)) > 5
+    budget = parse_document(changed)
+    assert budget.meta.kind == "单位决算"
+    kept = sorted((f.rule, f.severity, f.location.page) for f in audit(budget).findings)
+    assert kept == sorted((rule, severity, page) for rule, severity, page, _ in baseline(doc))

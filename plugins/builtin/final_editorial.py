@@ -297,7 +297,8 @@ def _displaced_tail(before, line):
 
 
 #: the part titles the template prints with the department and year: key -> what follows them
-_TITLED_PARTS = {"fa_part2": "部门决算表", "fa_part3": "部门决算"}
+#: (单位决算 in a unit's final accounts)
+_TITLED_PARTS = {"fa_part2": lazyre.compile("(?:部门|单位)决算表"), "fa_part3": lazyre.compile("(?:部门|单位)决算")}
 
 
 def _title_text(budget, key: str) -> tuple[str, object] | None:
@@ -309,10 +310,10 @@ def _title_text(budget, key: str) -> tuple[str, object] | None:
         return None
     following = [ln.text for ln in lines[at + 1 : at + 6] if ln.text.strip()][:2]
     text = re.sub(r"\s", "", " ".join([lines[at].text, *following]))
-    end = text.find(_TITLED_PARTS[key])
-    if end == -1:
+    found = _TITLED_PARTS[key].search(text)
+    if found is None:
         return None  # the title is not read whole: nothing to judge
-    return text[:end], lines[at]
+    return text[: found.start()], lines[at]
 
 
 @rule(

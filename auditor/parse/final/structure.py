@@ -58,7 +58,11 @@ TERMS = [
     "机关运行经费",
 ]
 #: Sections of 第一部分.
-OVERVIEW = {"fa_functions": lazyre.compile(r"^主要职能"), "fa_units": lazyre.compile(r"^(部门决算单位构成|机构设置)")}
+#: (a 单位决算 prints 单位决算单位构成 for 部门决算单位构成)
+OVERVIEW = {
+    "fa_functions": lazyre.compile(r"^主要职能"),
+    "fa_units": lazyre.compile(r"^((?:部门|单位)决算单位构成|机构设置)"),
+}
 
 _NUMERALS = "一二三四五六七八九十"
 _CN = {ch: i + 1 for i, ch in enumerate(_NUMERALS)}
