@@ -10,6 +10,8 @@ print may be the wrong one); an identity that fails is reported at its total.
 from __future__ import annotations
 
 import dataclasses
+import re
+from decimal import Decimal
 
 import pytest
 from corpus import needs_corpus
@@ -399,3 +401,33 @@ def test_a_units_final_accounts_reads_as_a_departments(doc):
     assert budget.meta.kind == "单位决算"
     kept = sorted((f.rule, f.severity, f.location.page) for f in audit(budget).findings)
     assert kept == sorted((rule, severity, page) for rule, severity, page, _ in baseline(doc))
+
+
+_FIGURE = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\d)")
+
+
+def _in_yuan(text: str) -> str:
+    return _FIGURE.sub(lambda m: f"{Decimal(m.group(0).replace(',', '')) * 10000:,.2f}", text)
+
+
+@pytest.mark.parametrize("doc", [F, P])
+def test_tables_printed_in_yuan_give_the_findings_of_tables_in_wanyuan(doc):
+    # the template prints its tables in 万元; a 决算 headed 单位：元 prints each figure ×10,000, and the
+    # 说明 still in 万元: the figures are read in the table's unit (they were taken for 万元)
+    lines, tables = [], False
+    for ln in source(doc).lines:
+        if "单位：万元" in ln.text.replace(" ", ""):
+            tables = True
+            ln = dataclasses.replace(
+                ln, text=ln.text.replace("万元", "元"), cells=tuple(c.replace("万元", "元") for c in ln.cells)
+            )
+        elif ln.text.lstrip().startswith("第三部分"):
+            tables = False
+        elif tables and ln.cell_x:
+            ln = dataclasses.replace(ln, text=_in_yuan(ln.text), cells=tuple(_in_yuan(c) for c in ln.cells))
+        lines.append(ln)
+    changed = dataclasses.replace(source(doc), lines=lines)
+    assert sum(a.text != b.text for a, b in zip(lines, source(doc).lines)) > 100
+    budget = parse_document(changed)
+    assert {info.unit for info in budget.meta.tables.values() if not info.empty} == {"元"}
+    assert added_findings(doc, changed) == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ...model import FA_TABLE_COLUMNS, Meta, TableInfo, frame_from_records
+from ...money import UNIT_FEN
 from .coded import read_coded
 from .economic import read_economic
 from .locate import Block
@@ -60,14 +63,16 @@ def _money(key: str) -> list[str]:
 
 def read_tables(blocks: dict[str, Block], meta: Meta, frames: dict) -> None:
     """Fill `frames` with the tables of `blocks`; `meta.tables` describes each, `meta.notes` what was unsure."""
+    summary: list[dict] | None = None  # the 总表's rows as read (in the readers' 万元 fen)
     for key in ("fa_summary", "fa_fiscal_summary"):
         if key in blocks:
             income, expenditure = (
                 (SUMMARY_INCOME, SUMMARY_EXPENDITURE) if key == "fa_summary" else (FISCAL_INCOME, FISCAL_EXPENDITURE)
             )
             records = read_two_sided(blocks[key].lines, income, expenditure, fiscal=key == "fa_fiscal_summary")
+            if key == "fa_summary":
+                summary = records
             _store(key, blocks[key], records, meta, frames)
-    summary = frames.get("fa_summary")
     for key in ("fa_income", "fa_expenditure", "fa_gpb_function", "fa_gov_fund", "fa_soe_capital"):
         if key not in blocks:
             continue
@@ -104,11 +109,11 @@ _SOURCES = {
 }
 
 
-def _income_sources(summary) -> dict[str, int] | None:
-    """Which income columns carry money, from the 总表 (whose rows are labelled): places text figures."""
-    if summary is None or summary.empty:
+def _income_sources(summary: list[dict] | None) -> dict[str, int] | None:
+    """Which income columns carry money, from the 总表's rows (labelled): places text figures."""
+    if not summary:
         return None
-    amounts = {r["item"]: r["amount"] for r in summary.to_dict("records") if r["side"] == "income"}
+    amounts = {r["item"]: r.get("amount") for r in summary if r.get("side") == "income"}
     out = {}
     for col, items in _SOURCES.items():
         out[col] = sum(
@@ -117,8 +122,27 @@ def _income_sources(summary) -> dict[str, int] | None:
     return out
 
 
+def _in_unit(records: list[dict], money: list[str], unit: str | None) -> list[dict]:
+    """The records with their figures in the table's unit: the readers take every figure for 万元
+    (the template's unit); a table headed 单位：元 (or 亿元) prints them in that unit."""
+    if unit not in UNIT_FEN or unit == "万元":
+        return records
+    scale = Fraction(UNIT_FEN[unit], UNIT_FEN["万元"])
+    out = []
+    for r in records:
+        r = dict(r)
+        for c in money:
+            v = r.get(c)
+            if isinstance(v, int) and not isinstance(v, bool):
+                scaled = v * scale
+                r[c] = int(scaled) if scaled.denominator == 1 else round(scaled)  # 元 to the 分: always exact
+        out.append(r)
+    return out
+
+
 def _store(key: str, block: Block, records: list[dict], meta: Meta, frames: dict, unplaced: list | None = None) -> None:
     money = _money(key)
+    records = _in_unit(records, money, block.unit)
     has_figures = any(r.get(c) not in (None, 0) for r in records for c in money)
     info = TableInfo(
         key=key,
