@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .cliutil import exit_now, show_warning, shown, statistics, stdin_as_file, width
-from .config import config_from_flags
+from .cliutil import exit_now, settle_collector, show_warning, shown, statistics, stdin_as_file, tune_collector, width
 from .errors import EXIT_CRASH, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, AuditorError
 
 PROG = "auditor"
@@ -297,12 +296,14 @@ def _needs_budget(engine: Any, fmt: str, verbose: bool, table_fmt: str | None) -
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from .config import config_from_flags
     from .engine import prepare
     from .report import format_for_output
     from .report.tabular import TABULAR_FORMATS, require_pyarrow
 
     config = config_from_flags(args)
     engine = prepare(config)
+    settle_collector()  # started: the documents' work collects as Python does
     fmt = args.format or format_for_output(args.output)
     if fmt == "checklist" and not args.output:
         raise AuditorError("--format checklist needs --output FILE.xlsx (or DIR/ for one workbook per document)")
@@ -453,6 +454,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _rules_engine(args: argparse.Namespace) -> Any:
+    from .config import config_from_flags
     from .engine import prepare
 
     config = config_from_flags(args)
@@ -549,12 +551,15 @@ COMMANDS = {"audit": cmd_audit, "parse": cmd_parse, "rules": cmd_rules, "explain
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) the exit code.
 
-    As the console script (``argv`` None) the process ends here, so it skips the interpreter's last
-    garbage collections: ``gc.freeze()`` moves every object to the permanent generation, which the
-    collections Python runs while shutting down do not scan (with pandas loaded they cost 0.2-0.3 s of
-    CPU, more than a text audit's rules), and then its teardown (``cliutil.exit_now``: atexit handlers
-    run and output is flushed first).
+    As the console script (``argv`` None) the process is the command's own: its garbage collector is
+    set for its start-up (``cliutil.tune_collector``; this module imports no pandas, so that comes
+    first), and at the end it skips the interpreter's last collections — ``gc.freeze()`` moves every
+    object to the permanent generation, which the collections Python runs while shutting down do not
+    scan (with pandas loaded they cost 0.2-0.3 s of CPU) — and then its teardown (``cliutil.exit_now``:
+    atexit handlers run and output is flushed first).
     """
+    if argv is None:
+        tune_collector()
     code = run(argv)
     if argv is None:
         gc.freeze()

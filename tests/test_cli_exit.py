@@ -1,12 +1,16 @@
-"""The console script leaves without the interpreter's teardown, and loses nothing by it."""
+"""The console script: its garbage collector set for one command, and its exit without the
+interpreter's teardown, which loses nothing."""
 
 from __future__ import annotations
 
+import gc
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from auditor.cli import run
+from auditor.cliutil import START_UP
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "minhang-police-2024-budget.txt"
@@ -52,3 +56,34 @@ def test_an_output_file_is_complete(tmp_path):
     done = _console("audit", str(EXAMPLE), "--format", "json", "--output", str(out), cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert out.read_text(encoding="utf-8").rstrip().endswith(("}", "]"))
+
+
+def test_the_console_script_starts_with_its_collector_set_and_audits_with_pythons(tmp_path, capsys):
+    seen = tmp_path / "seen.json"
+    plugin = tmp_path / "looks.py"  # loaded while starting up (after pandas); its rule runs on the document
+    plugin.write_text(
+        "import gc, json\nfrom auditor import hookimpl, rule\n"
+        f"SEEN = {str(seen)!r}\n"
+        "open(SEEN, 'w').write(json.dumps(gc.get_threshold()))\n"
+        "@rule('ZZ001', name='looks', tags=['disclosure'], kinds='all')\n"
+        "def looks(budget):\n"
+        "    open(SEEN + '.later', 'w').write(json.dumps([gc.get_threshold(), gc.get_freeze_count()]))\n"
+        "    return []\n"
+        "@hookimpl\ndef auditor_register_rules():\n    return [looks]\n",
+        encoding="utf-8",
+    )
+    done = _console("audit", str(EXAMPLE), "-q", "--plugin", str(plugin), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import gc, json; print(json.dumps(gc.get_threshold()))"], capture_output=True, text=True
+    )
+    python = json.loads(fresh.stdout)
+    assert json.loads(seen.read_text()) == [START_UP, *python[1:]]
+    thresholds, frozen = json.loads((tmp_path / "seen.json.later").read_text())
+    assert thresholds == python and frozen > 100_000  # the start-up's objects frozen, Python's thresholds
+    probe = "import sys, auditor.cli\nprint('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+    before = gc.get_threshold(), gc.get_freeze_count()
+    run(["audit", str(EXAMPLE), "-q"])  # in-process (tests, callers of run/main(argv)): the collector is left alone
+    capsys.readouterr()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
