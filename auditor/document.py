@@ -47,6 +47,9 @@ class Document:
     extraction: str | None = None
     #: OCR provenance: {"engine", "pages" (1-based), "confidence": {(page, line): per-cell confidence}}
     ocr: dict | None = None
+    #: pages whose text is drawn turned (a landscape table on a portrait page), by quarter turns: their
+    #: lines are read turned back, so their geometry is not the page's (no box is drawn on them)
+    turned: dict[int, int] = field(default_factory=dict)
     #: derived views that rules share (e.g. prose paragraphs), computed once per document;
     #: not an init field, so a copy made with dataclasses.replace starts empty
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)

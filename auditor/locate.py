@@ -85,8 +85,8 @@ def finding_box(finding: Finding, document: Document | None) -> Box | None:
     """
     loc = finding.location
     ln = line_at(document, loc.page, loc.line)
-    if ln is None or ln.bbox is None:
-        return None
+    if ln is None or ln.bbox is None or ln.page in getattr(document, "turned", {}):
+        return None  # (a turned page's lines are measured turned back, not on the page)
     for value in (finding.actual, finding.expected):
         want = _number(value)
         if want is None:

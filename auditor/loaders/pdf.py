@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -76,6 +77,8 @@ class _Glyphs(NamedTuple):
     top: list[float]
     #: each character's index on its PDFium text page (None for glyphs of no text page, e.g. OCR)
     index: list[int] | None = None
+    #: quarter turns the page's text was drawn at and turned back by (``_turn``); 0 for upright text
+    turn: int = 0
 
     @classmethod
     def of(cls, chars: list[_Char]) -> _Glyphs:
@@ -136,9 +139,41 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     chosen = np.flatnonzero(found)
     index = [keep[n] for n in chosen.tolist()]
     chars = [text[i] for i in index]
+    turn = _turn(pdfium_c, raw, index)
+    if turn:
+        left, right, bottom, top = _turned((left, right, bottom, top), turn)
     return _Glyphs(
-        chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist(), index
+        chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist(), index, turn
     )
+
+
+def _turn(pdfium_c, raw, index: list[int], sample: int = 16) -> int:
+    """The quarter turns (1-3, counter-clockwise) most of a page's characters are drawn at, or 0.
+
+    A producer that prints a landscape table on a portrait page may draw the text turned by 90° and
+    set the page's /Rotate to show it upright: then lines run up or down the page in its coordinates.
+    Judged on a sample of the characters (PDFium's ``FPDFText_GetCharAngle``)."""
+    if not index:
+        return 0
+    step = max(1, len(index) // sample)
+    votes = [0, 0, 0, 0]
+    for i in index[::step][:sample]:
+        angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
+        if angle >= 0:
+            votes[-round(angle / (math.pi / 2)) % 4] += 1  # PDFium measures the angle clockwise
+    best = max(range(4), key=votes.__getitem__)
+    return best if best and votes[best] * 2 > sum(votes) else 0
+
+
+def _turned(box: tuple, turn: int) -> tuple:
+    """(left, right, bottom, top) of boxes (numbers or arrays) turned back by `turn` quarter turns
+    (clockwise), so that text drawn at that angle reads left to right, top to bottom."""
+    left, right, bottom, top = box
+    if turn == 1:  # (x, y) -> (y, -x)
+        return bottom, top, -right, -left
+    if turn == 2:  # (x, y) -> (-x, -y)
+        return -right, -left, -top, -bottom
+    return -top, -bottom, left, right  # turn 3: (x, y) -> (-y, x)
 
 
 @functools.lru_cache(maxsize=1)
@@ -290,13 +325,18 @@ def _wide(ch: str) -> bool:
     return wide
 
 
-def page_lines(textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None) -> list[Line]:
+def page_lines(
+    textpage, page_no: int, bounds: tuple[float, float, float, float] | None = None, turns: dict | None = None
+) -> list[Line]:
     """The located lines of one page (`textpage`: its PDFium FPDF_TEXTPAGE handle), in reading order
     (top to bottom): only what prints, i.e. what lies on the page (`bounds`, the crop box) and inside
     the clip of its text (``_Clips``)."""
     firsts: list[int] = []  # the text-page index of each line's first character
-    lines = _located_lines(_page_glyphs(textpage, bounds), page_no, firsts=firsts)
-    clipped = _Clips(textpage)
+    glyphs = _page_glyphs(textpage, bounds)
+    if glyphs.turn and turns is not None:
+        turns[page_no] = glyphs.turn
+    lines = _located_lines(glyphs, page_no, firsts=firsts)
+    clipped = _Clips(textpage, glyphs.turn)
     kept = [ln for ln, first in zip(lines, firsts) if not clipped(ln, first)]
     if len(kept) == len(lines):
         return lines
@@ -311,7 +351,8 @@ class _Clips:
     line's building) and the line's middle; a clip whose extent cannot be read keeps the line. Each
     text object's clip extent is read once per page."""
 
-    def __init__(self, textpage) -> None:
+    def __init__(self, textpage, turn: int = 0) -> None:
+        self._turn = turn  # the page's text turned back (``_turn``): its clips are turned alike
         self._api = _clip_api(_pdfium()[1])
         self._page = ctypes.cast(textpage, ctypes.c_void_p).value
         self._extents: dict[int, tuple[float, float, float, float] | None] = {}
@@ -328,6 +369,8 @@ class _Clips:
         if extent is None:
             return False
         left, bottom, right, top = extent
+        if self._turn:
+            left, right, bottom, top = _turned((left, right, bottom, top), self._turn)
         x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
         return not (left <= x <= right and bottom <= y <= top)
 
@@ -484,6 +527,7 @@ def read_open(pdf: pdfium.PdfDocument, path: Path, *, require_text: bool = True)
         raise LoadError("cannot open PDF: it has no pages", path=str(path))
     lines: list[Line] = []
     empty: list[int] = []
+    turned: dict[int, int] = {}
     for index in range(n_pages):
         # PDFium's own page handles, not pypdfium2's page objects (their bookkeeping costs about a
         # tenth of loading a page), closed here as the helpers would close them
@@ -495,7 +539,7 @@ def read_open(pdf: pdfium.PdfDocument, path: Path, *, require_text: bool = True)
             if not textpage:
                 raise LoadError(f"cannot open PDF: page {index + 1} has no readable text page", path=str(path))
             try:
-                got = page_lines(textpage, index + 1, _crop_box(page))
+                got = page_lines(textpage, index + 1, _crop_box(page), turned)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
         finally:
@@ -509,7 +553,7 @@ def read_open(pdf: pdfium.PdfDocument, path: Path, *, require_text: bool = True)
             "OCR it first (e.g. ocrmypdf) and load the result",
             path=str(path),
         )
-    return Document(path=str(path), lines=lines, kind="pdf", pages=n_pages, empty_pages=empty)
+    return Document(path=str(path), lines=lines, kind="pdf", pages=n_pages, empty_pages=empty, turned=turned)
 
 
 class PdfLoader:

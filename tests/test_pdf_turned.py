@@ -1,0 +1,59 @@
+"""A page whose text is drawn turned (a landscape table printed on a portrait page: the producer
+turns the content 90° and sets /Rotate so that it shows upright) reads as the upright page does.
+
+The corpus has none, so one is made: a page of a corpus PDF with every object (and its clip) turned
+by a quarter turn, its boxes swapped and /Rotate set. Its lines must be the original page's, its
+findings the document's, and no box is drawn on it (its geometry is measured turned back).
+"""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from corpus import CORPUS, needs_corpus
+
+from auditor import audit, load
+from auditor.loaders.pdf import read_document
+
+pytestmark = needs_corpus
+
+WANLI = CORPUS / "putuo-wanli-street-2025-budget.pdf"
+
+
+def _turn_page(src, dst, page_no: int, quarter: int) -> None:
+    """`src` with page `page_no`'s content turned `quarter` quarter turns counter-clockwise."""
+    pdf = pdfium.PdfDocument(str(src))
+    page = pdf[page_no - 1]
+    w, h = page.get_size()
+    # counter-clockwise by 90° (x, y) -> (h - y, x), by 270° (x, y) -> (y, w - x)
+    matrix = (0, 1, -1, 0, h, 0) if quarter == 1 else (0, -1, 1, 0, 0, w)
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        pdfium_c.FPDFPageObj_Transform(obj, *matrix)
+        pdfium_c.FPDFPageObj_TransformClipPath(obj, *matrix)
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    pdfium_c.FPDFPage_SetMediaBox(page.raw, 0, 0, h, w)
+    pdfium_c.FPDFPage_SetCropBox(page.raw, 0, 0, h, w)
+    page.set_rotation(360 - 90 * quarter)
+    pdf.save(str(dst))
+    pdf.close()
+
+
+def _cells(doc, page: int) -> list[tuple]:
+    return [ln.cells for ln in doc.lines if ln.page == page]
+
+
+@pytest.mark.parametrize("quarter", [1, 3])
+def test_a_turned_page_reads_as_the_upright_page(tmp_path, quarter):
+    turned = tmp_path / "turned.pdf"
+    _turn_page(WANLI, turned, 17, quarter)
+    doc, original = read_document(turned), read_document(WANLI)
+    assert doc.turned == {17: quarter}
+    assert _cells(doc, 17) == _cells(original, 17) and len(_cells(doc, 17)) > 10
+    assert [ln.cells for ln in doc.lines if ln.page != 17] == [ln.cells for ln in original.lines if ln.page != 17]
+    findings = audit(load(turned)).findings
+    assert sorted((f.rule, f.severity, f.message) for f in findings) == sorted(
+        (f.rule, f.severity, f.message) for f in audit(load(WANLI)).findings
+    )
+    assert all(f.location.bbox is None for f in findings if f.location.page == 17)
