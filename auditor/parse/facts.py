@@ -117,7 +117,7 @@ def _next_cut(cuts: list[int], pos: int, default: int) -> int:
     return cuts[k] if k < len(cuts) and cuts[k] < default else default
 
 
-def _best_label(lead: str, labels: list[tuple[str, re.Pattern]]) -> str | None:
+def _best_label(lead: str, labels: list[tuple[str, lazyre.LazyPattern]]) -> str | None:
     best = None
     for key, pat in labels:
         for m in pat.finditer(lead):
@@ -134,7 +134,7 @@ def _best_label(lead: str, labels: list[tuple[str, re.Pattern]]) -> str | None:
 def scan_labelled(
     flow: Flow,
     sink: FactSink,
-    labels: list[tuple[str, re.Pattern]],
+    labels: list[tuple[str, lazyre.LazyPattern]],
     *,
     reason_key: str | None = None,
     lo: int = 0,
@@ -219,8 +219,8 @@ def _year(text: str | None) -> int | None:
     return int(text) if text else None
 
 
-def _labels(spec: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
-    return [(k, re.compile(p)) for k, p in spec]
+def _labels(spec: list[tuple[str, str]]) -> list[tuple[str, lazyre.LazyPattern]]:
+    return [(k, lazyre.compile(p)) for k, p in spec]  # compiled when a flow of their section is read
 
 
 BUDGET_LABELS = _labels(
