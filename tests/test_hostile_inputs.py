@@ -371,6 +371,21 @@ def test_a_64k_character_line_in_final_accounts_text_loads_in_linear_time(tmp_pa
     assert budget.table("fa_expenditure").to_dict("records")[0]["total"] == 10_000_000  # 10.00 万元 in fen
 
 
+def test_thousands_of_rows_under_one_parent_load_and_audit_in_linear_time(tmp_path):
+    # fuzz input 1295 (seed 11): one 决算 row repeated over a 64k line, each copy printing two figures
+    # for three columns, so thousands of ambiguous children under one 类: every placement tried
+    # summed all its siblings again, and FA103 looked for each row's children among all rows (8 s)
+    from auditor.engine import audit
+
+    path = tmp_path / "final.txt"
+    path.write_text(FINAL_MINIMAL.format(long=("20101\t人大事务\t1.00\t1.00" * 3_000)), encoding="utf-8")
+    start = time.process_time()
+    budget = load(path)
+    audit(budget)
+    assert time.process_time() - start < 5  # CPU time, wide margin: quadratic in the rows
+    assert budget.meta.kind == "部门决算"
+
+
 def test_st004_on_a_fact_value_too_large_for_decimal_arithmetic_is_quiet():
     # fuzz input 3540 (seed 1): an export whose fact value was edited to 1e999999 crashed ST004
     from auditor.testing import budget_from_dict, run_rule

@@ -256,10 +256,11 @@ def fa_coded_tables_add_up(budget, ctx):
                             expected=yuan(carried), actual=yuan(fen_or_zero(r["closing"])), **loc(key, r, "closing"),
                         )  # fmt: skip
         coded = [r for r in rows if isinstance(r["code"], str)]
+        under: dict[str, list[dict]] = {}  # a code's children: two digits longer, starting with it
+        for k in coded:
+            under.setdefault(k["code"][:-2], []).append(k)
         for parent in coded:
-            kids = [
-                k for k in coded if len(k["code"]) == len(parent["code"]) + 2 and k["code"].startswith(parent["code"])
-            ]
+            kids = under.get(parent["code"], [])
             if not kids:
                 continue
             for col in money:

@@ -343,16 +343,26 @@ def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], colum
     for r in rows:
         if r.code and _parent(r.code) in by_code:
             children.setdefault(_parent(r.code), []).append(r)
+    # each parent's column sums over its children, kept up to date as a child's placement changes
+    # (a placement is judged in constant time, however many children a parent has)
+    sums = {p: {c: sum((k.values or {}).get(c) or 0 for k in kids) for c in columns} for p, kids in children.items()}
+    parent_of = {id(k): p for p, kids in children.items() for k in kids}
+
+    def place(row: Row, opt: dict) -> None:
+        p = parent_of.get(id(row))
+        if p is not None:
+            s, old = sums[p], row.values or {}
+            for c in columns:
+                s[c] += (opt.get(c) or 0) - (old.get(c) or 0)
+        row.values = opt
 
     def holds(parent: Row) -> int:
         kids = children.get(parent.code or "", [])
         if not kids or not parent.values:
             return 0
-        score = 0
-        for c in columns:
-            got = sum(k.values.get(c) or 0 for k in kids)
-            score += 1 if abs(got - (parent.values.get(c) or 0)) <= _HALF_CENT * (len(kids) + 1) else -1
-        return score
+        s = sums[parent.code]
+        slack = _HALF_CENT * (len(kids) + 1)
+        return sum(1 if abs(s[c] - (parent.values.get(c) or 0)) <= slack else -1 for c in columns)
 
     index = {id(r): i for i, r in enumerate(rows)}
     for parent_code, kids in children.items():
@@ -366,12 +376,12 @@ def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], colum
         best, best_score = None, None
         for choice in itertools.product(*(options[index[id(k)]] for k in open_)):
             for k, opt in zip(open_, choice):
-                k.values = opt
+                place(k, opt)
             score = holds(parent)
             if best_score is None or score > best_score:
                 best, best_score = choice, score
         for k, opt in zip(open_, best or ()):
-            k.values = opt
+            place(k, opt)
     for _ in range(2):
         for idx, opts in options.items():
             row = rows[idx]
@@ -379,12 +389,12 @@ def _resolve_by_hierarchy(rows: list[Row], options: dict[int, list[dict]], colum
                 continue
             best, best_score = None, None
             for opt in opts:
-                row.values = opt
+                place(row, opt)
                 related = [row] + ([by_code[_parent(row.code)]] if row.code and _parent(row.code) in by_code else [])
                 score = sum(holds(p) for p in related)
                 if best_score is None or score > best_score:
                     best, best_score = opt, score
-            row.values = best
+            place(row, best)
 
 
 def read_coded(
