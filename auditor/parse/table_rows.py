@@ -365,10 +365,14 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
         return _values(r, c, n, unit)
 
     def solve(
-        parent_vals: list[int | None], kids: list[CodedRow], ignore: int | None = None
+        parent_vals: list[int | None],
+        kids: list[CodedRow],
+        ignore: int | None = None,
+        budget: list[int] | None = None,
     ) -> list[tuple[int, ...]] | None:
         """Placements of the kids that sum to the parent in every column (but `ignore`, a column
-        one misprinted figure breaks), or None."""
+        one misprinted figure breaks), or None; at most `budget[0]` placements are tried (shared
+        by the calls given the same list, so that retries cost no more than one search)."""
         target = [v or 0 for v in parent_vals]
         cols = [j for j in range(n) if j != ignore]
         options: list[list[tuple[tuple[int, ...], list[int]]]] = []
@@ -383,7 +387,7 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
             if not opts:
                 return None
             options.append(opts)
-        budget = [200_000]
+        budget = [200_000] if budget is None else budget
         nonneg = all(x >= 0 for o in options for _, v in o for x in v) and all(t >= 0 for t in target)
         # remaining maximum per column, for pruning
         suffix_max = [[0] * n for _ in range(len(options) + 1)]
@@ -427,11 +431,12 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
         if not kids:
             return
         parent_vals = vals(parent, chosen[id(parent)]) if parent is not None else None
-        solution = solve(parent_vals, kids) if parent_vals is not None else None
+        tries = [200_000]
+        solution = solve(parent_vals, kids, budget=tries) if parent_vals is not None else None
         # one misprinted figure (the parent's or a kid's) breaks one column only: the others still
         # say where each kid's figures go
         for j in range(n) if solution is None and parent_vals is not None else ():
-            solution = solve(parent_vals, kids, ignore=j)
+            solution = solve(parent_vals, kids, ignore=j, budget=tries)
             if solution is not None:
                 break
         if solution is None:
