@@ -431,3 +431,28 @@ def test_tables_printed_in_yuan_give_the_findings_of_tables_in_wanyuan(doc):
     budget = parse_document(changed)
     assert {info.unit for info in budget.meta.tables.values() if not info.empty} == {"元"}
     assert added_findings(doc, changed) == []
+
+
+@pytest.mark.parametrize("doc", [F, P])
+def test_the_unit_on_the_titles_line_reads_as_on_its_own(doc):
+    # an extractor may set the right-aligned 单位：万元 on the title's line: the title is still the
+    # table's, and the unit its unit
+    lines, merged = list(source(doc).lines), 0
+    out: list = []
+    for ln in lines:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.page == ln.page
+            and ln.text.replace(" ", "") == "单位：万元"
+            and match_title(before.text)
+        ):
+            out[-1] = dataclasses.replace(before, text=before.text + "  单位：万元", cells=(*before.cells, "单位：万元"),
+                                          cell_x=(*before.cell_x, ln.cell_x[0]))  # fmt: skip
+            merged += 1
+            continue
+        out.append(ln)
+    assert merged == 9
+    changed = dataclasses.replace(source(doc), lines=out)
+    assert {t.unit for t in parse_document(changed).meta.tables.values()} == {"万元"}
+    assert added_findings(doc, changed) == []

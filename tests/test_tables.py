@@ -401,11 +401,33 @@ def test_title_variants():
         ("财政拨款收支预算总表(续表)", "fiscal_appropriation_summary"),
         ("一般公共预算基本支出部门预算经济分类预算表（公开08表）", "gpb_basic_economic"),
         ("财政拨款收入预算总表", None),
+        # the unit set on the title's line (pdftotext keeps a right-aligned 单位 on the title's baseline)
+        ("2024年部门一般公共预算支出功能分类预算表          单位：元", "gpb_function"),
+        ("2024年部门财务收支预算总表 单位:元", "fiscal_summary"),
     ],
 )
 def test_bare_and_continued_titles(text, key):
     hit = match_title(text)
     assert (hit[0] if hit else None) == key
+    assert hit is None or "单位" not in hit[1]  # the title as printed, without the unit
+
+
+def test_the_unit_printed_on_the_titles_line_is_the_tables_unit():
+    lines, out, title = _minhang_lines(), [], None
+    for i, ln in enumerate(_minhang_lines()):
+        if i > 60 and re.fullmatch(r"2024年部门.*预算(?:总)?表", ln.strip()):
+            title = len(out)
+        elif title is not None and ln.startswith("编制部门") and "单位:元" in ln:
+            out[title] += "          单位:元"
+            ln, title = ln.replace(" 单位:元", "").replace("单位:元", ""), None
+        out.append(ln)
+    assert sum(bool(re.search(r"预算(?:总)?表\s+单位:元$", ln)) for ln in out) == 2  # moved to the title
+    meta, frames = parse_text("\n".join(out))
+    original, original_frames = parse_text("\n".join(lines))
+    assert meta.missing_tables == []
+    assert {k: t.unit for k, t in meta.tables.items()} == {k: t.unit for k, t in original.tables.items()}
+    assert {k: t.title for k, t in meta.tables.items()} == {k: t.title for k, t in original.tables.items()}
+    assert all(frames[k].equals(original_frames[k]) for k in NINE_TABLES)
 
 
 def test_titles_printed_without_year_and_department_read_the_same_tables():

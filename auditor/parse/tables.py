@@ -23,8 +23,13 @@ from .table_two_sided import parse_two_sided
 
 _QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
 _SPACES = lazyre.compile(r"[\s\u3000]+")
-#: what may follow a title: (续), (续表), 续表 on a continuation page, the table's number (公开07表) (表7)
-_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)$")
+#: what may follow a title: (续), (续表), 续表 on a continuation page, the table's number (公开07表) (表7),
+#: the unit when an extractor sets it on the title's line (单位：元)
+_TRAILER = lazyre.compile(
+    r"(?:单位[:：]?(?:亿元|万元|元))?(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)?(?:单位[:：]?(?:亿元|万元|元))?$"
+)
+
+_UNIT_AFTER = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
 
 #: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
 TITLE_ALIASES: dict[str, list[str]] = {
@@ -90,7 +95,7 @@ def match_title(text: str) -> tuple[str, str] | None:
             ):
                 # 财政拨款收入预算总表 and the like are not one of the nine
                 return None
-            return key, text.strip().lstrip("-•· ").strip()
+            return key, _UNIT_AFTER.sub("", text).strip().lstrip("-•· ").strip()
     return None
 
 
@@ -282,6 +287,9 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
                 dept = re.split(r"\s{2,}", m.group(1).strip())[0].strip() or None
         if _NOTE.match(text):
             notes.append(text)
+    if unit is None:  # printed at the end of the title's own line
+        m = _UNIT.search(title_line.text.replace(" ", ""))
+        unit = m.group(1) if m else None
     used = unit or DEFAULT_UNIT[key]
     data_lines = [ln for ln in block if not _NOTE.match(ln.text.strip())]
     try:

@@ -41,8 +41,10 @@ _PREFIX_END = lazyre.compile(r"(年度?|部门|单位|决算|[一二三四五六
 #: a prefix that makes the title another table's: 基本支出决算表, 项目支出决算表, 三公经费支出决算表,
 #: 政府性基金预算财政拨款三公经费支出决算表 (a title of its own, not one of the nine)
 _QUALIFIER = lazyre.compile(r"(基本|项目|经费|拨款|预算|明细|收入|支出|人员|公用|三公|运行|基金|资本)$")
-#: what may follow a title: (续), (续表), 续表, (公开01表), (表1)
-_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)$")
+#: what may follow a title: (续), (续表), 续表, (公开01表), (表1), and the unit when an extractor sets it
+#: on the title's line (单位：万元)
+_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)?(?:单位[:：]?(?:亿元|万元|元))?$")
+_UNIT_AFTER = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
 _NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
 _UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _END = lazyre.compile(r"^第[一二三四]部分")
@@ -77,7 +79,7 @@ def match_title(text: str) -> tuple[str, str] | None:
             prefix = norm[: -len(title)]
             if prefix and (_QUALIFIER.search(prefix) or (not _PREFIX_END.search(prefix) and len(prefix) > 4)):
                 return None
-            return key, text.strip()
+            return key, _UNIT_AFTER.sub("", text).strip()
     return None
 
 
@@ -111,6 +113,9 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
         end = starts[n + 1][0] if n + 1 < len(starts) else stop
         block = Block(key=key, title=first[key][1], title_line=lines[i])
         header = None
+        m = _UNIT.search(squash(lines[i].text))  # the unit set on the title's own line (a 单位 line
+        block.unit = m.group(1) if m else None  # below it is still this table's own)
+        pending = m is not None
         for j in range(i + 1, end):
             ln = lines[j]
             if j in title_lines:
@@ -121,8 +126,8 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
                 block.notes.append(ln)
                 continue
             m = _UNIT.search(squash(ln.text))
-            if m and block.unit is None:
-                block.unit, header = m.group(1), _header(lines, j, end)
+            if m and (block.unit is None or pending):
+                block.unit, header, pending = m.group(1), _header(lines, j, end), False
                 continue
             if m and j - 1 not in title_lines and _header(lines, j, end) != header:
                 block.untitled_from = ln
