@@ -138,6 +138,8 @@ _YUAN = lazyre.compile(rf"(总计|合计|收入|支出|决算|预算|经费|金�
             "facts": [{"key": "gpb_rate", "value": "100.00", "unit": "%", "base": "gpb_budget", "of": "gpb_final"}]}},
         {"name": "元 for 万元", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
             "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50元。"}},
+        {"name": "nothing in 元", "fires": 0, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
+            "text": "第三部分 情况说明\n年初预算为0.95万元，支出决算为0元，完成年初预算的0%。"}},
         {"name": "no unit", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
             "text": "第三部分 情况说明\n年初预算为12.50万元，支出决算为12.50，完成年初预算的100.00%。"}},
         {"name": "a year of three digits", "fires": 1, "budget": {"meta": {"sections": {"fa_part3": {"line": 1}}},
@@ -160,6 +162,8 @@ def fa_figure_form(budget, ctx):
         for m in _YUAN.finditer(text):
             if re.search(r"人均|平均|每", text[max(0, m.start() - 6) : m.start()]):
                 continue  # a figure per person or per unit may well be in 元
+            if not m.group(2).replace(",", "").replace(".", "").strip("0"):
+                continue  # 0元 is 0万元: nothing is nothing in any unit
             yield ctx.finding(f"金额单位疑误：“{m.group(0)}”，决算金额以万元计", expected=f"{m.group(2)}万元",
                               actual=m.group(0), **_where(got, m.start()))  # fmt: skip
     for fact in records(budget, "facts"):
