@@ -141,7 +141,7 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     chars = [text[i] for i in index]
     turn = _turn(pdfium_c, raw, index)
     if turn:
-        left, right, bottom, top = _turned((left, right, bottom, top), turn)
+        left, right, bottom, top = _turned((left, right, bottom, top), turn, bounds)
     return _Glyphs(
         chars, left[chosen].tolist(), right[chosen].tolist(), bottom[chosen].tolist(), top[chosen].tolist(), index, turn
     )
@@ -165,15 +165,17 @@ def _turn(pdfium_c, raw, index: list[int], sample: int = 16) -> int:
     return best if best and votes[best] * 2 > sum(votes) else 0
 
 
-def _turned(box: tuple, turn: int) -> tuple:
+def _turned(box: tuple, turn: int, page: tuple | None = None) -> tuple:
     """(left, right, bottom, top) of boxes (numbers or arrays) turned back by `turn` quarter turns
-    (clockwise), so that text drawn at that angle reads left to right, top to bottom."""
+    (clockwise), so that text drawn at that angle reads left to right, top to bottom; on the `page`
+    (its visible area: left, bottom, right, top) turned alike, so positions stay within the page."""
     left, right, bottom, top = box
-    if turn == 1:  # (x, y) -> (y, -x)
-        return bottom, top, -right, -left
-    if turn == 2:  # (x, y) -> (-x, -y)
-        return -right, -left, -top, -bottom
-    return -top, -bottom, left, right  # turn 3: (x, y) -> (-y, x)
+    x0, y0, x1, y1 = page or (0.0, 0.0, 0.0, 0.0)
+    if turn == 1:  # (x, y) -> (y - y0, x1 - x)
+        return bottom - y0, top - y0, x1 - right, x1 - left
+    if turn == 2:  # (x, y) -> (x1 - x, y1 - y)
+        return x1 - right, x1 - left, y1 - top, y1 - bottom
+    return y1 - top, y1 - bottom, left - x0, right - x0  # turn 3: (x, y) -> (y1 - y, x - x0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -336,7 +338,7 @@ def page_lines(
     if glyphs.turn and turns is not None:
         turns[page_no] = glyphs.turn
     lines = _located_lines(glyphs, page_no, firsts=firsts)
-    clipped = _Clips(textpage, glyphs.turn)
+    clipped = _Clips(textpage, glyphs.turn, bounds)
     kept = [ln for ln, first in zip(lines, firsts) if not clipped(ln, first)]
     if len(kept) == len(lines):
         return lines
@@ -351,8 +353,8 @@ class _Clips:
     line's building) and the line's middle; a clip whose extent cannot be read keeps the line. Each
     text object's clip extent is read once per page."""
 
-    def __init__(self, textpage, turn: int = 0) -> None:
-        self._turn = turn  # the page's text turned back (``_turn``): its clips are turned alike
+    def __init__(self, textpage, turn: int = 0, bounds: tuple | None = None) -> None:
+        self._turn, self._bounds = turn, bounds  # the page's text turned back (``_turn``): clips alike
         self._api = _clip_api(_pdfium()[1])
         self._page = ctypes.cast(textpage, ctypes.c_void_p).value
         self._extents: dict[int, tuple[float, float, float, float] | None] = {}
@@ -370,7 +372,7 @@ class _Clips:
             return False
         left, bottom, right, top = extent
         if self._turn:
-            left, right, bottom, top = _turned((left, right, bottom, top), self._turn)
+            left, right, bottom, top = _turned((left, right, bottom, top), self._turn, self._bounds)
         x, y = line.cell_x[0][0] + 0.5, (line.bbox[1] + line.bbox[3]) / 2
         return not (left <= x <= right and bottom <= y <= top)
 
