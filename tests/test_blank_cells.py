@@ -67,40 +67,30 @@ def test_zero_cells_left_blank_or_dashed_give_the_documents_findings(name, print
     assert _findings(changed) == _findings(doc)
 
 
-def test_dashed_zero_cells_in_layout_text_give_the_documents_findings(tmp_path):
-    # pdftotext -layout keeps the columns: a dash where 0.00 stood is a blank cell, not a word of
-    # the row's name (the names read 单位养老支出卫生健康支出- and FA319 fired on five 类)
+@pytest.mark.parametrize(
+    ("name", "zero", "printed"),
+    [
+        # pdftotext -layout keeps the columns: a dash where 0.00 stood is a blank cell, not a word
+        # of the row's name (the names read 单位养老支出卫生健康支出- and FA319 fired on five 类)
+        ("putuo-planning-resources-2024-final-accounts", r"(?<= )0\.00(?= |$)", "   -"),
+        # no positions in text: the subtotals choose the columns, and Wanli 2025's one-元 misprint
+        # at 21201 breaks only the 合计 column, so the others still place every 项 (they went to
+        # 基本支出 and gave four AR002/AR003 errors of 17 and 59 million)
+        ("putuo-wanli-street-2025-budget", r"(?<= )0(?= |$)", ""),
+    ],
+    ids=["dashed-final-accounts", "blank-misprinted-budget"],
+)
+def test_zero_cells_dashed_or_blank_in_layout_text_give_the_documents_findings(tmp_path, name, zero, printed):
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
-    name = "putuo-planning-resources-2024-final-accounts"
     layout = tmp_path / f"{name}.txt"
     subprocess.run(["pdftotext", "-layout", str(CORPUS / f"{name}.pdf"), str(layout)], check=True)
-    text = layout.read_text(encoding="utf-8")
-    dashed = tmp_path / f"{name}-dashed.txt"
-    dashed.write_text(re.sub(r"(?<= )0\.00(?= |\n)", "   -", text), encoding="utf-8")
-    assert dashed.read_text(encoding="utf-8").count("   -") > 50
+    text, replaced = re.subn(zero, printed, layout.read_text(encoding="utf-8"), flags=re.M)
+    assert replaced > 50
+    changed = tmp_path / f"{name}-changed.txt"
+    changed.write_text(text, encoding="utf-8")
 
     def where(path):
         return sorted((f.rule, f.severity, f.location.line, f.message) for f in audit(path).findings)
 
-    assert where(dashed) == where(layout)
-
-
-def test_blank_zero_cells_in_layout_text_of_a_misprinted_budget_give_its_findings(tmp_path):
-    # no positions in text: the subtotals choose the columns, and Wanli 2025's one-元 misprint at
-    # 21201 breaks only the 合计 column, so the others still place every 项 (they went to 基本支出
-    # and gave four AR002/AR003 errors of 17 and 59 million)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed")
-    name = "putuo-wanli-street-2025-budget"
-    layout = tmp_path / f"{name}.txt"
-    subprocess.run(["pdftotext", "-layout", str(CORPUS / f"{name}.pdf"), str(layout)], check=True)
-    blank = tmp_path / f"{name}-blank.txt"
-    text, removed = re.subn(r"(?<= )0(?= |$)", "", layout.read_text(encoding="utf-8"), flags=re.M)
-    assert removed > 200
-    blank.write_text(text, encoding="utf-8")
-
-    def where(path):
-        return sorted((f.rule, f.severity, f.location.line, f.message) for f in audit(path).findings)
-
-    assert where(blank) == where(layout)
+    assert where(changed) == where(layout)
