@@ -101,3 +101,21 @@ def test_a_government_fund_figure_changed_is_an_error(tmp_path):
     # one defect, one finding: the 政府性基金 table's row breaks its sums and disagrees with the
     # 支出预算总表's same 科目, and the diagnosis names that one cell
     assert [(rule, severity) for rule, severity, _ in added] == [("AR004", "error")]
+
+
+def test_a_total_line_with_stray_cells_follows_where_its_rows_figures_stand(tmp_path):
+    # the 合计 line keeps three empty cells more than its rows (a merged cell in the source): its tabs
+    # place nothing, and both 合计 = 基本 and 合计 = 项目 hold, so its rows' tabs (项目) decide
+    text = _with_gov_fund(MINHANG.read_text(encoding="utf-8"))
+    total = f"\t\t\t合计\t{X}\t\t{X}"
+    at = text.index(total, text.index("政府性基金预算支出功能分类预算表"))
+    path = tmp_path / "gov-fund-stray.txt"
+    path.write_text(text[:at] + f"\t\t\t合计\t\t\t\t{X}\t\t{X}" + text[at + len(total) :], encoding="utf-8")
+    fund = load(path).table("gov_fund_function").to_dict("records")
+    assert [(r["code"], int(r["project"])) for r in fund] == [
+        ("212", 10_000_000),
+        ("21208", 10_000_000),
+        ("2120803", 10_000_000),
+        (None, 10_000_000),
+    ]
+    assert _keyed(path) == _keyed(MINHANG)

@@ -450,7 +450,13 @@ def resolve_columns(rows: list[CodedRow], columns: list[str], unit: str, table: 
 
     if total_row is not None:
         picked = False
-        for c in total_row.candidates or [()]:
+        tops = children.get("__total__", [])
+        options = total_row.candidates or [()]
+        if total_row.positional is None:  # where the 类 rows' figures stand says which columns it fills
+            options = sorted(
+                options, key=lambda c: -sum(k.positional is not None and set(k.positional) <= set(c) for k in tops)
+            )
+        for c in options:
             chosen[id(total_row)] = c
             if not children.get("__total__") or solve(vals(total_row, c), children["__total__"]) is not None:
                 picked = True
