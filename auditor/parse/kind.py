@@ -44,6 +44,14 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 _FULL_WIDTH_DIGIT = lazyre.compile("[０-９]")
+#: what may follow a table's title (in budgets and 决算 alike), compared squashed: (续), (续表), 续表 on a
+#: continuation page, the table's number (公开07表) (表7), and the unit when an extractor sets it on the
+#: title's line (单位：元)
+TITLE_TRAILER = lazyre.compile(
+    r"(?:单位[:：]?(?:亿元|万元|元))?(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)?(?:单位[:：]?(?:亿元|万元|元))?$"
+)
+#: the unit at the end of a title's line as printed (taken off the title a table is reported under)
+UNIT_AFTER_TITLE = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -17,20 +17,13 @@ from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
 from ..money import ValueOutOfRange
+from .kind import TITLE_TRAILER, UNIT_AFTER_TITLE
 from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong
 from .table_two_sided import parse_two_sided
 
 _QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
 _SPACES = lazyre.compile(r"[\s\u3000]+")
-#: what may follow a title: (续), (续表), 续表 on a continuation page, the table's number (公开07表) (表7),
-#: the unit when an extractor sets it on the title's line (单位：元)
-_TRAILER = lazyre.compile(
-    r"(?:单位[:：]?(?:亿元|万元|元))?(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)?(?:单位[:：]?(?:亿元|万元|元))?$"
-)
-
-_UNIT_AFTER = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
-
 #: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
 TITLE_ALIASES: dict[str, list[str]] = {
     "fiscal_summary": ["财务收支预算总表", "收支预算总表"],
@@ -81,7 +74,7 @@ def match_title(text: str) -> tuple[str, str] | None:
         return None
     # numbering (5、 表5 （五）) stays in the prefix, which may be short: taking it off here would take
     # the 一 of 一般公共预算… or the 三 of 三公经费… with it
-    body = _TRAILER.sub("", norm)
+    body = TITLE_TRAILER.sub("", norm)
     for alias, key in _ALIASES:
         if body.endswith(alias):
             prefix = body[: -len(alias)]
@@ -95,7 +88,7 @@ def match_title(text: str) -> tuple[str, str] | None:
             ):
                 # 财政拨款收入预算总表 and the like are not one of the nine
                 return None
-            return key, _UNIT_AFTER.sub("", text).strip().lstrip("-•· ").strip()
+            return key, UNIT_AFTER_TITLE.sub("", text).strip().lstrip("-•· ").strip()
     return None
 
 

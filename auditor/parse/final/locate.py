@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ... import lazyre
 from ...document import Document, Line
 from ...model import FA_NINE_TABLES
-from ..kind import squash
+from ..kind import TITLE_TRAILER, UNIT_AFTER_TITLE, squash
 
 #: The titles each table is printed under: the template's (``FA_NINE_TABLES``), then the variants
 #: other templates and years print (the 国有资本 and 政府性基金 tables without 收入, the 三公 table
@@ -41,10 +41,6 @@ _PREFIX_END = lazyre.compile(r"(年度?|部门|单位|决算|[一二三四五六
 #: a prefix that makes the title another table's: 基本支出决算表, 项目支出决算表, 三公经费支出决算表,
 #: 政府性基金预算财政拨款三公经费支出决算表 (a title of its own, not one of the nine)
 _QUALIFIER = lazyre.compile(r"(基本|项目|经费|拨款|预算|明细|收入|支出|人员|公用|三公|运行|基金|资本)$")
-#: what may follow a title: (续), (续表), 续表, (公开01表), (表1), and the unit when an extractor sets it
-#: on the title's line (单位：万元)
-_TRAILER = lazyre.compile(r"(?:[（(](?:续表?|公开\d+表|表\d+)[)）]|续表)?(?:单位[:：]?(?:亿元|万元|元))?$")
-_UNIT_AFTER = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
 _NOTE = lazyre.compile(r"^\s*(?:注|备注|说明)\s*[0-9一二三四五六七八九十]?\s*[:：]")
 _UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _END = lazyre.compile(r"^第[一二三四]部分")
@@ -73,13 +69,13 @@ def match_title(text: str) -> tuple[str, str] | None:
     norm = squash(text)
     if len(norm) > 70 or "。" in norm or "，" in norm or "…" in norm:
         return None
-    norm = _TRAILER.sub("", norm)
+    norm = TITLE_TRAILER.sub("", norm)
     for title, key in _TITLES:
         if norm.endswith(title):
             prefix = norm[: -len(title)]
             if prefix and (_QUALIFIER.search(prefix) or (not _PREFIX_END.search(prefix) and len(prefix) > 4)):
                 return None
-            return key, _UNIT_AFTER.sub("", text).strip()
+            return key, UNIT_AFTER_TITLE.sub("", text).strip()
     return None
 
 
