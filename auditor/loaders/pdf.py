@@ -153,12 +153,13 @@ def _turn(pdfium_c, raw, index: list[int], sample: int = 16) -> int:
     A producer that prints a landscape table on a portrait page may draw the text turned by 90° and
     set the page's /Rotate to show it upright: then lines run up or down the page in its coordinates.
     Judged on a sample of the characters (PDFium's ``FPDFText_GetCharAngle``)."""
-    if not index:
+    angle_of = getattr(pdfium_c, "FPDFText_GetCharAngle", None)  # (a PDFium build without it: upright)
+    if not index or angle_of is None:
         return 0
     step = max(1, len(index) // sample)
     votes = [0, 0, 0, 0]
     for i in index[::step][:sample]:
-        angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
+        angle = angle_of(raw, i)
         if angle >= 0:
             votes[-round(angle / (math.pi / 2)) % 4] += 1  # PDFium measures the angle clockwise
     best = max(range(4), key=votes.__getitem__)
