@@ -27,15 +27,16 @@ def _turn_pages(src, dst, turns: dict[int, int]) -> None:
     for page_no, quarter in turns.items():
         page = pdf[page_no - 1]
         w, h = page.get_size()
-        # counter-clockwise by 90° (x, y) -> (h - y, x), by 270° (x, y) -> (y, w - x)
-        matrix = (0, 1, -1, 0, h, 0) if quarter == 1 else (0, -1, 1, 0, 0, w)
+        # counter-clockwise by 90° (x, y) -> (h - y, x), by 180° (w - x, h - y), by 270° (y, w - x)
+        matrix = {1: (0, 1, -1, 0, h, 0), 2: (-1, 0, 0, -1, w, h), 3: (0, -1, 1, 0, 0, w)}[quarter]
+        box = (0, 0, w, h) if quarter == 2 else (0, 0, h, w)
         for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
             obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
             pdfium_c.FPDFPageObj_Transform(obj, *matrix)
             pdfium_c.FPDFPageObj_TransformClipPath(obj, *matrix)
         pdfium_c.FPDFPage_GenerateContent(page.raw)
-        pdfium_c.FPDFPage_SetMediaBox(page.raw, 0, 0, h, w)
-        pdfium_c.FPDFPage_SetCropBox(page.raw, 0, 0, h, w)
+        pdfium_c.FPDFPage_SetMediaBox(page.raw, *box)
+        pdfium_c.FPDFPage_SetCropBox(page.raw, *box)
         page.set_rotation(360 - 90 * quarter)
     pdf.save(str(dst))
     pdf.close()
@@ -49,7 +50,7 @@ def _cells(doc, page: int) -> list[tuple]:
     return [ln.cells for ln in doc.lines if ln.page == page]
 
 
-@pytest.mark.parametrize("quarter", [1, 3])
+@pytest.mark.parametrize("quarter", [1, 2, 3])
 def test_a_turned_page_reads_as_the_upright_page(tmp_path, quarter):
     turned = tmp_path / "turned.pdf"
     _turn_pages(WANLI, turned, {17: quarter})
