@@ -22,12 +22,13 @@ Rules read the result (:class:`Diagnosis`); the module reads only the model (fra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from . import reading
 from .model import frame_columns, read_only_table
 from .money import fen_to_yuan_str
-from .reading import unread
 from .values import fen_or_zero, is_missing
 
 #: coded tables: money columns, the row identity (total = Σ parts) and the code lengths of the hierarchy
@@ -286,9 +287,11 @@ def _unambiguous(options: list[tuple]) -> list[tuple[Cell, int]] | None:
     return None
 
 
-def diagnose(budget) -> Diagnosis:
-    """The corrections that explain the broken identities of the coded tables (see the module doc)."""
-    ids, values, labels = _identities(budget, {k for k in unread(budget) if k in CODED})
+def diagnose(budget, unread: Mapping[str, Any] | None = None) -> Diagnosis:
+    """The corrections that explain the broken identities of the coded tables (see the module doc);
+    `unread` is the judgement of ``auditor.reading.unread`` when the caller has it already."""
+    skipped = reading.unread(budget) if unread is None else unread
+    ids, values, labels = _identities(budget, {k for k in skipped if k in CODED})
     current = dict(values)
     member: dict[Cell, list[tuple[int, int]]] = {}
     for n, ident in enumerate(ids):

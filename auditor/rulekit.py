@@ -248,7 +248,13 @@ def readable(budget, key: str) -> bool:
     """
     if key in unread_tables(budget):
         return False
-    return key not in memo(budget, "diagnosis", diagnose).unreliable
+    return key not in diagnosis(budget).unreliable
+
+
+def diagnosis(budget):
+    """The diagnosis of the coded tables (``auditor.diagnosis``), memoised per audit; it skips the
+    tables ``unread_tables`` judges not read, from the same shared judgement."""
+    return memo(budget, "diagnosis", lambda b: diagnose(b, unread=unread_tables(b)))
 
 
 def unless_unread(*tables: str):

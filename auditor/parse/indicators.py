@@ -191,6 +191,10 @@ def _assign(anchors: list[tuple[int, str]], n: int, timely: set[int] | None = No
         else:
             merged.append(([r], lab))
     best: tuple[int, list[int]] | None = None
+    # timely rows before each row: a group's mismatches counted in O(1), not row by row
+    before = [0]
+    for r in range(n):
+        before.append(before[-1] + (timely is not None and r in timely))
 
     def search(i: int, s: int, cost: int, ends: list[int]) -> None:
         nonlocal best
@@ -212,8 +216,8 @@ def _assign(anchors: list[tuple[int, str]], n: int, timely: set[int] | None = No
             centre2 = lo_anchor + hi_anchor
             imbalance = abs((centre2 - 2 * s) - (2 * e - centre2))
             if timely is not None:
-                is_time = merged[i][1] == "时效指标"
-                imbalance += 5 * sum(1 for r in range(s, e + 1) if (r in timely) != is_time)
+                inside = before[e + 1] - before[s]  # timely rows in s..e
+                imbalance += 5 * (e + 1 - s - inside if merged[i][1] == "时效指标" else inside)
             search(i + 1, e + 1, cost + imbalance, [*ends, e])
 
     search(0, 0, 0, [])

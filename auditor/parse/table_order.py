@@ -98,6 +98,9 @@ def split_rows(tokens: list[Token], lengths: tuple[int, ...]) -> list[list[Token
     A row starts at the codes before a name, or at a 合计, once the part before it already has its
     name: a name wrapped onto the next token, or a row that prints no amounts, stays whole.
     """
+    texts = [t for t in tokens if t.kind == "text"]
+    if not texts or (len(texts) == 1 and len(texts[0].text.split()) < 2):
+        return [tokens]  # a cut stands at a second name or 合计: one single-word text holds none
     words = _words(tokens)
     cuts = _cuts(words, lengths)
     if not cuts:

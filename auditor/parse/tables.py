@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from .. import lazyre, numbering
 from ..document import Document, Line
-from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_from_records
+from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_columns, frame_from_records
 from ..money import ValueOutOfRange
 from .kind import TITLE_TRAILER, UNIT_AFTER_TITLE
 from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong
 from .table_two_sided import parse_two_sided
 
-_QUOTES = lazyre.compile(r"[\"'“”‘’「」『』〝〞＂]")
-_SPACES = lazyre.compile(r"[\s\u3000]+")
+#: what a line is compared without: spaces and quotes
+_SPACES_QUOTES = lazyre.compile(r"[\s\u3000\"'“”‘’「」『』〝〞＂]+")
+_FULLWIDTH_DIGIT = lazyre.compile(r"[０-９]")
 #: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
 TITLE_ALIASES: dict[str, list[str]] = {
     "fiscal_summary": ["财务收支预算总表", "收支预算总表"],
@@ -60,9 +59,9 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 
 def normalize(text: str) -> str:
     """A line as compared against titles: no spaces, no quotes, full-width digits folded."""
-    text = _SPACES.sub("", text)
-    text = _QUOTES.sub("", text)
-    return text.translate(_FULLWIDTH_DIGITS)
+    text = _SPACES_QUOTES.sub("", text)
+    # (translating CJK text costs more than looking for what it would change)
+    return text.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH_DIGIT.search(text) else text
 
 
 def match_title(text: str) -> tuple[str, str] | None:
@@ -267,24 +266,25 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
     unit = None
     dept = None
     notes: list[str] = []
+    data_lines: list[Line] = []
     for ln in block:
         text = ln.text.strip()
-        norm = normalize(text)
-        if unit is None:
+        if unit is None and "单" in text:
             m = _UNIT.search(text.replace(" ", ""))
             if m:
                 unit = m.group(1)
-        if dept is None and norm.startswith(("编制部门", "编制单位")):
+        if dept is None and "编" in text and normalize(text).startswith(("编制部门", "编制单位")):
             m = _DEPT.match(text.replace("\u3000", " "))
             if m:
                 dept = re.split(r"\s{2,}", m.group(1).strip())[0].strip() or None
         if _NOTE.match(text):
             notes.append(text)
+        else:
+            data_lines.append(ln)
     if unit is None:  # printed at the end of the title's own line
         m = _UNIT.search(title_line.text.replace(" ", ""))
         unit = m.group(1) if m else None
     used = unit or DEFAULT_UNIT[key]
-    data_lines = [ln for ln in block if not _NOTE.match(ln.text.strip())]
     try:
         if key in ("fiscal_summary", "fiscal_appropriation_summary"):
             records, table_notes = parse_two_sided(data_lines, key, used)
@@ -302,6 +302,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
     has_data = any(
         any(r.get(c) not in (None, 0) for c in TABLE_COLUMNS[key][1]) or (r.get("code") is not None) for r in records
     )
+    decimals, amounts = printed_money(data_lines)
     meta.tables[key] = TableInfo(
         key=key,
         title=title,
@@ -312,8 +313,8 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
         page=title_line.page,
         empty=not has_data,
         unit_assumed=None if unit else used,
-        decimals=printed_decimals(data_lines),
-        amounts=printed_amounts(data_lines),
+        decimals=decimals,
+        amounts=amounts,
     )
     meta.notes.extend(table_notes)
     if not unit:
@@ -325,30 +326,23 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
 _MONEY_TEXT = lazyre.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d,])")
 
 
-def printed_decimals(lines: list[Line]) -> int | None:
-    """The fewest decimals printed on a non-zero amount of the table's lines (None when none is surely money)."""
+def printed_money(lines: list[Line]) -> tuple[int | None, int]:
+    """What the table's lines print of surely-money amounts (separators or decimals), zero and
+    bare whole numbers (codes) aside: the fewest decimals of one (None when there is none) and how
+    many there are."""
     fewest: int | None = None
-    for ln in lines:
-        for m in _MONEY_TEXT.finditer(ln.text):
-            whole, frac = m.group(1), m.group(2)
-            if "," not in whole and frac is None:
-                continue  # a code, a small whole number: not evidence of the printing
-            if not any(ch not in "0," for ch in whole + (frac or "")):
-                continue  # zero
-            n = len(frac or "")
-            fewest = n if fewest is None else min(fewest, n)
-    return fewest
-
-
-def printed_amounts(lines: list[Line]) -> int:
-    """How many non-zero amounts that are surely money (separators or decimals) the lines print."""
     count = 0
     for ln in lines:
         for m in _MONEY_TEXT.finditer(ln.text):
             whole, frac = m.group(1), m.group(2)
-            if ("," in whole or frac is not None) and any(ch not in "0," for ch in whole + (frac or "")):
-                count += 1
-    return count
+            if frac is None and "," not in whole:
+                continue  # a code, a small whole number: not evidence of the printing
+            if not (whole + (frac or "")).strip("0,"):
+                continue  # zero
+            n = len(frac or "")
+            fewest = n if fewest is None or n < fewest else fewest
+            count += 1
+    return fewest, count
 
 
 def _economic_twins(frames: dict) -> dict[str, bool] | None:
@@ -357,5 +351,6 @@ def _economic_twins(frames: dict) -> dict[str, bool] | None:
     if eco is None or eco.empty:
         return None
     # a row that prints no amounts has a missing total (pd.NA): it shows nothing, so it is skipped
-    totals = {c: int(t) for c, t in zip(eco["code"], eco["total"]) if isinstance(c, str) and not pd.isna(t)}
+    columns = frame_columns(eco)
+    totals = {c: t for c, t in zip(columns["code"], columns["total"]) if isinstance(c, str) and t is not None}
     return {comp: any(totals.get(c, 0) > 0 for c in codes) for comp, codes in ECONOMIC_TWINS.items()}

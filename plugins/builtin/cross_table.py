@@ -5,12 +5,11 @@ classification is ``cross_table_sangong.py``."""
 from __future__ import annotations
 
 from auditor import hookimpl, numbering, rule
-from auditor.diagnosis import diagnose
 from auditor.rulekit import (
     by_code,
     by_name,
+    diagnosis,
     fen_or_zero,
-    memo,
     mismatch,
     records,
     row_location,
@@ -98,7 +97,7 @@ def function_code_amounts_agree(budget, ctx):
     fund_maps = [by_code(budget, k) for k in funds]
     fund_printed = any(fund_maps)
     # a misprinted cell that the table diagnosis reports at its own row (AR0xx) is not reported again here
-    diag = memo(budget, "diagnosis", diagnose)
+    diag = diagnosis(budget)
     if exp_rows and fund_printed:
         for code, row in exp_rows.items():
             for col in ("total", "basic", "project"):

@@ -12,9 +12,9 @@ the document.
 
 from __future__ import annotations
 
-from auditor import hookimpl, rule
-from auditor.diagnosis import COLUMN_NAMES, TITLES, Correction, Diagnosis, describe, diagnose
-from auditor.rulekit import ROUNDING_NOTE, memo, show, yuan
+from auditor import hookimpl, rule, rulekit
+from auditor.diagnosis import COLUMN_NAMES, TITLES, Correction, Diagnosis, describe
+from auditor.rulekit import ROUNDING_NOTE, show, yuan
 
 STRUCTURE = {"regulation": "部门预算公开表格结构（上海区级模板）", "confidence": "H", "sources": ["S5"]}
 
@@ -23,7 +23,7 @@ KIND_NAMES = {"row": "本行各栏之和", "hierarchy": "上下级之和", "cros
 
 def diagnosis(budget) -> Diagnosis:
     """The diagnosis of the budget's coded tables, computed once per audit."""
-    return memo(budget, "diagnosis", diagnose)
+    return rulekit.diagnosis(budget)
 
 
 def _reported_by(corr: Correction) -> str:
