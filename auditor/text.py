@@ -72,7 +72,7 @@ def read_number(printed: str) -> tuple[Decimal | None, bool]:
     where the decimal point belongs) are malformed; the last separator followed by 1–2 digits is
     read as the decimal point, the others as thousands separators.
     """
-    s = re.sub(r"\s+", "", printed).rstrip(",.")
+    s = "".join(printed.split()).rstrip(",.")  # (str.split's spaces are `\s`'s)
     if _WELL.match(s):
         try:
             return Decimal(s.replace(",", "")), False

@@ -52,6 +52,7 @@ def _clean(c: str) -> str:
 
 
 _SPACES = lazyre.compile(r"\s+")
+_LATIN = lazyre.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +136,7 @@ def _value_like(c: str) -> bool:
 
 
 def _merge_name(name: str, frag: str) -> str:
-    frag = re.sub(r"[A-Za-z]", "", frag)
+    frag = _LATIN.sub("", frag)
     if not frag or name.endswith(frag):
         return name
     for k in range(min(len(name), len(frag)), 0, -1):

@@ -25,6 +25,8 @@ _FUND_LABELS = [
     ("other_funds", lazyre.compile(r"其他资金")),
 ]
 _NEVER = lazyre.compile(r"(?!x)x")
+_BAR_OR_SPACE = lazyre.compile(r"[|\s]+")
+_DASHES = lazyre.compile(r"[-_—.·:;|]+")
 _FUND_OK = lazyre.compile(r"^\d{1,3}(?:,\s*\d{3})*\.\s*\d{2}$|^0\.\s*00$|^0$")
 _FUND_ANY = lazyre.compile(r"^\d[\d,.\s]*\d$|^\d$")
 
@@ -57,7 +59,7 @@ def named_in(text: str) -> str | None:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    return "".join(ch for ch in text if ch.isdecimal())  # (`\D` out: decimal digits stay)
 
 
 def _hamming(a: str, b: str) -> int:
@@ -171,7 +173,7 @@ def _rejoin(frag: str | None) -> str | None:
     """Rejoin OCR fragments of a cell ("公安局闵行分 总)" + "局(汇" -> "公安局闵行分局(汇总)")."""
     if not frag:
         return None
-    parts = [p for p in re.split(r"[|\s]+", frag) if p and not re.fullmatch(r"[-_—.·:;|]+", p)]
+    parts = [p for p in _BAR_OR_SPACE.split(frag) if p and not _DASHES.fullmatch(p)]
     if len(parts) <= _MOST_FRAGMENTS:  # drop a truncated copy of a later fragment
         parts = [
             p

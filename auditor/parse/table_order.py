@@ -16,7 +16,6 @@ starts the total row. :func:`split_rows` cuts a line's tokens there.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from .. import lazyre
@@ -27,6 +26,7 @@ if TYPE_CHECKING:  # table_rows reads its lines through this module
 
 _TOTAL_WORDS = {"合计", "总计"}
 #: digits run into a name at the start of a text token (``2010399其他…``, ``07绩效工资``)
+_BARE = lazyre.compile(r"\d{1,7}")
 _GLUED_CODE = lazyre.compile(r"^(\d{1,7})\s*(?=[^\d\s,.，．%])")
 
 
@@ -35,7 +35,7 @@ def _digits(tok: Token) -> str | None:
     if tok.kind != "amount" or "," in tok.text or "." in tok.text:
         return None
     text = tok.text.strip()
-    return text if re.fullmatch(r"\d{1,7}", text) else None
+    return text if _BARE.fullmatch(text) else None
 
 
 def _is_name(tok: Token) -> bool:
@@ -118,7 +118,7 @@ def _cuts(tokens: list[Token], lengths: tuple[int, ...]) -> list[int]:
     for q, tok in enumerate(live):
         if tok.kind != "text":
             continue
-        total = re.sub(r"[\s\u3000]+", "", tok.text) in _TOTAL_WORDS
+        total = "".join(tok.text.split()) in _TOTAL_WORDS  # (spaces and ideographic spaces out)
         if not total and not _is_name(tok):
             continue
         at = q if total else _row_start(live, q, lengths)

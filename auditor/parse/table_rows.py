@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .. import lazyre
 from ..document import Line
 from ..money import clean_number_text, is_amount, to_fen
+from ..text import HAN
 from .table_order import split_rows
 
 #: OCR debris printed where a cell should be: `* *`, `, ,`, `. .`, lone punctuation.
@@ -23,6 +24,8 @@ _GARBAGE = lazyre.compile(r"^[\s*,，.。·・:：;；'\"|/\\_~`^-]*$")
 #: An amount inside a longer cell, bounded by whitespace (pdftotext joins `189,767,551 一、...`).
 _INNER_AMOUNT = lazyre.compile(r"(?<!\S)-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\S)")
 _CODE = lazyre.compile(r"^\d{2,7}$")
+#: a 类 code and its 款/项 codes in one cell, spaced (`204 02 01`)
+_SPACED_CODES = lazyre.compile(r"\d{3}(?:\s+\d{2}){1,2}")
 _TOTAL_WORDS = {"合计", "总计"}
 
 
@@ -126,8 +129,8 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
     pos = 0
     while pos < len(live):
         t = live[pos][1]
-        compact = re.sub(r"\s+", "", t.text)
-        if re.fullmatch(r"\d+", compact) and "," not in t.text and "." not in t.text:
+        compact = "".join(t.text.split())  # (what `\s+` removes: str.split splits on the same spaces)
+        if compact.isdecimal() and "," not in t.text and "." not in t.text:  # (`\d+`: decimal digits)
             if not codes and len(compact) in (3, 5, 7):
                 codes.append(compact)
             elif codes and len(compact) in (1, 2) and len("".join(codes)) < 7:
@@ -137,7 +140,7 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
                 break
             pos += 1
             continue
-        if not codes and re.fullmatch(r"\d{3}(?:\s+\d{2}){1,2}", t.text.strip()):
+        if not codes and _SPACED_CODES.fullmatch(t.text.strip()):
             codes.extend(t.text.split())
             pos += 1
             continue
@@ -146,7 +149,7 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
         return None
     p, t = live[pos]
     if not codes:
-        if t.kind == "text" and re.sub(r"[\s\u3000]+", "", t.text) in _TOTAL_WORDS:
+        if t.kind == "text" and "".join(t.text.split()) in _TOTAL_WORDS:
             return None, "合计", p
         return None
     code = "".join(codes)
@@ -155,7 +158,7 @@ def read_coded_row(tokens: list[Token], code_lengths: tuple[int, ...]) -> tuple[
     if t.kind != "text":
         return code, "", live[pos - 1][0]
     name = t.text.strip()
-    if not re.search(r"[\u4e00-\u9fff]", name):
+    if not HAN.search(name):
         return None
     return code, name, p
 
@@ -174,7 +177,7 @@ def _split_leading_codes(live: list[tuple[int, Token]]) -> list[tuple[int, Token
     for n, (p, t) in enumerate(live):
         if t.kind == "text":
             m = _CODE_THEN_NAME.match(t.text.strip())
-            if m and re.search(r"[\u4e00-\u9fff]", m.group(2)):
+            if m and HAN.search(m.group(2)):
                 for code in m.group(1).split():
                     out.append((p, Token("amount", code, t.index, t.start)))
                 out.append((p, Token("text", m.group(2).strip(), t.index, t.start)))

@@ -83,7 +83,7 @@ class _Row:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
+    return "".join(text.split())  # (spaces, ideographic ones too)
 
 
 def is_meta_line(text: str) -> bool:

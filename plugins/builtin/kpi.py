@@ -281,7 +281,7 @@ def duplicate(budget, ctx):
     for project, rows in _projects(budget):
         first_seen: dict[str, dict] = {}
         for row in rows:
-            name = re.sub(r"\s+", "", str(row["name"]))
+            name = "".join(str(row["name"]).split())
             first = first_seen.setdefault(name, row)
             if first is row:
                 continue
