@@ -50,6 +50,11 @@ class Document:
     #: pages whose text is drawn turned (a landscape table on a portrait page), by quarter turns: their
     #: lines are read turned back, so their geometry is not the page's (no box is drawn on them)
     turned: dict[int, int] = field(default_factory=dict)
+    #: text whose pages end in form feeds (its lines carry no page): the indices of the lines that
+    #: begin the second page, the third, ...
+    page_breaks: tuple[int, ...] = ()
+    #: page numbers and running headers taken out of `lines` (``auditor.furniture``), in source order
+    furniture: list[Line] = field(default_factory=list)
     #: derived views that rules share (e.g. prose paragraphs), computed once per document;
     #: not an init field, so a copy made with dataclasses.replace starts empty
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -121,3 +126,16 @@ def lines_from_text(text: str) -> list[Line]:
         clean = strip_markup(raw).rstrip()
         out.append(Line(text=clean, line=n, page=None, cells=split_cells(clean)))
     return out
+
+
+def page_breaks(text: str) -> tuple[int, ...]:
+    """The indices (into ``lines_from_text(text)``) of the lines that begin a page after a form feed;
+    () for text without one. A trailing form feed closes the last page and begins none."""
+    if "\f" not in text:
+        return ()
+    out: list[int] = []
+    lines = text.splitlines(keepends=True)
+    for n, raw in enumerate(lines):
+        if raw.endswith("\f") and n + 1 < len(lines):
+            out.append(n + 1)
+    return tuple(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document, form_feed_pages, lines_from_text
+from ..document import Document, form_feed_pages, lines_from_text, page_breaks
 from ..errors import LoadError
 from ..model import Budget
 from .sniff import is_text
@@ -64,6 +64,12 @@ class TextLoader:
         text, encoding = decode(data, str(path))
         pages, blank = form_feed_pages(text)
         doc = Document(
-            path=str(path), lines=lines_from_text(text), kind="text", pages=pages, empty_pages=blank, encoding=encoding
+            path=str(path),
+            lines=lines_from_text(text),
+            kind="text",
+            pages=pages,
+            empty_pages=blank,
+            encoding=encoding,
+            page_breaks=page_breaks(text),
         )
         return parse_document(doc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..errors import LoadError
+from ..furniture import without_furniture
 from ..model import TABLE_KEYS, Budget, Meta, empty_frame
 from ..money import ValueOutOfRange
 from ..schemas import validate_frames
@@ -18,6 +19,7 @@ def parse_document(doc: Document) -> Budget:
 
     Final accounts (部门决算 / 单位决算) are read by :mod:`auditor.parse.final`; budgets here.
     """
+    doc = without_furniture(doc)  # page numbers and running headers: no parser reads them
     try:
         final = detect_final(doc)
         if final is not None:

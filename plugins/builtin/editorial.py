@@ -93,7 +93,7 @@ def doubled_punctuation(budget, ctx):
 
 _ENDS = "。；！？：;!?:…"
 _HEADINGISH = lazyre.compile(
-    r"(?:说明|情况|概况|概述|依据|主体|方案|周期|安排|目标|职能|设置|解释|如下|包括|附件|目录|预算表|[一二三四五六七八九十]、\S{2,14})$"
+    r"(?:说明|情况|概况|概述|依据|主体|方案|周期|安排|目标|职能|设置|解释|如下|包括|附件|目录|预算表|(?:部门|单位)(?:预算|决算)(?:公开)?|[一二三四五六七八九十]、\S{2,14})$"
 )
 
 
@@ -141,6 +141,8 @@ def _unterminated(p) -> bool:
             "budget": {"text": "2025年本部门财政拨款的机关运行经费预算为171.01万元\n\n三、政府采购预算情况"},
         },
         {"name": "heading", "fires": 0, "budget": {"text": "三、政府采购预算情况"}},
+        {"name": "document title", "fires": 0, "budget": {"text": "上海市普陀区人民政府办公室2025年单位预算"}},
+        {"name": "document title, 决算", "fires": 0, "budget": {"text": "上海市普陀区规划和自然资源局2024年度部门决算"}},
     ],
 )
 def missing_final_punctuation(budget, ctx):
