@@ -54,6 +54,56 @@ TITLE_TRAILER = lazyre.compile(
 UNIT_AFTER_TITLE = lazyre.compile(r"\s*单位\s*[:：]?\s*(?:亿元|万元|元)\s*$")
 
 
+#: the first line of a table title wrapped over two (a long title set in a large type): words of a
+#: title only — no figure, no sentence punctuation, no 注：
+_TITLE_HEAD = lazyre.compile(r"[\u4e00-\u9fff0-9０-９“”\"'‘’「」『』（）()、·\s\u3000]{2,40}")
+#: a title's own first words end so (…2025年 / 部门收入预算总表): read joined even when the second line
+#: alone is a title. Not after 预算: a column head (国有资本经营预算) ends so, and an empty table prints
+#: its heads right above the next table's title
+_TITLE_HEAD_END = lazyre.compile(r"(?:\d{4}年度?|区级|市级|本级|部门|单位)$")
+#: the words of a title's first words a wrap may cut (…2025年预算单 / 位财务收支预算总表)
+_HEAD_WORDS = ("部门", "单位", "预算单位", "区级", "市级", "本级", "年度")
+
+
+def _cut_inside(head: str, tail: str) -> bool:
+    """Whether a title's first words run on across the cut between its two lines."""
+    return any(head.endswith(w[:k]) and tail.startswith(w[k:]) for w in _HEAD_WORDS for k in range(1, len(w)))
+
+
+def find_titles(lines: list, start: int, stop: int, match) -> list[tuple[int, int, str, str]]:
+    """(first line, last line, key, title as printed) of each line of ``lines[start:stop]`` that
+    `match` takes for a table title, a title wrapped onto the next line read joined: when its second
+    line alone is no title, is another table's (``…财政拨`` / ``款收支预算总表``), or the first line
+    ends as a title's own first words do (``…普陀区商务委员会2025年`` / ``部门收入预算总表``)."""
+    out: list[tuple[int, int, str, str]] = []
+    i = start
+    while i < stop:
+        text = lines[i].text
+        hit = match(text)
+        j = i + 1  # the title's second line: the next with text (a large type may leave a blank between)
+        while j < min(stop, i + 3) and not lines[j].text.strip():
+            j += 1
+        if hit is None and j < stop and "表" in lines[j].text and _TITLE_HEAD.fullmatch(text.strip() or "-"):
+            tail = lines[j].text.strip()
+            if len([c for c in lines[i].cells if c.strip()]) <= 1 and len(tail) <= 70:
+                alone = match(lines[j].text)
+                joined = match(text.strip() + tail)
+                head = squash(text)
+                if joined is not None and (
+                    alone is None
+                    or alone[0] != joined[0]
+                    or _TITLE_HEAD_END.search(head)
+                    or _cut_inside(head, squash(tail))
+                ):
+                    out.append((i, j, *joined))
+                    i = j + 1
+                    continue
+        if hit is not None:
+            out.append((i, i, *hit))
+        i += 1
+    return out
+
+
 @functools.lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """Text as compared against titles: no spaces, no quotes, full-width digits folded."""

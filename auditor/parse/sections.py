@@ -178,7 +178,23 @@ def _find_headings(doc: Document, meta: Meta | None) -> list[Heading]:
                 continue
             seen_tables = True
         out.append(Heading(key, i, strip_bullet(ln.text.strip())))
-    return out
+    return _tables_from_titles(doc, meta, start, out)
+
+
+def _tables_from_titles(doc: Document, meta: Meta | None, start: int, heads: list[Heading]) -> list[Heading]:
+    """The headings with the tables part opening at the first table the table parser found, when no
+    heading opens it before (a title these headings do not read: wrapped over two lines, say)."""
+    if meta is None or not meta.tables:
+        return heads
+    first = min(meta.tables.values(), key=lambda t: ((t.page or 0), (t.line or 0)))
+    where = (first.line, first.page)
+    at = next((i for i in range(start, len(doc.lines)) if (doc.lines[i].line, doc.lines[i].page) == where), None)
+    part = next((h for h in heads if h.key == "tables_part"), None)
+    if at is None or (part is not None and part.index <= at):
+        return heads
+    return sorted(
+        [*(h for h in heads if h is not part), Heading("tables_part", at, first.title)], key=lambda h: h.index
+    )
 
 
 def section_spans(doc: Document, meta: Meta | None = None) -> list[tuple[str, int, int]]:

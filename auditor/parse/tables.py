@@ -15,14 +15,11 @@ from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import DEFAULT_UNIT, NINE_TABLES, TABLE_COLUMNS, Meta, TableInfo, frame_columns, frame_from_records
 from ..money import ValueOutOfRange
-from .kind import TITLE_TRAILER, UNIT_AFTER_TITLE
+from .kind import TITLE_TRAILER, UNIT_AFTER_TITLE, find_titles, squash
 from .table_rows import parse_coded_table
 from .table_special import ECONOMIC_TWINS, parse_sangong
 from .table_two_sided import parse_two_sided
 
-#: what a line is compared without: spaces and quotes
-_SPACES_QUOTES = lazyre.compile(r"[\s\u3000\"'“”‘’「」『』〝〞＂]+")
-_FULLWIDTH_DIGIT = lazyre.compile(r"[０-９]")
 #: title aliases per table key; the longest suffix match wins (财政拨款收支预算总表 before 收支预算总表).
 TITLE_ALIASES: dict[str, list[str]] = {
     "fiscal_summary": ["财务收支预算总表", "收支预算总表"],
@@ -54,21 +51,11 @@ _DOC_TITLE = lazyre.compile(r"^(.*?)(\d{4})年(?:度)?(?:区级|市级|县级)?(
 _OWNER = lazyre.compile(r"^(预算主管部门|预算单位|主管部门)\s*[:：]\s*(.+)$")
 
 
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def normalize(text: str) -> str:
-    """A line as compared against titles: no spaces, no quotes, full-width digits folded."""
-    text = _SPACES_QUOTES.sub("", text)
-    # (translating CJK text costs more than looking for what it would change)
-    return text.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH_DIGIT.search(text) else text
-
-
 def match_title(text: str) -> tuple[str, str] | None:
     """(table key, title as printed) when `text` is the title line of one of the nine tables."""
     if "表" not in text:  # every title ends in 表: most lines are rejected here
         return None
-    norm = normalize(text)
+    norm = squash(text)
     if not norm or len(norm) > 70 or "…" in norm or "..." in norm or "。" in norm or "，" in norm:
         return None
     # numbering (5、 表5 （五）) stays in the prefix, which may be short: taking it off here would take
@@ -92,7 +79,7 @@ def match_title(text: str) -> tuple[str, str] | None:
 
 
 def _is_section_end(text: str) -> bool:
-    norm = normalize(text)
+    norm = squash(text)
     if not norm or len(norm) > 40:
         return False
     return bool(_SECTION_END.search(norm))
@@ -112,12 +99,12 @@ def _is_furniture(text: str) -> bool:
 def _is_toc_heading(lines: list[Line], i: int) -> int | None:
     """The index of the last line of a 目录 heading starting at line `i` (the heading may be printed
     with its characters on separate lines, as text extracted without layout gives it), else None."""
-    norm = normalize(lines[i].text)
+    norm = squash(lines[i].text)
     if norm in ("目录", "目次"):
         return i
     if norm == "目":
         nxt = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].text.strip()), None)
-        if nxt is not None and normalize(lines[nxt].text) in ("录", "次"):
+        if nxt is not None and squash(lines[nxt].text) in ("录", "次"):
             return nxt
     return None
 
@@ -152,31 +139,32 @@ def _toc(doc: Document) -> tuple[list[dict], int]:
             break
         title = re.sub(r"[….·]{2,}.*$", "", raw).strip().lstrip("-•· ").strip()
         title = re.sub(r"\s*\d+\s*$", "", title) if "…" in raw else title
-        if normalize(title) in seen:
+        if squash(title) in seen:
             break
-        seen.add(normalize(title))
+        seen.add(squash(title))
         entries.append({"title": title, "line": ln.line, "page": ln.page})
         end = i + 1
     return entries, end
 
 
-def _toc_entries(lines: list[Line], titles: list[tuple[int, str, str]]) -> set[int]:
+def _toc_entries(lines: list[Line], titles: list[tuple[int, str, str]], last_of: dict[int, int]) -> set[int]:
     """Title lines that are entries of a contents list, wherever it stands and whether or not it has
     a 目录 heading: a title with dot leaders or a page number after it, or one whose lines up to the
     next title hold nothing but leaders, page numbers and blanks (a printed table, even an empty one,
     has its 编制部门, 单位 and header lines)."""
     out: set[int] = set()
     for n, (i, _, _) in enumerate(titles):
-        text = lines[i].text
+        last = last_of[i]
+        text = lines[last].text
         if "…" in text or "⋯" in text or re.search(r"\.{4,}|(?:\s|[…．.])\d{1,3}\s*$", text):
             out.add(i)
             continue
-        nxt = next((ln for ln in lines[i + 1 : i + 4] if ln.text.strip()), None)
+        nxt = next((ln for ln in lines[last + 1 : last + 4] if ln.text.strip()), None)
         if nxt is not None and _LEADERS.match(nxt.text):
             out.add(i)  # its dot leaders on the next line
             continue
         end = titles[n + 1][0] if n + 1 < len(titles) else len(lines)
-        between = lines[i + 1 : end]
+        between = lines[last + 1 : end]
         if end == len(lines) and len(between) > 8:
             continue
         if all(_is_furniture(ln.text) for ln in between):
@@ -189,7 +177,7 @@ def _document_meta(doc: Document, meta: Meta) -> str | None:
     owner = None
     for ln in doc.lines[:80]:
         text = ln.text.strip()
-        norm = normalize(text)
+        norm = squash(text)
         m = _OWNER.match(norm)
         if m and meta.department is None:
             meta.department = m.group(2)
@@ -212,13 +200,13 @@ def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
     lines = doc.lines
     # table titles in the body
     titles: list[tuple[int, str, str]] = []
-    for i in range(body_start, len(lines)):
-        hit = match_title(lines[i].text)
-        if hit is not None:
-            titles.append((i, *hit))
+    last_of: dict[int, int] = {}  # a title's last line: a title may be printed over two lines
+    for i, last, key, title in find_titles(lines, body_start, len(lines), match_title):
+        titles.append((i, key, title))
+        last_of[i] = last
     # a contents list the 目录 block did not cover (no heading, or one the extractor broke up) is
     # not the tables: its entries never start a table
-    contents = _toc_entries(lines, titles)
+    contents = _toc_entries(lines, titles, last_of)
     titles = [t for t in titles if t[0] not in contents]
     # keep the first body title of each key (a later repeat is a running header of a split table)
     found: dict[str, tuple[int, str]] = {}
@@ -226,12 +214,12 @@ def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
         if key not in found:
             found[key] = (i, title)
     starts = sorted((i, key) for key, (i, _) in found.items())
-    title_lines = {i for i, _, _ in titles}
+    title_lines = {j for i, _, _ in titles for j in range(i, last_of[i] + 1)}
     blocks: dict[str, list[Line]] = {}
     for n, (i, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         block: list[Line] = []
-        for j in range(i + 1, end):
+        for j in range(last_of[i] + 1, end):
             if j in title_lines:
                 continue  # a repeated title on a continuation page
             if _is_section_end(lines[j].text):
@@ -240,7 +228,8 @@ def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
         blocks[key] = block
     # the 三公 table last: the economic table helps to place its columns
     for key in sorted(blocks, key=lambda k: k == "sangong"):
-        _parse_block(key, found[key][1], lines[found[key][0]], blocks[key], meta, frames)
+        i = found[key][0]
+        _parse_block(key, found[key][1], lines[i : last_of[i] + 1], blocks[key], meta, frames)
     if meta.department is None:
         depts = [t.department for t in meta.tables.values() if t.department]
         if depts:
@@ -262,7 +251,9 @@ def parse_tables(doc: Document, meta: Meta, frames: dict) -> None:
             frames[key] = frame_from_records(key, [])
 
 
-def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta: Meta, frames: dict) -> None:
+def _parse_block(key: str, title: str, title_lines: list[Line], block: list[Line], meta: Meta, frames: dict) -> None:
+    """The table `key` from its block's lines; `title_lines` print its title (two when it wraps)."""
+    title_line = title_lines[0]
     unit = None
     dept = None
     notes: list[str] = []
@@ -273,7 +264,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
             m = _UNIT.search(text.replace(" ", ""))
             if m:
                 unit = m.group(1)
-        if dept is None and "编" in text and normalize(text).startswith(("编制部门", "编制单位")):
+        if dept is None and "编" in text and squash(text).startswith(("编制部门", "编制单位")):
             m = _DEPT.match(text.replace("\u3000", " "))
             if m:
                 dept = re.split(r"\s{2,}", m.group(1).strip())[0].strip() or None
@@ -282,7 +273,7 @@ def _parse_block(key: str, title: str, title_line: Line, block: list[Line], meta
         else:
             data_lines.append(ln)
     if unit is None:  # printed at the end of the title's own line
-        m = _UNIT.search(title_line.text.replace(" ", ""))
+        m = _UNIT.search(title_lines[-1].text.replace(" ", ""))
         unit = m.group(1) if m else None
     used = unit or DEFAULT_UNIT[key]
     try:

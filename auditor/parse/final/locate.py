@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ... import lazyre
 from ...document import Document, Line
 from ...model import FA_NINE_TABLES
-from ..kind import TITLE_TRAILER, UNIT_AFTER_TITLE, squash
+from ..kind import TITLE_TRAILER, UNIT_AFTER_TITLE, find_titles, squash
 
 #: The titles each table is printed under: the template's (``FA_NINE_TABLES``), then the variants
 #: other templates and years print (the 国有资本 and 政府性基金 tables without 收入, the 三公 table
@@ -95,24 +95,24 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
     lines = doc.lines
     stop = len(lines) if stop is None else stop
     titles: list[tuple[int, str, str]] = []
-    for i in range(start, stop):
-        hit = match_title(lines[i].text)
-        if hit is not None:
-            titles.append((i, *hit))
+    last_of: dict[int, int] = {}  # a title's last line: a title may be printed over two lines
+    for i, last, key, title in find_titles(lines, start, stop, match_title):
+        titles.append((i, key, title))
+        last_of[i] = last
     first: dict[str, tuple[int, str]] = {}
     for i, key, title in titles:
         first.setdefault(key, (i, title))
     starts = sorted((i, key) for key, (i, _) in first.items())
-    title_lines = {i for i, _, _ in titles}
+    title_lines = {j for i, _, _ in titles for j in range(i, last_of[i] + 1)}
     out: dict[str, Block] = {}
     for n, (i, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else stop
         block = Block(key=key, title=first[key][1], title_line=lines[i])
         header = None
-        m = _UNIT.search(squash(lines[i].text))  # the unit set on the title's own line (a 单位 line
-        block.unit = m.group(1) if m else None  # below it is still this table's own)
+        m = _UNIT.search(squash(lines[last_of[i]].text))  # the unit set on the title's own line (a 单位
+        block.unit = m.group(1) if m else None  # line below it is still this table's own)
         pending = m is not None
-        for j in range(i + 1, end):
+        for j in range(last_of[i] + 1, end):
             ln = lines[j]
             if j in title_lines:
                 continue
