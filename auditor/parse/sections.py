@@ -184,9 +184,10 @@ def _find_headings(doc: Document, meta: Meta | None) -> list[Heading]:
 def _tables_from_titles(doc: Document, meta: Meta | None, start: int, heads: list[Heading]) -> list[Heading]:
     """The headings with the tables part opening at the first table the table parser found, when no
     heading opens it before (a title these headings do not read: wrapped over two lines, say)."""
-    if meta is None or not meta.tables:
+    found = [t for key, t in meta.tables.items() if key in NINE_TABLES] if meta is not None else []
+    if not found:  # (a 决算's parts are read by auditor.parse.final)
         return heads
-    first = min(meta.tables.values(), key=lambda t: ((t.page or 0), (t.line or 0)))
+    first = min(found, key=lambda t: ((t.page or 0), (t.line or 0)))
     where = (first.line, first.page)
     at = next((i for i in range(start, len(doc.lines)) if (doc.lines[i].line, doc.lines[i].page) == where), None)
     part = next((h for h in heads if h.key == "tables_part"), None)
