@@ -163,3 +163,28 @@ def test_load_through_the_registry_names_the_file_on_garbage(tmp_path):
     with pytest.raises(LoadError) as info:
         auditor.load(bad)
     assert "fake.pdf" in str(info.value)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["putuo-planning-resources-2024-final-accounts.pdf", "putuo-commerce-2025-budget.pdf"])
+def test_the_box_loop_in_c_reads_what_the_ctypes_loop_reads(name, monkeypatch):
+    """The characters' boxes come from a C loop when the package's `_boxes` module was built and
+    through ctypes when not: every line, cell, x extent and box the same either way."""
+    from auditor.loaders import pdf
+
+    if pdf._bulk_boxes() is None:
+        pytest.skip("the C box loop was not built (no compiler at install)")
+    fast = read_document(CORPUS / name)
+    monkeypatch.setattr(pdf, "_bulk_boxes", lambda: None)
+    slow = read_document(CORPUS / name)
+    assert [(ln.page, ln.line, ln.cells, ln.cell_x, ln.bbox) for ln in fast.lines] == [
+        (ln.page, ln.line, ln.cells, ln.cell_x, ln.bbox) for ln in slow.lines
+    ]
+    assert fast.lines == slow.lines and fast.turned == slow.turned
+
+
+def test_the_box_loop_refuses_null_addresses():
+    boxes = pytest.importorskip("auditor.loaders._boxes")
+    with pytest.raises(ValueError, match="null address"):
+        boxes.loose_boxes(0, 0, 0, 1, 0, 0)
+    assert boxes.loose_boxes(1, 1, 0, 0, 0, 0) == 0  # nothing asked: nothing called

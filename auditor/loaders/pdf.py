@@ -126,9 +126,14 @@ def _page_glyphs(textpage, bounds: tuple[float, float, float, float] | None = No
     boxes = np.empty((len(keep), 4), dtype=np.float32)  # FS_RECTF rows: left, top, right, bottom
     base = boxes.ctypes.data
     page = ctypes.cast(raw, ctypes.c_void_p).value
-    get_box = _loose_char_box(pdfium_c)
     n = len(keep)
-    found = np.fromiter(map(get_box, repeat(page, n), keep, range(base, base + 16 * n, 16)), dtype=bool, count=n)
+    bulk = _bulk_boxes()
+    if bulk is not None:  # the loop in C (one call per page)
+        found, indices = np.empty(n, dtype=bool), np.array(keep, dtype=np.int64)  # (both alive for the call)
+        bulk(_box_address(pdfium_c), page, indices.ctypes.data, n, base, found.ctypes.data)
+    else:
+        get_box = _loose_char_box(pdfium_c)
+        found = np.fromiter(map(get_box, repeat(page, n), keep, range(base, base + 16 * n, 16)), dtype=bool, count=n)
     boxes = boxes.astype(np.float64)
     left, right = boxes[:, 0], boxes[:, 2]
     top, bottom = np.maximum(boxes[:, 1], boxes[:, 3]), np.minimum(boxes[:, 1], boxes[:, 3])
@@ -177,6 +182,24 @@ def _turned(box: tuple, turn: int, page: tuple | None = None) -> tuple:
     if turn == 2:  # (x, y) -> (x1 - x, y1 - y)
         return x1 - right, x1 - left, y1 - top, y1 - bottom
     return y1 - top, y1 - bottom, left - x0, right - x0  # turn 3: (x, y) -> (y1 - y, x - x0)
+
+
+@functools.lru_cache(maxsize=1)
+def _bulk_boxes() -> Callable[..., int] | None:
+    """The box loop in C (``_boxes.c``, built with the package: one call per page instead of one
+    ctypes call per character, which costs about twice PDFium's own work), or None where it was not
+    built (no compiler at install): then each character's box through ``_loose_char_box``."""
+    try:
+        from ._boxes import loose_boxes
+    except ImportError:
+        return None
+    return loose_boxes
+
+
+@functools.lru_cache(maxsize=1)
+def _box_address(pdfium_c) -> int:
+    """The address of PDFium's ``FPDFText_GetLooseCharBox`` (what the C loop calls)."""
+    return ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
 
 
 @functools.lru_cache(maxsize=1)
