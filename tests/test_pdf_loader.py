@@ -167,15 +167,16 @@ def test_load_through_the_registry_names_the_file_on_garbage(tmp_path):
 
 @needs_corpus
 @pytest.mark.parametrize("name", ["putuo-planning-resources-2024-final-accounts.pdf", "putuo-commerce-2025-budget.pdf"])
-def test_the_box_loop_in_c_reads_what_the_ctypes_loop_reads(name, monkeypatch):
-    """The characters' boxes come from a C loop when the package's `_boxes` module was built and
-    through ctypes when not: every line, cell, x extent and box the same either way."""
+def test_the_loops_in_c_read_what_the_ctypes_calls_read(name, monkeypatch):
+    """The characters' boxes and the lines' clip extents come from C loops when the package's
+    `_boxes` module was built and through ctypes when not: every line, cell, x extent and box the
+    same either way (Commerce p.4 holds 22 lines clipped away)."""
     from auditor.loaders import pdf
 
-    if pdf._bulk_boxes() is None:
-        pytest.skip("the C box loop was not built (no compiler at install)")
+    if pdf._bulk_boxes() is None or pdf._bulk("clip_extents") is None:
+        pytest.skip("the C loops were not built (no compiler at install)")
     fast = read_document(CORPUS / name)
-    monkeypatch.setattr(pdf, "_bulk_boxes", lambda: None)
+    monkeypatch.setattr(pdf, "_bulk", lambda name: None)
     slow = read_document(CORPUS / name)
     assert [(ln.page, ln.line, ln.cells, ln.cell_x, ln.bbox) for ln in fast.lines] == [
         (ln.page, ln.line, ln.cells, ln.cell_x, ln.bbox) for ln in slow.lines
@@ -183,8 +184,44 @@ def test_the_box_loop_in_c_reads_what_the_ctypes_loop_reads(name, monkeypatch):
     assert fast.lines == slow.lines and fast.turned == slow.turned
 
 
-def test_the_box_loop_refuses_null_addresses():
+@needs_corpus
+def test_the_clip_extents_read_ahead_are_those_read_one_by_one():
+    from auditor.loaders import pdf
+
+    if pdf._bulk("clip_extents") is None:
+        pytest.skip("the C loops were not built (no compiler at install)")
+    raw = pdfium.raw
+    doc = pdfium.PdfDocument(str(COMMERCE_2025))
+    compared = with_clip = 0
+    try:
+        for index in range(len(doc)):
+            page = raw.FPDF_LoadPage(doc.raw, index)
+            text = raw.FPDFText_LoadPage(page)
+            try:
+                glyphs = pdf._page_glyphs(text, pdf._crop_box(page))
+                firsts: list[int] = []
+                pdf._located_lines(glyphs, index + 1, firsts=firsts)
+                ahead = pdf._Clips(text)
+                ahead.read_ahead(firsts)
+                one_by_one = pdf._Clips(text)
+                for first in firsts:
+                    obj = one_by_one._api.text_object(one_by_one._page, first)
+                    assert ahead._ahead[first] == (one_by_one._extent(obj) if obj else None)
+                    compared += 1
+                    with_clip += ahead._ahead[first] is not None
+            finally:
+                raw.FPDFText_ClosePage(text)
+                raw.FPDF_ClosePage(page)
+    finally:
+        doc.close()
+    assert compared > 400 and with_clip > 400  # (nearly every line of Commerce sits in a clip)
+
+
+def test_the_loops_in_c_refuse_null_addresses():
     boxes = pytest.importorskip("auditor.loaders._boxes")
     with pytest.raises(ValueError, match="null address"):
         boxes.loose_boxes(0, 0, 0, 1, 0, 0)
+    with pytest.raises(ValueError, match="null address"):
+        boxes.clip_extents(1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0)
     assert boxes.loose_boxes(1, 1, 0, 0, 0, 0) == 0  # nothing asked: nothing called
+    assert boxes.clip_extents(1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0) == 0

@@ -28,7 +28,7 @@ import unicodedata
 
 from .. import lazyre
 from ..document import Line
-from .pdf import Glyph, _group_rows, lines_from_glyphs
+from .glyph_lines import Glyph, _group_rows, lines_from_glyphs
 
 #: A detection box is padded around the ink; its middle this share of its height is the glyph
 #: height a text layer would give (so the line builder's gap thresholds mean the same).
