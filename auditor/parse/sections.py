@@ -14,6 +14,7 @@ from .. import lazyre, numbering
 from ..document import Document, Line
 from ..model import NINE_TABLES, Meta, Section
 from ..text import HAN, normalise
+from .kind import TITLE_TRAILER
 from .prose import is_table_row, strip_bullet
 
 #: Sub-sections of 其他相关情况说明.
@@ -95,6 +96,7 @@ def _bare(c: str) -> str:
 
 def _is_table_title(c: str) -> bool:
     bare = _bare(c)
+    bare = TITLE_TRAILER.sub("", bare)  # (续) on a continuation page, (公开05表), 单位：元
     return any(bare.endswith(t) for t in _TABLE_TITLES) and len(bare) <= 45
 
 

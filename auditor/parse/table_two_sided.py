@@ -144,6 +144,15 @@ def _is_header(tokens: list[Token]) -> bool:
     )
 
 
+def _repeated_header(tokens: list[Token]) -> bool:
+    """A line of column heads only (``本年收入 本年支出``, ``项目 预算数 项目 预算数``), not just 收入 or 支出
+    (they may end a label wrapped from the line above)."""
+    if any(t.is_amount for t in tokens):
+        return False
+    words = [w for t in tokens if t.kind == "text" for w in t.text.split()]
+    return bool(words) and all(w in _HEADER_WORDS for w in words) and not all(w in _TAIL_WORDS for w in words)
+
+
 def _give(row: _Row, amounts: list[Token], capacity: int, other_line: bool, flip: bool = True) -> list[Token]:
     """Give `row` the amounts it can hold; returns the rest."""
     if flip and row.side == "income" and not row.side_known and len(amounts) > 1 and capacity > 1:
@@ -176,6 +185,8 @@ def read_rows(lines: list[Line], exp_capacity: int) -> tuple[list[_Row], bool]:
         ]
         if not lead and not segs:
             continue  # nothing but header words (a header repeated inside the data, a cell per line)
+        if _repeated_header(toks):
+            continue  # the column heads again, on the page the table continues on (single-spaced)
         started = True
         touched: list[_Row] = []
         got: list[_Row] = []

@@ -46,6 +46,8 @@ _UNIT = lazyre.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _END = lazyre.compile(r"^第[一二三四]部分")
 _FIGURE = lazyre.compile(r"\d\.\d\d|^\s*\d{3}")
 _HEADER_LINES = 4
+#: how many lines the column heads repeated on a continuation page may take (blank lines among them)
+_REPEATED_HEAD_LINES = 16
 
 
 @dataclass
@@ -81,13 +83,26 @@ def match_title(text: str) -> tuple[str, str] | None:
 
 def _header(lines: list[Line], i: int, stop: int) -> str:
     """The column headers under the 单位 line at `i`: its next few lines before the first figure or code."""
+    return "".join(squash(lines[j].text) for j in _header_lines(lines, i, stop))
+
+
+def _heads_again(lines: list[Line], i: int, stop: int) -> list[int]:
+    """The lines of column heads under the repeated 单位 line at `i`: down to the first figure or code."""
+    out = []
+    for j in range(i + 1, min(stop, i + 1 + _REPEATED_HEAD_LINES)):
+        if _FIGURE.search(lines[j].text) or match_title(lines[j].text):
+            return out
+        out.append(j)
+    return []  # no figure within reach: not column heads
+
+
+def _header_lines(lines: list[Line], i: int, stop: int) -> list[int]:
     out = []
     for j in range(i + 1, min(stop, i + 1 + _HEADER_LINES)):
-        text = squash(lines[j].text)
         if _FIGURE.search(lines[j].text) or match_title(lines[j].text):
             break
-        out.append(text)
-    return "".join(out)
+        out.append(j)
+    return out
 
 
 def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[str, Block]:
@@ -112,9 +127,10 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
         m = _UNIT.search(squash(lines[last_of[i]].text))  # the unit set on the title's own line (a 单位
         block.unit = m.group(1) if m else None  # line below it is still this table's own)
         pending = m is not None
+        skip: set[int] = set()
         for j in range(last_of[i] + 1, end):
             ln = lines[j]
-            if j in title_lines:
+            if j in title_lines or j in skip:
                 continue
             if _END.match(squash(ln.text)):
                 break
@@ -124,6 +140,12 @@ def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[st
             m = _UNIT.search(squash(ln.text))
             if m and (block.unit is None or pending):
                 block.unit, header, pending = m.group(1), _header(lines, j, end), False
+                continue
+            above = next((k for k in range(j - 1, last_of[i], -1) if lines[k].text.strip()), None)
+            if m and block.unit is not None and above in title_lines:
+                # the table continued on a page that prints its title (续), unit and column heads
+                # again: the heads down to its first figure or code are no rows
+                skip.update(_heads_again(lines, j, end))
                 continue
             if m and j - 1 not in title_lines and _header(lines, j, end) != header:
                 block.untitled_from = ln
