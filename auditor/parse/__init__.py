@@ -10,6 +10,7 @@ from ..money import ValueOutOfRange
 from ..schemas import validate_frames
 from . import narrative, tables
 from . import sentences as sentences  # hands Budget.paragraphs() its prose reader
+from .glued import split_glued_titles
 from .kind import detect_final
 from .ocr_names import reconcile_names
 
@@ -20,6 +21,7 @@ def parse_document(doc: Document) -> Budget:
     Final accounts (部门决算 / 单位决算) are read by :mod:`auditor.parse.final`; budgets here.
     """
     doc = without_furniture(doc)  # page numbers and running headers: no parser reads them
+    doc = split_glued_titles(doc)  # a title run into the row before it is a line of its own
     try:
         final = detect_final(doc)
         if final is not None:
