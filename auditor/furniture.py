@@ -79,7 +79,12 @@ def _pages_of(doc: Document) -> list[list[int]]:
 
 def furniture(lines: list[Line], pages: list[list[int]]) -> set[int]:
     """Indices of the lines that are page furniture (see the module doc)."""
-    drop = {i for i, ln in enumerate(lines) if len(ln.text.strip()) <= _SHORT and _PAGE_WORDS.fullmatch(ln.text)}
+    # a page number in words opens with a dash or 第: the test a line costs (each line is asked)
+    drop = {
+        i
+        for i, ln in enumerate(lines)
+        if (t := ln.text.strip()) and t[0] in "-—–－第" and len(t) <= _SHORT and _PAGE_WORDS.fullmatch(t)
+    }
     if len(pages) < _MIN_PAGES:
         return drop
     bare: dict[int, list[tuple[int, int]]] = {}  # offset (number - page ordinal) -> (page ordinal, line index)
@@ -87,9 +92,9 @@ def furniture(lines: list[Line], pages: list[list[int]]) -> set[int]:
     elsewhere: set[int] = set()  # running candidates that stand over no table title
     with_text = 0
     for ordinal, page in enumerate(pages):
-        filled = [i for i in page if lines[i].text.strip()]
+        edges, filled = _edges(lines, page)
         with_text += bool(filled)
-        for i in dict.fromkeys(filled[:_EDGE] + filled[-_EDGE:]):
+        for i in edges:
             text = lines[i].text
             if i in drop:
                 continue
@@ -116,6 +121,25 @@ def _is_running_kind(line: Line) -> bool:
     or code, and none of a table's own words."""
     text = line.text
     return sum(1 for c in line.cells if c) <= 1 and bool(HAN.search(text)) and not any(w in text for w in _TABLE_WORDS)
+
+
+def _edges(lines: list[Line], page: list[int]) -> tuple[list[int], list[int]]:
+    """(the page's first and last ``_EDGE`` lines with text, those and the line with text after the
+    top ones, in page order): what `furniture` reads of a page, without a walk of all its lines."""
+    top: list[int] = []
+    for i in page:
+        if lines[i].text.strip():
+            top.append(i)
+            if len(top) > _EDGE:
+                break
+    bottom: list[int] = []
+    for i in reversed(page):
+        if lines[i].text.strip():
+            bottom.append(i)
+            if len(bottom) >= _EDGE:
+                break
+    bottom.reverse()
+    return list(dict.fromkeys(top[:_EDGE] + bottom)), list(dict.fromkeys(top + bottom))
 
 
 def _over_a_title(lines: list[Line], filled: list[int], i: int) -> bool:
