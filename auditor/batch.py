@@ -458,11 +458,24 @@ def _overdue(running: dict[Any, int], started: dict[Any, float], wall: float, cr
 
 
 def _stop(pool: Any) -> None:
-    """End the pool's workers now, whatever they are auditing."""
+    """End the pool's workers now, whatever they are auditing, and wait (a little) for the pool's
+    manager thread to see them gone.
+
+    Without that wait the thread closes its wake-up pipe while the interpreter's exit hook for
+    process pools writes to it (CPython 3.11 checks and writes without a lock): an ``OSError: Bad
+    file descriptor`` traceback after Ctrl-C, now and then."""
     procs = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    manager = getattr(pool, "_executor_manager_thread", None)  # ... and its manager thread
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in procs:
         proc.terminate()
+    if manager is not None:
+        manager.join(timeout=_MANAGER_WAIT)
+
+
+#: How long Ctrl-C waits for a stopped pool's manager thread, seconds (it ends within milliseconds
+#: once the workers are gone; a bound, so that nothing can hang the exit).
+_MANAGER_WAIT = 5.0
 
 
 # ----------------------------------------------------------------------------------------------
