@@ -49,32 +49,27 @@ def _parts(ln: Line) -> tuple[Line, Line] | None:
         return None
     if budget_title(tail) is None and final_title(tail) is None:
         return None
-    row = replace(ln, text=head.rstrip(), cells=_head_cells(ln, len(head)), cell_x=_head_extents(ln, len(head)))
+    cells, extents = _head_cells(ln, len(head))
+    row = replace(ln, text=head.rstrip(), cells=cells, cell_x=extents)
     title = replace(ln, text=tail, cells=(tail,), cell_x=())
     return row, title
 
 
-def _head_cells(ln: Line, end: int) -> tuple[str, ...]:
-    """The cells of the line's first `end` characters."""
+def _head_cells(ln: Line, end: int) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+    """(cells, their x extents) of the line's first `end` characters: a text line's split again, a
+    PDF line's that lie there (its text is its cells joined by two spaces)."""
     if not ln.cell_x:
-        return split_cells(ln.text[:end].rstrip())
-    return tuple(cell for cell, _ in _cells_within(ln, end))
-
-
-def _head_extents(ln: Line, end: int) -> tuple[tuple[float, float], ...]:
-    return tuple(x for _, x in _cells_within(ln, end)) if ln.cell_x else ()
-
-
-def _cells_within(ln: Line, end: int) -> list[tuple[str, tuple[float, float]]]:
-    """(cell, extent) of the PDF line's cells that lie within its first `end` characters (a PDF
-    line's text is its cells joined by two spaces)."""
-    out = []
+        return split_cells(ln.text[:end].rstrip()), ()
+    cells: list[str] = []
+    extents: list[tuple[float, float]] = []
     at = 0
     for cell, x in zip(ln.cells, ln.cell_x):
         if at + len(cell) > end:  # the title begins inside this cell: its figures stay the row's
             if end > at and cell[: end - at].strip():
-                out.append((cell[: end - at].rstrip(), x))
+                cells.append(cell[: end - at].rstrip())
+                extents.append(x)
             break
-        out.append((cell, x))
+        cells.append(cell)
+        extents.append(x)
         at += len(cell) + 2
-    return out
+    return tuple(cells), tuple(extents)

@@ -83,26 +83,24 @@ def match_title(text: str) -> tuple[str, str] | None:
 
 def _header(lines: list[Line], i: int, stop: int) -> str:
     """The column headers under the 单位 line at `i`: its next few lines before the first figure or code."""
-    return "".join(squash(lines[j].text) for j in _header_lines(lines, i, stop))
+    return "".join(squash(lines[j].text) for j in _heads(lines, i, stop, _HEADER_LINES)[0])
 
 
 def _heads_again(lines: list[Line], i: int, stop: int) -> list[int]:
-    """The lines of column heads under the repeated 单位 line at `i`: down to the first figure or code."""
-    out = []
-    for j in range(i + 1, min(stop, i + 1 + _REPEATED_HEAD_LINES)):
-        if _FIGURE.search(lines[j].text) or match_title(lines[j].text):
-            return out
-        out.append(j)
-    return []  # no figure within reach: not column heads
+    """The lines of column heads under the repeated 单位 line at `i`, down to the first figure or
+    code; none when no figure comes within reach (they are no column heads then)."""
+    heads, ended = _heads(lines, i, stop, _REPEATED_HEAD_LINES)
+    return heads if ended else []
 
 
-def _header_lines(lines: list[Line], i: int, stop: int) -> list[int]:
+def _heads(lines: list[Line], i: int, stop: int, most: int) -> tuple[list[int], bool]:
+    """(the at most `most` lines after `i` before the first figure, code or title, whether one came)."""
     out = []
-    for j in range(i + 1, min(stop, i + 1 + _HEADER_LINES)):
+    for j in range(i + 1, min(stop, i + 1 + most)):
         if _FIGURE.search(lines[j].text) or match_title(lines[j].text):
-            break
+            return out, True
         out.append(j)
-    return out
+    return out, False
 
 
 def locate_tables(doc: Document, start: int, stop: int | None = None) -> dict[str, Block]:
