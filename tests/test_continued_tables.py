@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
-from corpus import CORPUS, needs_corpus
+from corpus import needs_corpus
+from layout_variants import pdf_lines, unlined
 
 from auditor import audit
-from auditor.document import Document, Line
+from auditor.document import Line
 from auditor.loaders import load
 from auditor.parse import parse_document
 
@@ -52,14 +52,6 @@ def _continued(lines: list[Line], titles: list[int]) -> tuple[list[Line], int]:
     return out, len(inserts)
 
 
-def _unlined(budget) -> dict:
-    """Frames without line numbers and the notes that name lines (lines added renumber a text)."""
-    return {
-        k: v.drop(columns=[c for c in v.columns if c.endswith("line") or c == "inferred"]).to_dict("list")
-        for k, v in budget.frames.items()
-    }
-
-
 def _findings(budget) -> list[tuple]:
     return sorted(
         (f.rule, f.severity, f.location.page, re.sub(r"第 ?\d+ ?行", "第…行", f.message))
@@ -79,15 +71,8 @@ def test_single_spaced_text_with_heads_repeated_reads_as_the_text(name, tmp_path
     varied = tmp_path / "continued.txt"
     varied.write_text("\n".join(ln.text for ln in continued) + "\n", encoding="utf-8")
     read = load(varied)
-    assert _unlined(read) == _unlined(base)
+    assert unlined(read) == unlined(base)
     assert _findings(read) == _findings(base)
-
-
-@cache
-def _pdf(name: str) -> Document:
-    from auditor.loaders.pdf import read_document
-
-    return read_document(CORPUS / f"{name}.pdf")
 
 
 @needs_corpus
@@ -95,7 +80,7 @@ def _pdf(name: str) -> Document:
     "name", ["putuo-finance-bureau-2024-final-accounts", "putuo-planning-resources-2024-final-accounts"]
 )
 def test_final_accounts_with_heads_repeated_read_as_the_document(name):
-    doc = _pdf(name)
+    doc = pdf_lines(name)
     base = parse_document(doc)
     where = {(t.page, t.line) for t in base.meta.tables.values()}
     titles = [i for i, ln in enumerate(doc.lines) if (ln.page, ln.line) in where]

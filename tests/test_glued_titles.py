@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import cache
 
 import pytest
-from corpus import CORPUS, needs_corpus
+from corpus import needs_corpus
+from layout_variants import pdf_lines
 
 from auditor import audit
 from auditor.document import Document, Line, lines_from_text
@@ -49,13 +49,6 @@ def _texts(text: str) -> list[str]:
 )
 def test_split_glued_titles(text, expected):
     assert _texts(text) == expected
-
-
-@cache
-def _pdf(name: str) -> Document:
-    from auditor.loaders.pdf import read_document
-
-    return read_document(CORPUS / f"{name}.pdf")
 
 
 def _glued(doc: Document) -> tuple[Document, int]:
@@ -95,7 +88,7 @@ def _findings(budget) -> list[tuple]:
     ],
 )
 def test_titles_run_into_the_row_before_read_as_the_document(name):
-    doc = _pdf(name)
+    doc = pdf_lines(name)
     varied, count = _glued(doc)
     assert count >= 3
     base, read = parse_document(doc), parse_document(varied)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import cache
 
 import pytest
-from corpus import CORPUS, needs_corpus
+from corpus import needs_corpus
+from layout_variants import pdf_lines, unlined
 
 from auditor import audit
 from auditor.document import Document, Line, lines_from_text, page_breaks
@@ -122,13 +122,6 @@ STYLES = {
 }
 
 
-@cache
-def _source(name: str) -> Document:
-    from auditor.loaders.pdf import read_document
-
-    return read_document(CORPUS / f"{name}.pdf")
-
-
 def _findings(budget) -> list[tuple]:
     return sorted((f.rule, f.severity, f.location.page, f.message) for f in audit(budget).findings)
 
@@ -166,7 +159,7 @@ def _furnished(doc: Document, style: str) -> Document:
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_pdf_lines_with_page_furniture_read_as_the_document(name, style):
-    doc = _source(name)
+    doc = pdf_lines(name)
     base, varied = parse_document(doc), parse_document(_furnished(doc, style))
     assert len(varied.document.furniture) >= max(ln.page for ln in doc.lines) - 1
     assert _frames(varied) == _frames(base)
@@ -181,14 +174,6 @@ def _as_text(doc: Document) -> str:
     return "\f".join("\n".join(texts) for texts in pages.values())
 
 
-def _unlined(budget) -> dict:
-    """The frames without their line numbers and the notes naming lines (lines added renumber a text)."""
-    return {
-        k: v.drop(columns=[c for c in v.columns if c.endswith("line") or c == "inferred"]).to_dict("list")
-        for k, v in budget.frames.items()
-    }
-
-
 def _unnumbered(findings: list[tuple]) -> list[tuple]:
     """Findings without the line numbers their messages name (lines added to a text renumber it)."""
     return [(rule, severity, re.sub(r"第 ?\d+ ?行", "第…行", message)) for rule, severity, _, message in findings]
@@ -198,13 +183,13 @@ def _unnumbered(findings: list[tuple]) -> list[tuple]:
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_text_with_page_furniture_reads_as_the_text(name, tmp_path):
     plain, furnished = tmp_path / "plain.txt", tmp_path / "furnished.txt"
-    plain.write_text(_as_text(_source(name)), encoding="utf-8")
-    furnished.write_text(_as_text(_furnished(_source(name), "title-and-dashes")), encoding="utf-8")
+    plain.write_text(_as_text(pdf_lines(name)), encoding="utf-8")
+    furnished.write_text(_as_text(_furnished(pdf_lines(name), "title-and-dashes")), encoding="utf-8")
     base, varied = load(plain), load(furnished)
-    pages = max(ln.page for ln in _source(name).lines)
+    pages = max(ln.page for ln in pdf_lines(name).lines)
     assert [ln.text for ln in varied.document.furniture if ln.text.startswith("-")] == [
         f"- {n} -" for n in range(2, pages + 1)
     ]
     assert len(varied.document.furniture) == 2 * (pages - 1)
-    assert _unlined(varied) == _unlined(base)
+    assert unlined(varied) == unlined(base)
     assert _unnumbered(_findings(varied)) == _unnumbered(_findings(base))

@@ -9,10 +9,10 @@ on one line.
 from __future__ import annotations
 
 import dataclasses
-from functools import cache
 
 import pytest
-from corpus import CORPUS, needs_corpus
+from corpus import needs_corpus
+from layout_variants import pdf_lines
 
 from auditor import audit
 from auditor.document import Document, Line, lines_from_text
@@ -94,13 +94,6 @@ CUTS = {
 }
 
 
-@cache
-def _source(name: str) -> Document:
-    from auditor.loaders.pdf import read_document
-
-    return read_document(CORPUS / f"{name}.pdf")
-
-
 def _wrapped(doc: Document, cut) -> tuple[Document, int]:
     """`doc` with each table title after the 目录 printed over two lines cut at ``cut(title)``."""
     budget = parse_document(doc)
@@ -127,7 +120,7 @@ def _findings(budget) -> list[tuple]:
 @pytest.mark.parametrize("cut", CUTS)
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_wrapped_titles_read_as_the_document(name, cut):
-    doc = _source(name)
+    doc = pdf_lines(name)
     varied, count = _wrapped(doc, CUTS[cut])
     assert count >= 8  # the nine tables (an empty one may print its title with its unit)
     base, read = parse_document(doc), parse_document(varied)
