@@ -27,6 +27,21 @@ def test_cover_title_names_the_kind_year_and_department_even_when_wrapped():
     assert detect_final(_doc("上海市普陀区商务委员会\n2025年部门预算\n")) is None
 
 
+@pytest.mark.parametrize(
+    ("cover", "department"),
+    [
+        # blank lines between the name's lines and the year line (a spaced-out cover, double-spaced text)
+        ("上海市普陀区规划和自然\n\n资源局\n\n\n2024 年度部门决算\n", "上海市普陀区规划和自然资源局"),
+        ("上海市XX局\n\n\n\n\n\n2024 年度部门决算\n", "上海市XX局"),
+        # what stands above the name is not the name's
+        ("附件2\n\n上海市XX局\n\n2024 年度部门决算\n", "上海市XX局"),
+        ("2025年1月\n上海市XX局\n2024 年度部门决算\n", "上海市XX局"),
+    ],
+)
+def test_cover_department_across_blank_lines(cover, department):
+    assert detect_final(_doc(cover)).department == department
+
+
 def test_table_titles_alone_say_final_accounts():
     text = "收入支出决算总表\n单位：万元\n收入决算表\n支出决算表\n一般公共预算财政拨款支出决算表\n"
     assert detect_final(_doc(text)).kind == "部门决算"

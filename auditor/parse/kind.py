@@ -27,6 +27,8 @@ _FA_TITLE = lazyre.compile(
 )
 #: how far into the document the cover and 目录 are looked for
 _HEAD_LINES = 120
+#: what no line of a department's name holds
+_NOT_OWNER = lazyre.compile(r"[0-9。；;:：]|^附件|^附表")
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,19 @@ def cover_kind(doc: Document) -> Kind | None:
                 continue
         owner = m.group(1)
         if not owner:
-            # the department is printed above the year line, possibly wrapped over two or three lines
+            # the department is printed above the year line, possibly wrapped over two or three lines,
+            # with blank lines between where the cover spaces them out (or the text is double-spaced)
             parts: list[str] = []
-            for prev in reversed(lines[max(0, i - 3) : i]):
+            for prev in reversed(lines[max(0, i - 9) : i]):
                 text = squash(prev.text)
-                if not text or (ln.page is not None and prev.page != ln.page) or text in ("目录", "目次"):
+                if not text:
+                    continue
+                if (
+                    (ln.page is not None and prev.page != ln.page)
+                    or text in ("目录", "目次")
+                    or len(parts) == 3
+                    or _NOT_OWNER.search(text)  # (附件2, a date, a sentence above the cover's title)
+                ):
                     break
                 parts.insert(0, text)
             owner = "".join(parts)

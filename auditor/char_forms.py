@@ -1,6 +1,12 @@
-"""Figures printed in full-width characters (``２，９４０．０５``, ``占９９．７９％``), read as ASCII.
+"""Character forms the parsers do not expect, read as the ones they do, before any parser runs.
 
-Word documents typed with a Chinese input method, and some PDF producers, print digits as full-width
+**Spaces.** Text copied from a web page or a Word file may space its cells and figures with no-break
+spaces (U+00A0) or the typographic spaces U+2000–U+200A, U+202F, U+205F; they are read as ASCII
+spaces (one for one), so that a cell gap is a gap and ``166,\u00a0408.\u00a036`` is read as the
+OCR-spaced figure it is. The ideographic space U+3000 is a cell gap already and stays. Zero-width
+characters (U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD) print nothing and are dropped.
+
+**Figures in full-width characters** (``２，９４０．０５``, ``占９９．７９％``). Word documents typed with a Chinese input method, and some PDF producers, print digits as full-width
 forms (U+FF10–FF19), with a full-width comma or point between them and a full-width percent sign
 after them. Every parser reads ASCII figures; a full-width one would be read as a different number
 (``２４，５５８．１８`` cut at its comma) or as none, and the checks built on it would fail
@@ -14,8 +20,8 @@ rewritten in ASCII, one character for one (a line's length and its cells' offset
   decimal point, which the number reader reads as malformed); ``．`` between digits becomes ``.``;
 - a ``％`` right after the run becomes ``%``.
 
-Text without full-width digits is returned as it is (the common case costs one search per line).
-Findings quote the figures in their ASCII form.
+Text without any of these characters is returned as it is (the common case costs one search per
+line). Findings quote the figures in their ASCII form.
 """
 
 from __future__ import annotations
@@ -26,6 +32,11 @@ from . import lazyre
 from .document import Document, Line, split_cells
 
 _ANY = lazyre.compile(r"[０-９]")
+_ODD = lazyre.compile("[０-９\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\ufeff]")
+_SPACES = str.maketrans(
+    {**{c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"},
+     **{c: None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}}
+)
 #: a run of figures holding a full-width digit, separators and a percent sign after it included
 _RUN = lazyre.compile(
     r"[0-9０-９](?:[0-9０-９]|[，,](?=[0-9０-９]{3}(?![0-9０-９]))|(?<=[，,][0-9０-９]{3})[，,](?=[0-9０-９]{1,2}(?![0-9０-９]))"
@@ -46,18 +57,30 @@ def _ascii_run(match) -> str:
     return run.translate(_ASCII) if _ANY.search(run) else run
 
 
-def with_ascii_figures(doc: Document) -> Document:
-    """The document with every line's figures in ASCII: a copy, `doc` is left as it is."""
+def plain_characters(text: str) -> str:
+    """`text` with its spaces in ASCII, its zero-width characters dropped and its figures in ASCII."""
+    if not _ODD.search(text):
+        return text
+    return ascii_figures(text.translate(_SPACES))
+
+
+def with_plain_characters(doc: Document) -> Document:
+    """The document with every line's characters plain (:func:`plain_characters`): a copy, `doc` is
+    left as it is."""
     changed = False
     lines: list[Line] = []
     for line in doc.lines:
-        text = ascii_figures(line.text)
+        text = plain_characters(line.text)
         if text is line.text:
             lines.append(line)
             continue
         changed = True
-        # cells with geometry keep their boxes; a text line's cells are split again from the ASCII,
-        # as a full-width row's were split from a figure read as no amount
-        cells = tuple(map(ascii_figures, line.cells)) if line.cell_x else split_cells(text)
+        # cells with geometry keep their boxes; a text line's cells are split again, as a full-width
+        # row's were split from a figure read as no amount and a no-break-spaced row's at no gap
+        if line.cell_x:
+            cells = tuple(map(plain_characters, line.cells))
+        else:
+            text = text.rstrip()
+            cells = split_cells(text)
         lines.append(replace(line, text=text, cells=cells))
     return replace(doc, lines=lines) if changed else doc

@@ -1,4 +1,6 @@
-"""Figures printed in full-width digits (``２，９４０．０５``) are read as their ASCII forms.
+"""Characters the parsers do not expect are read as the ones they do: no-break and typographic spaces
+as spaces, zero-width characters dropped, figures printed in full-width digits (``２，９４０．０５``) as
+their ASCII forms.
 
 A corpus document whose every amount and percentage is rewritten in full-width characters (as a Word
 file typed with a Chinese input method prints them) must read as the document itself: the same
@@ -17,7 +19,7 @@ from layout_variants import pdf_lines
 
 from auditor import audit
 from auditor.document import Document, lines_from_text
-from auditor.fullwidth import ascii_figures, with_ascii_figures
+from auditor.char_forms import ascii_figures, plain_characters, with_plain_characters
 from auditor.parse import parse_document
 
 
@@ -48,14 +50,34 @@ def test_ascii_figures(text, expected):
     assert len(out) == len(text)  # one character for one: offsets and cell extents still hold
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("合计\u00a0\u00a0166,\u00a0408.\u00a036", "合计  166, 408. 36"),
+        ("一般公共\u2002服务\u202f支出", "一般公共 服务 支出"),
+        ("部门\u200b预算\ufeff公开\u00ad", "部门预算公开"),
+        ("占\u00a0９９％", "占 99%"),
+        ("单位：\u3000元", "单位：\u3000元"),  # (an ideographic space is a cell gap already)
+    ],
+)
+def test_plain_characters(text, expected):
+    assert plain_characters(text) == expected
+
+
+def test_a_no_break_spaced_rows_cells_are_split_at_its_gaps():
+    doc = Document(path="x.txt", lines=lines_from_text("201\u00a0\u00a0一般公共服务支出\u00a0\u00a08,209.68"), kind="text")
+    (line,) = with_plain_characters(doc).lines
+    assert line.cells == ("201", "一般公共服务支出", "8,209.68")
+
+
 def test_text_without_full_width_digits_is_the_same_object():
     doc = Document(path="x.txt", lines=lines_from_text("收入总计  1,234.00\n占99%"), kind="text")
-    assert with_ascii_figures(doc) is doc
+    assert with_plain_characters(doc) is doc
 
 
 def test_a_text_rows_cells_are_split_again_from_the_ascii():
     doc = Document(path="x.txt", lines=lines_from_text("201 一般公共服务支出 ８，２０９．６８ １２．００"), kind="text")
-    (line,) = with_ascii_figures(doc).lines
+    (line,) = with_plain_characters(doc).lines
     assert line.cells == ("201", "一般公共服务支出", "8,209.68", "12.00")
     assert doc.lines[0].text.endswith("１２．００")  # the input is not changed
 
@@ -76,6 +98,16 @@ def _findings(budget) -> list[tuple]:
 
 def _frames(budget) -> dict:
     return {k: v.to_dict("list") for k, v in budget.frames.items()}
+
+
+@needs_corpus
+def test_a_text_disclosure_spaced_with_no_break_spaces_reads_as_the_document():
+    text = MINHANG.read_text(encoding="utf-8")
+    varied = text.replace(" ", "\u00a0").replace("\n", "\u200b\n")
+    base = parse_document(Document(path="a.txt", lines=lines_from_text(text), kind="text"))
+    read = parse_document(Document(path="a.txt", lines=lines_from_text(varied), kind="text"))
+    assert _frames(read) == _frames(base)
+    assert _findings(read) == _findings(base)
 
 
 @needs_corpus
