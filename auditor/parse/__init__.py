@@ -6,6 +6,7 @@ from ..document import Document
 from ..errors import LoadError
 from ..char_forms import with_plain_characters
 from ..furniture import without_furniture
+from ..line_spacing import single_spaced
 from ..model import TABLE_KEYS, Budget, Meta, empty_frame
 from ..money import ValueOutOfRange
 from ..schemas import validate_frames
@@ -22,6 +23,7 @@ def parse_document(doc: Document) -> Budget:
     Final accounts (部门决算 / 单位决算) are read by :mod:`auditor.parse.final`; budgets here.
     """
     doc = with_plain_characters(doc)  # no-break spaces as spaces, ２，９４０．０５ as 2,940.05
+    doc = single_spaced(doc)  # a double-spaced text's blank lines halved
     doc = without_furniture(doc)  # page numbers and running headers: no parser reads them
     doc = split_glued_titles(doc)  # a title run into the row before it is a line of its own
     try:

@@ -147,6 +147,14 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
     margins = _margins(doc) if pdf else {}
     # a section heading never joins the text around it, whatever the punctuation says
     headings = {(doc.lines[h.index].page, doc.lines[h.index].line) for h in find_headings(doc, meta)}
+    # where each line stands among the document's lines: a line right below another is the next one
+    # there (its number in the file may be further on: page furniture or a double-spaced text's blank
+    # lines taken out between them)
+    position = {(ln.page, ln.line): i for i, ln in reversed(list(enumerate(doc.lines)))}
+
+    def below(above: Line, line: Line) -> bool:
+        return position[(above.page, above.line)] + 1 == position[(line.page, line.line)]
+
     out: list[Paragraph] = []
     cur: Paragraph | None = None
     prev: Line | None = None
@@ -170,9 +178,9 @@ def _paragraphs(doc: Document, meta: Meta) -> list[Paragraph]:
                 join = (
                     not indented(ln)
                     and len(prev.text.strip()) >= 30
-                    and (prev.line + 1 == ln.line or tail not in FINAL)
+                    and (below(prev, ln) or tail not in FINAL)
                 )
-            elif prev.line + 1 == ln.line and runs_to_margin(prev, doc):
+            elif below(prev, ln) and runs_to_margin(prev, doc):
                 join = True  # hard-wrapped plain text: the previous line ran to the margin
             else:
                 join = tail not in FINAL and not is_garbled(cur.text[-40:])
