@@ -115,7 +115,16 @@ def _judge(key: str, info, rows: list[dict]) -> Unread | None:
         return None
     # a difference within the rounding of the printed figures (万元, 元 without 分) is no misreading
     broken = [i for i in ids if abs(_residual(values, i)) > (info.rounding(len(i.rhs) + 1) if info else 0)]
-    if not broken or _one_cell_explains(values, ids, broken):
+    if not broken:
+        return None
+    # a total left blank while a figure printed in the table went unplaced is that figure misread, not
+    # a misprint that one cell explains (layout text stripped of its indentation loses a row's amount)
+    blank = [i for i in broken if is_missing(rows[i.lhs[0]].get(i.lhs[1]))]
+    if blank and printed and read < printed:
+        lines = sorted({ln for i in blank for ln in (_line(rows, i.lhs[0]),) if ln is not None})
+        reasons = tuple(f"{i.what}：总计未读出金额（本表印有 {printed} 个非零金额，只读出 {read} 个）" for i in blank[:4])
+        return Unread(key, info.line, info.page, tuple(lines), reasons)
+    if _one_cell_explains(values, ids, broken):
         return None
     unit = "万元" if key == "sangong" else "元"
     reasons = tuple(

@@ -141,3 +141,16 @@ def test_a_coded_table_whose_rows_were_lost_gives_no_arithmetic_error(tmp_path):
     ex = [f for f in report.findings if f.rule == "EX002"]
     assert [(f.location.table, f.severity) for f in ex] == [("gpb_basic_economic", "warning")]
     assert _errors(report) == []
+
+
+@pytest.mark.parametrize("source", [WANLI, OFFICE])
+def test_layout_text_stripped_of_its_indentation_raises_no_false_total_error(tmp_path, source):
+    # the two-sided summaries tell their halves apart by indentation; without it a grand total's
+    # amount goes unplaced: an extraction finding, never "收入总计 0.00 ≠ 支出总计" (AR020/AR021, XT006)
+    text = source.read_text(encoding="utf-8")
+    base = _audit(tmp_path, text, "base.txt")
+    stripped = "".join(line.lstrip(" ") for line in text.splitlines(keepends=True))
+    report = _audit(tmp_path, stripped)
+    assert _errors(report) == _errors(base)
+    unread = {f.location.table for f in report.findings if f.rule == "EX002"}
+    assert unread >= {"fiscal_summary"} or unread >= {"fiscal_appropriation_summary"}
