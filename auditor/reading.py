@@ -37,6 +37,8 @@ _MONEY = {
     "fiscal_appropriation_summary": ("total", "general_public", "gov_fund", "soe_capital"),
 }
 _GRAND = lazyre.compile(r"总计|合计")
+#: a cell holding two figures, the first with its decimals (``47.91 0``); an OCR-spaced figure (``293. 59``) is one
+_TWO_FIGURES = lazyre.compile(r"\d\.\d{1,2}\s+\d")
 _SANGONG_MONEY = (
     "total",
     "outbound",
@@ -124,6 +126,12 @@ def _judge(key: str, info, rows: list[dict]) -> Unread | None:
         lines = sorted({ln for i in blank for ln in (_line(rows, i.lhs[0]),) if ln is not None})
         reasons = tuple(f"{i.what}：总计未读出金额（本表印有 {printed} 个非零金额，只读出 {read} 个）" for i in blank[:4])
         return Unread(key, info.line, info.page, tuple(lines), reasons)
+    # a 三公 cell read as two figures (``47.91 0``: a gap inside the row not where the columns part) was
+    # misread, whatever one corrected cell would explain
+    joined = [str(v) for r in rows for v in (r.get("printed") or {}).values() if v and _TWO_FIGURES.search(str(v))]
+    if key == "sangong" and joined:
+        reasons = (f"单元格读出两个数字（{'、'.join(joined[:3])}），栏目无法确定",)
+        return Unread(key, info.line, info.page, _lines(rows), reasons)
     if _one_cell_explains(values, ids, broken):
         return None
     unit = "万元" if key == "sangong" else "元"

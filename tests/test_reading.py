@@ -154,3 +154,15 @@ def test_layout_text_stripped_of_its_indentation_raises_no_false_total_error(tmp
     assert _errors(report) == _errors(base)
     unread = {f.location.table for f in report.findings if f.rule == "EX002"}
     assert unread >= {"fiscal_summary"} or unread >= {"fiscal_appropriation_summary"}
+
+
+def test_a_sangong_cell_read_as_two_figures_is_an_extraction_finding(tmp_path):
+    # amounts single-spaced inside a row whose other cells are parted by wide gaps: 合计 and 出国 read as
+    # one cell "37.91 0"; the columns cannot be placed, so no SG001/SG002/XT004 from them
+    text = WANLI.read_text(encoding="utf-8")
+    row = "        37.91              0       1.35        36.56         15         21.56        464.64"
+    assert text.count(row) == 1
+    report = _audit(tmp_path, text.replace(row, "        37.91 0       1.35        36.56 15         21.56        464.64"))
+    assert _errors(report) == _errors(_audit(tmp_path, text, "base.txt"))
+    (unread,) = [f for f in report.findings if f.rule == "EX002" and f.location.table == "sangong"]
+    assert "37.91 0" in unread.message
