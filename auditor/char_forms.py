@@ -6,8 +6,9 @@ spaces (one for one), so that a cell gap is a gap and ``166,\u00a0408.\u00a036``
 OCR-spaced figure it is. The ideographic space U+3000 is a cell gap already and stays. Zero-width
 characters (U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD) print nothing and are dropped.
 
-**Figures in full-width characters** (``２，９４０．０５``, ``占９９．７９％``). Word documents typed with a Chinese input method, and some PDF producers, print digits as full-width
-forms (U+FF10–FF19), with a full-width comma or point between them and a full-width percent sign
+**Figures in full-width characters** (``２，９４０．０５``, ``占９９．７９％``). Word documents typed with a
+Chinese input method, and some PDF producers, print digits as full-width forms (U+FF10–FF19), with
+a full-width comma or point between them and a full-width percent sign
 after them. Every parser reads ASCII figures; a full-width one would be read as a different number
 (``２４，５５８．１８`` cut at its comma) or as none, and the checks built on it would fail
 falsely. So before any parser runs, each run of figures that holds a full-width character is
@@ -33,9 +34,10 @@ from .document import Document, Line, split_cells
 
 _ANY = lazyre.compile(r"[０-９]")
 _ODD = lazyre.compile("[０-９\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\ufeff]")
+#: no-break and typographic spaces to a space; zero-width characters and the soft hyphen dropped
 _SPACES = str.maketrans(
-    {**{c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"},
-     **{c: None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}}
+    dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f", " ")
+    | dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 )
 #: a run of figures holding a full-width digit, separators and a percent sign after it included
 _RUN = lazyre.compile(

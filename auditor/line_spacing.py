@@ -8,10 +8,11 @@ print does not have.
 
 A text is double-spaced when, among at least ``_MIN_LINES`` lines with text, at most
 ``_ADJACENT_SHARE`` stand right below another line with text on the same page (a page's first
-line follows the form feed that ends the page before without a blank line). Its blank lines are then halved: a run
-of ``k`` blank lines becomes ``k // 2`` (the blank line the converter wrote after a line goes; a
-blank line of the print, written as two or three, stays one). Lines keep their numbers in the file,
-so findings still name the file's lines; ``Document.page_breaks`` are moved with the lines.
+line follows the form feed that ends the page before without a blank line). Its blank lines are
+then halved: a run of ``k`` blank lines becomes ``k // 2`` (the blank line the converter wrote
+after a line goes; a blank line of the print, written as two or three, stays one). Lines keep their
+numbers in the file, so findings still name the file's lines; ``Document.page_breaks`` are moved
+with the lines.
 """
 
 from __future__ import annotations
@@ -55,5 +56,6 @@ def single_spaced(doc: Document) -> Document:
             blanks.append(i)
     keep.extend(blanks[: len(blanks) // 2])
     # a page that began at a dropped line begins at the next line kept
-    breaks = tuple(sorted({bisect.bisect_left(keep, b) for b in doc.page_breaks if bisect.bisect_left(keep, b) < len(keep)}))
+    starts = {bisect.bisect_left(keep, b) for b in doc.page_breaks}
+    breaks = tuple(sorted(s for s in starts if s < len(keep)))
     return replace(doc, lines=[doc.lines[i] for i in keep], page_breaks=breaks)

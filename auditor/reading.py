@@ -123,13 +123,13 @@ def _judge(key: str, info, rows: list[dict]) -> Unread | None:
     # a misprint that one cell explains (layout text stripped of its indentation loses a row's amount)
     blank = [i for i in broken if is_missing(rows[i.lhs[0]].get(i.lhs[1]))]
     if blank and printed and read < printed:
-        lines = sorted({ln for i in blank for ln in (_line(rows, i.lhs[0]),) if ln is not None})
         reasons = tuple(f"{i.what}：总计未读出金额（本表印有 {printed} 个非零金额，只读出 {read} 个）" for i in blank[:4])
-        return Unread(key, info.line, info.page, tuple(lines), reasons)
+        return Unread(key, info.line, info.page, _total_lines(rows, blank), reasons)
     # a 三公 cell read as two figures (``47.91 0``: a gap inside the row not where the columns part) was
     # misread, whatever one corrected cell would explain
-    joined = [str(v) for r in rows for v in (r.get("printed") or {}).values() if v and _TWO_FIGURES.search(str(v))]
-    if key == "sangong" and joined:
+    if key == "sangong" and (
+        joined := [str(v) for r in rows for v in (r.get("printed") or {}).values() if v and _TWO_FIGURES.search(str(v))]
+    ):
         reasons = (f"单元格读出两个数字（{'、'.join(joined[:3])}），栏目无法确定",)
         return Unread(key, info.line, info.page, _lines(rows), reasons)
     if _one_cell_explains(values, ids, broken):
@@ -139,8 +139,7 @@ def _judge(key: str, info, rows: list[dict]) -> Unread | None:
         f"{i.what}：印 {show(values.get(i.lhs, 0), unit)}，各项之和 {show(sum(values.get(c, 0) for c in i.rhs), unit)}"
         for i in broken[:4]
     ) + ((f"等 {len(broken)} 个等式不成立",) if len(broken) > 4 else ())
-    lines = sorted({ln for i in broken for ln in (_line(rows, i.lhs[0]),) if ln is not None})
-    return Unread(key, info.line, info.page, tuple(lines), reasons)
+    return Unread(key, info.line, info.page, _total_lines(rows, broken), reasons)
 
 
 def _money_columns(key: str, rows: list[dict]) -> tuple[str, ...] | None:
@@ -164,6 +163,11 @@ def _lines(rows: list[dict]) -> tuple[int, ...]:
 
 def _line(rows: list[dict], index: int) -> int | None:
     return int_or_none(rows[index].get("line"))
+
+
+def _total_lines(rows: list[dict], identities: list[_Identity]) -> tuple[int, ...]:
+    """The lines of the identities' totals (their left-hand cells), in order."""
+    return tuple(sorted({ln for i in identities if (ln := _line(rows, i.lhs[0])) is not None}))
 
 
 def _has_grand(rows: list[dict], side: str) -> bool:
